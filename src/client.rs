@@ -1,0 +1,382 @@
+//! The client value and `prepare`: from a method and parameters to a signed,
+//! ready-to-send HTTP request. No connection, no clock, no state that
+//! changes between calls, so one client can be shared freely.
+
+use std::fmt;
+
+use crate::error::{Error, ValidationError};
+use crate::params::render;
+use crate::sign::{digest_pairs, SignMethod};
+use crate::time::format_timestamp;
+use crate::value::{quote_truncated, Value};
+use crate::{apis, response};
+
+/// The default gateway: `https://eco.taobao.com/router/rest`.
+pub const DEFAULT_GATEWAY: &str = "https://eco.taobao.com/router/rest";
+
+/// The content type of the request body.
+pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded;charset=utf-8";
+
+/// Response format asked of the gateway.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// `json` (the default).
+    #[default]
+    Json,
+    /// `xml`.
+    Xml,
+}
+
+impl Format {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Xml => "xml",
+        }
+    }
+
+    /// Parses `json` or `xml`, naming the field `format` on error.
+    pub fn parse(name: &str) -> Result<Format, ValidationError> {
+        match name {
+            "json" => Ok(Format::Json),
+            "xml" => Ok(Format::Xml),
+            other => Err(ValidationError::new(
+                "format",
+                "\"json\" or \"xml\"",
+                quote_truncated(other),
+            )),
+        }
+    }
+}
+
+/// Client settings as the bindings receive them: every field optional and
+/// textual, parsed and checked by [`TopClient::with_options`].
+#[derive(Clone, Debug, Default)]
+pub struct ClientOptions<'a> {
+    /// `md5`, `hmac` or `hmac-sha256` (default).
+    pub sign_method: Option<&'a str>,
+    /// `json` (default) or `xml`.
+    pub format: Option<&'a str>,
+    /// Ask for simplified JSON (no `*_response` wrapper).
+    pub simplify: Option<bool>,
+    /// Gateway URL; default [`DEFAULT_GATEWAY`].
+    pub gateway: Option<&'a str>,
+    /// Sent as `partner_id`.
+    pub partner_id: Option<&'a str>,
+    /// Sent as `target_app_key`.
+    pub target_app_key: Option<&'a str>,
+}
+
+/// Per-call options of [`TopClient::prepare`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PrepareOptions {
+    /// The seller's authorization token, for APIs that need one.
+    pub session: Option<String>,
+    /// The call's time in epoch milliseconds; the bindings pass the host's
+    /// clock when the caller gives none.
+    pub timestamp_ms: i64,
+    /// Send fields a typed API's description does not know (new fields the
+    /// platform added); by default they are an error, so a typo is not sent.
+    pub allow_unknown: bool,
+}
+
+/// A signed request, ready for any HTTP client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreparedRequest {
+    /// Always `POST`.
+    pub method: &'static str,
+    /// Gateway URL with the system parameters and `sign` in the query.
+    pub url: String,
+    /// The headers to send (the body's content type).
+    pub headers: Vec<(String, String)>,
+    /// The urlencoded application parameters.
+    pub body: String,
+    /// Every parameter sent, sorted as signed, with `sign` last (for
+    /// debugging, and for callers who send everything as a GET query).
+    pub params: Vec<(String, String)>,
+}
+
+/// The app secret: only handed to the digests, never printed.
+#[derive(Clone, PartialEq, Eq)]
+struct Secret(String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"***\"")
+    }
+}
+
+/// An application's credentials and settings. Immutable; cheap to clone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TopClient {
+    app_key: String,
+    app_secret: Secret,
+    sign_method: SignMethod,
+    format: Format,
+    simplify: bool,
+    gateway: String,
+    partner_id: Option<String>,
+    target_app_key: Option<String>,
+}
+
+impl TopClient {
+    /// A client with the defaults: hmac-sha256, json, not simplified, the
+    /// default gateway.
+    pub fn new(app_key: &str, app_secret: &str) -> Result<TopClient, ValidationError> {
+        if app_key.is_empty() {
+            return Err(ValidationError::new(
+                "app_key",
+                "a non-empty app key",
+                "an empty string",
+            ));
+        }
+        if app_secret.is_empty() {
+            return Err(ValidationError::new(
+                "app_secret",
+                "a non-empty app secret",
+                "an empty string",
+            ));
+        }
+        Ok(TopClient {
+            app_key: app_key.to_owned(),
+            app_secret: Secret(app_secret.to_owned()),
+            sign_method: SignMethod::default(),
+            format: Format::default(),
+            simplify: false,
+            gateway: DEFAULT_GATEWAY.to_owned(),
+            partner_id: None,
+            target_app_key: None,
+        })
+    }
+
+    /// A client from textual options, as the bindings receive them.
+    pub fn with_options(
+        app_key: &str,
+        app_secret: &str,
+        options: &ClientOptions<'_>,
+    ) -> Result<TopClient, ValidationError> {
+        let mut client = TopClient::new(app_key, app_secret)?;
+        if let Some(m) = options.sign_method {
+            client.sign_method = SignMethod::parse(m)?;
+        }
+        if let Some(f) = options.format {
+            client.format = Format::parse(f)?;
+        }
+        if let Some(g) = options.gateway {
+            client = client.with_gateway(g)?;
+        }
+        client.partner_id = options
+            .partner_id
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
+        client.target_app_key = options
+            .target_app_key
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
+        client.with_simplify(options.simplify.unwrap_or(false))
+    }
+
+    /// Sets the sign method.
+    pub fn with_sign_method(mut self, method: SignMethod) -> TopClient {
+        self.sign_method = method;
+        self
+    }
+
+    /// Sets the response format (simplify is turned off for xml).
+    pub fn with_format(mut self, format: Format) -> TopClient {
+        self.format = format;
+        if format == Format::Xml {
+            self.simplify = false;
+        }
+        self
+    }
+
+    /// Asks for simplified JSON; an error with the xml format, which TOP does not simplify.
+    pub fn with_simplify(mut self, simplify: bool) -> Result<TopClient, ValidationError> {
+        if simplify && self.format == Format::Xml {
+            return Err(ValidationError::new(
+                "simplify",
+                "false with format \"xml\" (TOP simplifies JSON only)",
+                "true",
+            ));
+        }
+        self.simplify = simplify;
+        Ok(self)
+    }
+
+    /// Sets the gateway URL: any `http://` or `https://` URL (mock gateways and
+    /// proxies included), without a fragment.
+    pub fn with_gateway(mut self, url: &str) -> Result<TopClient, ValidationError> {
+        let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+        let scheme_ok = lower.starts_with("http://") || lower.starts_with("https://");
+        let host_ok = url
+            .split("://")
+            .nth(1)
+            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
+        if !scheme_ok || !host_ok || url.contains('#') || url.chars().any(char::is_whitespace) {
+            return Err(ValidationError::new(
+                "gateway",
+                "an http:// or https:// URL without a fragment",
+                quote_truncated(url),
+            ));
+        }
+        self.gateway = url.to_owned();
+        Ok(self)
+    }
+
+    /// Sets `partner_id` (free text naming the integration).
+    pub fn with_partner_id(mut self, partner_id: &str) -> TopClient {
+        self.partner_id = Some(partner_id.to_owned()).filter(|s| !s.is_empty());
+        self
+    }
+
+    /// Sets `target_app_key`.
+    pub fn with_target_app_key(mut self, key: &str) -> TopClient {
+        self.target_app_key = Some(key.to_owned()).filter(|s| !s.is_empty());
+        self
+    }
+
+    /// The app key.
+    pub fn app_key(&self) -> &str {
+        &self.app_key
+    }
+    /// The sign method.
+    pub fn sign_method(&self) -> SignMethod {
+        self.sign_method
+    }
+    /// The response format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+    /// Whether simplified JSON is asked for.
+    pub fn simplify(&self) -> bool {
+        self.simplify
+    }
+    /// The gateway URL.
+    pub fn gateway(&self) -> &str {
+        &self.gateway
+    }
+    /// The partner id, if set.
+    pub fn partner_id(&self) -> Option<&str> {
+        self.partner_id.as_deref()
+    }
+    /// The target app key, if set.
+    pub fn target_app_key(&self) -> Option<&str> {
+        self.target_app_key.as_deref()
+    }
+
+    /// Builds the signed request for `method`.
+    ///
+    /// `params` is an object (or null for none). Typed APIs are validated
+    /// against their description; other methods are rendered by the wire
+    /// rules alone.
+    pub fn prepare(
+        &self,
+        method: &str,
+        params: &Value,
+        options: &PrepareOptions,
+    ) -> Result<PreparedRequest, Error> {
+        check_method(method)?;
+        let spec = apis::find(method);
+        let app = render(spec, params, options.allow_unknown)?;
+        let session = options.session.as_deref().filter(|s| !s.is_empty());
+        if spec.is_some_and(|s| s.session_required) && session.is_none() {
+            return Err(ValidationError::new(
+                "session",
+                format!("a session: {method} acts for a seller"),
+                "none",
+            )
+            .into());
+        }
+        let timestamp = format_timestamp(options.timestamp_ms)?;
+        let system = self.system_params(method, session, &timestamp);
+
+        let mut all: Vec<(&str, &str)> = system
+            .iter()
+            .copied()
+            .chain(app.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .collect();
+        all.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        let sign = digest_pairs(all.iter().copied(), &self.app_secret.0, self.sign_method);
+
+        let mut url = String::with_capacity(self.gateway.len() + 256);
+        url.push_str(&self.gateway);
+        url.push(if self.gateway.contains('?') { '&' } else { '?' });
+        let mut query = form_urlencoded::Serializer::for_suffix(url, self.gateway.len() + 1);
+        let mut sorted_system = system;
+        sorted_system.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        query.extend_pairs(sorted_system.iter().copied());
+        query.append_pair("sign", &sign);
+        let url = query.finish();
+
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(app.iter())
+            .finish();
+        let mut params: Vec<(String, String)> = all
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        params.push(("sign".to_owned(), sign));
+        Ok(PreparedRequest {
+            method: "POST",
+            url,
+            headers: vec![("Content-Type".to_owned(), FORM_CONTENT_TYPE.to_owned())],
+            body,
+            params,
+        })
+    }
+
+    /// Parses a response body of `method` in the format this client asked for
+    /// (see [`crate::parse`]).
+    pub fn parse(&self, method: &str, body: &[u8]) -> Result<Value, Error> {
+        response::parse(method, body, self.simplify)
+    }
+
+    fn system_params<'a>(
+        &'a self,
+        method: &'a str,
+        session: Option<&'a str>,
+        timestamp: &'a str,
+    ) -> Vec<(&'a str, &'a str)> {
+        let mut p = Vec::with_capacity(10);
+        p.push(("method", method));
+        p.push(("app_key", self.app_key.as_str()));
+        p.push(("timestamp", timestamp));
+        p.push(("v", "2.0"));
+        p.push(("sign_method", self.sign_method.as_str()));
+        p.push(("format", self.format.as_str()));
+        if self.simplify {
+            p.push(("simplify", "true"));
+        }
+        if let Some(s) = session {
+            p.push(("session", s));
+        }
+        if let Some(id) = &self.partner_id {
+            p.push(("partner_id", id.as_str()));
+        }
+        if let Some(key) = &self.target_app_key {
+            p.push(("target_app_key", key.as_str()));
+        }
+        p
+    }
+}
+
+/// A method name is dotted lower-case words (`taobao.trade.get`); anything
+/// else would be rejected by the gateway with error 22.
+pub(crate) fn check_method(method: &str) -> Result<(), ValidationError> {
+    let ok = !method.is_empty()
+        && method.split('.').all(|part| !part.is_empty())
+        && method
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new(
+            "method",
+            "a TOP method name such as \"taobao.trade.get\"",
+            quote_truncated(method),
+        ))
+    }
+}

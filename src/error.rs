@@ -1,0 +1,213 @@
+//! The one error hierarchy every language sees.
+//!
+//! The bindings map each variant onto a host class (`ValidationError`,
+//! `ApiError`, `DecodeError`, `SignatureError`, all subclasses of `TopError`),
+//! so the messages written here are the messages users read in every language.
+//! None of them ever contains the app secret: the secret is only handed to the
+//! digest functions and never formatted.
+
+use std::fmt;
+
+/// Anything that can go wrong in topwire.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Error {
+    /// The caller's input is wrong (a parameter, an option, a client setting).
+    Validation(ValidationError),
+    /// The gateway answered with `error_response` (boxed: it is the largest variant).
+    Api(Box<ApiError>),
+    /// The body is not a TOP response for the method that was called.
+    Decode(DecodeError),
+    /// An inbound (SPI) call failed a signature or timestamp check.
+    Signature(SignatureError),
+}
+
+impl Error {
+    /// The host-language class name of this error (`ValidationError`, ...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Validation(_) => "ValidationError",
+            Error::Api(_) => "ApiError",
+            Error::Decode(_) => "DecodeError",
+            Error::Signature(_) => "SignatureError",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Validation(e) => e.fmt(f),
+            Error::Api(e) => e.fmt(f),
+            Error::Decode(e) => e.fmt(f),
+            Error::Signature(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<ValidationError> for Error {
+    fn from(e: ValidationError) -> Self {
+        Error::Validation(e)
+    }
+}
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+impl From<DecodeError> for Error {
+    fn from(e: DecodeError) -> Self {
+        Error::Decode(e)
+    }
+}
+impl From<SignatureError> for Error {
+    fn from(e: SignatureError) -> Self {
+        Error::Signature(e)
+    }
+}
+
+/// The caller's input is wrong: names the field path, what was expected and what came.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidationError {
+    /// Path of the offending value, e.g. `isv_ma_list[3].num`, `session`, `sign_method`.
+    pub field: String,
+    /// What would have been accepted, e.g. `an integer`.
+    pub expected: String,
+    /// A short description of what came instead (never a secret).
+    pub got: String,
+}
+
+impl ValidationError {
+    /// Builds a validation error.
+    pub fn new(
+        field: impl Into<String>,
+        expected: impl Into<String>,
+        got: impl Into<String>,
+    ) -> Self {
+        ValidationError {
+            field: field.into(),
+            expected: expected.into(),
+            got: got.into(),
+        }
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: expected {}, got {}",
+            self.field, self.expected, self.got
+        )
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// The gateway's `error_response`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// Gateway error code (e.g. 25 invalid signature, 50 remote service error).
+    pub code: i64,
+    /// Gateway message.
+    pub msg: String,
+    /// Business error code, e.g. `isv.invalid-parameter`.
+    pub sub_code: Option<String>,
+    /// Business error message.
+    pub sub_msg: Option<String>,
+    /// The gateway's request id, for support tickets.
+    pub request_id: Option<String>,
+    /// Whether the same call may succeed if sent again (platform-side failures:
+    /// `isp.*` sub codes, code 7 app call limited, code 10 service unavailable).
+    pub retryable: bool,
+    /// Seconds to wait before retrying, when the gateway names a ban
+    /// (`This ban will last for N more seconds`).
+    pub retry_after: Option<u64>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TOP error {}: {}", self.code, self.msg)?;
+        if let Some(sub) = &self.sub_code {
+            write!(f, " ({sub}")?;
+            if let Some(sub_msg) = &self.sub_msg {
+                write!(f, ": {sub_msg}")?;
+            }
+            write!(f, ")")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request_id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// The body is not a TOP response for the method that was called.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    /// What was wrong and what was seen.
+    pub message: String,
+}
+
+impl DecodeError {
+    /// Builds a decode error.
+    pub fn new(message: impl Into<String>) -> Self {
+        DecodeError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Which check of an inbound (SPI) call failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignatureFailure {
+    /// The query string has no `sign` parameter.
+    MissingSign,
+    /// The `sign` does not match the one computed with the secret.
+    Mismatch,
+    /// The query string has no `timestamp` parameter.
+    MissingTimestamp,
+    /// The `timestamp` is further from now than the allowed skew.
+    StaleTimestamp,
+}
+
+impl SignatureFailure {
+    /// A stable machine-readable name: `missing_sign`, `mismatch`,
+    /// `missing_timestamp`, `stale_timestamp`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignatureFailure::MissingSign => "missing_sign",
+            SignatureFailure::Mismatch => "mismatch",
+            SignatureFailure::MissingTimestamp => "missing_timestamp",
+            SignatureFailure::StaleTimestamp => "stale_timestamp",
+        }
+    }
+}
+
+/// An inbound call failed its signature check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureError {
+    /// Which check failed.
+    pub reason: SignatureFailure,
+    /// A readable explanation (never contains the secret or the expected sign).
+    pub message: String,
+}
+
+impl fmt::Display for SignatureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SignatureError {}

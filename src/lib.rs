@@ -1,0 +1,58 @@
+//! # topwire
+//!
+//! A sans-I/O core for the Taobao Open Platform (TOP): it turns an API call
+//! into a signed, ready-to-send HTTP request and the gateway's reply into data
+//! or a typed error. It never opens a socket, reads a clock or draws a random
+//! number, so any HTTP client, sync or async, can carry its requests; the
+//! same core runs in Node and browsers (wasm) and in Python.
+//!
+//! ```
+//! use topwire::{TopClient, PrepareOptions, Value};
+//!
+//! let client = TopClient::new("12345678", "app-secret")?;
+//! let params = Value::object([("order_id", Value::from(12345678)), ("check_num", Value::from(1))]);
+//! let options = PrepareOptions { timestamp_ms: 1_700_000_000_000, ..Default::default() };
+//! let req = client.prepare("taobao.travel.ticket.order.verify", &params, &options)?;
+//! assert!(req.url.starts_with("https://eco.taobao.com/router/rest?app_key=12345678&"));
+//! assert_eq!(req.body, "order_id=12345678&check_num=1");
+//!
+//! // ... send req.method, req.url, req.headers and req.body with any HTTP client ...
+//! let body = br#"{"travel_ticket_order_verify_response":{"is_success":true,"request_id":"abc"}}"#;
+//! let data = client.parse("taobao.travel.ticket.order.verify", body)?;
+//! assert_eq!(data.get("is_success"), Some(&Value::Bool(true)));
+//! # Ok::<(), topwire::Error>(())
+//! ```
+//!
+//! Errors form one hierarchy ([`Error`]): [`ValidationError`] for bad input,
+//! [`ApiError`] for the gateway's `error_response`, [`DecodeError`] for a body
+//! that is not a TOP response, [`SignatureError`] for an inbound call that
+//! fails its check. No public function panics.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod apis;
+mod client;
+// pub mod codegen;
+mod error;
+// pub mod gateway;
+mod params;
+mod response;
+mod shape;
+mod sign;
+pub mod spec;
+mod spi;
+mod time;
+mod value;
+mod xml;
+
+pub use client::{
+    ClientOptions, Format, PrepareOptions, PreparedRequest, TopClient, DEFAULT_GATEWAY,
+    FORM_CONTENT_TYPE,
+};
+pub use error::{ApiError, DecodeError, Error, SignatureError, SignatureFailure, ValidationError};
+pub use response::parse;
+pub use sign::{sign, string_to_sign, SignMethod};
+pub use spi::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
+pub use time::{format_timestamp, parse_timestamp};
+pub use value::{from_json, Value};

@@ -1,0 +1,204 @@
+//! `parse`: from the gateway's reply to data, an [`ApiError`] or a [`DecodeError`].
+//!
+//! The body's first character decides JSON or XML (the gateway answers some
+//! failures in XML whatever was asked). A reply is accepted only if it is
+//! this method's response (`{name}_response`), an `error_response`, or, when
+//! simplified JSON was asked for, a bare object. Known APIs are then typed
+//! by their description, so JSON, simplified JSON and XML give the same data.
+
+use crate::apis;
+use crate::client::check_method;
+use crate::error::{ApiError, DecodeError, Error};
+use crate::shape::shape;
+use crate::spec::response_key;
+use crate::value::{quote_truncated, Value};
+use crate::xml;
+
+/// Parses a response body of `method`.
+///
+/// `simplified` says whether the request asked for `simplify=true`; a
+/// wrapped reply is accepted either way.
+pub fn parse(method: &str, body: &[u8], simplified: bool) -> Result<Value, Error> {
+    check_method(method)?;
+    let text = std::str::from_utf8(body).map_err(|e| {
+        DecodeError::new(format!(
+            "response body is not UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        ))
+    })?;
+    let text = text.trim_start_matches('\u{feff}').trim();
+    let key = response_key(method);
+    let inner = match text.as_bytes().first() {
+        None => return Err(DecodeError::new("response body is empty").into()),
+        Some(b'{') => unwrap_json(text, &key, simplified)?,
+        Some(b'<') => unwrap_xml(text, &key)?,
+        Some(_) => {
+            return Err(DecodeError::new(format!(
+                "expected a JSON or XML TOP response, got {}",
+                snippet(text)
+            ))
+            .into())
+        }
+    };
+    match apis::find(method) {
+        Some(spec) => Ok(shape(inner, spec.response)?),
+        None => Ok(inner),
+    }
+}
+
+fn unwrap_json(text: &str, key: &str, simplified: bool) -> Result<Value, Error> {
+    let root = crate::value::from_json(text).map_err(|e| {
+        DecodeError::new(format!(
+            "response is not valid JSON ({e}): {}",
+            snippet(text)
+        ))
+    })?;
+    let Value::Object(mut pairs) = root else {
+        return Err(DecodeError::new("expected a JSON object").into());
+    };
+    if let [(name, _)] = pairs.as_slice() {
+        if name == "error_response" || name == key {
+            let (name, inner) = pairs.swap_remove(0);
+            return if name == "error_response" {
+                Err(api_error(&inner)?.into())
+            } else {
+                expect_object(inner, key)
+            };
+        }
+        if !simplified || name.ends_with("_response") {
+            return Err(wrong_root(name, key));
+        }
+    }
+    if let Some((_, err)) = pairs.iter().find(|(k, _)| k == "error_response") {
+        return Err(api_error(err)?.into());
+    }
+    if !simplified {
+        let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).take(5).collect();
+        return Err(DecodeError::new(format!(
+            "expected a JSON object with the single key `{key}`, got keys {keys:?}"
+        ))
+        .into());
+    }
+    Ok(Value::Object(pairs))
+}
+
+fn unwrap_xml(text: &str, key: &str) -> Result<Value, Error> {
+    let (root, inner) = xml::parse(text)?;
+    if root == "error_response" {
+        return Err(api_error(&inner)?.into());
+    }
+    if root != key {
+        return Err(wrong_root(&root, key));
+    }
+    // `<x_response/>` and `<x_response></x_response>` are an empty response.
+    match inner {
+        Value::String(s) if s.is_empty() => Ok(Value::Object(Vec::new())),
+        other => expect_object(other, key),
+    }
+}
+
+fn expect_object(v: Value, key: &str) -> Result<Value, Error> {
+    match v {
+        Value::Object(_) => Ok(v),
+        other => Err(DecodeError::new(format!(
+            "expected `{key}` to hold an object, got {}",
+            other.describe()
+        ))
+        .into()),
+    }
+}
+
+fn wrong_root(name: &str, key: &str) -> Error {
+    DecodeError::new(format!(
+        "expected the response `{key}`, got `{name}` (a response to another method?)"
+    ))
+    .into()
+}
+
+/// Builds an [`ApiError`] from the children of `error_response`.
+fn api_error(v: &Value) -> Result<ApiError, DecodeError> {
+    let text = |k: &str| match v.get(k) {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Value::Int(i)) => Some(i.to_string()),
+        Some(Value::UInt(u)) => Some(u.to_string()),
+        _ => None,
+    };
+    let code = match v.get("code") {
+        Some(Value::Int(i)) => *i,
+        Some(Value::String(s)) => s.trim().parse().map_err(|_| bad_code(v))?,
+        _ => return Err(bad_code(v)),
+    };
+    let sub_code = text("sub_code");
+    let sub_msg = text("sub_msg");
+    let msg = text("msg").unwrap_or_default();
+    let retryable =
+        code == 7 || code == 10 || sub_code.as_deref().is_some_and(|s| s.starts_with("isp."));
+    let retry_after = sub_msg
+        .as_deref()
+        .and_then(ban_seconds)
+        .or_else(|| ban_seconds(&msg));
+    Ok(ApiError {
+        code,
+        msg,
+        sub_code,
+        sub_msg,
+        request_id: text("request_id"),
+        retryable,
+        retry_after,
+    })
+}
+
+fn bad_code(v: &Value) -> DecodeError {
+    let got = v
+        .get("code")
+        .map_or_else(|| "no code".to_owned(), Value::describe);
+    DecodeError::new(format!(
+        "error_response without an integer code (got {got})"
+    ))
+}
+
+/// The N of `This ban will last for N more seconds`.
+fn ban_seconds(msg: &str) -> Option<u64> {
+    const LEAD: &str = "ban will last for ";
+    let start = msg.find(LEAD)? + LEAD.len();
+    let rest = msg.get(start..)?;
+    let digits_end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let (digits, tail) = rest.split_at(digits_end);
+    if !tail.trim_start().starts_with("more second") {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The start of a body, for error messages: what it looks like, quoted.
+pub(crate) fn snippet(text: &str) -> String {
+    let lower: String = text
+        .chars()
+        .take(64)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let what = if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+        "an HTML page "
+    } else {
+        ""
+    };
+    format!("{what}starting {}", quote_truncated(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ban_wait() {
+        assert_eq!(
+            ban_seconds("This ban will last for 23 more seconds"),
+            Some(23)
+        );
+        assert_eq!(ban_seconds("This ban will last for 1 more second"), Some(1));
+        assert_eq!(ban_seconds("ban will last for many more seconds"), None);
+        assert_eq!(ban_seconds("Remote service error"), None);
+    }
+}

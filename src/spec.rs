@@ -1,0 +1,130 @@
+//! The shape of an API description: what `prepare` validates against, what
+//! `parse` types responses with, and what the TypeScript and Python
+//! declarations are generated from. The descriptions themselves are in
+//! [`crate::apis`].
+
+/// One TOP API, described once.
+#[derive(Debug)]
+pub struct ApiSpec {
+    /// The method name, e.g. `taobao.travel.ticket.order.verify`.
+    pub name: &'static str,
+    /// A one-line summary from the platform's documentation.
+    pub summary: &'static str,
+    /// Whether the call needs a seller `session`.
+    pub session_required: bool,
+    /// The application parameters.
+    pub request: &'static [Field],
+    /// The documented response fields (inside the `*_response` wrapper).
+    pub response: &'static [Field],
+}
+
+/// One request or response field.
+#[derive(Debug)]
+pub struct Field {
+    /// Wire name (snake_case, as in TOP's documentation).
+    pub name: &'static str,
+    /// The field's type.
+    pub ty: Type,
+    /// Whether the field must be present and non-empty.
+    pub required: bool,
+    /// The platform's default when the field is left out (documentation only:
+    /// topwire does not send defaults, the gateway applies them).
+    pub default: Option<&'static str>,
+    /// Largest number of items, for lists.
+    pub max_items: Option<usize>,
+    /// The only values allowed, as wire text; empty means any.
+    pub allowed: &'static [&'static str],
+    /// What the field means, from the documentation.
+    pub doc: &'static str,
+}
+
+/// A field type, in TOP's own vocabulary.
+#[derive(Debug)]
+pub enum Type {
+    /// `String`.
+    String,
+    /// `Number`: a Java Long, 64-bit signed.
+    Number,
+    /// `Boolean`.
+    Boolean,
+    /// A `String` holding a time as `yyyy-MM-dd HH:mm:ss`.
+    Date,
+    /// A structure, sent as a JSON string.
+    Object(&'static Struct),
+    /// A list of structures, sent as a JSON array string.
+    ObjectList(&'static Struct),
+}
+
+/// A named structure (`IsvMa`, `VoucherInfoDto`, ...).
+#[derive(Debug)]
+pub struct Struct {
+    /// The documented type name.
+    pub name: &'static str,
+    /// Its fields.
+    pub fields: &'static [Field],
+}
+
+impl Field {
+    /// An optional field with nothing else set.
+    pub const fn new(name: &'static str, ty: Type, doc: &'static str) -> Field {
+        Field {
+            name,
+            ty,
+            required: false,
+            default: None,
+            max_items: None,
+            allowed: &[],
+            doc,
+        }
+    }
+
+    /// Marks the field required.
+    pub const fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+
+    /// Sets the platform default.
+    pub const fn default(mut self, value: &'static str) -> Field {
+        self.default = Some(value);
+        self
+    }
+
+    /// Sets the largest list length.
+    pub const fn max_items(mut self, n: usize) -> Field {
+        self.max_items = Some(n);
+        self
+    }
+
+    /// Restricts the allowed wire values.
+    pub const fn allowed(mut self, values: &'static [&'static str]) -> Field {
+        self.allowed = values;
+        self
+    }
+}
+
+impl ApiSpec {
+    /// The wrapper key of a non-simplified response, e.g. `travel_ticket_order_verify_response`.
+    pub fn response_key(&self) -> String {
+        response_key(self.name)
+    }
+
+    /// The request field with this wire name.
+    pub fn request_field(&self, name: &str) -> Option<&'static Field> {
+        self.request.iter().find(|f| f.name == name)
+    }
+}
+
+/// The wrapper key TOP puts around a method's response: a leading `taobao.`
+/// removed, dots turned into underscores, plus `_response`.
+pub fn response_key(method: &str) -> String {
+    let base = method.strip_prefix("taobao.").unwrap_or(method);
+    let mut key = base.replace('.', "_");
+    key.push_str("_response");
+    key
+}
+
+/// Field names joined for "expected one of ..." messages.
+pub(crate) fn field_names(fields: &[Field]) -> String {
+    fields.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+}

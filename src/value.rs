@@ -1,0 +1,293 @@
+//! The JSON-like value that goes into `prepare` and comes out of `parse`.
+//!
+//! It is our own type rather than `serde_json::Value` for three reasons:
+//! objects keep their insertion order (what a JS object or Python dict holds)
+//! without pulling an ordered map into the wasm build, integers keep the full
+//! i64/u64 range apart from floats, and the JSON we emit for object parameters
+//! formats numbers the same way at every depth.
+
+use std::fmt::{self, Write as _};
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// A parameter or response value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `null` / `None` / `undefined`: treated as absent.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A signed integer.
+    Int(i64),
+    /// An unsigned integer above `i64::MAX`.
+    UInt(u64),
+    /// A floating point number.
+    Float(f64),
+    /// Text.
+    String(String),
+    /// A list.
+    List(Vec<Value>),
+    /// An object, in insertion order.
+    Object(Vec<(String, Value)>),
+}
+
+impl Value {
+    /// Builds an object from `(key, value)` pairs.
+    pub fn object<K: Into<String>, I: IntoIterator<Item = (K, Value)>>(pairs: I) -> Value {
+        Value::Object(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+
+    /// Looks up a key of an object (the last one wins if a key repeats).
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        match self {
+            Value::Object(pairs) => pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The text if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Whether this value counts as absent for sending: null, `""`, `[]`, `{}`.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Value::Null => true,
+            Value::String(s) => s.is_empty(),
+            Value::List(items) => items.is_empty(),
+            Value::Object(pairs) => pairs.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// A short description for error messages: the type and, for scalars, the value.
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Null => "null".to_owned(),
+            Value::Bool(b) => format!("the boolean {b}"),
+            Value::Int(i) => format!("the number {i}"),
+            Value::UInt(u) => format!("the number {u}"),
+            Value::Float(x) => format!("the number {}", format_float(*x)),
+            Value::String(s) if s.is_empty() => "an empty string".to_owned(),
+            Value::String(s) => format!("the string {}", quote_truncated(s)),
+            Value::List(items) => format!("a list of {} item(s)", items.len()),
+            Value::Object(_) => "an object".to_owned(),
+        }
+    }
+
+    /// Compact JSON text of this value (UTF-8 kept as is, object order kept).
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        write_json(self, &mut out);
+        out
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::String(s.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::String(s)
+    }
+}
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+impl From<i64> for Value {
+    fn from(i: i64) -> Self {
+        Value::Int(i)
+    }
+}
+impl From<i32> for Value {
+    fn from(i: i32) -> Self {
+        Value::Int(i64::from(i))
+    }
+}
+impl From<u64> for Value {
+    fn from(u: u64) -> Self {
+        i64::try_from(u).map_or(Value::UInt(u), Value::Int)
+    }
+}
+impl From<f64> for Value {
+    fn from(x: f64) -> Self {
+        Value::Float(x)
+    }
+}
+impl From<Vec<Value>> for Value {
+    fn from(items: Vec<Value>) -> Self {
+        Value::List(items)
+    }
+}
+
+/// Formats a float the same way everywhere: shortest round-trip digits,
+/// no exponent, no trailing `.0` for integral values.
+pub(crate) fn format_float(x: f64) -> String {
+    format!("{x}")
+}
+
+/// `"text"`, cut to 40 characters with an ellipsis, for error messages.
+pub(crate) fn quote_truncated(s: &str) -> String {
+    const MAX: usize = 40;
+    let mut out = String::from("\"");
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        out.extend(c.escape_debug());
+    }
+    out.push('"');
+    out
+}
+
+fn write_json(v: &Value, out: &mut String) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::UInt(u) => {
+            let _ = write!(out, "{u}");
+        }
+        // Non-finite floats are rejected before serialisation; `null` is the
+        // JSON-legal fallback should one ever slip through.
+        Value::Float(x) if x.is_finite() => out.push_str(&format_float(*x)),
+        Value::Float(_) => out.push_str("null"),
+        Value::String(s) => write_json_string(s, out),
+        Value::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(pairs) => {
+            out.push('{');
+            for (i, (k, item)) in pairs.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json_string(k, out);
+                out.push(':');
+                write_json(item, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// JSON string escaping as `JSON.stringify` and Java's fastjson do it:
+/// quotes, backslashes and control characters; everything else stays UTF-8.
+pub(crate) fn write_json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
+        Ok(Value::Int(i))
+    }
+    fn visit_u64<E>(self, u: u64) -> Result<Value, E> {
+        Ok(Value::from(u))
+    }
+    fn visit_f64<E>(self, x: f64) -> Result<Value, E> {
+        Ok(Value::Float(x))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::List(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut pairs = Vec::new();
+        while let Some((k, v)) = map.next_entry::<String, Value>()? {
+            pairs.push((k, v));
+        }
+        Ok(Value::Object(pairs))
+    }
+}
+
+/// Parses JSON text into a [`Value`]. Nesting is bounded by serde_json's
+/// recursion limit (128), so hostile input cannot exhaust the stack.
+pub fn from_json(text: &str) -> Result<Value, serde_json::Error> {
+    serde_json::from_str(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_round_trip_keeps_order_and_big_integers() {
+        let text = r#"{"b":1,"a":[18446744073709551615,-9223372036854775808,1.5,"中\n"],"c":{}}"#;
+        let v = from_json(text).unwrap();
+        assert_eq!(v.to_json(), text);
+        assert_eq!(v.get("a").map(Value::is_empty), Some(false));
+    }
+
+    #[test]
+    fn describe_truncates_long_strings() {
+        let long = "x".repeat(100);
+        let d = Value::String(long).describe();
+        assert!(d.ends_with("…\""), "{d}");
+        assert!(d.chars().count() < 60);
+    }
+}
