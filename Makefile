@@ -1,0 +1,37 @@
+# topwire: the README's commands.
+#   make demo   the three seed calls from Node and Python over real HTTP against a local gateway
+#   make test   every test suite (Rust, Node, browser, Python, type checks)
+#   make bench  benchmarks against py-taobao-open and node-taobao-topclient
+# Each part keeps its own rules: js/js.mk (npm package), py/py.mk (Python package).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export CARGO_TARGET_DIR ?= $(CURDIR)/target
+# Fixed case counts keep `make test` short; raise them for a long fuzz run:
+#   make fuzz PROPTEST_CASES=100000
+export PROPTEST_CASES ?= 2000
+
+.PHONY: test demo bench types fuzz setup test-rust bench-rust
+.DEFAULT_GOAL := test
+
+test: test-rust js-test py-test
+
+test-rust:
+	rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo test --workspace
+
+fuzz:
+	cargo test --release --test fuzz
+
+types:
+	TOPWIRE_BLESS=1 cargo test --test codegen
+
+bench: bench-rust js-bench py-bench
+
+bench-rust:
+	cargo bench --bench core
+
+include js/js.mk
+include py/py.mk
