@@ -33,7 +33,7 @@
 
 pub mod apis;
 mod client;
-// pub mod codegen;
+pub mod codegen;
 mod error;
 // pub mod gateway;
 mod params;

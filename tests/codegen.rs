@@ -1,0 +1,66 @@
+//! The shipped TypeScript and Python declarations must be what the core
+//! generates from its API descriptions. `make types` (TOPWIRE_BLESS=1)
+//! rewrites them; without it a stale file fails here with a diff hint.
+
+use std::fs;
+use std::path::PathBuf;
+
+use topwire::codegen::{
+    python_overloads, python_types, typescript, PY_OVERLOADS_BEGIN, PY_OVERLOADS_END,
+};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn bless() -> bool {
+    std::env::var_os("TOPWIRE_BLESS").is_some()
+}
+
+fn check_whole(rel: &str, expected: &str) {
+    let path = root().join(rel);
+    if bless() {
+        fs::write(&path, expected).unwrap();
+        return;
+    }
+    let actual = fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "{rel} is not what the core generates: run `make types`"
+    );
+}
+
+#[test]
+fn typescript_declarations_are_current() {
+    check_whole("js/types/apis.d.ts", &typescript());
+}
+
+#[test]
+fn python_typed_dicts_are_current() {
+    check_whole("py/topwire/apis.py", &python_types());
+}
+
+#[test]
+fn python_stub_overloads_are_current() {
+    let rel = "py/topwire/__init__.pyi";
+    let path = root().join(rel);
+    let text = fs::read_to_string(&path).unwrap();
+    let begin = text
+        .find(PY_OVERLOADS_BEGIN)
+        .expect("stub lacks the begin marker")
+        + PY_OVERLOADS_BEGIN.len()
+        + 1;
+    let end = text
+        .find(PY_OVERLOADS_END)
+        .expect("stub lacks the end marker");
+    let generated = python_overloads();
+    if bless() {
+        let new = format!("{}{}{}", &text[..begin], generated, &text[end..]);
+        fs::write(&path, new).unwrap();
+        return;
+    }
+    assert!(
+        text[begin..end] == generated,
+        "{rel}'s overloads are not what the core generates: run `make types`"
+    );
+}
