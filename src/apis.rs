@@ -46,6 +46,7 @@ pub static ETICKET_MERCHANT_MA_RESEND: ApiSpec = ApiSpec {
         ),
         Field::new("ret_msg", Type::String, "Sub result message (子结果信息)."),
     ],
+    example_response: r#"{"resp_body":{"attribute_map":"{}"},"ret_code":"isv.success-all","ret_msg":"操作成功"}"#,
 };
 
 static ISV_MA: Struct = Struct {
@@ -85,6 +86,7 @@ pub static ALSC_DAODIAN_TICKET_RESERVE: ApiSpec = ApiSpec {
         Type::Object(&RESERVE_RESULT),
         "The result (返回结构体).",
     )],
+    example_response: r#"{"result":{"success":true,"error_code":"SYSTEM_ERROR","retry":false,"error_msg":"系统繁忙"}}"#,
 };
 
 static TICKET_REVERSE_TOP_REQUEST: Struct = Struct {
@@ -156,6 +158,7 @@ pub static TRAVEL_TICKET_ORDER_VERIFY: ApiSpec = ApiSpec {
         .allowed(&["0", "1"]),
     ],
     response: &[Field::new("is_success", Type::Boolean, "Whether the notification succeeded (成功状态).")],
+    example_response: r#"{"is_success":true}"#,
 };
 
 static VOUCHER_INFO_DTO: Struct = Struct {

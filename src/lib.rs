@@ -35,7 +35,7 @@ pub mod apis;
 mod client;
 pub mod codegen;
 mod error;
-// pub mod gateway;
+pub mod gateway;
 mod params;
 mod response;
 mod shape;

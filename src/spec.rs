@@ -16,6 +16,9 @@ pub struct ApiSpec {
     pub request: &'static [Field],
     /// The documented response fields (inside the `*_response` wrapper).
     pub response: &'static [Field],
+    /// The documentation's sample response: the inner object as JSON text.
+    /// The local gateway answers valid calls with it.
+    pub example_response: &'static str,
 }
 
 /// One request or response field.

@@ -1,0 +1,550 @@
+//! A local TOP gateway, sans I/O: given an HTTP request, the reply TOP would send.
+//!
+//! Users test their integration against it without reaching Taobao (as
+//! stripe-mock does for Stripe). It checks what the real gateway checks, in
+//! the same order, and answers with TOP's own error codes; valid calls of the
+//! typed APIs get the documentation's sample response, other methods a
+//! configured canned reply. The Node and Python packages only wrap it in an
+//! HTTP server.
+
+use std::fmt::Write as _;
+
+use crate::apis;
+use crate::error::ValidationError;
+use crate::params::render;
+use crate::sign::{sign, SignMethod};
+use crate::spec::response_key;
+use crate::time::parse_timestamp;
+use crate::value::{from_json, Value};
+
+/// The app key a gateway accepts when its configuration names none.
+pub const DEFAULT_APP_KEY: &str = "12345678";
+/// The secret of [`DEFAULT_APP_KEY`].
+pub const DEFAULT_APP_SECRET: &str = "topwire-local-secret";
+
+/// A canned reply for a method that is not typed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CannedReply {
+    /// Answer with this object (the content of `{method}_response`).
+    Data(Value),
+    /// Answer with this `error_response`.
+    Error {
+        /// Gateway error code.
+        code: i64,
+        /// Gateway message.
+        msg: String,
+        /// Business error code.
+        sub_code: Option<String>,
+        /// Business error message.
+        sub_msg: Option<String>,
+    },
+}
+
+/// What the gateway accepts and how it answers. Build it with
+/// [`GatewayConfig::from_json`] (the config file both packages read) or by hand.
+#[derive(Clone, PartialEq)]
+pub struct GatewayConfig {
+    /// `(app_key, secret)` pairs it accepts.
+    pub apps: Vec<(String, String)>,
+    /// The sessions it accepts; empty accepts any non-empty session.
+    pub sessions: Vec<String>,
+    /// Allowed clock skew of a call's timestamp (TOP: 10 minutes).
+    pub max_skew_ms: i64,
+    /// Replies for methods that are not typed, by method name.
+    pub replies: Vec<(String, CannedReply)>,
+}
+
+impl std::fmt::Debug for GatewayConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keys: Vec<&str> = self.apps.iter().map(|(k, _)| k.as_str()).collect();
+        f.debug_struct("GatewayConfig")
+            .field("app_keys", &keys)
+            .field("sessions", &self.sessions.len())
+            .field("max_skew_ms", &self.max_skew_ms)
+            .field(
+                "replies",
+                &self.replies.iter().map(|(m, _)| m).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl Default for GatewayConfig {
+    fn default() -> Self {
+        GatewayConfig {
+            apps: vec![(DEFAULT_APP_KEY.to_owned(), DEFAULT_APP_SECRET.to_owned())],
+            sessions: Vec::new(),
+            max_skew_ms: crate::DEFAULT_SPI_SKEW_MS,
+            replies: Vec::new(),
+        }
+    }
+}
+
+impl GatewayConfig {
+    /// Reads the JSON config file format:
+    ///
+    /// ```json
+    /// {"apps": {"12345678": "secret"}, "sessions": ["s1"], "max_skew_seconds": 600,
+    ///  "responses": {"taobao.user.seller.get": {"user": {"nick": "tb"}}},
+    ///  "errors": {"taobao.trade.get": {"code": 15, "msg": "Remote service error", "sub_code": "isp.down"}}}
+    /// ```
+    /// Every key is optional; `apps` defaults to [`DEFAULT_APP_KEY`].
+    pub fn from_json(text: &str) -> Result<GatewayConfig, ValidationError> {
+        let root = from_json(text).map_err(|e| {
+            ValidationError::new("config", "JSON text", format!("invalid JSON ({e})"))
+        })?;
+        let Value::Object(pairs) = &root else {
+            return Err(ValidationError::new(
+                "config",
+                "a JSON object",
+                root.describe(),
+            ));
+        };
+        let mut config = GatewayConfig::default();
+        for (key, value) in pairs {
+            match key.as_str() {
+                "apps" => config.apps = string_map(value, "config.apps")?,
+                "sessions" => config.sessions = string_list(value, "config.sessions")?,
+                "max_skew_seconds" => match value {
+                    Value::Int(s) if *s >= 0 => config.max_skew_ms = s.saturating_mul(1000),
+                    other => {
+                        return Err(ValidationError::new(
+                            "config.max_skew_seconds",
+                            "a non-negative integer",
+                            other.describe(),
+                        ))
+                    }
+                },
+                "responses" => {
+                    for (method, data) in object(value, "config.responses")? {
+                        object(data, &format!("config.responses.{method}"))?;
+                        config
+                            .replies
+                            .push((method.clone(), CannedReply::Data(data.clone())));
+                    }
+                }
+                "errors" => {
+                    for (method, err) in object(value, "config.errors")? {
+                        config.replies.push((
+                            method.clone(),
+                            canned_error(err, &format!("config.errors.{method}"))?,
+                        ));
+                    }
+                }
+                other => {
+                    return Err(ValidationError::new(
+                        format!("config.{other}"),
+                        "one of apps, sessions, max_skew_seconds, responses, errors",
+                        "an unknown key",
+                    ))
+                }
+            }
+        }
+        if config.apps.is_empty() {
+            return Err(ValidationError::new(
+                "config.apps",
+                "at least one app key",
+                "none",
+            ));
+        }
+        Ok(config)
+    }
+}
+
+fn object<'a>(v: &'a Value, path: &str) -> Result<&'a [(String, Value)], ValidationError> {
+    match v {
+        Value::Object(pairs) => Ok(pairs),
+        other => Err(ValidationError::new(path, "an object", other.describe())),
+    }
+}
+
+fn string_map(v: &Value, path: &str) -> Result<Vec<(String, String)>, ValidationError> {
+    object(v, path)?
+        .iter()
+        .map(|(k, item)| match item {
+            Value::String(s) if !s.is_empty() => Ok((k.clone(), s.clone())),
+            other => Err(ValidationError::new(
+                format!("{path}.{k}"),
+                "a non-empty string",
+                other.describe(),
+            )),
+        })
+        .collect()
+}
+
+fn string_list(v: &Value, path: &str) -> Result<Vec<String>, ValidationError> {
+    match v {
+        Value::List(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| match item {
+                Value::String(s) => Ok(s.clone()),
+                other => Err(ValidationError::new(
+                    format!("{path}[{i}]"),
+                    "a string",
+                    other.describe(),
+                )),
+            })
+            .collect(),
+        other => Err(ValidationError::new(
+            path,
+            "a list of strings",
+            other.describe(),
+        )),
+    }
+}
+
+fn canned_error(v: &Value, path: &str) -> Result<CannedReply, ValidationError> {
+    object(v, path)?;
+    let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    match v.get("code") {
+        Some(Value::Int(code)) => Ok(CannedReply::Error {
+            code: *code,
+            msg: text("msg").unwrap_or_else(|| "Remote service error".to_owned()),
+            sub_code: text("sub_code"),
+            sub_msg: text("sub_msg"),
+        }),
+        other => Err(ValidationError::new(
+            format!("{path}.code"),
+            "an integer",
+            other.map_or_else(|| "nothing".to_owned(), Value::describe),
+        )),
+    }
+}
+
+/// An HTTP request as the host's server received it.
+#[derive(Clone, Copy, Debug)]
+pub struct GatewayRequest<'a> {
+    /// HTTP method.
+    pub method: &'a str,
+    /// The request target: path and query (`/router/rest?...`), or a full URL.
+    pub url: &'a str,
+    /// Headers, names in any case.
+    pub headers: &'a [(&'a str, &'a str)],
+    /// The raw body.
+    pub body: &'a [u8],
+}
+
+/// The reply to send back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GatewayResponse {
+    /// HTTP status (200 for every TOP answer, errors included, as TOP does).
+    pub status: u16,
+    /// Response headers.
+    pub headers: Vec<(String, String)>,
+    /// Response body.
+    pub body: String,
+}
+
+/// A TOP error the gateway answers with.
+struct TopFault {
+    code: i64,
+    msg: String,
+    sub_code: Option<String>,
+    sub_msg: Option<String>,
+}
+
+fn fault(code: i64, msg: &str) -> TopFault {
+    TopFault {
+        code,
+        msg: msg.to_owned(),
+        sub_code: None,
+        sub_msg: None,
+    }
+}
+
+/// The local gateway. Immutable: share one between server threads.
+#[derive(Clone, Debug, Default)]
+pub struct Gateway {
+    config: GatewayConfig,
+}
+
+impl Gateway {
+    /// A gateway with this configuration.
+    pub fn new(config: GatewayConfig) -> Gateway {
+        Gateway { config }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &GatewayConfig {
+        &self.config
+    }
+
+    /// Answers one HTTP request. `now_ms` is the host's clock.
+    pub fn handle(&self, req: &GatewayRequest<'_>, now_ms: i64) -> GatewayResponse {
+        let (path, query) = split_target(req.url);
+        if path != "/router/rest" {
+            return plain(404, "not found: the TOP gateway serves /router/rest\n");
+        }
+        if !req.method.eq_ignore_ascii_case("POST") && !req.method.eq_ignore_ascii_case("GET") {
+            return plain(405, "method not allowed: use POST or GET\n");
+        }
+        let mut params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        if is_form(req.headers) {
+            params.extend(form_urlencoded::parse(req.body).into_owned());
+        }
+        let get = |k: &str| {
+            params
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.as_str())
+                .filter(|v| !v.is_empty())
+        };
+        let xml = get("format") != Some("json");
+        let simplify = !xml && get("simplify") == Some("true");
+        match self.answer(&params, now_ms) {
+            Ok((method, data, request_id)) => reply_data(&method, data, &request_id, xml, simplify),
+            Err(f) => reply_error(&f, xml),
+        }
+    }
+
+    /// Runs TOP's checks; on success returns the method, the reply data and a request id.
+    fn answer(
+        &self,
+        params: &[(String, String)],
+        now_ms: i64,
+    ) -> Result<(String, Value, String), TopFault> {
+        let get = |k: &str| {
+            params
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.as_str())
+                .filter(|v| !v.is_empty())
+        };
+        let method = get("method").ok_or_else(|| fault(21, "Missing method"))?;
+        let app_key = get("app_key").ok_or_else(|| fault(28, "Missing app key"))?;
+        let secret = self
+            .secret(app_key)
+            .ok_or_else(|| fault(29, "Invalid app key"))?;
+        let timestamp = get("timestamp").ok_or_else(|| fault(30, "Missing timestamp"))?;
+        let at =
+            parse_timestamp(timestamp, "timestamp").map_err(|_| fault(31, "Invalid timestamp"))?;
+        if now_ms.saturating_sub(at).saturating_abs() > self.config.max_skew_ms {
+            return Err(TopFault {
+                sub_msg: Some(format!(
+                    "timestamp {timestamp} is too far from the gateway's time"
+                )),
+                ..fault(31, "Invalid timestamp")
+            });
+        }
+        match get("v") {
+            None => return Err(fault(32, "Missing version")),
+            Some("2.0") => {}
+            Some(_) => return Err(fault(34, "Unsupported version")),
+        }
+        if !matches!(get("format"), None | Some("json") | Some("xml")) {
+            return Err(fault(23, "Invalid format"));
+        }
+        let remote = get("sign").ok_or_else(|| fault(24, "Missing signature"))?;
+        let method_used = SignMethod::parse(get("sign_method").unwrap_or("md5"))
+            .map_err(|_| fault(25, "Invalid signature"))?;
+        let expected = sign(params, secret, method_used);
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(
+            expected.as_bytes(),
+            remote.as_bytes(),
+        )) {
+            return Err(fault(25, "Invalid signature"));
+        }
+        let request_id = request_id(&expected);
+        let data = self.call(method, params, get("session"))?;
+        Ok((method.to_owned(), data, request_id))
+    }
+
+    fn secret(&self, app_key: &str) -> Option<&str> {
+        self.config
+            .apps
+            .iter()
+            .find(|(k, _)| k == app_key)
+            .map(|(_, s)| s.as_str())
+    }
+
+    /// The method-level checks and the reply data.
+    fn call(
+        &self,
+        method: &str,
+        params: &[(String, String)],
+        session: Option<&str>,
+    ) -> Result<Value, TopFault> {
+        if let Some((_, reply)) = self.config.replies.iter().find(|(m, _)| m == method) {
+            return match reply {
+                CannedReply::Data(v) => Ok(v.clone()),
+                CannedReply::Error {
+                    code,
+                    msg,
+                    sub_code,
+                    sub_msg,
+                } => Err(TopFault {
+                    code: *code,
+                    msg: msg.clone(),
+                    sub_code: sub_code.clone(),
+                    sub_msg: sub_msg.clone(),
+                }),
+            };
+        }
+        let spec = apis::find(method).ok_or_else(|| fault(22, "Invalid method"))?;
+        if let Some(s) = session {
+            if !self.config.sessions.is_empty() && !self.config.sessions.iter().any(|ok| ok == s) {
+                return Err(fault(27, "Invalid session"));
+            }
+        } else if spec.session_required {
+            return Err(fault(26, "Missing session"));
+        }
+        let system = crate::params::SYSTEM_PARAMS;
+        let app: Vec<(String, Value)> = params
+            .iter()
+            .filter(|(k, _)| !system.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        if let Some(missing) = spec
+            .request
+            .iter()
+            .find(|f| f.required && !app.iter().any(|(k, v)| k == f.name && !v.is_empty()))
+        {
+            return Err(TopFault {
+                sub_code: Some("isv.missing-parameter".to_owned()),
+                sub_msg: Some(format!("{} is required", missing.name)),
+                ..fault(40, &format!("Missing required arguments:{}", missing.name))
+            });
+        }
+        render(Some(spec), &Value::Object(app), true).map_err(|e| TopFault {
+            sub_code: Some("isv.invalid-parameter".to_owned()),
+            sub_msg: Some(e.to_string()),
+            ..fault(41, &format!("Invalid arguments:{}", e.field))
+        })?;
+        from_json(spec.example_response).map_err(|_| fault(15, "Remote service error"))
+    }
+}
+
+/// A request id derived from the call's signature: deterministic (the core
+/// draws no random numbers) and different for every distinct call.
+fn request_id(sign: &str) -> String {
+    sign.chars()
+        .take(13)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+fn split_target(url: &str) -> (&str, &str) {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| {
+        rest.find('/').and_then(|i| rest.get(i..)).unwrap_or("/")
+    });
+    let without_fragment = after_scheme.split('#').next().unwrap_or("");
+    without_fragment
+        .split_once('?')
+        .unwrap_or((without_fragment, ""))
+}
+
+fn is_form(headers: &[(&str, &str)]) -> bool {
+    headers.iter().any(|(k, v)| {
+        k.eq_ignore_ascii_case("content-type")
+            && v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+    })
+}
+
+fn plain(status: u16, body: &str) -> GatewayResponse {
+    GatewayResponse {
+        status,
+        headers: vec![(
+            "Content-Type".to_owned(),
+            "text/plain;charset=utf-8".to_owned(),
+        )],
+        body: body.to_owned(),
+    }
+}
+
+fn top_reply(xml: bool, body: String) -> GatewayResponse {
+    let ctype = if xml {
+        "text/xml;charset=utf-8"
+    } else {
+        "application/json;charset=utf-8"
+    };
+    GatewayResponse {
+        status: 200,
+        headers: vec![("Content-Type".to_owned(), ctype.to_owned())],
+        body,
+    }
+}
+
+fn reply_data(
+    method: &str,
+    data: Value,
+    request_id: &str,
+    xml: bool,
+    simplify: bool,
+) -> GatewayResponse {
+    let mut inner = match data {
+        Value::Object(pairs) => pairs,
+        other => vec![("result".to_owned(), other)],
+    };
+    inner.push((
+        "request_id".to_owned(),
+        Value::String(request_id.to_owned()),
+    ));
+    let key = response_key(method);
+    let body = if xml {
+        let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\" ?>");
+        write_xml(&key, &Value::Object(inner), &mut out);
+        out
+    } else if simplify {
+        Value::Object(inner).to_json()
+    } else {
+        Value::object([(key, Value::Object(inner))]).to_json()
+    };
+    top_reply(xml, body)
+}
+
+fn reply_error(f: &TopFault, xml: bool) -> GatewayResponse {
+    let mut pairs = vec![
+        ("code".to_owned(), Value::Int(f.code)),
+        ("msg".to_owned(), Value::String(f.msg.clone())),
+    ];
+    for (k, v) in [("sub_code", &f.sub_code), ("sub_msg", &f.sub_msg)] {
+        if let Some(v) = v {
+            pairs.push((k.to_owned(), Value::String(v.clone())));
+        }
+    }
+    let body = if xml {
+        let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\" ?>");
+        write_xml("error_response", &Value::Object(pairs), &mut out);
+        out
+    } else {
+        let mut out = String::from("{\"error_response\":");
+        out.push_str(&Value::Object(pairs).to_json());
+        out.push('}');
+        out
+    };
+    top_reply(xml, body)
+}
+
+/// TOP-style XML: objects as nested elements, a list as the element repeated.
+fn write_xml(name: &str, v: &Value, out: &mut String) {
+    match v {
+        Value::List(items) => items.iter().for_each(|item| write_xml(name, item, out)),
+        Value::Null => {}
+        _ => {
+            let _ = write!(out, "<{name}>");
+            match v {
+                Value::Object(pairs) => pairs.iter().for_each(|(k, item)| write_xml(k, item, out)),
+                Value::String(s) => escape_xml(s, out),
+                scalar => escape_xml(scalar.to_json().trim_matches('"'), out),
+            }
+            let _ = write!(out, "</{name}>");
+        }
+    }
+}
+
+fn escape_xml(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! The local gateway, driven by requests that `prepare` builds (and by hand-
+//! written ones), answered replies parsed back with `parse`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use topwire::gateway::{
+    Gateway, GatewayConfig, GatewayRequest, GatewayResponse, DEFAULT_APP_KEY, DEFAULT_APP_SECRET,
+};
+use topwire::{ApiError, ClientOptions, Error, PrepareOptions, PreparedRequest, TopClient, Value};
+
+const NOW: i64 = 1_700_000_000_000;
+const VERIFY: &str = "taobao.travel.ticket.order.verify";
+const RESEND: &str = "taobao.eticket.merchant.ma.resend";
+const RESERVE: &str = "alibaba.alsc.daodian.ticket.reserve";
+
+fn client(opts: ClientOptions<'_>) -> TopClient {
+    let opts = ClientOptions {
+        gateway: Some("http://127.0.0.1:8080/router/rest"),
+        ..opts
+    };
+    TopClient::with_options(DEFAULT_APP_KEY, DEFAULT_APP_SECRET, &opts).unwrap()
+}
+
+fn send(gw: &Gateway, req: &PreparedRequest, now: i64) -> GatewayResponse {
+    let headers: Vec<(&str, &str)> = req
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    gw.handle(
+        &GatewayRequest {
+            method: req.method,
+            url: &req.url,
+            headers: &headers,
+            body: req.body.as_bytes(),
+        },
+        now,
+    )
+}
+
+fn call(
+    gw: &Gateway,
+    c: &TopClient,
+    method: &str,
+    params: &str,
+    session: Option<&str>,
+) -> Result<Value, Error> {
+    let params = topwire::from_json(params).unwrap();
+    let opts = PrepareOptions {
+        session: session.map(str::to_owned),
+        timestamp_ms: NOW,
+        allow_unknown: true,
+    };
+    let req = c.prepare(method, &params, &opts).unwrap();
+    let resp = send(gw, &req, NOW);
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    c.parse(method, resp.body.as_bytes())
+}
+
+fn api_error(r: Result<Value, Error>) -> ApiError {
+    match r {
+        Err(Error::Api(e)) => *e,
+        other => panic!("expected an ApiError, got {other:?}"),
+    }
+}
+
+const VERIFY_PARAMS: &str = r#"{"order_id": 12345678, "check_num": 1, "voucher_infos": [{"confirm_code": "2516352", "used_quantity": 1, "used_date": "2020-01-11 14:00:00"}], "write_off_type": 0}"#;
+const RESEND_PARAMS: &str = r#"{"biz_type": 3001, "isv_ma_list": [{"code": "abc124", "num": 1, "qr_image": "111.png"}], "outer_id": "1753340805138544", "token": "31231231231"}"#;
+const RESERVE_PARAMS: &str = r#"{"ticket_reverse_top_request": {"ticket_use_trans_id": "2106027287988611313", "biz_date": "2022-08-11 11:11:11", "request_id": "20190729111040030200660600011777", "ticket_id": "2208191159703216457"}}"#;
+
+#[test]
+fn seed_calls_get_the_sample_responses_in_every_format() {
+    let gw = Gateway::default();
+    for (format, simplify) in [("json", false), ("json", true), ("xml", false)] {
+        for sign_method in ["md5", "hmac", "hmac-sha256"] {
+            let c = client(ClientOptions {
+                format: Some(format),
+                simplify: Some(simplify),
+                sign_method: Some(sign_method),
+                ..Default::default()
+            });
+            let v = call(&gw, &c, VERIFY, VERIFY_PARAMS, None).unwrap();
+            assert_eq!(
+                v.get("is_success"),
+                Some(&Value::Bool(true)),
+                "{format} {simplify} {sign_method}"
+            );
+            assert!(v
+                .get("request_id")
+                .and_then(Value::as_str)
+                .is_some_and(|s| s.len() == 13));
+
+            let v = call(&gw, &c, RESEND, RESEND_PARAMS, Some("session-1")).unwrap();
+            assert_eq!(
+                v.get("ret_code").and_then(Value::as_str),
+                Some("isv.success-all")
+            );
+            assert_eq!(v.get("ret_msg").and_then(Value::as_str), Some("操作成功"));
+            assert_eq!(
+                v.get("resp_body")
+                    .and_then(|b| b.get("attribute_map"))
+                    .and_then(Value::as_str),
+                Some("{}")
+            );
+
+            let v = call(&gw, &c, RESERVE, RESERVE_PARAMS, None).unwrap();
+            let result = v.get("result").unwrap();
+            assert_eq!(result.get("success"), Some(&Value::Bool(true)));
+            assert_eq!(result.get("retry"), Some(&Value::Bool(false)));
+            assert_eq!(
+                result.get("error_msg").and_then(Value::as_str),
+                Some("系统繁忙")
+            );
+        }
+    }
+}
+
+/// A call signed by hand with md5, as a raw HTTP client would send it.
+fn hand_signed(extra: &[(&str, &str)]) -> String {
+    let mut params = vec![
+        ("app_key", DEFAULT_APP_KEY),
+        ("timestamp", "2023-11-15 06:13:20"),
+        ("v", "2.0"),
+        ("sign_method", "md5"),
+        ("format", "json"),
+    ];
+    params.extend_from_slice(extra);
+    let sign = topwire::sign(&params, DEFAULT_APP_SECRET, topwire::SignMethod::Md5);
+    let mut query = form_urlencoded::Serializer::new(String::from("/router/rest?"));
+    query.extend_pairs(params.iter()).append_pair("sign", &sign);
+    query.finish()
+}
+
+fn get(gw: &Gateway, url: &str, now: i64) -> Result<Value, Error> {
+    let resp = gw.handle(
+        &GatewayRequest {
+            method: "GET",
+            url,
+            headers: &[],
+            body: b"",
+        },
+        now,
+    );
+    topwire::parse("taobao.any.method", resp.body.as_bytes(), true)
+}
+
+#[test]
+fn checks_answer_with_tops_codes() {
+    let gw = Gateway::default();
+    let c = client(ClientOptions::default());
+    // 40: a required argument is missing.
+    let url = hand_signed(&[
+        ("method", RESEND),
+        ("session", "s"),
+        ("outer_id", "1"),
+        ("token", "t"),
+    ]);
+    let e = api_error(get(&gw, &url, NOW));
+    assert_eq!(
+        (e.code, e.msg.as_str(), e.sub_code.as_deref()),
+        (
+            40,
+            "Missing required arguments:isv_ma_list",
+            Some("isv.missing-parameter")
+        )
+    );
+    // 26: the API needs a session.
+    let list = r#"[{"code":"a","num":1}]"#;
+    let url = hand_signed(&[
+        ("method", RESEND),
+        ("outer_id", "1"),
+        ("token", "t"),
+        ("isv_ma_list", list),
+    ]);
+    assert_eq!(api_error(get(&gw, &url, NOW)).code, 26);
+    // 31: eleven minutes late.
+    assert_eq!(api_error(get(&gw, &url, NOW + 11 * 60_000)).code, 31);
+    // 25: the signature does not cover what was sent.
+    let tampered = url.replace("outer_id=1", "outer_id=2");
+    assert_eq!(api_error(get(&gw, &tampered, NOW)).code, 25);
+    // 22: a method nobody configured.
+    let e = api_error(call(
+        &gw,
+        &c,
+        "taobao.user.seller.get",
+        r#"{"fields": "nick"}"#,
+        None,
+    ));
+    assert_eq!((e.code, e.msg.as_str()), (22, "Invalid method"));
+}
+
+#[test]
+fn bad_app_key_missing_method_and_wrong_path() {
+    let gw = Gateway::default();
+    // 29: an app key the gateway does not know.
+    let other = TopClient::new("999", "x").unwrap();
+    let req = other
+        .prepare(
+            VERIFY,
+            &Value::Null,
+            &PrepareOptions {
+                timestamp_ms: NOW,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let e = api_error(other.parse(VERIFY, send(&gw, &req, NOW).body.as_bytes()));
+    assert_eq!((e.code, e.msg.as_str()), (29, "Invalid app key"));
+    // 21: no method at all; the gateway's default format is xml.
+    let resp = gw.handle(
+        &GatewayRequest {
+            method: "POST",
+            url: "/router/rest",
+            headers: &[],
+            body: b"",
+        },
+        NOW,
+    );
+    assert!(resp.body.contains("<code>21</code>"), "{}", resp.body);
+    // 404 off the router path.
+    assert_eq!(
+        gw.handle(
+            &GatewayRequest {
+                method: "GET",
+                url: "/",
+                headers: &[],
+                body: b""
+            },
+            NOW
+        )
+        .status,
+        404
+    );
+}
+
+#[test]
+fn bad_value_is_41_naming_the_field() {
+    let gw = Gateway::default();
+    let c = client(ClientOptions::default());
+    // The client would refuse write_off_type 2 itself; send the raw text through allow_unknown's untyped path by hand.
+    let params = [
+        ("method", VERIFY),
+        ("app_key", DEFAULT_APP_KEY),
+        ("timestamp", "2023-11-15 06:13:20"),
+        ("v", "2.0"),
+        ("sign_method", "hmac-sha256"),
+        ("format", "json"),
+        ("write_off_type", "2"),
+    ];
+    let sign = topwire::sign(&params, DEFAULT_APP_SECRET, topwire::SignMethod::HmacSha256);
+    let mut query = form_urlencoded::Serializer::new(String::from("http://127.0.0.1/router/rest?"));
+    query.extend_pairs(params.iter()).append_pair("sign", &sign);
+    let url = query.finish();
+    let resp = gw.handle(
+        &GatewayRequest {
+            method: "POST",
+            url: &url,
+            headers: &[],
+            body: b"",
+        },
+        NOW,
+    );
+    let e = api_error(c.parse(VERIFY, resp.body.as_bytes()));
+    assert_eq!(
+        (e.code, e.msg.as_str(), e.sub_code.as_deref()),
+        (
+            41,
+            "Invalid arguments:write_off_type",
+            Some("isv.invalid-parameter")
+        )
+    );
+    assert_eq!(
+        e.sub_msg.as_deref(),
+        Some("write_off_type: expected an integer, one of 0, 1, got the string \"2\"")
+    );
+}
+
+#[test]
+fn config_file_sets_apps_sessions_and_canned_replies() {
+    let config = GatewayConfig::from_json(
+        r#"{"apps": {"k1": "s1"}, "sessions": ["good"], "max_skew_seconds": 60,
+            "responses": {"taobao.user.seller.get": {"user": {"nick": "tb", "uid": 9007199254740993}}},
+            "errors": {"taobao.trade.get": {"code": 15, "msg": "Remote service error", "sub_code": "isp.down", "sub_msg": "try later"}}}"#,
+    )
+    .unwrap();
+    assert!(
+        !format!("{config:?}").contains("s1"),
+        "the secret must not be printed"
+    );
+    let gw = Gateway::new(config);
+    let c = TopClient::with_options("k1", "s1", &ClientOptions::default()).unwrap();
+    let v = call(
+        &gw,
+        &c,
+        "taobao.user.seller.get",
+        r#"{"fields": "nick"}"#,
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        v.get("user").and_then(|u| u.get("uid")),
+        Some(&Value::Int(9_007_199_254_740_993))
+    );
+    let e = api_error(call(&gw, &c, "taobao.trade.get", "{}", None));
+    assert_eq!(
+        (e.code, e.sub_code.as_deref(), e.retryable),
+        (15, Some("isp.down"), true)
+    );
+    let e = api_error(call(&gw, &c, RESEND, RESEND_PARAMS, Some("bad")));
+    assert_eq!(e.code, 27);
+    assert!(call(&gw, &c, RESEND, RESEND_PARAMS, Some("good")).is_ok());
+
+    for (bad, field) in [
+        ("[]", "config"),
+        (r#"{"apps": {}}"#, "config.apps"),
+        (r#"{"apps": {"k": 1}}"#, "config.apps.k"),
+        (r#"{"errors": {"m": {"msg": "x"}}}"#, "config.errors.m.code"),
+        (r#"{"port": 1}"#, "config.port"),
+    ] {
+        assert_eq!(
+            GatewayConfig::from_json(bad).err().map(|e| e.field),
+            Some(field.to_owned()),
+            "{bad}"
+        );
+    }
+}
