@@ -2,7 +2,12 @@
 //! generates from its API descriptions. `make types` (TOPWIRE_BLESS=1)
 //! rewrites them; without it a stale file fails here with a diff hint.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 use std::fs;
 use std::path::PathBuf;
 

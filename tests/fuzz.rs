@@ -1,0 +1,143 @@
+//! Property tests over `prepare`, `parse`, timestamps and the gateway.
+//!
+//! `make test` runs a fixed number of cases (PROPTEST_CASES, 2000 by default);
+//! `make fuzz PROPTEST_CASES=100000` runs longer. Beyond "never panics", each
+//! property checks a real invariant: what `prepare` sends is what it signed,
+//! the gateway accepts it, timestamps round-trip.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use proptest::prelude::*;
+use topwire::gateway::{CannedReply, Gateway, GatewayConfig, GatewayRequest};
+use topwire::{ClientOptions, Error, PrepareOptions, TopClient, Value};
+
+fn scalar() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::Int),
+        (i64::MAX as u64..=u64::MAX).prop_map(Value::UInt),
+        any::<f64>().prop_map(Value::Float),
+        any::<String>().prop_map(Value::String),
+        "[a-z0-9 中文+&=%?#]{0,12}".prop_map(Value::String),
+    ]
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    scalar().prop_recursive(4, 32, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::List),
+            prop::collection::vec(("[a-z_]{1,8}", inner), 0..6)
+                .prop_map(|pairs| Value::Object(pairs)),
+        ]
+    })
+}
+
+fn params() -> impl Strategy<Value = Value> {
+    prop::collection::btree_map("[a-z][a-z0-9_]{0,10}", value(), 0..8)
+        .prop_map(|m| Value::Object(m.into_iter().collect()))
+}
+
+const METHODS: [&str; 4] = [
+    "taobao.user.seller.get",
+    "taobao.travel.ticket.order.verify",
+    "taobao.eticket.merchant.ma.resend",
+    "alibaba.alsc.daodian.ticket.reserve",
+];
+
+fn gateway() -> Gateway {
+    let mut config = GatewayConfig {
+        apps: vec![("k".into(), "s".into())],
+        ..Default::default()
+    };
+    config.replies.push((
+        "taobao.user.seller.get".into(),
+        CannedReply::Data(Value::object([("ok", Value::Bool(true))])),
+    ));
+    Gateway::new(config)
+}
+
+proptest! {
+    #[test]
+    fn prepared_requests_are_signed_as_sent_and_accepted(
+        p in params(),
+        method in prop::sample::select(METHODS.to_vec()),
+        sign_method in prop::sample::select(vec!["md5", "hmac", "hmac-sha256"]),
+        format in prop::sample::select(vec!["json", "xml"]),
+        session in proptest::option::of("[ -~中]{1,20}"),
+        ts in 0i64..4_102_444_800_000,
+    ) {
+        let opts = ClientOptions { sign_method: Some(sign_method), format: Some(format), ..Default::default() };
+        let client = TopClient::with_options("k", "s", &opts).unwrap();
+        let options = PrepareOptions { session, timestamp_ms: ts, allow_unknown: false };
+        match client.prepare(method, &p, &options) {
+            Err(Error::Validation(e)) => prop_assert!(!e.field.is_empty()),
+            Err(other) => prop_assert!(false, "prepare can only fail validation, got {other:?}"),
+            Ok(req) => {
+                // The sign covers exactly the params listed, and they are what the URL and body carry.
+                let (sign_pair, signed) = req.params.split_last().unwrap();
+                prop_assert_eq!(&sign_pair.0, "sign");
+                let method_used = topwire::SignMethod::parse(sign_method).unwrap();
+                prop_assert_eq!(&topwire::sign(signed, "s", method_used), &sign_pair.1);
+                let query = req.url.split_once('?').unwrap().1;
+                let mut sent: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+                sent.extend(form_urlencoded::parse(req.body.as_bytes()).into_owned());
+                sent.sort();
+                let mut listed = req.params.clone();
+                listed.sort();
+                prop_assert_eq!(sent, listed);
+                // And the gateway, checking independently, accepts the signature and the time.
+                let resp = gateway().handle(
+                    &GatewayRequest { method: "POST", url: &req.url, headers: &[("Content-Type", topwire::FORM_CONTENT_TYPE)], body: req.body.as_bytes() },
+                    ts,
+                );
+                match client.parse(method, resp.body.as_bytes()) {
+                    Err(Error::Api(e)) => prop_assert!(![25, 31].contains(&e.code), "{}", resp.body),
+                    other => prop_assert!(other.is_ok(), "{other:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn parse_never_panics_on_bytes(body in prop::collection::vec(any::<u8>(), 0..256), simplify in any::<bool>()) {
+        let _ = topwire::parse("taobao.travel.ticket.order.verify", &body, simplify);
+    }
+
+    #[test]
+    fn parse_never_panics_on_near_responses(
+        inner in value(),
+        method in prop::sample::select(METHODS.to_vec()),
+        wrap in prop::sample::select(vec!["own", "error", "other", "bare"]),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let key = match wrap {
+            "own" => topwire::spec::response_key(method),
+            "error" => "error_response".to_owned(),
+            "other" => "other_method_response".to_owned(),
+            _ => String::new(),
+        };
+        let json = if key.is_empty() { inner.to_json() } else { Value::object([(key.clone(), inner.clone())]).to_json() };
+        let _ = topwire::parse(method, json.as_bytes(), true);
+        let truncated = &json.as_bytes()[..cut.index(json.len() + 1)];
+        let _ = topwire::parse(method, truncated, false);
+        let xml = format!("<{k}>{}</{k}>", inner.to_json().replace('{', "<a>").replace('}', "</a>"), k = if key.is_empty() { "x" } else { &key });
+        let _ = topwire::parse(method, xml.as_bytes(), false);
+    }
+
+    #[test]
+    fn timestamps_round_trip(ms in -62_135_625_600_000i64..253_402_271_999_999) {
+        let text = topwire::format_timestamp(ms).unwrap();
+        prop_assert_eq!(topwire::parse_timestamp(&text, "t").unwrap(), ms.div_euclid(1000) * 1000);
+    }
+
+    #[test]
+    fn timestamps_out_of_range_are_errors(ms in prop_oneof![i64::MIN..-62_135_625_600_000i64, 253_402_272_000_000i64..i64::MAX]) {
+        prop_assert!(topwire::format_timestamp(ms).is_err());
+    }
+}
