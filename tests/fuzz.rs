@@ -32,8 +32,7 @@ fn value() -> impl Strategy<Value = Value> {
     scalar().prop_recursive(4, 32, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::List),
-            prop::collection::vec(("[a-z_]{1,8}", inner), 0..6)
-                .prop_map(|pairs| Value::Object(pairs)),
+            prop::collection::vec(("[a-z_]{1,8}", inner), 0..6).prop_map(Value::Object),
         ]
     })
 }
