@@ -31,6 +31,15 @@ pub fn parse(method: &str, body: &[u8], simplified: bool) -> Result<Value, Error
     let inner = match text.as_bytes().first() {
         None => return Err(DecodeError::new("response body is empty").into()),
         Some(b'{') => unwrap_json(text, &key, simplified)?,
+        // An HTML error page (proxy, load balancer) is said to be one, whether
+        // or not it happens to be well-formed XML.
+        Some(b'<') if looks_like_html(text) => {
+            return Err(DecodeError::new(format!(
+                "expected a TOP XML response, got {}",
+                snippet(text)
+            ))
+            .into())
+        }
         Some(b'<') => unwrap_xml(text, &key)?,
         Some(_) => {
             return Err(DecodeError::new(format!(
@@ -172,17 +181,22 @@ fn ban_seconds(msg: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-/// The start of a body, for error messages: what it looks like, quoted.
-pub(crate) fn snippet(text: &str) -> String {
+/// Whether a body starts like an HTML page.
+fn looks_like_html(text: &str) -> bool {
     let lower: String = text
         .chars()
-        .take(64)
+        .take(16)
         .collect::<String>()
         .to_ascii_lowercase();
-    let what = if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+    lower.starts_with("<!doctype html") || lower.starts_with("<html")
+}
+
+/// The start of a body, for error messages: what it looks like, quoted.
+pub(crate) fn snippet(text: &str) -> String {
+    let what = if looks_like_html(text) {
         "an HTML page "
     } else {
-        ""
+        "a body "
     };
     format!("{what}starting {}", quote_truncated(text))
 }
