@@ -61,7 +61,7 @@ pub fn parse_timestamp(text: &str, field: &str) -> Result<i64, ValidationError> 
         ValidationError::new(
             field,
             "a time as \"yyyy-MM-dd HH:mm:ss\"",
-            crate::value::quote_truncated(text),
+            crate::value::Value::from(text).describe(),
         )
     };
     let b = text.as_bytes();
