@@ -49,7 +49,7 @@ pub(crate) fn render(
         check_name(name, pairs.get(..i).unwrap_or_default())?;
         let field = spec.and_then(|s| s.request_field(name));
         let text = match (spec, field) {
-            (_, Some(field)) => render_typed(field, value, name)?,
+            (_, Some(field)) => render_typed(field, value, name, allow_unknown)?,
             (Some(spec), None) if !allow_unknown => return Err(unknown_field(name, spec.request)),
             _ => render_untyped(value, name)?,
         };
@@ -207,6 +207,7 @@ fn render_typed(
     field: &Field,
     value: &Value,
     path: &str,
+    allow_unknown: bool,
 ) -> Result<Option<String>, ValidationError> {
     if value.is_empty() {
         return Ok(None);
@@ -218,10 +219,10 @@ fn render_typed(
             Value::String(json) => {
                 let parsed = crate::value::from_json(json)
                     .map_err(|_| ValidationError::new(path, expected(field), value.describe()))?;
-                typed_json(field, s, &parsed, path)?;
+                typed_json(field, s, &parsed, path, allow_unknown)?;
                 json.clone()
             }
-            _ => typed_json(field, s, value, path)?.to_json(),
+            _ => typed_json(field, s, value, path, allow_unknown)?.to_json(),
         },
         _ => scalar_typed(field, value, path)?,
     };
@@ -237,14 +238,17 @@ fn render_typed(
 
 /// Checks a structure or list of structures and returns the normalised JSON
 /// value to send (numbers as numbers, strings as strings, nulls dropped).
+/// With `allow_unknown`, members the description does not know are sent as
+/// given, like unknown top-level fields.
 fn typed_json(
     field: &Field,
     s: &Struct,
     value: &Value,
     path: &str,
+    allow_unknown: bool,
 ) -> Result<Value, ValidationError> {
     match (&field.ty, value) {
-        (Type::Object(_), Value::Object(_)) => typed_struct(s, value, path),
+        (Type::Object(_), Value::Object(_)) => typed_struct(s, value, path, allow_unknown),
         (Type::ObjectList(_), Value::List(items)) => {
             if let Some(max) = field.max_items {
                 if items.len() > max {
@@ -258,7 +262,7 @@ fn typed_json(
             let checked: Result<Vec<Value>, _> = items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| typed_struct(s, item, &format!("{path}[{i}]")))
+                .map(|(i, item)| typed_struct(s, item, &format!("{path}[{i}]"), allow_unknown))
                 .collect();
             Ok(Value::List(checked?))
         }
@@ -270,7 +274,12 @@ fn typed_json(
     }
 }
 
-fn typed_struct(s: &Struct, value: &Value, path: &str) -> Result<Value, ValidationError> {
+fn typed_struct(
+    s: &Struct,
+    value: &Value,
+    path: &str,
+    allow_unknown: bool,
+) -> Result<Value, ValidationError> {
     let Value::Object(pairs) = value else {
         return Err(ValidationError::new(
             path,
@@ -282,9 +291,16 @@ fn typed_struct(s: &Struct, value: &Value, path: &str) -> Result<Value, Validati
     for (name, item) in pairs {
         let item_path = format!("{path}.{name}");
         let Some(field) = s.fields.iter().find(|f| f.name == name) else {
-            return Err(unknown_field(&item_path, s.fields));
+            if !allow_unknown {
+                return Err(unknown_field(&item_path, s.fields));
+            }
+            if !matches!(item, Value::Null) {
+                check_finite(item, &item_path)?;
+                out.push((name.clone(), item.clone()));
+            }
+            continue;
         };
-        if let Some(v) = typed_member(field, item, &item_path)? {
+        if let Some(v) = typed_member(field, item, &item_path, allow_unknown)? {
             out.push((name.clone(), v));
         }
     }
@@ -301,12 +317,13 @@ fn typed_member(
     field: &Field,
     value: &Value,
     path: &str,
+    allow_unknown: bool,
 ) -> Result<Option<Value>, ValidationError> {
     if matches!(value, Value::Null) {
         return Ok(None);
     }
     let v = match &field.ty {
-        Type::Object(s) | Type::ObjectList(s) => typed_json(field, s, value, path)?,
+        Type::Object(s) | Type::ObjectList(s) => typed_json(field, s, value, path, allow_unknown)?,
         Type::Number => Value::Int(integer(field, value, path)?),
         Type::Boolean => Value::Bool(boolean(field, value, path)?),
         Type::String | Type::Date => Value::String(scalar_typed(field, value, path)?),
