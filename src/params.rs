@@ -53,7 +53,9 @@ pub(crate) fn render(
             (Some(spec), None) if !allow_unknown => return Err(unknown_field(name, spec.request)),
             _ => render_untyped(value, name)?,
         };
-        if let Some(text) = text {
+        // A value whose text is empty (a list of one empty string) is as
+        // absent as an empty string: neither signed nor sent.
+        if let Some(text) = text.filter(|t| !t.is_empty()) {
             out.push((name.clone(), text));
         }
     }
