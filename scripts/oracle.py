@@ -1,0 +1,1096 @@
+#!/usr/bin/env python3
+"""Writes the shared test cases (tests/vectors/*.json, tests/fixtures/*.json).
+
+Every expected value here is computed from PROTOCOL.md with the Python
+standard library alone (hashlib, hmac, urllib.parse, json, datetime), never by
+running topwire. Inputs are the case definitions below; running
+
+    python3 scripts/oracle.py
+
+rewrites the files deterministically. Error messages of ValidationError,
+DecodeError and SignatureError are the core's own wording (the same text in
+every language); they are stated here by hand, as the specification of that
+text, and where a message embeds a third-party parser's wording it is left
+out (keys left out are not checked).
+"""
+
+import base64
+import datetime
+import hashlib
+import hmac
+import json
+import os
+import urllib.parse
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VECTORS = os.path.join(ROOT, "tests", "vectors")
+FIXTURES = os.path.join(ROOT, "tests", "fixtures")
+
+DEFAULT_GATEWAY = "https://eco.taobao.com/router/rest"
+FORM = "application/x-www-form-urlencoded;charset=utf-8"
+
+RESEND = "taobao.eticket.merchant.ma.resend"
+RESERVE = "alibaba.alsc.daodian.ticket.reserve"
+VERIFY = "taobao.travel.ticket.order.verify"
+
+# --------------------------------------------------------------------------
+# Primitive rules, written from PROTOCOL.md
+# --------------------------------------------------------------------------
+
+
+def form_encode(text):
+    """WHATWG application/x-www-form-urlencoded byte serializer: alnum and
+    `*-._` kept, space as `+`, every other byte as upper-case %XX (so `~` is
+    %7E, unlike urllib's quote_plus)."""
+    out = []
+    for b in text.encode("utf-8"):
+        c = chr(b)
+        if c.isascii() and (c.isalnum() or c in "*-._"):
+            out.append(c)
+        elif b == 0x20:
+            out.append("+")
+        else:
+            out.append("%%%02X" % b)
+    return "".join(out)
+
+
+def urlencode(pairs):
+    return "&".join(form_encode(k) + "=" + form_encode(v) for k, v in pairs)
+
+
+def by_key_bytes(pairs):
+    return sorted(pairs, key=lambda kv: kv[0].encode("utf-8"))
+
+
+def string_to_sign(pairs):
+    kept = [(k, v) for k, v in pairs if k and v != "" and k != "sign"]
+    return "".join(k + v for k, v in by_key_bytes(kept))
+
+
+def digest(secret, text, sign_method):
+    s = secret.encode("utf-8")
+    b = text.encode("utf-8")
+    if sign_method == "md5":
+        return hashlib.md5(s + b + s).hexdigest().upper()
+    if sign_method == "hmac":
+        return hmac.new(s, b, hashlib.md5).hexdigest().upper()
+    if sign_method == "hmac-sha256":
+        return hmac.new(s, b, hashlib.sha256).hexdigest().upper()
+    raise ValueError(sign_method)
+
+
+def gmt8(ms):
+    """`yyyy-MM-dd HH:mm:ss` in GMT+8, or None outside years 1..9999."""
+    secs = ms // 1000 + 8 * 3600  # floor, also before 1970
+    try:
+        t = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=secs)
+    except OverflowError:
+        return None
+    return "%04d-%02d-%02d %02d:%02d:%02d" % (
+        t.year, t.month, t.day, t.hour, t.minute, t.second)
+
+
+def quoted(text):
+    """Text as error messages quote it: in double quotes, `"` and `\\`
+    escaped, cut after 40 characters with an ellipsis. (Inputs here are
+    printable, so no other escapes arise.)"""
+    assert all(c.isprintable() for c in text), text
+    cut = text[:40]
+    out = '"' + cut.replace("\\", "\\\\").replace('"', '\\"')
+    return out + ("…" if len(text) > 40 else "") + '"'
+
+
+def compact_json(v):
+    return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+
+def is_empty(v):
+    return v is None or v == "" or v == [] or v == {}
+
+
+def scalar_text(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, str):
+        return v
+    raise TypeError(v)
+
+
+# Field kinds of the typed APIs (apis.rs is the core's description; this is
+# the oracle's own reading of the seed pages).
+ISV_MA = {"code": "string", "num": "number", "qr_image": "string"}
+TICKET_REVERSE = {"ticket_use_trans_id": "string", "biz_date": "date",
+                  "request_id": "string", "ticket_id": "string"}
+VOUCHER_INFO = {"confirm_code": "string", "used_quantity": "number", "used_date": "date"}
+TYPED = {
+    RESEND: {"biz_type": "number", "isv_ma_list": ("list", ISV_MA),
+             "outer_id": "string", "token": "string"},
+    RESERVE: {"ticket_reverse_top_request": ("object", TICKET_REVERSE)},
+    VERIFY: {"check_num": "number", "order_id": "number", "return_num": "number",
+             "total_num": "number", "out_order_id": "string", "confirm_code": "string",
+             "voucher_infos": ("list", VOUCHER_INFO), "write_off_type": "number"},
+}
+
+
+def member(kind, v):
+    """A structure member as the JSON value sent: String fields held as
+    integers become strings, Number fields held as decimal text numbers."""
+    if kind == "string" and isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
+    if kind == "number" and isinstance(v, str):
+        return int(v)
+    return v
+
+
+def struct(fields, obj):
+    return {k: member(fields.get(k), v) for k, v in obj.items() if v is not None}
+
+
+def render(method, params):
+    """Application params as (name, wire text), in the caller's order."""
+    spec = TYPED.get(method, {})
+    out = []
+    for name, v in params.items():
+        if is_empty(v):
+            continue
+        kind = spec.get(name)
+        if isinstance(kind, tuple):
+            shape, fields = kind
+            if isinstance(v, str):
+                text = v  # JSON text handed over by the caller: sent as given
+            elif shape == "list":
+                text = compact_json([struct(fields, item) for item in v])
+            else:
+                text = compact_json(struct(fields, v))
+        elif kind == "number":
+            text = str(int(v)) if isinstance(v, str) else scalar_text(v)
+        elif isinstance(v, list):
+            if all(not isinstance(x, (list, dict)) for x in v):
+                text = ",".join(scalar_text(x) for x in v)
+            else:
+                text = compact_json(v)
+        elif isinstance(v, dict):
+            text = compact_json(v)
+        else:
+            text = scalar_text(v)
+        if text != "":  # e.g. [""]: no text, so neither signed nor sent
+            out.append((name, text))
+    return out
+
+
+def prepare(case):
+    c = case["client"]
+    gateway = c.get("gateway", DEFAULT_GATEWAY)
+    sign_method = c.get("sign_method", "hmac-sha256")
+    system = [
+        ("method", case["method"]),
+        ("app_key", c["app_key"]),
+        ("timestamp", gmt8(case["timestamp_ms"])),
+        ("v", "2.0"),
+        ("sign_method", sign_method),
+        ("format", c.get("format", "json")),
+    ]
+    if c.get("simplify"):
+        system.append(("simplify", "true"))
+    for key, value in [("session", case.get("session")),
+                       ("partner_id", c.get("partner_id")),
+                       ("target_app_key", c.get("target_app_key"))]:
+        if value:
+            system.append((key, value))
+    app = render(case["method"], case.get("params") or {})
+    signed = by_key_bytes(system + app)
+    sign = digest(c["app_secret"], "".join(k + v for k, v in signed), sign_method)
+    sep = "&" if "?" in gateway else "?"
+    url = gateway + sep + urlencode(by_key_bytes(system) + [("sign", sign)])
+    return {
+        "method": "POST",
+        "url": url,
+        "body": urlencode(app),
+        "headers": {"Content-Type": FORM},
+        "params": [list(p) for p in signed] + [["sign", sign]],
+    }
+
+
+def spi_sign(secret, query_pairs, form_pairs, headers, sign_list, body):
+    """SpiUtils.checkSign: query pairs, form fields not in the query, headers
+    named in top-sign-list (missing = empty), sorted, empty values kept; the
+    body appended unless it is a form; always md5."""
+    params = dict((k, v) for k, v in query_pairs if k != "sign")
+    for k, v in form_pairs:
+        params.setdefault(k, v)
+    lower = {k.lower(): v for k, v in headers}
+    for name in sign_list:
+        params[name] = lower.get(name.lower(), "")
+    text = "".join(k + v for k, v in by_key_bytes(params.items()))
+    s = secret.encode("utf-8")
+    return hashlib.md5(s + text.encode("utf-8") + body.encode("utf-8") + s).hexdigest().upper()
+
+
+# --------------------------------------------------------------------------
+# sign.json
+# --------------------------------------------------------------------------
+
+KNOWN = [["method", "taobao.user.seller.get"], ["timestamp", "2013-05-06 13:52:03"],
+         ["format", "xml"], ["app_key", "test"], ["v", "2.0"], ["fields", "nick"],
+         ["sign_method", "md5"], ["session", "test"]]
+KNOWN_ANSWERS = {
+    "md5": "72CB4D809B375A54502C09360D879C64",
+    "hmac": "FA15A9D5B42AB2D6F3397843851ED09A",
+    "hmac-sha256": "267B9C1C7A2FE1CE413DBB95E596616D32107AE0992BE2C22143CFCE303E8E34",
+}
+
+
+def with_method(pairs, m):
+    return [[k, m if k == "sign_method" else v] for k, v in pairs]
+
+
+def sign_cases():
+    cases = []
+    for m in ["md5", "hmac", "hmac-sha256"]:
+        cases.append({"name": "protocol known answer, " + m,
+                      "params": with_method(KNOWN, m), "secret": "test", "sign_method": m,
+                      "known": KNOWN_ANSWERS[m]})
+    chinese = [["method", "taobao.eticket.merchant.ma.resend"], ["app_key", "12345678"],
+               ["timestamp", "2024-02-29 12:00:00"], ["v", "2.0"], ["format", "json"],
+               ["sign_method", "md5"], ["outer_id", "订单-中文-1753340805138544"],
+               ["ret_msg", "操作成功"], ["note", "emoji 😀 and ü"]]
+    for m in ["md5", "hmac", "hmac-sha256"]:
+        cases.append({"name": "Chinese and non-BMP values hashed as UTF-8, " + m,
+                      "params": with_method(chinese, m), "secret": "密钥secret", "sign_method": m})
+    cases.append({"name": "empty values are not signed",
+                  "params": KNOWN + [["empty", ""], ["blank_too", ""]],
+                  "secret": "test", "sign_method": "md5", "known": KNOWN_ANSWERS["md5"]})
+    cases.append({"name": "the sign key itself is not signed",
+                  "params": [["sign", "72CB4D809B375A54502C09360D879C64"]] + KNOWN,
+                  "secret": "test", "sign_method": "md5", "known": KNOWN_ANSWERS["md5"]})
+    cases.append({"name": "19-digit ids are signed as their exact text",
+                  "params": [["method", "taobao.travel.ticket.order.verify"], ["app_key", "12345678"],
+                             ["order_id", "2106027287988611313"],
+                             ["ticket_use_trans_id", "9223372036854775807"],
+                             ["timestamp", "2024-01-01 00:00:00"]],
+                  "secret": "s3cr3t", "sign_method": "hmac-sha256"})
+    cases.append({"name": "keys sorted by byte order (upper case before underscore before lower case)",
+                  "params": [["ab", "4"], ["a_b", "3"], ["aB", "2"], ["a", "1"], ["b", "5"], ["A", "0"]],
+                  "secret": "k", "sign_method": "md5"})
+    cases.append({"name": "values with separators and spaces are signed raw, not encoded",
+                  "params": [["q", "a b&c=d+e%20~"], ["json", "{\"k\":[1,2]}"]],
+                  "secret": "k", "sign_method": "hmac"})
+    cases.append({"name": "no parameters at all",
+                  "params": [], "secret": "k", "sign_method": "md5"})
+    cases.append({"name": "only empty and sign parameters",
+                  "params": [["sign", "X"], ["a", ""]], "secret": "k", "sign_method": "hmac-sha256"})
+    out = []
+    for c in cases:
+        s = string_to_sign(c["params"])
+        sig = digest(c["secret"], s, c["sign_method"])
+        if "known" in c:
+            assert sig == c.pop("known"), c["name"]
+        c["string_to_sign"] = s
+        c["sign"] = sig
+        out.append(c)
+    return out
+
+
+# --------------------------------------------------------------------------
+# timestamp.json
+# --------------------------------------------------------------------------
+
+MAX_MS = 253402271999999  # 9999-12-31 23:59:59.999 GMT+8
+MIN_MS = -62135625600000  # 0001-01-01 00:00:00 GMT+8
+
+
+def ms_of(text):
+    t = datetime.datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
+    return int((t - datetime.datetime(1970, 1, 1)).total_seconds()) * 1000 - 8 * 3600 * 1000
+
+
+def timestamp_cases():
+    named = [
+        ("epoch", 0),
+        ("one millisecond before the epoch", -1),
+        ("16:00 UTC is already the next day in China", 57600000),
+        ("1970-01-01 00:00:00 GMT+8", -28800000),
+        ("1969-12-31 23:59:59 GMT+8", -28800001),
+        ("milliseconds are floored", 1367819523999),
+        ("the protocol example time", ms_of("2013-05-06 13:52:03")),
+        ("2000-02-29 (divisible by 400: leap)", ms_of("2000-02-29 00:00:00")),
+        ("2000-02-29 last second", ms_of("2000-02-29 23:59:59")),
+        ("2000-03-01 follows", ms_of("2000-03-01 00:00:00")),
+        ("2024-02-29 leap day", ms_of("2024-02-29 12:34:56")),
+        ("2024-03-01 after the leap day", ms_of("2024-02-29 23:59:59") + 1000),
+        ("2023-03-01 follows 2023-02-28", ms_of("2023-02-28 23:59:59") + 1000),
+        ("2100 is not a leap year", ms_of("2100-02-28 23:59:59") + 1000),
+        ("1900 is not a leap year", ms_of("1900-02-28 23:59:59") + 1000),
+        ("year end 1999", ms_of("1999-12-31 23:59:59")),
+        ("new year 2000", ms_of("1999-12-31 23:59:59") + 1000),
+        ("new year 2025 in China is 16:00 UTC", 1735660800000),
+        ("2038 (past 32-bit seconds)", 2147483648000),
+        ("1.7e12, a present-day instant", 1700000000000),
+        ("9999-12-31 23:59:59, the last writable second", MAX_MS),
+        ("0001-01-01 00:00:00, the first writable second", MIN_MS),
+    ]
+    cases = []
+    for name, ms in named:
+        text = gmt8(ms)
+        assert text is not None, name
+        cases.append({"name": name, "timestamp_ms": ms, "text": text})
+    for name, ms in [("year 10000 is out of range", MAX_MS + 1),
+                     ("before year 1 is out of range", MIN_MS - 1),
+                     ("i64 max is out of range", 9223372036854775807),
+                     ("i64 min is out of range", -9223372036854775808)]:
+        assert ms > MAX_MS or ms < MIN_MS
+        cases.append({"name": name, "timestamp_ms": ms, "error": {
+            "type": "ValidationError", "field": "timestamp",
+            "message": "timestamp: expected epoch milliseconds within years 0001 to 9999, got %d" % ms}})
+    return cases
+
+
+# --------------------------------------------------------------------------
+# prepare.json
+# --------------------------------------------------------------------------
+
+TS = 1700000000000  # 2023-11-15 06:13:20 GMT+8
+APP = {"app_key": "12345678", "app_secret": "0123456789abcdef0123456789abcdef"}
+
+SEED_RESEND = {"biz_type": 3001,
+               "isv_ma_list": [{"code": "abc124", "num": 1, "qr_image": "111.png"}],
+               "outer_id": "1753340805138544", "token": "31231231231"}
+SEED_RESERVE = {"ticket_reverse_top_request": {
+    "ticket_use_trans_id": "2106027287988611313", "biz_date": "2022-08-11 11:11:11",
+    "request_id": "20190729111040030200660600011777", "ticket_id": "2208191159703216457"}}
+SEED_VERIFY = {"check_num": 1, "order_id": 12345678, "return_num": 0, "total_num": 1,
+               "out_order_id": "12345", "confirm_code": "2516352",
+               "voucher_infos": [{"confirm_code": "2516352", "used_quantity": 1,
+                                  "used_date": "2020-01-11 14:00:00"}],
+               "write_off_type": 0}
+
+
+def client(**kw):
+    c = dict(APP)
+    c.update(kw)
+    return c
+
+
+def verr(field, message):
+    return {"type": "ValidationError", "field": field, "message": message}
+
+
+VERIFY_FIELDS = ("check_num, order_id, return_num, total_num, out_order_id, "
+                 "confirm_code, voucher_infos, write_off_type")
+
+
+def prepare_cases():
+    cases = []
+
+    def ok(name, method, params, **kw):
+        case = {"name": name, "client": kw.pop("client", client()), "method": method,
+                "params": params}
+        case.update(kw)
+        case.setdefault("timestamp_ms", TS)
+        cases.append(case)
+
+    def bad(name, method, params, error, **kw):
+        case = {"name": name, "client": kw.pop("client", client()), "method": method,
+                "params": params}
+        case.update(kw)
+        case.setdefault("timestamp_ms", TS)
+        case["error"] = error
+        cases.append(case)
+
+    for m in ["md5", "hmac", "hmac-sha256"]:
+        ok("seed resend request, %s, with session" % m, RESEND, SEED_RESEND,
+           client=client(sign_method=m), session="6100e23657fb0b2d0c78568e55a3031134be9a3a5d4b3a365753805")
+        ok("seed reserve request, " + m, RESERVE, SEED_RESERVE, client=client(sign_method=m))
+        ok("seed verify request, " + m, VERIFY, SEED_VERIFY, client=client(sign_method=m))
+    ok("default client settings (hmac-sha256, json, default gateway)", VERIFY,
+       {"order_id": 12345678, "check_num": 1},
+       client={"app_key": "12345678", "app_secret": "app-secret"})
+    ok("simplify=true is a signed system parameter", VERIFY, {"order_id": 12345678},
+       client=client(simplify=True, sign_method="md5"))
+    ok("simplify=false is not sent", VERIFY, {"order_id": 12345678},
+       client=client(simplify=False, sign_method="md5"))
+    ok("xml format", VERIFY, {"order_id": 12345678}, client=client(format="xml", sign_method="hmac"))
+    ok("partner_id and target_app_key are signed system parameters", VERIFY, {"order_id": 1},
+       client=client(partner_id="topwire-0.1", target_app_key="87654321"))
+    ok("empty partner_id and target_app_key are not sent", VERIFY, {"order_id": 1},
+       client=client(partner_id="", target_app_key=""))
+    ok("gateway with an existing query string", VERIFY, {"order_id": 1},
+       client=client(gateway="http://127.0.0.1:8080/router/rest?debug=1&x=a+b"))
+    ok("http gateway", VERIFY, {"order_id": 1},
+       client=client(gateway="http://gw.api.taobao.com/router/rest"))
+    ok("sandbox gateway", VERIFY, {"order_id": 1},
+       client=client(gateway="https://gw.api.tbsandbox.com/router/rest"))
+    ok("session on an API that does not require one is still sent and signed", VERIFY,
+       {"order_id": 1}, session="sess~ion with space")
+    ok("empty session is not sent", VERIFY, {"order_id": 1}, session="")
+    ok("no parameters at all", "taobao.time.get", {})
+    ok("null parameters", "taobao.time.get", None)
+    ok("Chinese values are UTF-8 percent-encoded and signed as UTF-8", RESEND,
+       {"isv_ma_list": [{"code": "码-中文-1", "num": 2}], "outer_id": "订单1753340805138544",
+        "token": "令牌"}, session="s", client=client(sign_method="md5"))
+    ok("empty values are neither signed nor sent", VERIFY,
+       {"order_id": 12345678, "out_order_id": "", "confirm_code": None, "voucher_infos": [],
+        "check_num": 1})
+    ok("untyped: empty string, null, empty list and empty object are not sent",
+       "taobao.custom.thing.get", {"a": "", "b": None, "c": [], "d": {}, "e": "x"})
+    ok("untyped: a list whose text is empty is not sent; a list of two empty strings is \",\"",
+       "taobao.custom.thing.get", {"a": [""], "b": ["", ""], "c": "x"})
+    ok("19-digit order_id as a JSON integer", VERIFY, {"order_id": 2106027287988611313})
+    ok("19-digit order_id as decimal text", VERIFY, {"order_id": "2106027287988611313"})
+    ok("i64 extremes for a Number field", VERIFY,
+       {"order_id": 9223372036854775807, "check_num": -9223372036854775808})
+    ok("ticket_use_trans_id given as a 19-digit integer becomes a JSON string", RESERVE,
+       {"ticket_reverse_top_request": {"ticket_use_trans_id": 2106027287988611313,
+                                       "request_id": "r1", "ticket_id": 2208191159703216457}})
+    ok("ticket_use_trans_id given as a string stays a string", RESERVE,
+       {"ticket_reverse_top_request": {"ticket_use_trans_id": "2106027287988611313",
+                                       "request_id": "r1", "ticket_id": "2208191159703216457"}})
+    ok("object members keep the caller's order", RESERVE,
+       {"ticket_reverse_top_request": {"ticket_id": "t", "request_id": "r",
+                                       "biz_date": "2024-02-29 23:59:59"}})
+    ok("null members of an object are left out", RESERVE,
+       {"ticket_reverse_top_request": {"ticket_use_trans_id": None, "request_id": "r",
+                                       "ticket_id": "t", "biz_date": None}})
+    ok("Number members given as decimal text become JSON numbers", VERIFY,
+       {"voucher_infos": [{"confirm_code": 2516352, "used_quantity": "3",
+                           "used_date": "2020-01-11 14:00:00"}]})
+    ok("a typed object given as JSON text is sent exactly as given", RESERVE,
+       {"ticket_reverse_top_request": "{ \"ticket_id\" : \"t\", \"request_id\" : \"r\" }"})
+    ok("JSON members keep Chinese text as UTF-8 and escape quotes", RESEND,
+       {"isv_ma_list": [{"code": "中\"码\\", "num": 1}], "outer_id": "o", "token": "t"},
+       session="s")
+    ok("200 isv_ma_list items are allowed", RESEND,
+       {"isv_ma_list": [{"code": "c%d" % i, "num": 1} for i in range(200)],
+        "outer_id": "o", "token": "t"}, session="s", client=client(sign_method="md5"))
+    ok("write_off_type 1", VERIFY, {"order_id": 1, "write_off_type": 1})
+    ok("write_off_type as decimal text", VERIFY, {"order_id": 1, "write_off_type": "1"})
+    ok("zero is a value, not empty", VERIFY, {"return_num": 0, "check_num": 0})
+    ok("allow_unknown also sends unknown members of a structure, as given", VERIFY,
+       {"voucher_infos": [{"confirm_code": "c", "new_member": {"x": [1, "二"]}, "used_quantity": "2"}]},
+       allow_unknown=True)
+    ok("allow_unknown sends a field the description does not know", VERIFY,
+       {"order_id": 1, "new_field": "新", "new_list": [1, 2]}, allow_unknown=True)
+    ok("untyped method: nested objects, lists of scalars, booleans, floats, big ints",
+       "taobao.custom.thing.update",
+       {"fields": ["tid", "title", "price"], "flag": True, "off": False, "price": 12.5,
+        "ratio": 0.1, "neg": -0.25, "count": -3, "big": 18446744073709551615,
+        "id": 2106027287988611313,
+        "filter": {"name": "测试", "tags": ["a", "b"], "nested": {"x": 1, "y": [{"z": True}], "n": None}},
+        "mixed": [1, {"a": "b"}], "objs": [{"k": 1}, {"k": 2}],
+        "text": "a b+c&d=e~f*g-h_i.j/k?l#m%n", "bools": [True, False]},
+       client=client(sign_method="md5"))
+    ok("untyped method with upper-case letters and digits in its name", "Alibaba.Foo2.bar_baz", {"a": 1})
+    ok("timestamp is formatted in GMT+8", VERIFY, {"order_id": 1}, timestamp_ms=0)
+    ok("timestamp on a leap day", VERIFY, {"order_id": 1}, timestamp_ms=ms_of("2024-02-29 23:59:59") + 999)
+    ok("reserved characters in app_key and values are encoded", "taobao.custom.get",
+       {"q": "~!@#$%^&*()=+[]{}|;:'\",<>/? \t\n"}, client=client(app_key="key with space~"))
+
+    # ---- errors ----
+    item = {"code": "c", "num": 1}
+    bad("isv_ma_list[3].num of the wrong type", RESEND,
+        {"isv_ma_list": [item, item, item, {"code": "c", "num": "x"}], "outer_id": "o", "token": "t"},
+        verr("isv_ma_list[3].num", "isv_ma_list[3].num: expected an integer, got the string \"x\""),
+        session="s")
+    bad("isv_ma_list[0].num as a float", RESEND,
+        {"isv_ma_list": [{"code": "c", "num": 1.5}], "outer_id": "o", "token": "t"},
+        verr("isv_ma_list[0].num", "isv_ma_list[0].num: expected an integer, got the number 1.5"),
+        session="s")
+    bad("missing isv_ma_list", RESEND, {"outer_id": "o", "token": "t"},
+        verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got nothing"),
+        session="s")
+    bad("empty isv_ma_list counts as missing", RESEND, {"isv_ma_list": [], "outer_id": "o", "token": "t"},
+        verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got nothing"),
+        session="s")
+    bad("more than 200 isv_ma_list items", RESEND,
+        {"isv_ma_list": [item] * 201, "outer_id": "o", "token": "t"},
+        verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got a list of 201 item(s)"),
+        session="s")
+    bad("isv_ma_list as an object", RESEND, {"isv_ma_list": item, "outer_id": "o", "token": "t"},
+        verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got an object"),
+        session="s")
+    bad("isv_ma_list item missing its required code", RESEND,
+        {"isv_ma_list": [{"num": 1}], "outer_id": "o", "token": "t"},
+        verr("isv_ma_list[0].code", "isv_ma_list[0].code: expected a string, got nothing"), session="s")
+    bad("missing required token", RESEND, {"isv_ma_list": [item], "outer_id": "o"},
+        verr("token", "token: expected a string, got nothing"), session="s")
+    bad("unknown field lists the valid names", VERIFY, {"orderid": 1},
+        verr("orderid", "orderid: expected one of the documented fields (%s); "
+             "pass allow_unknown to send others, got an unknown field" % VERIFY_FIELDS))
+    bad("unknown member of a structure", VERIFY,
+        {"voucher_infos": [{"confirm_code": "c", "usedDate": "2020-01-11 14:00:00"}]},
+        verr("voucher_infos[0].usedDate",
+             "voucher_infos[0].usedDate: expected one of the documented fields "
+             "(confirm_code, used_quantity, used_date); pass allow_unknown to send others, got an unknown field"))
+    bad("write_off_type 2 is not allowed", VERIFY, {"write_off_type": 2},
+        verr("write_off_type", "write_off_type: expected an integer, one of 0, 1, got the number 2"))
+    bad("bad biz_date format", RESERVE,
+        {"ticket_reverse_top_request": {"biz_date": "2022-08-11T11:11:11", "request_id": "r", "ticket_id": "t"}},
+        verr("ticket_reverse_top_request.biz_date",
+             "ticket_reverse_top_request.biz_date: expected a time as \"yyyy-MM-dd HH:mm:ss\", "
+             "got the string \"2022-08-11T11:11:11\""))
+    bad("biz_date on a day that does not exist", RESERVE,
+        {"ticket_reverse_top_request": {"biz_date": "2023-02-29 00:00:00", "request_id": "r", "ticket_id": "t"}},
+        verr("ticket_reverse_top_request.biz_date",
+             "ticket_reverse_top_request.biz_date: expected a time as \"yyyy-MM-dd HH:mm:ss\", "
+             "got the string \"2023-02-29 00:00:00\""))
+    bad("reserve request missing its required request_id", RESERVE,
+        {"ticket_reverse_top_request": {"ticket_id": "t"}},
+        verr("ticket_reverse_top_request.request_id",
+             "ticket_reverse_top_request.request_id: expected a string, got nothing"))
+    bad("typed object given as text that is not JSON", RESERVE,
+        {"ticket_reverse_top_request": "not json"},
+        verr("ticket_reverse_top_request",
+             "ticket_reverse_top_request: expected a TicketReverseTopRequest object, got the string \"not json\""))
+    bad("missing session for resend", RESEND, SEED_RESEND,
+        verr("session", "session: expected a session: taobao.eticket.merchant.ma.resend acts for a seller, got none"))
+    bad("empty session for resend counts as missing", RESEND, SEED_RESEND,
+        verr("session", "session: expected a session: taobao.eticket.merchant.ma.resend acts for a seller, got none"),
+        session="")
+    bad("system parameter sign passed as an application parameter", "taobao.custom.get", {"sign": "ABC"},
+        verr("sign", "sign: expected to be set through a client option, got it as an application parameter"))
+    bad("system parameter timestamp passed as an application parameter", VERIFY,
+        {"timestamp": "2024-01-01 00:00:00"},
+        verr("timestamp", "timestamp: expected to be set through the timestamp option, got it as an application parameter"))
+    bad("system parameter session passed as an application parameter", "taobao.custom.get", {"session": "s"},
+        verr("session", "session: expected to be set through the session option, got it as an application parameter"))
+    bad("integer beyond i64 for a Number field", VERIFY, {"order_id": 9223372036854775808},
+        verr("order_id", "order_id: expected an integer within the signed 64-bit range, got the number 9223372036854775808"))
+    bad("decimal text beyond i64 for a Number field", VERIFY, {"order_id": "9223372036854775808"},
+        verr("order_id", "order_id: expected an integer, got the string \"9223372036854775808\""))
+    bad("float for a Number field", VERIFY, {"order_id": 1.5},
+        verr("order_id", "order_id: expected an integer, got the number 1.5"))
+    bad("boolean for a Number field", VERIFY, {"order_id": True},
+        verr("order_id", "order_id: expected an integer, got the boolean true"))
+    bad("bad sign_method", VERIFY, {"order_id": 1},
+        verr("sign_method", "sign_method: expected one of \"md5\", \"hmac\", \"hmac-sha256\", got \"sha1\""),
+        client=client(sign_method="sha1"))
+    bad("sign_method is case-sensitive", VERIFY, {"order_id": 1},
+        verr("sign_method", "sign_method: expected one of \"md5\", \"hmac\", \"hmac-sha256\", got \"MD5\""),
+        client=client(sign_method="MD5"))
+    bad("simplify with xml", VERIFY, {"order_id": 1},
+        verr("simplify", "simplify: expected false with format \"xml\" (TOP simplifies JSON only), got true"),
+        client=client(format="xml", simplify=True))
+    bad("bad format", VERIFY, {"order_id": 1},
+        verr("format", "format: expected \"json\" or \"xml\", got \"yaml\""), client=client(format="yaml"))
+    bad("empty app_key", VERIFY, {"order_id": 1},
+        verr("app_key", "app_key: expected a non-empty app key, got an empty string"), client=client(app_key=""))
+    bad("empty app_secret", VERIFY, {"order_id": 1},
+        verr("app_secret", "app_secret: expected a non-empty app secret, got an empty string"),
+        client=client(app_secret=""))
+    bad("gateway that is not http(s)", VERIFY, {"order_id": 1},
+        verr("gateway", "gateway: expected an http:// or https:// URL without a fragment, got \"ftp://example.com/router\""),
+        client=client(gateway="ftp://example.com/router"))
+    bad("bad method name", "taobao trade get", {},
+        verr("method", "method: expected a TOP method name such as \"taobao.trade.get\", got \"taobao trade get\""))
+    bad("params that are not an object", VERIFY, [1, 2],
+        verr("params", "params: expected an object of parameters, got a list of 2 item(s)"))
+    bad("untyped list of scalars containing null", "taobao.custom.get", {"ids": [1, None]},
+        verr("ids[1]", "ids[1]: expected a string, number or boolean, got null"))
+    bad("timestamp out of range", VERIFY, {"order_id": 1},
+        verr("timestamp", "timestamp: expected epoch milliseconds within years 0001 to 9999, got 253402272000000"),
+        timestamp_ms=253402272000000)
+
+    out = []
+    for c in cases:
+        if "error" not in c:
+            c["expect"] = prepare(c)
+        out.append(c)
+    return out
+
+
+# --------------------------------------------------------------------------
+# spi.json
+# --------------------------------------------------------------------------
+
+SPI_SECRET = "spi-secret-中"
+SPI_TS = "2024-01-01 12:00:00"
+SPI_NOW = ms_of(SPI_TS)
+
+
+def spi_cases():
+    cases = []
+    base_query = [("app_key", "12345678"), ("method", "taobao.eticket.merchant.ma.send"),
+                  ("timestamp", SPI_TS), ("sign_method", "hmac"), ("v", "2.0"), ("format", "json")]
+
+    def case(name, query=base_query, form=(), headers=(), sign_list=(), body="",
+             content_type="application/json; charset=utf-8", encoder=urlencode,
+             sign_body=None, now_ms=SPI_NOW, max_skew_ms=None, with_sign=True,
+             expect="ok", error=None, sign_override=None):
+        headers = [list(h) for h in headers]
+        if sign_list:
+            headers = [["top-sign-list", ",".join(sign_list)]] + headers
+        if sign_body is None:
+            sign_body = "" if form else body  # a form's fields are signed, not its text
+        sig = spi_sign(SPI_SECRET, query, form, headers, sign_list, sign_body)
+        if sign_override is not None:
+            sig = sign_override
+        pairs = list(query) + ([("sign", sig)] if with_sign else [])
+        c = {"name": name, "query": encoder(pairs), "headers": headers, "body": body,
+             "content_type": content_type, "secret": SPI_SECRET, "now_ms": now_ms}
+        if max_skew_ms is not None:
+            c["max_skew_ms"] = max_skew_ms
+        if error is None:
+            c["expect"] = expect
+        else:
+            c["error"] = error
+        cases.append(c)
+
+    json_body = '{"order_id":"2106027287988611313","nick":"测试店铺","num":1}'
+    case("JSON body with Chinese text", body=json_body)
+    case("JSON body, content type without charset", body=json_body, content_type="application/json")
+    case("XML body", body="<req><nick>测试</nick></req>", content_type="text/xml; charset=utf-8")
+    case("text body", body="纯文本 body", content_type="text/plain")
+    form = [("outer_id", "1753340805138544"), ("nick", "测试"), ("app_key", "ignored-form-value"),
+            ("empty", "")]
+    case("urlencoded body: form fields join the pairs, the body is not appended",
+         form=form, body=urlencode(form), content_type="application/x-www-form-urlencoded; charset=utf-8")
+    case("urlencoded body with no query parameters besides sign and timestamp",
+         query=[("timestamp", SPI_TS)], form=[("a", "1"), ("b", "二")],
+         body="a=1&b=%E4%BA%8C", content_type="application/x-www-form-urlencoded")
+    case("empty query values are signed (unlike requests)",
+         query=base_query + [("empty", "")], body=json_body)
+    case("top-sign-list headers, one present and one missing (counts as empty), names in other case",
+         headers=[("X-Biz-Id", "42"), ("Content-Type", "application/json")],
+         sign_list=["x-biz-id", "x-missing"], body=json_body)
+    case("top-sign-list header name itself in mixed case",
+         headers=[("Top-Sign-List", "X-Ca-Key"), ("x-ca-key", "abc")], body=json_body)
+    # The case above builds top-sign-list by hand: compute its sign explicitly.
+    last = cases[-1]
+    last_query = list(base_query)
+    sig = spi_sign(SPI_SECRET, last_query, (), [("x-ca-key", "abc")], ["X-Ca-Key"], json_body)
+    last["query"] = urlencode(last_query + [("sign", sig)])
+    case("+-encoded timestamp in the query", body=json_body, encoder=urlencode)
+    assert "timestamp=2024-01-01+12%3A00%3A00" in cases[-1]["query"]
+    case("%20-encoded timestamp with a raw colon in the query", body=json_body,
+         encoder=lambda pairs: "&".join(
+             urllib.parse.quote(k, safe="") + "=" + urllib.parse.quote(v, safe=":") for k, v in pairs))
+    assert "timestamp=2024-01-01%2012:00:00" in cases[-1]["query"]
+    case("content type taken from the headers when not given", body=json_body, content_type=None,
+         headers=[("content-type", "application/json;charset=UTF-8")])
+    case("no body and no content type", body="", content_type=None)
+    case("timestamp exactly at the edge of the window", body=json_body, now_ms=SPI_NOW + 600000)
+    case("timestamp within a custom window", body=json_body, now_ms=SPI_NOW - 119000, max_skew_ms=120000)
+    case("stale timestamp (11 minutes old)", body=json_body, now_ms=SPI_NOW + 660000,
+         error={"type": "SignatureError", "reason": "stale_timestamp",
+                "message": "the call's timestamp 2024-01-01 12:00:00 is 660 s away from now, "
+                           "more than the 600 s allowed"})
+    case("timestamp too far in the future", body=json_body, now_ms=SPI_NOW - 3600000,
+         error={"type": "SignatureError", "reason": "stale_timestamp",
+                "message": "the call's timestamp 2024-01-01 12:00:00 is 3600 s away from now, "
+                           "more than the 600 s allowed"})
+    case("stale for a custom window", body=json_body, now_ms=SPI_NOW + 61000, max_skew_ms=60000,
+         error={"type": "SignatureError", "reason": "stale_timestamp",
+                "message": "the call's timestamp 2024-01-01 12:00:00 is 61 s away from now, "
+                           "more than the 60 s allowed"})
+    case("missing sign", body=json_body, with_sign=False,
+         error={"type": "SignatureError", "reason": "missing_sign",
+                "message": "the call has no `sign` query parameter"})
+    case("tampered body", body=json_body.replace("测试店铺", "测试店铺!"), sign_body=json_body,
+         error={"type": "SignatureError", "reason": "mismatch",
+                "message": "the call's `sign` does not match its parameters and body"})
+    case("tampered form field", form=form, body=urlencode(form).replace("1753340805138544", "1753340805138545"),
+         content_type="application/x-www-form-urlencoded",
+         error={"type": "SignatureError", "reason": "mismatch",
+                "message": "the call's `sign` does not match its parameters and body"})
+    case("signed with the wrong secret", body=json_body,
+         sign_override=spi_sign("other", base_query, (), [], [], json_body),
+         error={"type": "SignatureError", "reason": "mismatch",
+                "message": "the call's `sign` does not match its parameters and body"})
+    case("lower-case hex sign does not match", body=json_body,
+         sign_override=spi_sign(SPI_SECRET, base_query, (), [], [], json_body).lower(),
+         error={"type": "SignatureError", "reason": "mismatch",
+                "message": "the call's `sign` does not match its parameters and body"})
+    case("a signed header changed", headers=[("x-biz-id", "43")], sign_list=["x-biz-id"], body=json_body)
+    tampered = cases[-1]
+    tampered["query"] = urlencode(list(base_query) + [("sign", spi_sign(
+        SPI_SECRET, base_query, (), [("x-biz-id", "42")], ["x-biz-id"], json_body))])
+    del tampered["expect"]
+    tampered["error"] = {"type": "SignatureError", "reason": "mismatch",
+                         "message": "the call's `sign` does not match its parameters and body"}
+    case("missing timestamp", query=[(k, v) for k, v in base_query if k != "timestamp"], body=json_body,
+         error={"type": "SignatureError", "reason": "missing_timestamp",
+                "message": "the call has no `timestamp` query parameter"})
+    case("malformed timestamp", query=[(k, "2024/01/01 12:00:00" if k == "timestamp" else v)
+                                       for k, v in base_query], body=json_body,
+         error=verr("timestamp", "timestamp: expected a time as \"yyyy-MM-dd HH:mm:ss\", "
+                                 "got the string \"2024/01/01 12:00:00\""))
+    case("unsupported content type", body="--x--", content_type="multipart/form-data; boundary=x",
+         error=verr("content_type", "content_type: expected application/json, text/xml, application/xml, "
+                                    "text/plain or application/x-www-form-urlencoded, "
+                                    "got \"multipart/form-data; boundary=x\""))
+    case("body without a content type", body=json_body, content_type=None,
+         error=verr("content_type", "content_type: expected application/json, text/xml, application/xml, "
+                                    "text/plain or application/x-www-form-urlencoded, got \"\""))
+    return cases
+
+
+# --------------------------------------------------------------------------
+# fixtures
+# --------------------------------------------------------------------------
+
+
+def wrapped(method, inner):
+    key = method[len("taobao."):] if method.startswith("taobao.") else method
+    return compact_json({key.replace(".", "_") + "_response": inner})
+
+
+RESEND_XML = """<?xml version="1.0" encoding="utf-8" ?><eticket_merchant_ma_resend_response>
+    <resp_body>
+        <attribute_map>{}</attribute_map>
+    </resp_body>
+    <ret_code>isv.success-all</ret_code>
+    <ret_msg>操作成功</ret_msg>
+</eticket_merchant_ma_resend_response>"""
+RESEND_TREE = {"resp_body": {"attribute_map": "{}"}, "ret_code": "isv.success-all", "ret_msg": "操作成功"}
+
+RESERVE_XML = """<alibaba_alsc_daodian_ticket_reserve_response>
+    <result>
+        <success>true</success>
+        <error_code>SYSTEM_ERROR</error_code>
+        <retry>false</retry>
+        <error_msg>系统繁忙</error_msg>
+    </result>
+</alibaba_alsc_daodian_ticket_reserve_response>"""
+RESERVE_TREE = {"result": {"success": True, "error_code": "SYSTEM_ERROR", "retry": False,
+                           "error_msg": "系统繁忙"}}
+
+VERIFY_XML = """<travel_ticket_order_verify_response>
+    <is_success>true</is_success>
+</travel_ticket_order_verify_response>"""
+VERIFY_TREE = {"is_success": True}
+
+REQ_ID = "0bb6f5a117003456789012345e8f3a"
+
+
+def api_fixture(method, xml, tree, extra_cases):
+    cases = [
+        {"name": "seed XML example", "method": method, "simplify": False, "body": xml, "expect": tree},
+        {"name": "seed JSON example (wrapped)", "method": method, "simplify": False,
+         "body": wrapped(method, tree), "expect": tree},
+        {"name": "simplified JSON (simplify=true)", "method": method, "simplify": True,
+         "body": compact_json(tree), "expect": tree},
+        {"name": "wrapped JSON accepted when simplify=true was asked", "method": method,
+         "simplify": True, "body": wrapped(method, tree), "expect": tree},
+        {"name": "wrapped JSON with request_id and unknown fields kept as they came", "method": method,
+         "simplify": False,
+         "body": wrapped(method, dict(tree, request_id=REQ_ID, new_flag=True, new_num=2106027287988611313,
+                                      new_obj={"a": [1, "二"]})),
+         "expect": dict(tree, request_id=REQ_ID, new_flag=True, new_num=2106027287988611313,
+                        new_obj={"a": [1, "二"]})},
+        {"name": "pretty-printed JSON with a BOM and surrounding whitespace", "method": method,
+         "simplify": False,
+         "body": "\ufeff\n  " + json.dumps({json.loads(wrapped(method, {})).popitem()[0]: tree},
+                                            ensure_ascii=False, indent=2) + "\n",
+         "expect": tree},
+    ]
+    return cases + extra_cases
+
+
+def fixtures():
+    files = {}
+    files["eticket_merchant_ma_resend.json"] = ("Parsing taobao.eticket.merchant.ma.resend replies", api_fixture(
+        RESEND, RESEND_XML, RESEND_TREE, [
+            {"name": "XML with request_id and an unknown field: text stays text", "method": RESEND,
+             "simplify": False,
+             "body": "<eticket_merchant_ma_resend_response><resp_body><attribute_map>{\"k\":\"v\"}</attribute_map>"
+                     "</resp_body><ret_code>isv.success-all</ret_code><ret_msg>操作成功</ret_msg>"
+                     "<total>5</total><request_id>" + REQ_ID + "</request_id></eticket_merchant_ma_resend_response>",
+             "expect": {"resp_body": {"attribute_map": "{\"k\":\"v\"}"}, "ret_code": "isv.success-all",
+                        "ret_msg": "操作成功", "total": "5", "request_id": REQ_ID}},
+            {"name": "attribute_map given as a JSON object becomes its JSON text (a String field)",
+             "method": RESEND, "simplify": False,
+             "body": wrapped(RESEND, {"resp_body": {"attribute_map": {"b": 1, "a": "中"}}, "ret_code": "isv.success-all"}),
+             "expect": {"resp_body": {"attribute_map": "{\"b\":1,\"a\":\"中\"}"}, "ret_code": "isv.success-all"}},
+            {"name": "empty resp_body element", "method": RESEND, "simplify": False,
+             "body": "<eticket_merchant_ma_resend_response><resp_body/><ret_code>isv.success-all</ret_code>"
+                     "</eticket_merchant_ma_resend_response>",
+             "expect": {"resp_body": {}, "ret_code": "isv.success-all"}},
+            {"name": "XML entities and CDATA are decoded", "method": RESEND, "simplify": False,
+             "body": "<eticket_merchant_ma_resend_response><ret_code>a&amp;b&lt;&#x4E2D;&#25991;</ret_code>"
+                     "<ret_msg><![CDATA[<ok> & fine]]></ret_msg></eticket_merchant_ma_resend_response>",
+             "expect": {"ret_code": "a&b<中文", "ret_msg": "<ok> & fine"}},
+        ]))
+    files["alsc_daodian_ticket_reserve.json"] = ("Parsing alibaba.alsc.daodian.ticket.reserve replies", api_fixture(
+        RESERVE, RESERVE_XML, RESERVE_TREE, [
+            {"name": "XML failure result: booleans typed from text", "method": RESERVE, "simplify": False,
+             "body": "<alibaba_alsc_daodian_ticket_reserve_response><result><success>false</success>"
+                     "<retry>true</retry><error_code>E1</error_code></result><request_id>" + REQ_ID +
+                     "</request_id></alibaba_alsc_daodian_ticket_reserve_response>",
+             "expect": {"result": {"success": False, "retry": True, "error_code": "E1"}, "request_id": REQ_ID}},
+            {"name": "JSON booleans given as text and a numeric error_code are typed", "method": RESERVE,
+             "simplify": False,
+             "body": wrapped(RESERVE, {"result": {"success": "false", "retry": "true", "error_code": 500}}),
+             "expect": {"result": {"success": False, "retry": True, "error_code": "500"}}},
+            {"name": "unknown members inside result are kept", "method": RESERVE, "simplify": True,
+             "body": compact_json({"result": {"success": True, "trace": {"id": 7}}}),
+             "expect": {"result": {"success": True, "trace": {"id": 7}}}},
+            {"name": "a boolean field holding something else is a DecodeError", "method": RESERVE,
+             "simplify": False,
+             "body": wrapped(RESERVE, {"result": {"success": "maybe"}}),
+             "error": {"type": "DecodeError",
+                       "message": "response field `result.success`: expected a boolean, got the string \"maybe\""}},
+        ]))
+    files["travel_ticket_order_verify.json"] = ("Parsing taobao.travel.ticket.order.verify replies", api_fixture(
+        VERIFY, VERIFY_XML, VERIFY_TREE, [
+            {"name": "XML false with request_id", "method": VERIFY, "simplify": False,
+             "body": "<travel_ticket_order_verify_response><is_success>false</is_success><request_id>" + REQ_ID +
+                     "</request_id></travel_ticket_order_verify_response>",
+             "expect": {"is_success": False, "request_id": REQ_ID}},
+            {"name": "empty XML response", "method": VERIFY, "simplify": False,
+             "body": "<travel_ticket_order_verify_response/>", "expect": {}},
+            {"name": "empty JSON response", "method": VERIFY, "simplify": False,
+             "body": wrapped(VERIFY, {}), "expect": {}},
+            {"name": "XML with an attribute, a comment and a processing instruction", "method": VERIFY,
+             "simplify": False,
+             "body": "<?xml version=\"1.0\"?><!-- c --><travel_ticket_order_verify_response lang=\"zh\">"
+                     "<is_success> true </is_success></travel_ticket_order_verify_response>",
+             "expect": {"is_success": True}},
+            {"name": "is_success given as the text \"true\" in JSON", "method": VERIFY, "simplify": False,
+             "body": wrapped(VERIFY, {"is_success": "true"}), "expect": {"is_success": True}},
+            {"name": "is_success null stays null", "method": VERIFY, "simplify": False,
+             "body": wrapped(VERIFY, {"is_success": None}), "expect": {"is_success": None}},
+            {"name": "is_success as a number is a DecodeError", "method": VERIFY, "simplify": False,
+             "body": wrapped(VERIFY, {"is_success": 1}),
+             "error": {"type": "DecodeError",
+                       "message": "response field `is_success`: expected a boolean, got the number 1"}},
+        ]))
+
+    untyped = "taobao.user.seller.get"
+    files["untyped.json"] = ("Parsing replies of methods without a description: returned as they came", [
+        {"name": "untyped JSON keeps types, order and big integers", "method": untyped, "simplify": False,
+         "body": wrapped(untyped, {"user": {"nick": "测试", "user_id": 2106027287988611313, "vip": True,
+                                            "score": 4.5, "tags": {"tag": ["a", "b"]}}, "request_id": REQ_ID}),
+         "expect": {"user": {"nick": "测试", "user_id": 2106027287988611313, "vip": True, "score": 4.5,
+                             "tags": {"tag": ["a", "b"]}}, "request_id": REQ_ID}},
+        {"name": "untyped XML: text stays text, repeated elements become a list", "method": untyped,
+         "simplify": False,
+         "body": "<user_seller_get_response><user><nick>测试</nick><user_id>2106027287988611313</user_id>"
+                 "<vip>true</vip><tags><tag>a</tag><tag>b</tag></tags></user></user_seller_get_response>",
+         "expect": {"user": {"nick": "测试", "user_id": "2106027287988611313", "vip": "true",
+                             "tags": {"tag": ["a", "b"]}}}},
+        {"name": "untyped simplified JSON", "method": untyped, "simplify": True,
+         "body": compact_json({"user": {"nick": "n"}}), "expect": {"user": {"nick": "n"}}},
+        {"name": "method without taobao. prefix keeps its vendor in the key", "method": "alibaba.foo.bar",
+         "simplify": False, "body": compact_json({"alibaba_foo_bar_response": {"x": "1"}}),
+         "expect": {"x": "1"}},
+    ])
+
+    def apierr(code, msg, sub_code=None, sub_msg=None, request_id=None, retryable=False, retry_after=None):
+        message = "TOP error %d: %s" % (code, msg)
+        if sub_code is not None:
+            message += " (" + sub_code + (": " + sub_msg if sub_msg is not None else "") + ")"
+        if request_id is not None:
+            message += " [request_id %s]" % request_id
+        return {"type": "ApiError", "code": code, "msg": msg, "sub_code": sub_code, "sub_msg": sub_msg,
+                "request_id": request_id, "retryable": retryable, "retry_after": retry_after,
+                "message": message}
+
+    seed_err = {"code": 50, "msg": "Remote service error", "sub_code": "isv.invalid-parameter", "sub_msg": "非法参数"}
+    seed_err_xml = """<error_response>
+    <code>50</code>
+    <msg>Remote service error</msg>
+    <sub_code>isv.invalid-parameter</sub_code>
+    <sub_msg>非法参数</sub_msg>
+</error_response>"""
+    err_cases = []
+    for m in [RESEND, RESERVE, VERIFY]:
+        err_cases.append({"name": "seed error example, JSON, " + m, "method": m, "simplify": False,
+                          "body": compact_json({"error_response": dict(seed_err, request_id=REQ_ID)}),
+                          "error": apierr(50, "Remote service error", "isv.invalid-parameter", "非法参数", REQ_ID)})
+        err_cases.append({"name": "seed error example, XML, " + m, "method": m, "simplify": False,
+                          "body": seed_err_xml,
+                          "error": apierr(50, "Remote service error", "isv.invalid-parameter", "非法参数")})
+    ban = {"code": 7, "msg": "App Call Limited", "sub_code": "accesscontrol.limited-by-app-access-count",
+           "sub_msg": "This ban will last for 23 more seconds", "request_id": REQ_ID}
+    err_cases += [
+        {"name": "code 7 with a ban: retryable after 23 seconds", "method": VERIFY, "simplify": False,
+         "body": compact_json({"error_response": ban}),
+         "error": apierr(7, "App Call Limited", "accesscontrol.limited-by-app-access-count",
+                         "This ban will last for 23 more seconds", REQ_ID, True, 23)},
+        {"name": "code 7 in XML", "method": VERIFY, "simplify": False,
+         "body": "<error_response><code>7</code><msg>App Call Limited</msg>"
+                 "<sub_code>accesscontrol.limited-by-api-access-count</sub_code>"
+                 "<sub_msg>This ban will last for 1 more second</sub_msg></error_response>",
+         "error": apierr(7, "App Call Limited", "accesscontrol.limited-by-api-access-count",
+                         "This ban will last for 1 more second", None, True, 1)},
+        {"name": "code 7 without a ban duration", "method": VERIFY, "simplify": False,
+         "body": compact_json({"error_response": {"code": 7, "msg": "App Call Limited"}}),
+         "error": apierr(7, "App Call Limited", retryable=True)},
+        {"name": "isp.* sub code is retryable", "method": VERIFY, "simplify": False,
+         "body": compact_json({"error_response": {"code": 15, "msg": "Remote service error",
+                                                  "sub_code": "isp.remote-service-timeout",
+                                                  "sub_msg": "服务超时", "request_id": REQ_ID}}),
+         "error": apierr(15, "Remote service error", "isp.remote-service-timeout", "服务超时", REQ_ID, True)},
+        {"name": "isp.* under code 50 is retryable", "method": RESEND, "simplify": False,
+         "body": compact_json({"error_response": {"code": 50, "msg": "Remote service error",
+                                                  "sub_code": "isp.unknown-error"}}),
+         "error": apierr(50, "Remote service error", "isp.unknown-error", retryable=True)},
+        {"name": "isv.* sub code is not retryable", "method": VERIFY, "simplify": False,
+         "body": compact_json({"error_response": {"code": 41, "msg": "Invalid arguments",
+                                                  "sub_code": "isv.invalid-parameter:order_id",
+                                                  "sub_msg": "订单不存在"}}),
+         "error": apierr(41, "Invalid arguments", "isv.invalid-parameter:order_id", "订单不存在")},
+        {"name": "code 10 service unavailable is retryable", "method": VERIFY, "simplify": False,
+         "body": compact_json({"error_response": {"code": 10, "msg": "Service currently unavailable"}}),
+         "error": apierr(10, "Service currently unavailable", retryable=True)},
+        {"name": "code 25 invalid signature", "method": VERIFY, "simplify": False,
+         "body": compact_json({"error_response": {"code": 25, "msg": "Invalid signature", "request_id": REQ_ID}}),
+         "error": apierr(25, "Invalid signature", request_id=REQ_ID)},
+        {"name": "error in simplified mode", "method": VERIFY, "simplify": True,
+         "body": compact_json({"error_response": {"code": 27, "msg": "Invalid session",
+                                                  "sub_code": "invalid-sessionkey"}}),
+         "error": apierr(27, "Invalid session", "invalid-sessionkey")},
+        {"name": "code given as a string", "method": VERIFY, "simplify": False,
+         "body": compact_json({"error_response": {"code": "50", "msg": "Remote service error"}}),
+         "error": apierr(50, "Remote service error")},
+        {"name": "error_response with a request_id given as a number", "method": VERIFY, "simplify": False,
+         "body": compact_json({"error_response": {"code": 11, "msg": "Insufficient isv permissions",
+                                                  "request_id": 12345}}),
+         "error": apierr(11, "Insufficient isv permissions", request_id="12345")},
+        {"name": "error_response without a code is a DecodeError", "method": VERIFY, "simplify": False,
+         "body": compact_json({"error_response": {"msg": "?"}}),
+         "error": {"type": "DecodeError", "message": "error_response without an integer code (got no code)"}},
+    ]
+    files["errors.json"] = ("Gateway error_response replies: ApiError with its fields", err_cases)
+
+    def decode(message=None):
+        e = {"type": "DecodeError"}
+        if message is not None:
+            e["message"] = message
+        return e
+
+    ENTITIES = ("<!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;\">]>"
+                "<travel_ticket_order_verify_response><is_success>&b;</is_success>"
+                "</travel_ticket_order_verify_response>")
+    BAD_UTF8 = b"{\"travel_ticket_order_verify_response\":{\"x\":\"\xff\xfe\"}}"
+    html = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+    garbage = [
+        {"name": "HTML error page", "method": VERIFY, "simplify": False, "body": html,
+         "error": decode("expected a TOP XML response, got an HTML page starting " + quoted(html))},
+        {"name": "HTML page without a doctype", "method": VERIFY, "simplify": False,
+         "body": "<html><body><h1>404 Not Found</h1></body></html>",
+         "error": decode("expected a TOP XML response, got an HTML page starting "
+                         + quoted("<html><body><h1>404 Not Found</h1></body></html>"))},
+        {"name": "HTML page that is not well-formed XML", "method": VERIFY, "simplify": False,
+         "body": "<HTML><head><meta charset=utf-8></head><body>Bad Gateway<br></body></HTML>",
+         "error": decode("expected a TOP XML response, got an HTML page starting "
+                         + quoted("<HTML><head><meta charset=utf-8></head><body>Bad Gateway<br></body></HTML>"))},
+        {"name": "truncated JSON", "method": VERIFY, "simplify": False,
+         "body": "{\"travel_ticket_order_verify_response\":{\"is_succ", "error": decode()},
+        {"name": "truncated XML", "method": VERIFY, "simplify": False,
+         "body": "<travel_ticket_order_verify_response><is_success>true</is_suc", "error": decode()},
+        {"name": "another method's wrapper", "method": VERIFY, "simplify": False,
+         "body": wrapped(RESEND, RESEND_TREE),
+         "error": decode("expected the response `travel_ticket_order_verify_response`, got "
+                         "`eticket_merchant_ma_resend_response` (a response to another method?)")},
+        {"name": "another method's wrapper in simplify mode", "method": VERIFY, "simplify": True,
+         "body": wrapped(RESEND, RESEND_TREE),
+         "error": decode("expected the response `travel_ticket_order_verify_response`, got "
+                         "`eticket_merchant_ma_resend_response` (a response to another method?)")},
+        {"name": "another method's XML", "method": RESERVE, "simplify": False, "body": VERIFY_XML,
+         "error": decode("expected the response `alibaba_alsc_daodian_ticket_reserve_response`, got "
+                         "`travel_ticket_order_verify_response` (a response to another method?)")},
+        {"name": "a simplified reply when a wrapped one was asked", "method": VERIFY, "simplify": False,
+         "body": "{\"is_success\":true}",
+         "error": decode("expected the response `travel_ticket_order_verify_response`, got `is_success` "
+                         "(a response to another method?)")},
+        {"name": "several keys when a wrapped reply was asked", "method": VERIFY, "simplify": False,
+         "body": "{\"a\":1,\"b\":2}",
+         "error": decode("expected a JSON object with the single key `travel_ticket_order_verify_response`, "
+                         "got keys [\"a\", \"b\"]")},
+        {"name": "the wrapper holding a string", "method": VERIFY, "simplify": False,
+         "body": wrapped(VERIFY, "ok"),
+         "error": decode("expected `travel_ticket_order_verify_response` to hold an object, got the string \"ok\"")},
+        {"name": "empty body", "method": VERIFY, "simplify": False, "body": "",
+         "error": decode("response body is empty")},
+        {"name": "whitespace only", "method": VERIFY, "simplify": False, "body": " \r\n\t ",
+         "error": decode("response body is empty")},
+        {"name": "invalid UTF-8", "method": VERIFY, "simplify": False,
+         "body_base64": base64.b64encode(BAD_UTF8).decode(),
+         "error": decode("response body is not UTF-8 (invalid byte at offset %d)" % BAD_UTF8.index(b"\xff"))},
+        {"name": "GBK-encoded Chinese is not UTF-8", "method": VERIFY, "simplify": False,
+         "body_base64": base64.b64encode("<a>测试</a>".encode("gbk")).decode(),
+         "error": decode("response body is not UTF-8 (invalid byte at offset 3)")},
+        {"name": "a JSON array", "method": VERIFY, "simplify": False, "body": "[1,2,3]",
+         "error": decode("expected a JSON or XML TOP response, got a body starting " + quoted("[1,2,3]"))},
+        {"name": "plain text", "method": VERIFY, "simplify": False, "body": "Service Unavailable",
+         "error": decode("expected a JSON or XML TOP response, got a body starting "
+                         + quoted("Service Unavailable"))},
+        {"name": "a JSON string", "method": VERIFY, "simplify": False, "body": "\"ok\"",
+         "error": decode("expected a JSON or XML TOP response, got a body starting " + quoted('"ok"'))},
+        {"name": "10,000 nested JSON arrays", "method": VERIFY, "simplify": False, "body": "[" * 10000,
+         "error": decode("expected a JSON or XML TOP response, got a body starting " + quoted("[" * 10000))},
+        {"name": "10,000 nested JSON objects inside the wrapper", "method": VERIFY, "simplify": False,
+         "body": "{\"travel_ticket_order_verify_response\":" + "{\"a\":" * 10000 + "1" + "}" * 10001,
+         "error": decode()},
+        {"name": "10,000 nested XML elements", "method": VERIFY, "simplify": False,
+         "body": "<travel_ticket_order_verify_response>" + "<a>" * 10000 + "</a>" * 10000 +
+                 "</travel_ticket_order_verify_response>",
+         "error": decode("XML response nests deeper than 64 elements")},
+        {"name": "XML with an unknown entity", "method": VERIFY, "simplify": False,
+         "body": "<travel_ticket_order_verify_response><is_success>&bogus;</is_success>"
+                 "</travel_ticket_order_verify_response>",
+         "error": decode("unknown XML entity &bogus;")},
+        {"name": "XML with a DOCTYPE defining entities", "method": VERIFY, "simplify": False,
+         "body": ENTITIES,
+         "error": decode("expected a TOP XML response, got a body starting " + quoted(ENTITIES))},
+        {"name": "two XML roots", "method": VERIFY, "simplify": False,
+         "body": VERIFY_XML + VERIFY_XML, "error": decode("XML response has content after its root element")},
+        {"name": "text after the XML root", "method": VERIFY, "simplify": False,
+         "body": VERIFY_XML + "trailing", "error": decode("XML response has text outside its root element")},
+        {"name": "JSON followed by garbage", "method": VERIFY, "simplify": False,
+         "body": wrapped(VERIFY, VERIFY_TREE) + "<html>", "error": decode()},
+    ]
+    files["garbage.json"] = ("Bodies that are not TOP responses: DecodeError, never a crash", garbage)
+    return files
+
+
+# --------------------------------------------------------------------------
+
+def dumps(v, indent=""):
+    """JSON with one case member per line and short leaves (pairs, small
+    objects, scalar lists) kept on one line, so the files stay readable."""
+    flat = json.dumps(v, ensure_ascii=False)
+    inner = indent + "  "
+    if isinstance(v, dict) and v and len(indent) + len(flat) > 100:
+        items = [inner + json.dumps(k, ensure_ascii=False) + ": " + dumps(x, inner) for k, x in v.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(v, list) and v and len(indent) + len(flat) > 100:
+        items = [inner + dumps(x, inner) for x in v]
+        return "[\n" + ",\n".join(items) + "\n" + indent + "]"
+    return flat
+
+
+def write(path, description, cases):
+    names = [c["name"] for c in cases]
+    dup = {n for n in names if names.count(n) > 1}
+    assert not dup, (path, dup)
+    doc = {"description": description, "cases": cases}
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(dumps(doc) + "\n")
+    print("%-55s %4d cases" % (os.path.relpath(path, ROOT), len(cases)))
+
+
+def main():
+    os.makedirs(VECTORS, exist_ok=True)
+    os.makedirs(FIXTURES, exist_ok=True)
+    write(os.path.join(VECTORS, "sign.json"),
+          "The bare sign: string to sign and digest (PROTOCOL.md Signing).", sign_cases())
+    write(os.path.join(VECTORS, "prepare.json"),
+          "TopClient(...).prepare(...): exact URL, body, headers and signed params, or the error.",
+          prepare_cases())
+    write(os.path.join(VECTORS, "timestamp.json"),
+          "Epoch milliseconds to the GMT+8 timestamp text, whatever the host's time zone.",
+          timestamp_cases())
+    write(os.path.join(VECTORS, "spi.json"),
+          "verify_spi: inbound calls from TOP (PROTOCOL.md Inbound calls).", spi_cases())
+    for name, (description, cases) in sorted(fixtures().items()):
+        write(os.path.join(FIXTURES, name), description, cases)
+
+
+if __name__ == "__main__":
+    main()

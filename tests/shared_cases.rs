@@ -1,0 +1,377 @@
+//! Runs every case of every file in `tests/vectors/` and `tests/fixtures/`
+//! (the cases the Node and Python suites run too; format in `tests/README.md`).
+//! All failures are collected and reported together.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::{Path, PathBuf};
+
+use topwire::{
+    format_timestamp, from_json, parse, sign, string_to_sign, verify_spi, ClientOptions, Error,
+    PrepareOptions, SignMethod, SpiRequest, TopClient, Value, DEFAULT_SPI_SKEW_MS,
+};
+
+type Outcome = Result<(), String>;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests")
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Reads a case file with topwire's own JSON reader: object order and
+/// integers beyond 2^53 are kept exactly.
+fn load(path: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc = from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(
+        doc.get("description").and_then(Value::as_str).is_some(),
+        "{}: no description",
+        path.display()
+    );
+    match doc.get("cases") {
+        Some(Value::List(cases)) => cases.clone(),
+        _ => panic!("{}: no cases array", path.display()),
+    }
+}
+
+#[test]
+fn shared_cases() {
+    let mut failures: Vec<String> = Vec::new();
+    let mut counts: Vec<String> = Vec::new();
+    for (dir, is_fixture) in [("vectors", false), ("fixtures", true)] {
+        let files = json_files(&root().join(dir));
+        assert!(!files.is_empty(), "no case files in tests/{dir}");
+        for path in files {
+            let file = path.file_name().unwrap().to_string_lossy().into_owned();
+            let cases = load(&path);
+            assert!(!cases.is_empty(), "{dir}/{file} has no cases");
+            counts.push(format!("{dir}/{file}: {}", cases.len()));
+            let mut names: Vec<&str> = Vec::new();
+            for case in &cases {
+                let name = str_of(case, "name").unwrap_or("<unnamed>");
+                if names.contains(&name) {
+                    failures.push(format!("{dir}/{file}: duplicate case name {name:?}"));
+                }
+                names.push(name);
+                let outcome = if is_fixture {
+                    run_parse(case)
+                } else {
+                    match file.as_str() {
+                        "sign.json" => run_sign(case),
+                        "prepare.json" => run_prepare(case),
+                        "timestamp.json" => run_timestamp(case),
+                        "spi.json" => run_spi(case),
+                        other => Err(format!("no runner for tests/vectors/{other}")),
+                    }
+                };
+                if let Err(why) = outcome {
+                    failures.push(format!("{dir}/{file} :: {name}\n    {why}"));
+                }
+            }
+        }
+    }
+    eprintln!("shared cases: {}", counts.join(", "));
+    assert!(
+        failures.is_empty(),
+        "{} shared case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+// ---- reading cases ----
+
+fn str_of<'a>(case: &'a Value, key: &str) -> Option<&'a str> {
+    case.get(key).and_then(Value::as_str)
+}
+
+fn need_str<'a>(case: &'a Value, key: &str) -> Result<&'a str, String> {
+    str_of(case, key).ok_or_else(|| format!("case has no string `{key}`"))
+}
+
+fn int_of(case: &Value, key: &str) -> Result<Option<i64>, String> {
+    match case.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Int(i)) => Ok(Some(*i)),
+        Some(other) => Err(format!("`{key}` is not an i64: {other:?}")),
+    }
+}
+
+fn bool_of(case: &Value, key: &str) -> Result<Option<bool>, String> {
+    match case.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(other) => Err(format!("`{key}` is not a boolean: {other:?}")),
+    }
+}
+
+fn pairs_of(case: &Value, key: &str) -> Result<Vec<(String, String)>, String> {
+    let Some(Value::List(items)) = case.get(key) else {
+        return Err(format!("`{key}` is not a list of pairs"));
+    };
+    items
+        .iter()
+        .map(|item| match item {
+            Value::List(kv) => match kv.as_slice() {
+                [Value::String(k), Value::String(v)] => Ok((k.clone(), v.clone())),
+                _ => Err(format!(
+                    "`{key}` item is not a [string, string] pair: {item:?}"
+                )),
+            },
+            _ => Err(format!("`{key}` item is not a pair: {item:?}")),
+        })
+        .collect()
+}
+
+fn expect_or_error(case: &Value) -> Result<Result<&Value, &Value>, String> {
+    match (case.get("expect"), case.get("error")) {
+        (Some(e), None) => Ok(Ok(e)),
+        (None, Some(err)) => Ok(Err(err)),
+        _ => Err("case needs exactly one of `expect` and `error`".to_owned()),
+    }
+}
+
+fn same<T: PartialEq + std::fmt::Debug>(what: &str, got: T, want: T) -> Outcome {
+    if got == want {
+        Ok(())
+    } else {
+        Err(format!("{what}:\n      got  {got:?}\n      want {want:?}"))
+    }
+}
+
+// ---- errors ----
+
+/// The error's attributes by their shared names.
+fn error_attr(err: &Error, key: &str) -> Option<Value> {
+    let opt = |o: &Option<String>| o.clone().map_or(Value::Null, Value::String);
+    let v = match (err, key) {
+        (_, "type") => Value::from(err.kind()),
+        (_, "message") => Value::String(err.to_string()),
+        (Error::Validation(e), "field") => Value::from(e.field.as_str()),
+        (Error::Validation(e), "expected") => Value::from(e.expected.as_str()),
+        (Error::Validation(e), "got") => Value::from(e.got.as_str()),
+        (Error::Api(e), "code") => Value::Int(e.code),
+        (Error::Api(e), "msg") => Value::from(e.msg.as_str()),
+        (Error::Api(e), "sub_code") => opt(&e.sub_code),
+        (Error::Api(e), "sub_msg") => opt(&e.sub_msg),
+        (Error::Api(e), "request_id") => opt(&e.request_id),
+        (Error::Api(e), "retryable") => Value::Bool(e.retryable),
+        (Error::Api(e), "retry_after") => e.retry_after.map_or(Value::Null, Value::from),
+        (Error::Signature(e), "reason") => Value::from(e.reason.as_str()),
+        _ => return None,
+    };
+    Some(v)
+}
+
+fn check_error(got: &Error, want: &Value) -> Outcome {
+    let Value::Object(keys) = want else {
+        return Err(format!("`error` is not an object: {want:?}"));
+    };
+    if want.get("type").is_none() {
+        return Err("`error` has no `type`".to_owned());
+    }
+    let mut problems = Vec::new();
+    for (key, expected) in keys {
+        match error_attr(got, key) {
+            Some(actual) if json_eq(&actual, expected) => {}
+            Some(actual) => problems.push(format!(
+                "error.{key}:\n      got  {}\n      want {}",
+                actual.to_json(),
+                expected.to_json()
+            )),
+            None => problems.push(format!(
+                "error.{key}: the {} has no such attribute",
+                got.kind()
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}\n    (error was: {got:?})",
+            problems.join("\n    ")
+        ))
+    }
+}
+
+fn unexpected_error(err: &Error) -> String {
+    format!("unexpected {}: {err}", err.kind())
+}
+
+/// JSON equality: objects compare as maps (as in the Node and Python
+/// runners), everything else exactly (an integer never equals a float).
+fn json_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.iter().any(|(k2, v2)| k == k2 && json_eq(v, v2)))
+        }
+        (Value::List(x), Value::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
+        }
+        _ => a == b,
+    }
+}
+
+// ---- runners ----
+
+fn run_sign(case: &Value) -> Outcome {
+    let params = pairs_of(case, "params")?;
+    let secret = need_str(case, "secret")?;
+    let method = SignMethod::parse(need_str(case, "sign_method")?).map_err(|e| e.to_string())?;
+    same(
+        "string_to_sign",
+        string_to_sign(&params).as_str(),
+        need_str(case, "string_to_sign")?,
+    )?;
+    same(
+        "sign",
+        sign(&params, secret, method).as_str(),
+        need_str(case, "sign")?,
+    )
+}
+
+fn run_timestamp(case: &Value) -> Outcome {
+    let ms = int_of(case, "timestamp_ms")?.ok_or("no timestamp_ms")?;
+    match (format_timestamp(ms), case.get("error")) {
+        (Ok(text), None) => same("text", text.as_str(), need_str(case, "text")?),
+        (Err(e), Some(want)) => check_error(&Error::Validation(e), want),
+        (Ok(text), Some(_)) => Err(format!("expected an error, got {text:?}")),
+        (Err(e), None) => Err(unexpected_error(&Error::Validation(e))),
+    }
+}
+
+fn build_client(case: &Value) -> Result<TopClient, Error> {
+    let c = case.get("client").cloned().unwrap_or(Value::Null);
+    let s = |k: &str| str_of(&c, k);
+    let options = ClientOptions {
+        sign_method: s("sign_method"),
+        format: s("format"),
+        simplify: bool_of(&c, "simplify").ok().flatten(),
+        gateway: s("gateway"),
+        partner_id: s("partner_id"),
+        target_app_key: s("target_app_key"),
+    };
+    Ok(TopClient::with_options(
+        s("app_key").unwrap_or_default(),
+        s("app_secret").unwrap_or_default(),
+        &options,
+    )?)
+}
+
+fn run_prepare(case: &Value) -> Outcome {
+    let expected = expect_or_error(case)?;
+    let method = need_str(case, "method")?;
+    // The params go through topwire's JSON reader, like the bindings' values.
+    let params = from_json(&case.get("params").cloned().unwrap_or(Value::Null).to_json())
+        .map_err(|e| format!("params: {e}"))?;
+    let options = PrepareOptions {
+        session: str_of(case, "session").map(str::to_owned),
+        timestamp_ms: int_of(case, "timestamp_ms")?.ok_or("no timestamp_ms")?,
+        allow_unknown: bool_of(case, "allow_unknown")?.unwrap_or(false),
+    };
+    let result = build_client(case).and_then(|client| client.prepare(method, &params, &options));
+    let want = match (result, expected) {
+        (Err(e), Err(want)) => return check_error(&e, want),
+        (Err(e), Ok(_)) => return Err(unexpected_error(&e)),
+        (Ok(req), Err(_)) => return Err(format!("expected an error, got {}", req.url)),
+        (Ok(req), Ok(want)) => (req, want),
+    };
+    let (req, want) = want;
+    same("method", req.method, need_str(want, "method")?)?;
+    same("url", req.url.as_str(), need_str(want, "url")?)?;
+    same("body", req.body.as_str(), need_str(want, "body")?)?;
+    let headers = Value::Object(
+        req.headers
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+            .collect(),
+    );
+    if !json_eq(&headers, want.get("headers").unwrap_or(&Value::Null)) {
+        return Err(format!("headers: got {}", headers.to_json()));
+    }
+    same("params", req.params, pairs_of(want, "params")?)
+}
+
+fn run_spi(case: &Value) -> Outcome {
+    let expected = expect_or_error(case)?;
+    let headers = pairs_of(case, "headers")?;
+    let header_refs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let req = SpiRequest {
+        query: need_str(case, "query")?,
+        headers: &header_refs,
+        body: need_str(case, "body")?.as_bytes(),
+        content_type: str_of(case, "content_type"),
+    };
+    let now = int_of(case, "now_ms")?.ok_or("no now_ms")?;
+    let skew = int_of(case, "max_skew_ms")?.unwrap_or(DEFAULT_SPI_SKEW_MS);
+    match (
+        verify_spi(&req, need_str(case, "secret")?, now, skew),
+        expected,
+    ) {
+        (Ok(()), Ok(want)) => same("expect", Some("ok"), want.as_str()),
+        (Err(e), Err(want)) => check_error(&e, want),
+        (Err(e), Ok(_)) => Err(unexpected_error(&e)),
+        (Ok(()), Err(_)) => Err("expected an error, got ok".to_owned()),
+    }
+}
+
+fn run_parse(case: &Value) -> Outcome {
+    let expected = expect_or_error(case)?;
+    let body = match (str_of(case, "body"), str_of(case, "body_base64")) {
+        (Some(text), None) => text.as_bytes().to_vec(),
+        (None, Some(b64)) => base64_decode(b64)?,
+        _ => return Err("case needs exactly one of `body` and `body_base64`".to_owned()),
+    };
+    let simplify = bool_of(case, "simplify")?.unwrap_or(false);
+    match (parse(need_str(case, "method")?, &body, simplify), expected) {
+        (Ok(data), Ok(want)) if json_eq(&data, want) => Ok(()),
+        (Ok(data), Ok(want)) => Err(format!(
+            "data:\n      got  {}\n      want {}",
+            data.to_json(),
+            want.to_json()
+        )),
+        (Err(e), Err(want)) => check_error(&e, want),
+        (Err(e), Ok(_)) => Err(unexpected_error(&e)),
+        (Ok(data), Err(_)) => Err(format!("expected an error, got {}", data.to_json())),
+    }
+}
+
+fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for c in text.bytes().filter(|&c| c != b'=') {
+        let v = ALPHABET
+            .iter()
+            .position(|&a| a == c)
+            .ok_or_else(|| format!("bad base64 character {:?}", char::from(c)))?;
+        acc = (acc << 6) | u32::try_from(v).unwrap();
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(u8::try_from((acc >> bits) & 0xff).unwrap());
+        }
+    }
+    Ok(out)
+}
