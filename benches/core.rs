@@ -1,1 +1,95 @@
-fn main() {}
+//! Core benchmarks: prepare and parse of each seed API, and the bare hash of
+//! the same canonical string, so the cost of everything around the digest is
+//! visible. `scripts/bench_report.py` prints the ratios after `make bench`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use topwire::{from_json, string_to_sign, PrepareOptions, TopClient, Value};
+
+const TS: i64 = 1_700_000_000_000;
+
+struct Seed {
+    method: &'static str,
+    params: &'static str,
+    session: Option<&'static str>,
+    response: &'static str,
+}
+
+const SEEDS: [Seed; 3] = [
+    Seed {
+        method: "taobao.travel.ticket.order.verify",
+        params: r#"{"check_num":1,"order_id":12345678,"return_num":0,"total_num":1,"out_order_id":"12345","confirm_code":"2516352","voucher_infos":[{"confirm_code":"2516352","used_quantity":1,"used_date":"2020-01-11 14:00:00"}],"write_off_type":0}"#,
+        session: None,
+        response: r#"{"travel_ticket_order_verify_response":{"is_success":true,"request_id":"4gk1m4nvkxx1"}}"#,
+    },
+    Seed {
+        method: "taobao.eticket.merchant.ma.resend",
+        params: r#"{"biz_type":3001,"isv_ma_list":[{"code":"abc124","num":1,"qr_image":"111.png"}],"outer_id":"1753340805138544","token":"31231231231"}"#,
+        session: Some("6100e23657fb0b2d0c78568e55a3031134be9a3a5d4b3a365753805"),
+        response: r#"{"eticket_merchant_ma_resend_response":{"resp_body":{"attribute_map":"{}"},"ret_code":"isv.success-all","ret_msg":"操作成功","request_id":"4gk1m4nvkxx1"}}"#,
+    },
+    Seed {
+        method: "alibaba.alsc.daodian.ticket.reserve",
+        params: r#"{"ticket_reverse_top_request":{"ticket_use_trans_id":"2106027287988611313","biz_date":"2022-08-11 11:11:11","request_id":"20190729111040030200660600011777","ticket_id":"2208191159703216457"}}"#,
+        session: None,
+        response: r#"{"alibaba_alsc_daodian_ticket_reserve_response":{"result":{"success":true,"error_code":"SYSTEM_ERROR","retry":false,"error_msg":"系统繁忙"},"request_id":"4gk1m4nvkxx1"}}"#,
+    },
+];
+
+const VERIFY_XML: &str = "<travel_ticket_order_verify_response><is_success>true</is_success><request_id>4gk1m4nvkxx1</request_id></travel_ticket_order_verify_response>";
+
+fn benches(c: &mut Criterion) {
+    let client = TopClient::new("12345678", "0123456789abcdef0123456789abcdef").unwrap();
+    for seed in &SEEDS {
+        let params: Value = from_json(seed.params).unwrap();
+        let opts = PrepareOptions {
+            session: seed.session.map(str::to_owned),
+            timestamp_ms: TS,
+            allow_unknown: false,
+        };
+        let short = seed.method.rsplit('.').next().unwrap_or(seed.method);
+        c.bench_function(&format!("prepare/{short}"), |b| {
+            b.iter(|| {
+                client
+                    .prepare(black_box(seed.method), black_box(&params), black_box(&opts))
+                    .unwrap()
+            })
+        });
+        c.bench_function(&format!("parse/{short}"), |b| {
+            b.iter(|| {
+                client
+                    .parse(black_box(seed.method), black_box(seed.response.as_bytes()))
+                    .unwrap()
+            })
+        });
+        // The bare digest of the very string this call signs.
+        let req = client.prepare(seed.method, &params, &opts).unwrap();
+        let canonical = string_to_sign(&req.params);
+        c.bench_function(&format!("hash/{short}"), |b| {
+            b.iter(|| bare_hmac_sha256(black_box(canonical.as_bytes())))
+        });
+    }
+    c.bench_function("parse_xml/verify", |b| {
+        b.iter(|| {
+            client
+                .parse(black_box(SEEDS[0].method), black_box(VERIFY_XML.as_bytes()))
+                .unwrap()
+        })
+    });
+}
+
+/// HMAC-SHA256 with the same crates the core uses, over the whole string at once.
+fn bare_hmac_sha256(bytes: &[u8]) -> [u8; 32] {
+    use hmac::{Hmac, KeyInit, Mac};
+    let mut mac =
+        <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(b"0123456789abcdef0123456789abcdef")
+            .unwrap();
+    mac.update(bytes);
+    mac.finalize().into_bytes().into()
+}
+
+criterion_group!(core, benches);
+criterion_main!(core);
