@@ -1,12 +1,83 @@
-# Placeholder stub: the Python package work replaces everything outside the generated block.
-from datetime import datetime
-from typing import Any, Literal, Mapping, Optional, Union, overload
+"""Type stubs of topwire. The block between the `generated` markers is
+written by the core from its API descriptions (`make types`); do not edit it by hand."""
 
-from . import apis
+from datetime import datetime, timedelta
+from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Tuple, Union, overload
 
-class PreparedRequest: ...
+from . import apis as apis
+from ._errors import ApiError as ApiError
+from ._errors import DecodeError as DecodeError
+from ._errors import SignatureError as SignatureError
+from ._errors import TopError as TopError
+from ._errors import ValidationError as ValidationError
+
+__version__: str
+DEFAULT_GATEWAY: str
+
+_Pairs = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
+_Body = Union[bytes, bytearray, memoryview, str]
+
+def sign(params: _Pairs, secret: str, sign_method: Literal["md5", "hmac", "hmac-sha256"]) -> str:
+    """The TOP signature of `params` (pairs with an empty value and `sign` are skipped): upper-case hex."""
+
+def string_to_sign(params: _Pairs) -> str:
+    """The canonical text the signature covers: sorted `key`+`value` pairs (for debugging error 25)."""
+
+def verify_spi(
+    *,
+    query: str,
+    headers: _Pairs,
+    body: _Body,
+    secret: str,
+    content_type: Optional[str] = ...,
+    now: Union[datetime, int, None] = ...,
+    max_skew: Union[int, float, timedelta, None] = ...,
+) -> None:
+    """Checks an inbound (SPI) call from TOP. Raises SignatureError (with `reason`) or ValidationError."""
+
+class PreparedRequest:
+    """A signed request: send `method` to `url` with `headers` and `body` using any HTTP client."""
+
+    @property
+    def method(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def headers(self) -> Dict[str, str]: ...
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def params(self) -> List[Tuple[str, str]]: ...
 
 class TopClient:
+    """An application's credentials and settings: immutable and safe to share between threads."""
+
+    def __init__(
+        self,
+        app_key: str,
+        app_secret: str,
+        *,
+        sign_method: Literal["md5", "hmac", "hmac-sha256"] = "hmac-sha256",
+        format: Literal["json", "xml"] = "json",
+        simplify: bool = False,
+        gateway: str = "https://eco.taobao.com/router/rest",
+        partner_id: Optional[str] = None,
+        target_app_key: Optional[str] = None,
+    ) -> None: ...
+    @property
+    def app_key(self) -> str: ...
+    @property
+    def sign_method(self) -> str: ...
+    @property
+    def format(self) -> str: ...
+    @property
+    def simplify(self) -> bool: ...
+    @property
+    def gateway(self) -> str: ...
+    @property
+    def partner_id(self) -> Optional[str]: ...
+    @property
+    def target_app_key(self) -> Optional[str]: ...
     # --- generated: prepare/parse overloads (make types) ---
     @overload
     def prepare(
@@ -39,6 +110,16 @@ class TopClient:
         allow_unknown: bool = ...,
     ) -> PreparedRequest: ...
     @overload
+    def prepare(
+        self,
+        method: str,
+        params: Optional[Mapping[str, Any]] = ...,
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        allow_unknown: bool = ...,
+    ) -> PreparedRequest: ...
+    @overload
     def parse(self, method: Literal["taobao.eticket.merchant.ma.resend"], body: Union[bytes, str]) -> apis.TaobaoEticketMerchantMaResendResponse: ...
     @overload
     def parse(self, method: Literal["alibaba.alsc.daodian.ticket.reserve"], body: Union[bytes, str]) -> apis.AlibabaAlscDaodianTicketReserveResponse: ...
@@ -46,6 +127,4 @@ class TopClient:
     def parse(self, method: Literal["taobao.travel.ticket.order.verify"], body: Union[bytes, str]) -> apis.TaobaoTravelTicketOrderVerifyResponse: ...
     # --- end generated ---
     @overload
-    def prepare(self, method: str, params: Optional[Mapping[str, Any]] = ..., *, session: Optional[str] = ..., timestamp: Union[datetime, int, None] = ..., allow_unknown: bool = ...) -> PreparedRequest: ...
-    @overload
-    def parse(self, method: str, body: Union[bytes, str]) -> dict[str, Any]: ...
+    def parse(self, method: str, body: _Body) -> Dict[str, Any]: ...

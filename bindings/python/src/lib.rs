@@ -1,1 +1,721 @@
+//! PyO3 glue for topwire: Python values to core values and back, core errors
+//! to the exception classes of `topwire._errors`. No TOP knowledge lives here:
+//! every rule about the protocol is the core's.
+//!
+//! The crate is built as `topwire._native` by maturin (which also switches on
+//! PyO3's `extension-module`); the public API is the pure-Python facade in
+//! `py/topwire/__init__.py`.
 
+use std::borrow::Cow;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{
+    PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple, PyType,
+};
+use topwire::{
+    ClientOptions, DecodeError, Error, PrepareOptions, SignMethod, SpiRequest, ValidationError,
+    Value,
+};
+
+/// Deepest nesting of parameters accepted from Python; deeper (or cyclic)
+/// structures are a ValidationError instead of a stack overflow.
+const MAX_DEPTH: usize = 64;
+
+const ERRORS_MODULE: &str = "topwire._errors";
+
+static VALIDATION_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static API_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static DECODE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static SIGNATURE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static TIMEDELTA: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static EPOCH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static ONE_MS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+// ---------------------------------------------------------------- errors
+
+/// The Python exception for a core error: an instance of the class of the
+/// same name in `topwire._errors`, its attributes filled from the variant.
+fn to_py_err(py: Python<'_>, err: Error) -> PyErr {
+    build_exception(py, &err).unwrap_or_else(|import_failure| import_failure)
+}
+
+fn build_exception(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
+    let kwargs = PyDict::new(py);
+    let class = match err {
+        Error::Validation(e) => {
+            kwargs.set_item("field", &e.field)?;
+            kwargs.set_item("expected", &e.expected)?;
+            kwargs.set_item("got", &e.got)?;
+            VALIDATION_ERROR.import(py, ERRORS_MODULE, "ValidationError")?
+        }
+        Error::Api(e) => {
+            kwargs.set_item("code", e.code)?;
+            kwargs.set_item("msg", &e.msg)?;
+            kwargs.set_item("sub_code", &e.sub_code)?;
+            kwargs.set_item("sub_msg", &e.sub_msg)?;
+            kwargs.set_item("request_id", &e.request_id)?;
+            kwargs.set_item("retryable", e.retryable)?;
+            kwargs.set_item("retry_after", e.retry_after)?;
+            API_ERROR.import(py, ERRORS_MODULE, "ApiError")?
+        }
+        Error::Decode(_) => DECODE_ERROR.import(py, ERRORS_MODULE, "DecodeError")?,
+        Error::Signature(e) => {
+            kwargs.set_item("reason", e.reason.as_str())?;
+            SIGNATURE_ERROR.import(py, ERRORS_MODULE, "SignatureError")?
+        }
+    };
+    let instance = class.call((err.to_string(),), Some(&kwargs))?;
+    Ok(PyErr::from_value(instance))
+}
+
+fn invalid(field: &str, expected: &str, got: impl Into<String>) -> Error {
+    ValidationError::new(field, expected, got).into()
+}
+
+/// `the int 123…` style description of a Python object, for glue-level
+/// validation errors (a type name and a short repr, never more than 40 chars).
+fn describe(obj: &Bound<'_, PyAny>) -> String {
+    let type_name = obj
+        .get_type()
+        .name()
+        .and_then(|n| n.extract::<String>())
+        .unwrap_or_else(|_| "object".to_owned());
+    let shown: String = obj
+        .repr()
+        .map(|r| r.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut short: String = shown.chars().take(40).collect();
+    if shown.chars().nth(40).is_some() {
+        short.push('…');
+    }
+    format!("the {type_name} {short}")
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .and_then(|n| n.extract::<String>())
+        .unwrap_or_else(|_| "object".to_owned())
+}
+
+// ---------------------------------------------------------------- Python -> Value
+
+/// One step of a field path, kept while an error bubbles up.
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// A conversion failure: a Python error, or a value that has no core form.
+enum ConvertError {
+    Py(PyErr),
+    Invalid {
+        path: Vec<Segment>,
+        expected: &'static str,
+        got: String,
+    },
+}
+
+impl From<PyErr> for ConvertError {
+    fn from(e: PyErr) -> Self {
+        ConvertError::Py(e)
+    }
+}
+
+impl ConvertError {
+    fn at(mut self, segment: Segment) -> Self {
+        if let ConvertError::Invalid { path, .. } = &mut self {
+            path.push(segment);
+        }
+        self
+    }
+
+    /// The Python exception; `root` names the field when the whole value is wrong.
+    fn into_py(self, py: Python<'_>, root: &str) -> PyErr {
+        match self {
+            ConvertError::Py(e) => e,
+            ConvertError::Invalid {
+                path,
+                expected,
+                got,
+            } => {
+                let mut field = String::new();
+                for segment in path.iter().rev() {
+                    match segment {
+                        Segment::Key(k) if field.is_empty() => field.push_str(k),
+                        Segment::Key(k) => {
+                            field.push('.');
+                            field.push_str(k);
+                        }
+                        Segment::Index(i) => {
+                            field.push('[');
+                            field.push_str(&i.to_string());
+                            field.push(']');
+                        }
+                    }
+                }
+                if field.is_empty() {
+                    field.push_str(root);
+                }
+                to_py_err(py, invalid(&field, expected, got))
+            }
+        }
+    }
+}
+
+fn bad(expected: &'static str, got: String) -> ConvertError {
+    ConvertError::Invalid {
+        path: Vec::new(),
+        expected,
+        got,
+    }
+}
+
+fn py_str(s: &Bound<'_, PyString>) -> Result<String, ConvertError> {
+    match s.to_cow() {
+        Ok(text) => Ok(text.into_owned()),
+        Err(_) => Err(bad(
+            "valid Unicode text",
+            "a string with a lone surrogate".to_owned(),
+        )),
+    }
+}
+
+fn to_value(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, ConvertError> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return py_str(s).map(Value::String);
+    }
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if obj.cast::<PyInt>().is_ok() {
+        if let Ok(i) = obj.extract::<i64>() {
+            return Ok(Value::Int(i));
+        }
+        if let Ok(u) = obj.extract::<u64>() {
+            return Ok(Value::UInt(u));
+        }
+        return Err(bad("an integer within the 64-bit range", describe_int(obj)));
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        return Ok(Value::Float(f.value()));
+    }
+    if depth >= MAX_DEPTH {
+        return Err(bad(
+            "at most 64 levels of nesting",
+            "a deeper (or self-referencing) structure".to_owned(),
+        ));
+    }
+    if let Ok(d) = obj.cast::<PyDict>() {
+        let mut pairs = Vec::with_capacity(d.len());
+        for (k, v) in d.iter() {
+            pairs.push(pair(&k, &v, depth)?);
+        }
+        return Ok(Value::Object(pairs));
+    }
+    if let Ok(l) = obj.cast::<PyList>() {
+        let mut items = Vec::with_capacity(l.len());
+        for (i, item) in l.iter().enumerate() {
+            items.push(to_value(&item, depth + 1).map_err(|e| e.at(Segment::Index(i)))?);
+        }
+        return Ok(Value::List(items));
+    }
+    if let Ok(t) = obj.cast::<PyTuple>() {
+        let mut items = Vec::with_capacity(t.len());
+        for (i, item) in t.iter().enumerate() {
+            items.push(to_value(&item, depth + 1).map_err(|e| e.at(Segment::Index(i)))?);
+        }
+        return Ok(Value::List(items));
+    }
+    if let Ok(m) = obj.cast::<PyMapping>() {
+        let mut pairs = Vec::new();
+        for item in m.items()?.iter() {
+            let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+            pairs.push(pair(&k, &v, depth)?);
+        }
+        return Ok(Value::Object(pairs));
+    }
+    Err(bad(
+        "a str, int, float, bool, None, list, tuple or mapping",
+        format!("a {}", type_name(obj)),
+    ))
+}
+
+fn pair(
+    key: &Bound<'_, PyAny>,
+    value: &Bound<'_, PyAny>,
+    depth: usize,
+) -> Result<(String, Value), ConvertError> {
+    let Ok(k) = key.cast::<PyString>() else {
+        return Err(bad("string keys", format!("the key {}", describe(key))));
+    };
+    let name = py_str(k)?;
+    match to_value(value, depth + 1) {
+        Ok(v) => Ok((name, v)),
+        Err(e) => Err(e.at(Segment::Key(name))),
+    }
+}
+
+fn describe_int(obj: &Bound<'_, PyAny>) -> String {
+    let text = obj.str().map(|s| s.to_string_lossy().into_owned());
+    let text = text.unwrap_or_default();
+    let mut short: String = text.chars().take(40).collect();
+    if text.chars().nth(40).is_some() {
+        short.push('…');
+    }
+    format!("the number {short}")
+}
+
+// ---------------------------------------------------------------- Value -> Python
+
+fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Int(i) => i.into_pyobject(py)?.into_any(),
+        Value::UInt(u) => u.into_pyobject(py)?.into_any(),
+        Value::Float(x) => PyFloat::new(py, *x).into_any(),
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::List(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_python(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(pairs) => {
+            let dict = PyDict::new(py);
+            for (k, v) in pairs {
+                dict.set_item(PyString::new(py, k), to_python(py, v)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+// ---------------------------------------------------------------- time
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Epoch milliseconds from an aware `datetime` or an `int`; `None` is now.
+fn epoch_ms(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(now_ms());
+    };
+    let expected = "an aware datetime or epoch milliseconds";
+    if value.cast::<PyBool>().is_ok() {
+        return Err(PyTypeError::new_err(format!(
+            "{field} must be an aware datetime or epoch milliseconds (int), not bool"
+        )));
+    }
+    if value.cast::<PyInt>().is_ok() {
+        return value
+            .extract::<i64>()
+            .map_err(|_| to_py_err(py, invalid(field, expected, describe_int(value))));
+    }
+    let datetime = DATETIME.import(py, "datetime", "datetime")?;
+    if value.is_instance(datetime)? {
+        if value.call_method0("utcoffset")?.is_none() {
+            return Err(to_py_err(
+                py,
+                invalid(
+                    field,
+                    "an aware datetime (with tzinfo) or epoch milliseconds",
+                    "a naive datetime (no tzinfo)",
+                ),
+            ));
+        }
+        let epoch = EPOCH.get_or_try_init(py, || {
+            let utc = py.import("datetime")?.getattr("timezone")?.getattr("utc")?;
+            datetime
+                .call((1970, 1, 1, 0, 0, 0, 0, utc), None)
+                .map(Bound::unbind)
+        })?;
+        let millis = ms_delta(py)?;
+        return value
+            .sub(epoch.bind(py))?
+            .floor_div(millis.bind(py))?
+            .extract::<i64>();
+    }
+    Err(PyTypeError::new_err(format!(
+        "{field} must be an aware datetime or epoch milliseconds (int), not {}",
+        type_name(value)
+    )))
+}
+
+fn ms_delta(py: Python<'_>) -> PyResult<&Py<PyAny>> {
+    ONE_MS.get_or_try_init(py, || {
+        let timedelta = TIMEDELTA.import(py, "datetime", "timedelta")?;
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("milliseconds", 1)?;
+        timedelta.call((), Some(&kwargs)).map(Bound::unbind)
+    })
+}
+
+/// Milliseconds from seconds (`int` or `float`) or a `timedelta`.
+fn duration_ms(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResult<i64> {
+    let expected = "a duration in seconds or a timedelta";
+    if value.cast::<PyBool>().is_ok() {
+        return Err(PyTypeError::new_err(format!(
+            "{field} must be seconds (int or float) or a timedelta, not bool"
+        )));
+    }
+    if value.cast::<PyInt>().is_ok() {
+        return value
+            .extract::<i64>()
+            .ok()
+            .and_then(|s| s.checked_mul(1000))
+            .ok_or_else(|| to_py_err(py, invalid(field, expected, describe_int(value))));
+    }
+    if let Ok(f) = value.cast::<PyFloat>() {
+        let ms = (f.value() * 1000.0).round();
+        // The range check makes the cast exact; NaN fails it.
+        if ms.is_finite() && ms.abs() < 9.0e15 {
+            #[allow(clippy::cast_possible_truncation)]
+            return Ok(ms as i64);
+        }
+        return Err(to_py_err(py, invalid(field, expected, describe(value))));
+    }
+    let timedelta = TIMEDELTA.import(py, "datetime", "timedelta")?;
+    if value.is_instance(timedelta)? {
+        return value.floor_div(ms_delta(py)?.bind(py))?.extract::<i64>();
+    }
+    Err(PyTypeError::new_err(format!(
+        "{field} must be seconds (int or float) or a timedelta, not {}",
+        type_name(value)
+    )))
+}
+
+// ---------------------------------------------------------------- bytes and pairs
+
+/// The bytes of a `bytes`, `bytearray`, `memoryview` or `str` (as UTF-8).
+fn body_bytes<'a>(
+    py: Python<'_>,
+    field: &str,
+    value: &'a Bound<'_, PyAny>,
+) -> PyResult<Cow<'a, [u8]>> {
+    if let Ok(b) = value.cast::<PyBytes>() {
+        return Ok(Cow::Borrowed(b.as_bytes()));
+    }
+    if let Ok(s) = value.cast::<PyString>() {
+        return match s.to_cow() {
+            Ok(Cow::Borrowed(text)) => Ok(Cow::Borrowed(text.as_bytes())),
+            Ok(Cow::Owned(text)) => Ok(Cow::Owned(text.into_bytes())),
+            Err(_) => Err(to_py_err(
+                py,
+                DecodeError::new(format!("{field} is a str with a lone surrogate, not text"))
+                    .into(),
+            )),
+        };
+    }
+    let is_buffer = value.is_instance(&py.get_type::<pyo3::types::PyByteArray>())?
+        || value.is_instance(&py.get_type::<pyo3::types::PyMemoryView>())?;
+    if is_buffer {
+        let copied = py.get_type::<PyBytes>().call1((value,))?;
+        let bytes = copied.cast::<PyBytes>()?;
+        return Ok(Cow::Owned(bytes.as_bytes().to_vec()));
+    }
+    Err(PyTypeError::new_err(format!(
+        "{field} must be bytes or str, not {}",
+        type_name(value)
+    )))
+}
+
+fn text(field: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
+    match value.cast::<PyString>() {
+        Ok(s) => Ok(s.to_cow()?.into_owned()),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "{field} must be str, not {}",
+            type_name(value)
+        ))),
+    }
+}
+
+/// `(str, str)` pairs from a mapping (anything with `.items()`) or an
+/// iterable of 2-item sequences, in the order given.
+fn string_pairs(field: &str, value: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+    let items = if value.cast::<PyDict>().is_ok() || value.hasattr("items")? {
+        value.call_method0("items")?
+    } else {
+        value.clone()
+    };
+    let mut out = Vec::new();
+    for item in items.try_iter()? {
+        let item = item?;
+        let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "{field} must be a mapping or an iterable of (str, str) pairs"
+            ))
+        })?;
+        out.push((text(field, &k)?, text(field, &v)?));
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------- classes
+
+/// A signed request, ready for any HTTP client.
+#[pyclass(frozen, eq, module = "topwire", name = "PreparedRequest")]
+#[derive(PartialEq)]
+struct PyPreparedRequest {
+    inner: topwire::PreparedRequest,
+}
+
+#[pymethods]
+impl PyPreparedRequest {
+    /// The HTTP method: `"POST"`.
+    #[getter]
+    fn method(&self) -> &'static str {
+        self.inner.method
+    }
+
+    /// The gateway URL with the system parameters and `sign` in the query.
+    #[getter]
+    fn url(&self) -> &str {
+        &self.inner.url
+    }
+
+    /// The headers to send (a new dict on each access).
+    #[getter]
+    fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let dict = PyDict::new(py);
+        for (k, v) in &self.inner.headers {
+            dict.set_item(k, v)?;
+        }
+        Ok(dict)
+    }
+
+    /// The urlencoded application parameters.
+    #[getter]
+    fn body<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.inner.body.as_bytes())
+    }
+
+    /// Every parameter sent, sorted as signed, `sign` last.
+    #[getter]
+    fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for (k, v) in &self.inner.params {
+            list.append((k, v))?;
+        }
+        Ok(list)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "PreparedRequest(method={:?}, url={:?}, body={} bytes)",
+            self.inner.method,
+            self.inner.url,
+            self.inner.body.len()
+        )
+    }
+}
+
+/// An application's credentials and settings: immutable, shareable between threads.
+#[pyclass(frozen, module = "topwire", name = "TopClient")]
+struct PyTopClient {
+    inner: topwire::TopClient,
+}
+
+#[pymethods]
+impl PyTopClient {
+    #[new]
+    #[pyo3(signature = (app_key, app_secret, *, sign_method=None, format=None, simplify=None,
+                        gateway=None, partner_id=None, target_app_key=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        app_key: &str,
+        app_secret: &str,
+        sign_method: Option<&str>,
+        format: Option<&str>,
+        simplify: Option<bool>,
+        gateway: Option<&str>,
+        partner_id: Option<&str>,
+        target_app_key: Option<&str>,
+    ) -> PyResult<Self> {
+        let options = ClientOptions {
+            sign_method,
+            format,
+            simplify,
+            gateway,
+            partner_id,
+            target_app_key,
+        };
+        topwire::TopClient::with_options(app_key, app_secret, &options)
+            .map(|inner| PyTopClient { inner })
+            .map_err(|e| to_py_err(py, e.into()))
+    }
+
+    /// Builds the signed request for `method`.
+    #[pyo3(signature = (method, params=None, *, session=None, timestamp=None, allow_unknown=false))]
+    fn prepare(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        params: Option<&Bound<'_, PyAny>>,
+        session: Option<String>,
+        timestamp: Option<&Bound<'_, PyAny>>,
+        allow_unknown: bool,
+    ) -> PyResult<PyPreparedRequest> {
+        let params = match params.filter(|p| !p.is_none()) {
+            None => Value::Null,
+            // Anything else than a mapping is refused by the core, naming `params`.
+            Some(p) => to_value(p, 0).map_err(|e| e.into_py(py, "params"))?,
+        };
+        let options = PrepareOptions {
+            session,
+            timestamp_ms: epoch_ms(py, "timestamp", timestamp)?,
+            allow_unknown,
+        };
+        self.inner
+            .prepare(method, &params, &options)
+            .map(|inner| PyPreparedRequest { inner })
+            .map_err(|e| to_py_err(py, e))
+    }
+
+    /// Parses a response body of `method` into plain dicts and lists.
+    fn parse<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        body: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let bytes = body_bytes(py, "body", body)?;
+        let value = self
+            .inner
+            .parse(method, &bytes)
+            .map_err(|e| to_py_err(py, e))?;
+        to_python(py, &value)
+    }
+
+    #[getter]
+    fn app_key(&self) -> &str {
+        self.inner.app_key()
+    }
+    #[getter]
+    fn sign_method(&self) -> &'static str {
+        self.inner.sign_method().as_str()
+    }
+    #[getter]
+    fn format(&self) -> &'static str {
+        self.inner.format().as_str()
+    }
+    #[getter]
+    fn simplify(&self) -> bool {
+        self.inner.simplify()
+    }
+    #[getter]
+    fn gateway(&self) -> &str {
+        self.inner.gateway()
+    }
+    #[getter]
+    fn partner_id(&self) -> Option<&str> {
+        self.inner.partner_id()
+    }
+    #[getter]
+    fn target_app_key(&self) -> Option<&str> {
+        self.inner.target_app_key()
+    }
+
+    fn __repr__(&self) -> String {
+        let c = &self.inner;
+        let mut out = format!(
+            "TopClient(app_key={:?}, app_secret='***', sign_method={:?}, format={:?}, simplify={}, gateway={:?}",
+            c.app_key(),
+            c.sign_method().as_str(),
+            c.format().as_str(),
+            if c.simplify() { "True" } else { "False" },
+            c.gateway()
+        );
+        if let Some(id) = c.partner_id() {
+            out.push_str(&format!(", partner_id={id:?}"));
+        }
+        if let Some(key) = c.target_app_key() {
+            out.push_str(&format!(", target_app_key={key:?}"));
+        }
+        out.push(')');
+        out
+    }
+}
+
+// ---------------------------------------------------------------- functions
+
+/// The `sign` of a parameter list: upper-case hex digest.
+#[pyfunction]
+fn sign(
+    py: Python<'_>,
+    params: &Bound<'_, PyAny>,
+    secret: &str,
+    sign_method: &str,
+) -> PyResult<String> {
+    let pairs = string_pairs("params", params)?;
+    let method = SignMethod::parse(sign_method).map_err(|e| to_py_err(py, e.into()))?;
+    Ok(topwire::sign(&pairs, secret, method))
+}
+
+/// The canonical string the signature covers (for debugging error 25).
+#[pyfunction]
+fn string_to_sign(params: &Bound<'_, PyAny>) -> PyResult<String> {
+    let pairs = string_pairs("params", params)?;
+    Ok(topwire::string_to_sign(&pairs))
+}
+
+/// Checks the signature and timestamp of an inbound (SPI) call from TOP.
+#[pyfunction]
+#[pyo3(signature = (*, query, headers, body, secret, content_type=None, now=None, max_skew=None))]
+#[allow(clippy::too_many_arguments)]
+fn verify_spi(
+    py: Python<'_>,
+    query: &str,
+    headers: &Bound<'_, PyAny>,
+    body: &Bound<'_, PyAny>,
+    secret: &str,
+    content_type: Option<&str>,
+    now: Option<&Bound<'_, PyAny>>,
+    max_skew: Option<&Bound<'_, PyAny>>,
+) -> PyResult<()> {
+    let headers = string_pairs("headers", headers)?;
+    let header_refs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let body = body_bytes(py, "body", body)?;
+    let now_ms = epoch_ms(py, "now", now)?;
+    let max_skew_ms = match max_skew.filter(|m| !m.is_none()) {
+        None => topwire::DEFAULT_SPI_SKEW_MS,
+        Some(m) => duration_ms(py, "max_skew", m)?,
+    };
+    let request = SpiRequest {
+        query: query.strip_prefix('?').unwrap_or(query),
+        headers: &header_refs,
+        body: &body,
+        content_type,
+    };
+    topwire::verify_spi(&request, secret, now_ms, max_skew_ms).map_err(|e| to_py_err(py, e))
+}
+
+/// The native half of the `topwire` package; import `topwire` instead.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyTopClient>()?;
+    m.add_class::<PyPreparedRequest>()?;
+    m.add_function(wrap_pyfunction!(sign, m)?)?;
+    m.add_function(wrap_pyfunction!(string_to_sign, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_spi, m)?)?;
+    m.add("DEFAULT_GATEWAY", topwire::DEFAULT_GATEWAY)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

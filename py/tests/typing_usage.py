@@ -1,0 +1,81 @@
+"""Checked by `mypy --strict` (make py-typecheck and test_typing.py): how users
+call topwire, with no `type: ignore` anywhere."""
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+from typing import Any, Dict, List, Optional, Tuple
+
+import topwire
+from topwire import (
+    ApiError,
+    DecodeError,
+    PreparedRequest,
+    SignatureError,
+    TopClient,
+    TopError,
+    ValidationError,
+)
+from topwire.apis import KnownMethod, TaobaoTravelTicketOrderVerifyRequest, VoucherInfoDto
+
+client = TopClient("12345678", "secret", sign_method="md5", simplify=True)
+voucher: VoucherInfoDto = {"confirm_code": "2516352", "used_quantity": 1}
+params: TaobaoTravelTicketOrderVerifyRequest = {"order_id": 12345678, "voucher_infos": [voucher]}
+
+req: PreparedRequest = client.prepare("taobao.travel.ticket.order.verify", params)
+req2 = client.prepare(
+    "taobao.eticket.merchant.ma.resend",
+    {"isv_ma_list": [{"code": "abc", "num": 1}], "outer_id": "1", "token": "t"},
+    session="s",
+    timestamp=datetime.now(timezone.utc),
+)
+req3 = client.prepare("taobao.any.thing", {"free": [1, "x", {"y": None}]}, timestamp=1_700_000_000_000)
+req4 = client.prepare("taobao.time.get")
+url: str = req.url
+headers: Dict[str, str] = req.headers
+body: bytes = req.body
+pairs: List[Tuple[str, str]] = req.params
+method: str = req.method
+
+verified = client.parse("taobao.travel.ticket.order.verify", b"{}")
+ok: Optional[bool] = verified.get("is_success")
+reserve = client.parse("alibaba.alsc.daodian.ticket.reserve", "{}")
+retry: Optional[bool] = reserve.get("result", {}).get("retry")
+resend = client.parse("taobao.eticket.merchant.ma.resend", b"{}")
+code: Optional[str] = resend.get("ret_code")
+untyped: Dict[str, Any] = client.parse("taobao.any.thing", b"{}")
+
+
+def call(name: KnownMethod) -> PreparedRequest:
+    return client.prepare(name, {})
+
+
+signature: str = topwire.sign({"a": "b"}, "secret", "hmac-sha256")
+signature = topwire.sign([("a", "b")], "secret", "md5")
+text: str = topwire.string_to_sign({"a": "b"})
+topwire.verify_spi(
+    query="a=1&sign=X", headers={"top-sign-list": ""}, body=b"", secret="s",
+    now=datetime.now(timezone.utc), max_skew=timedelta(minutes=5),
+)
+topwire.verify_spi(query="", headers=[("a", "b")], body="x", secret="s", max_skew=600)
+
+try:
+    client.parse("taobao.any.thing", b"")
+except ApiError as e:
+    c: int = e.code
+    sub: Optional[str] = e.sub_code
+    wait: Optional[int] = e.retry_after
+    again: bool = e.retryable
+except ValidationError as e:
+    field: str = e.field
+except DecodeError as e:
+    msg: str = str(e)
+except SignatureError as e:
+    reason: str = e.reason
+except TopError:
+    pass
+
+
+async def main() -> None:
+    loop = asyncio.get_running_loop()
+    prepared = await loop.run_in_executor(None, client.prepare, "taobao.time.get")
+    assert prepared.method == "POST"

@@ -1,0 +1,47 @@
+"""topwire: the Taobao Open Platform (TOP) protocol without I/O.
+
+Build a signed request with :meth:`TopClient.prepare`, send it with any HTTP
+client (``urllib.request``, ``requests``, ``httpx``, ``aiohttp``), and turn
+the reply into plain data with :meth:`TopClient.parse`::
+
+    import httpx
+    from topwire import TopClient
+
+    client = TopClient("12345678", "app-secret")
+    req = client.prepare("taobao.travel.ticket.order.verify", {"order_id": 12345678})
+    resp = httpx.post(req.url, headers=req.headers, content=req.body)
+    data = client.parse("taobao.travel.ticket.order.verify", resp.content)
+
+Errors are :class:`TopError` subclasses: :class:`ValidationError` (bad
+input), :class:`ApiError` (the gateway's ``error_response``),
+:class:`DecodeError` (not a TOP response), :class:`SignatureError` (an
+inbound SPI call failed its check).
+"""
+
+from . import apis
+from ._errors import ApiError, DecodeError, SignatureError, TopError, ValidationError
+from ._native import (
+    DEFAULT_GATEWAY,
+    PreparedRequest,
+    TopClient,
+    __version__,
+    sign,
+    string_to_sign,
+    verify_spi,
+)
+
+__all__ = [
+    "DEFAULT_GATEWAY",
+    "ApiError",
+    "DecodeError",
+    "PreparedRequest",
+    "SignatureError",
+    "TopClient",
+    "TopError",
+    "ValidationError",
+    "__version__",
+    "apis",
+    "sign",
+    "string_to_sign",
+    "verify_spi",
+]
