@@ -18,7 +18,6 @@ input), :class:`ApiError` (the gateway's ``error_response``),
 inbound SPI call failed its check).
 """
 
-from . import apis
 from ._errors import ApiError, DecodeError, SignatureError, TopError, ValidationError
 from ._native import (
     DEFAULT_GATEWAY,
@@ -45,3 +44,13 @@ __all__ = [
     "string_to_sign",
     "verify_spi",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # `topwire.apis` (TypedDicts, for type checkers) is imported on first use:
+    # importing `typing` would double the import time of the package.
+    if name == "apis":
+        import importlib
+
+        return importlib.import_module(".apis", __name__)
+    raise AttributeError(f"module 'topwire' has no attribute {name!r}")

@@ -5,7 +5,11 @@ attributes come from the core, identical in every language). Each keeps its
 attributes through ``pickle`` and ``copy``, and none ever holds the app secret.
 """
 
-from typing import Any, Optional, Tuple
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # `typing` is not imported at run time: it would double the import time
+    from typing import Any, Optional, Tuple
 
 __all__ = ["TopError", "ValidationError", "ApiError", "DecodeError", "SignatureError"]
 

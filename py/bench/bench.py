@@ -1,0 +1,140 @@
+"""topwire vs py-taobao-open, in one process. Run by `make py-bench`; never by the tests.
+
+prepare: topwire's `client.prepare(...)` of the verify seed call (then reading
+url, headers and body) against what py-taobao-open's `RestApi.getResponse`
+does before it opens a socket: collect the application parameters, build the
+system parameters, `sign()` them, urlencode the body and the query. Its users
+must JSON-encode `voucher_infos` themselves; that is timed on its side too.
+
+parse: `client.parse(...)` of the verify seed response against `json.loads`
+plus the `error_response` check of getResponse.
+"""
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+import urllib.parse
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Tuple
+
+import topwire
+
+METHOD = "taobao.travel.ticket.order.verify"
+APP_KEY, SECRET, SESSION = "12345678", "0123456789abcdef0123456789abcdef", "session-token"
+PARAMS: Dict[str, Any] = {
+    "check_num": 1, "order_id": 12345678, "return_num": 0, "total_num": 1,
+    "out_order_id": "12345", "confirm_code": "2516352",
+    "voucher_infos": [{"confirm_code": "2516352", "used_quantity": 1,
+                       "used_date": "2020-01-11 14:00:00"}],
+    "write_off_type": 0,
+}
+RESPONSE = b'{"travel_ticket_order_verify_response":{"is_success":true,"request_id":"iyx3l2x4h1s0"}}'
+
+
+def best_us(fn: Callable[[], Any], number: int) -> float:
+    times = timeit.repeat(fn, number=number, repeat=7)
+    return min(times) / number * 1e6
+
+
+def topwire_prepare(client: topwire.TopClient) -> Callable[[], Any]:
+    def run() -> Any:
+        req = client.prepare(METHOD, PARAMS, session=SESSION)
+        return req.url, req.headers, req.body
+    return run
+
+
+def taobao_open_prepare() -> Callable[[], Any]:
+    import taobao_open
+    from taobao_open.api import base
+
+    class TravelTicketOrderVerifyRequest(base.RestApi):  # as the SDK's generated classes are
+        def __init__(self) -> None:
+            base.RestApi.__init__(self, "eco.taobao.com", 443)
+            self.check_num = None
+            self.order_id = None
+            self.return_num = None
+            self.total_num = None
+            self.out_order_id = None
+            self.confirm_code = None
+            self.voucher_infos = None
+            self.write_off_type = None
+
+        def getapiname(self) -> str:
+            return METHOD
+
+    taobao_open.setDefaultAppInfo(APP_KEY, SECRET)
+
+    def run() -> Any:
+        req = TravelTicketOrderVerifyRequest()
+        for k, v in PARAMS.items():
+            setattr(req, k, json.dumps(v) if isinstance(v, list) else v)
+        # RestApi.getResponse, up to the socket:
+        sys_parameters = {
+            base.P_FORMAT: "json", base.P_APPKEY: APP_KEY, base.P_SIGN_METHOD: "md5",
+            base.P_VERSION: "2.0", base.P_TIMESTAMP: str(int(time.time() * 1000)),
+            base.P_PARTNER_ID: base.SYSTEM_GENERATE_VERSION, base.P_API: req.getapiname(),
+            base.P_SESSION: SESSION,
+        }
+        application_parameter = req.getApplicationParameters()
+        sign_parameter = sys_parameters.copy()
+        sign_parameter.update(application_parameter)
+        sys_parameters[base.P_SIGN] = base.sign(SECRET, sign_parameter)
+        header = base.get_request_header()
+        body = urllib.parse.urlencode(application_parameter)
+        url = base.N_REST + "?" + urllib.parse.urlencode(sys_parameters)
+        return url, header, body
+    return run
+
+
+def json_parse() -> Any:
+    jo = json.loads(RESPONSE)
+    if "error_response" in jo:
+        raise RuntimeError(jo["error_response"])
+    return jo
+
+
+def import_time_ms() -> float:
+    runs: List[float] = []
+    for _ in range(7):
+        out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import topwire"],
+                             capture_output=True, text=True, check=True)
+        for line in out.stderr.splitlines():
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) == 3 and parts[2] == "topwire":
+                runs.append(int(parts[1]) / 1000)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--wheel-dir", type=Path)
+    args = ap.parse_args()
+
+    rows: List[Tuple[str, float, float]] = []
+    for sign_method in ("md5", "hmac-sha256"):
+        client = topwire.TopClient(APP_KEY, SECRET, sign_method=sign_method)
+        ours = best_us(topwire_prepare(client), 20_000)
+        theirs = best_us(taobao_open_prepare(), 5_000)
+        rows.append((f"prepare verify call ({sign_method})", ours, theirs))
+    client = topwire.TopClient(APP_KEY, SECRET)
+    assert client.parse(METHOD, RESPONSE) == json_parse()["travel_ticket_order_verify_response"]
+    rows.append(("parse verify response", best_us(lambda: client.parse(METHOD, RESPONSE), 50_000),
+                 best_us(json_parse, 50_000)))
+
+    print(f"{'benchmark':38} {'topwire µs':>11} {'other µs':>10} {'speed-up':>9}")
+    print(f"{'':38} {'':>11} {'(py-taobao-open / json)':>10}")
+    for name, ours, theirs in rows:
+        print(f"{name:38} {ours:11.2f} {theirs:10.2f} {theirs / ours:8.1f}x")
+    print()
+    if args.wheel_dir:
+        for wheel in sorted(args.wheel_dir.glob("topwire-*.whl")):
+            print(f"wheel: {wheel.name}: {wheel.stat().st_size / 1024:.0f} KiB")
+    print(f"import topwire (median of 7, -X importtime cumulative): {import_time_ms():.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
