@@ -67,7 +67,7 @@ fn benches(c: &mut Criterion) {
         });
         // The bare digest of the very string this call signs.
         let req = client.prepare(seed.method, &params, &opts).unwrap();
-        let canonical = string_to_sign(&req.params);
+        let canonical = string_to_sign(&req.params());
         c.bench_function(&format!("hash/{short}"), |b| {
             b.iter(|| bare_hmac_sha256(black_box(canonical.as_bytes())))
         });

@@ -8,6 +8,7 @@ use crate::error::{Error, ValidationError};
 use crate::params::render;
 use crate::sign::{digest_pairs, SignMethod};
 use crate::time::format_timestamp;
+use crate::urlencode::{append_encoded, append_pairs};
 use crate::value::{quote_truncated, Value};
 use crate::{apis, response};
 
@@ -81,6 +82,9 @@ pub struct PrepareOptions {
     pub allow_unknown: bool,
 }
 
+/// The headers of every prepared request.
+pub const FORM_HEADERS: &[(&str, &str)] = &[("Content-Type", FORM_CONTENT_TYPE)];
+
 /// A signed request, ready for any HTTP client.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PreparedRequest {
@@ -89,12 +93,32 @@ pub struct PreparedRequest {
     /// Gateway URL with the system parameters and `sign` in the query.
     pub url: String,
     /// The headers to send (the body's content type).
-    pub headers: Vec<(String, String)>,
+    pub headers: &'static [(&'static str, &'static str)],
     /// The urlencoded application parameters.
     pub body: String,
-    /// Every parameter sent, sorted as signed, with `sign` last (for
-    /// debugging, and for callers who send everything as a GET query).
-    pub params: Vec<(String, String)>,
+    /// Where the signed part of the URL's query starts (a gateway URL may
+    /// carry a query of its own).
+    signed_query_start: usize,
+}
+
+impl PreparedRequest {
+    /// Every parameter sent, sorted as signed, with `sign` last: for
+    /// debugging, and for callers who send everything as a GET query.
+    ///
+    /// Decoded from the URL's query and the body on demand (the encoding is
+    /// lossless), so `prepare` does not pay for it.
+    pub fn params(&self) -> Vec<(String, String)> {
+        let query = self.url.get(self.signed_query_start..).unwrap_or("");
+        let mut params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .chain(form_urlencoded::parse(self.body.as_bytes()))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let sign_at = params.iter().position(|(k, _)| k == "sign");
+        let sign = sign_at.map(|i| params.remove(i));
+        params.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        params.extend(sign);
+        params
+    }
 }
 
 /// The app secret: only handed to the digests, never printed.
@@ -292,38 +316,42 @@ impl TopClient {
         let timestamp = format_timestamp(options.timestamp_ms)?;
         let system = self.system_params(method, session, &timestamp);
 
-        let mut all: Vec<(&str, &str)> = system
-            .iter()
-            .copied()
-            .chain(app.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .collect();
-        all.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        let mut sorted_app: Vec<(&str, &str)> = app.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+        sorted_app.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        let all = merge_sorted(&system, &sorted_app);
+        // Sorted, a repeated name sits next to itself (only a Rust caller's
+        // Value::Object can repeat one; JS objects and dicts cannot).
+        if let Some(pair) = all
+            .windows(2)
+            .find(|w| w.first().map(|p| p.0) == w.get(1).map(|p| p.0))
+        {
+            let name = pair.first().map_or("", |p| p.0);
+            return Err(ValidationError::new(name, "each parameter once", "it twice").into());
+        }
         let sign = digest_pairs(all.iter().copied(), &self.app_secret.0, self.sign_method);
 
-        let mut url = String::with_capacity(self.gateway.len() + 256);
+        let mut url = String::with_capacity(self.gateway.len() + 320);
         url.push_str(&self.gateway);
         url.push(if self.gateway.contains('?') { '&' } else { '?' });
-        let mut query = form_urlencoded::Serializer::for_suffix(url, self.gateway.len() + 1);
-        let mut sorted_system = system;
-        sorted_system.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        query.extend_pairs(sorted_system.iter().copied());
-        query.append_pair("sign", &sign);
-        let url = query.finish();
-
-        let body = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(app.iter())
-            .finish();
-        let mut params: Vec<(String, String)> = all
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        params.push(("sign".to_owned(), sign));
+        let signed_query_start = url.len();
+        // System names and the hex sign are URL-safe ASCII: only values are encoded.
+        for (k, v) in &system {
+            url.push_str(k);
+            url.push('=');
+            append_encoded(&mut url, v);
+            url.push('&');
+        }
+        url.push_str("sign=");
+        url.push_str(&sign);
+        let mut body =
+            String::with_capacity(app.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum());
+        append_pairs(&mut body, app.iter().map(|(k, v)| (*k, v.as_ref())));
         Ok(PreparedRequest {
             method: "POST",
             url,
-            headers: vec![("Content-Type".to_owned(), FORM_CONTENT_TYPE.to_owned())],
+            headers: FORM_HEADERS,
             body,
-            params,
+            signed_query_start,
         })
     }
 
@@ -333,6 +361,7 @@ impl TopClient {
         response::parse(method, body, self.simplify)
     }
 
+    /// The system parameters, already in signing (byte) order.
     fn system_params<'a>(
         &'a self,
         method: &'a str,
@@ -340,26 +369,42 @@ impl TopClient {
         timestamp: &'a str,
     ) -> Vec<(&'a str, &'a str)> {
         let mut p = Vec::with_capacity(10);
-        p.push(("method", method));
         p.push(("app_key", self.app_key.as_str()));
-        p.push(("timestamp", timestamp));
-        p.push(("v", "2.0"));
-        p.push(("sign_method", self.sign_method.as_str()));
         p.push(("format", self.format.as_str()));
-        if self.simplify {
-            p.push(("simplify", "true"));
+        p.push(("method", method));
+        if let Some(id) = &self.partner_id {
+            p.push(("partner_id", id.as_str()));
         }
         if let Some(s) = session {
             p.push(("session", s));
         }
-        if let Some(id) = &self.partner_id {
-            p.push(("partner_id", id.as_str()));
+        p.push(("sign_method", self.sign_method.as_str()));
+        if self.simplify {
+            p.push(("simplify", "true"));
         }
         if let Some(key) = &self.target_app_key {
             p.push(("target_app_key", key.as_str()));
         }
+        p.push(("timestamp", timestamp));
+        p.push(("v", "2.0"));
         p
     }
+}
+
+/// Merges two lists sorted by key (byte order) into one.
+fn merge_sorted<'a>(a: &[(&'a str, &'a str)], b: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x.0.as_bytes() <= y.0.as_bytes() => a.next(),
+            (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, None) => break,
+        };
+        out.extend(next.copied());
+    }
+    out
 }
 
 /// A method name is dotted lower-case words (`taobao.trade.get`); anything

@@ -275,9 +275,10 @@ pub fn python_types() -> String {
 }
 
 /// The `@overload`s of `TopClient.prepare` and `TopClient.parse`, one per
-/// known method, spliced between [`PY_OVERLOADS_BEGIN`] and
-/// [`PY_OVERLOADS_END`] in `py/topwire/__init__.pyi`. The stub imports
-/// `datetime`, `Literal`, `Optional`, `Union`, `overload`, `PreparedRequest`
+/// known method, then the generic `prepare` (mypy wants a name's overloads
+/// together), spliced between [`PY_OVERLOADS_BEGIN`] and [`PY_OVERLOADS_END`]
+/// in `py/topwire/__init__.pyi`. The stub imports `datetime`, `Any`,
+/// `Literal`, `Mapping`, `Optional`, `Union`, `overload`, `PreparedRequest`
 /// and `apis`.
 pub fn python_overloads() -> String {
     let mut out = String::new();
@@ -294,6 +295,11 @@ pub fn python_overloads() -> String {
             name = spec.name
         );
     }
+    // mypy wants every overload of a name together, so the generic `prepare`
+    // closes the prepare group here; the generic `parse` follows the block.
+    out.push_str(
+        "    @overload\n    def prepare(\n        self,\n        method: str,\n        params: Optional[Mapping[str, Any]] = ...,\n        *,\n        session: Optional[str] = ...,\n        timestamp: Union[datetime, int, None] = ...,\n        allow_unknown: bool = ...,\n    ) -> PreparedRequest: ...\n",
+    );
     for spec in ALL {
         let base = type_base_name(spec.name);
         let _ = writeln!(

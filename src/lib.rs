@@ -43,6 +43,7 @@ mod sign;
 pub mod spec;
 mod spi;
 mod time;
+mod urlencode;
 mod value;
 mod xml;
 

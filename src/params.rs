@@ -8,7 +8,10 @@
 use crate::error::ValidationError;
 use crate::spec::{field_names, ApiSpec, Field, Struct, Type};
 use crate::time::parse_timestamp;
-use crate::value::{format_float, Value};
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use crate::value::{format_float, write_json_string, Value};
 
 /// Names TOP reserves for system parameters; they are set through the
 /// client and the prepare options, never as application parameters.
@@ -28,11 +31,11 @@ pub(crate) const SYSTEM_PARAMS: [&str; 11] = [
 
 /// Renders application parameters to `(name, wire text)` pairs in the
 /// caller's order, leaving out absent and empty values.
-pub(crate) fn render(
+pub(crate) fn render<'a>(
     spec: Option<&ApiSpec>,
-    params: &Value,
+    params: &'a Value,
     allow_unknown: bool,
-) -> Result<Vec<(String, String)>, ValidationError> {
+) -> Result<Vec<(&'a str, Cow<'a, str>)>, ValidationError> {
     let pairs: &[(String, Value)] = match params {
         Value::Object(pairs) => pairs,
         Value::Null => &[],
@@ -45,8 +48,8 @@ pub(crate) fn render(
         }
     };
     let mut out = Vec::with_capacity(pairs.len());
-    for (i, (name, value)) in pairs.iter().enumerate() {
-        check_name(name, pairs.get(..i).unwrap_or_default())?;
+    for (name, value) in pairs {
+        check_name(name)?;
         let field = spec.and_then(|s| s.request_field(name));
         let text = match (spec, field) {
             (_, Some(field)) => render_typed(field, value, name, allow_unknown)?,
@@ -56,16 +59,16 @@ pub(crate) fn render(
         // A value whose text is empty (a list of one empty string) is as
         // absent as an empty string: neither signed nor sent.
         if let Some(text) = text.filter(|t| !t.is_empty()) {
-            out.push((name.clone(), text));
+            out.push((name.as_str(), text));
         }
     }
     if let Some(spec) = spec {
-        check_required(spec.request, |name| out.iter().any(|(k, _)| k == name), "")?;
+        check_required(spec.request, |name| out.iter().any(|(k, _)| *k == name), "")?;
     }
     Ok(out)
 }
 
-fn check_name(name: &str, earlier: &[(String, Value)]) -> Result<(), ValidationError> {
+fn check_name(name: &str) -> Result<(), ValidationError> {
     if name.is_empty() {
         return Err(ValidationError::new(
             "params",
@@ -83,13 +86,6 @@ fn check_name(name: &str, earlier: &[(String, Value)]) -> Result<(), ValidationE
             name,
             format!("to be set through {hint}"),
             "it as an application parameter",
-        ));
-    }
-    if earlier.iter().any(|(k, _)| k == name) {
-        return Err(ValidationError::new(
-            name,
-            "each parameter once",
-            "it twice",
         ));
     }
     Ok(())
@@ -146,22 +142,25 @@ fn expected(field: &Field) -> String {
 
 // ---- untyped ----
 
-fn render_untyped(value: &Value, path: &str) -> Result<Option<String>, ValidationError> {
+fn render_untyped<'a>(
+    value: &'a Value,
+    path: &str,
+) -> Result<Option<Cow<'a, str>>, ValidationError> {
     if value.is_empty() {
         return Ok(None);
     }
     Ok(Some(match value {
         Value::List(items) if items.iter().all(is_scalar) => {
-            let parts: Result<Vec<String>, _> = items
+            let parts: Result<Vec<Cow<'a, str>>, _> = items
                 .iter()
                 .enumerate()
                 .map(|(i, v)| scalar_text(v, &format!("{path}[{i}]")))
                 .collect();
-            parts?.join(",")
+            Cow::Owned(parts?.join(","))
         }
         Value::List(_) | Value::Object(_) => {
             check_finite(value, path)?;
-            value.to_json()
+            Cow::Owned(value.to_json())
         }
         scalar => scalar_text(scalar, path)?,
     }))
@@ -171,13 +170,13 @@ fn is_scalar(v: &Value) -> bool {
     !matches!(v, Value::List(_) | Value::Object(_))
 }
 
-fn scalar_text(v: &Value, path: &str) -> Result<String, ValidationError> {
+fn scalar_text<'a>(v: &'a Value, path: &str) -> Result<Cow<'a, str>, ValidationError> {
     match v {
-        Value::Bool(b) => Ok(b.to_string()),
-        Value::Int(i) => Ok(i.to_string()),
-        Value::UInt(u) => Ok(u.to_string()),
-        Value::Float(x) if x.is_finite() => Ok(format_float(*x)),
-        Value::String(s) => Ok(s.clone()),
+        Value::Bool(b) => Ok(Cow::Borrowed(if *b { "true" } else { "false" })),
+        Value::Int(i) => Ok(Cow::Owned(i.to_string())),
+        Value::UInt(u) => Ok(Cow::Owned(u.to_string())),
+        Value::Float(x) if x.is_finite() => Ok(Cow::Owned(format_float(*x))),
+        Value::String(s) => Ok(Cow::Borrowed(s.as_str())),
         other => Err(ValidationError::new(
             path,
             "a string, number or boolean",
@@ -205,161 +204,207 @@ fn check_finite(v: &Value, path: &str) -> Result<(), ValidationError> {
 
 // ---- typed ----
 
-fn render_typed(
+/// Where a value sits in the parameters, rendered to text only for an error
+/// message: building `isv_ma_list[3].num` for every member that is fine
+/// would cost more than the rest of `prepare`.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Top(&'a str),
+    Member(&'a Path<'a>, &'a str),
+    Item(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    fn render(&self) -> String {
+        match self {
+            Path::Top(name) => (*name).to_owned(),
+            Path::Member(parent, name) => format!("{}.{name}", parent.render()),
+            Path::Item(parent, i) => format!("{}[{i}]", parent.render()),
+        }
+    }
+}
+
+fn invalid(path: Path<'_>, field: &Field, value: &Value) -> ValidationError {
+    ValidationError::new(path.render(), expected(field), value.describe())
+}
+
+fn render_typed<'a>(
     field: &Field,
-    value: &Value,
-    path: &str,
+    value: &'a Value,
+    name: &str,
     allow_unknown: bool,
-) -> Result<Option<String>, ValidationError> {
+) -> Result<Option<Cow<'a, str>>, ValidationError> {
     if value.is_empty() {
         return Ok(None);
     }
+    let path = Path::Top(name);
     let text = match &field.ty {
-        Type::Object(s) | Type::ObjectList(s) => match value {
+        Type::Object(_) | Type::ObjectList(_) => match value {
             // A caller may hand over the JSON text itself, as other SDKs require;
             // it is checked like a structure and sent exactly as given.
             Value::String(json) => {
-                let parsed = crate::value::from_json(json)
-                    .map_err(|_| ValidationError::new(path, expected(field), value.describe()))?;
-                typed_json(field, s, &parsed, path, allow_unknown)?;
-                json.clone()
+                let parsed =
+                    crate::value::from_json(json).map_err(|_| invalid(path, field, value))?;
+                write_structured(field, &parsed, path, allow_unknown, &mut String::new())?;
+                Cow::Borrowed(json.as_str())
             }
-            _ => typed_json(field, s, value, path, allow_unknown)?.to_json(),
+            _ => {
+                let mut out = String::with_capacity(128);
+                write_structured(field, value, path, allow_unknown, &mut out)?;
+                Cow::Owned(out)
+            }
         },
         _ => scalar_typed(field, value, path)?,
     };
-    if !field.allowed.is_empty() && !field.allowed.contains(&text.as_str()) {
-        return Err(ValidationError::new(
-            path,
-            expected(field),
-            value.describe(),
-        ));
+    if !field.allowed.is_empty() && !field.allowed.contains(&text.as_ref()) {
+        return Err(invalid(path, field, value));
     }
     Ok(Some(text))
 }
 
-/// Checks a structure or list of structures and returns the normalised JSON
-/// value to send (numbers as numbers, strings as strings, nulls dropped).
-/// With `allow_unknown`, members the description does not know are sent as
-/// given, like unknown top-level fields.
-fn typed_json(
+/// Checks a structure or list of structures and writes the normalised JSON
+/// to send (numbers as numbers, strings as strings, nulls dropped) in one pass.
+fn write_structured(
     field: &Field,
-    s: &Struct,
     value: &Value,
-    path: &str,
+    path: Path<'_>,
     allow_unknown: bool,
-) -> Result<Value, ValidationError> {
+    out: &mut String,
+) -> Result<(), ValidationError> {
     match (&field.ty, value) {
-        (Type::Object(_), Value::Object(_)) => typed_struct(s, value, path, allow_unknown),
-        (Type::ObjectList(_), Value::List(items)) => {
-            if let Some(max) = field.max_items {
-                if items.len() > max {
-                    return Err(ValidationError::new(
-                        path,
-                        expected(field),
-                        value.describe(),
-                    ));
-                }
+        (Type::Object(s), Value::Object(_)) => write_struct(s, value, path, allow_unknown, out),
+        (Type::ObjectList(s), Value::List(items)) => {
+            if field.max_items.is_some_and(|max| items.len() > max) {
+                return Err(invalid(path, field, value));
             }
-            let checked: Result<Vec<Value>, _> = items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| typed_struct(s, item, &format!("{path}[{i}]"), allow_unknown))
-                .collect();
-            Ok(Value::List(checked?))
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_struct(s, item, Path::Item(&path, i), allow_unknown, out)?;
+            }
+            out.push(']');
+            Ok(())
         }
-        _ => Err(ValidationError::new(
-            path,
-            expected(field),
-            value.describe(),
-        )),
+        _ => Err(invalid(path, field, value)),
     }
 }
 
-fn typed_struct(
+/// With `allow_unknown`, members the description does not know are sent as
+/// given, like unknown top-level fields.
+fn write_struct(
     s: &Struct,
     value: &Value,
-    path: &str,
+    path: Path<'_>,
     allow_unknown: bool,
-) -> Result<Value, ValidationError> {
+    out: &mut String,
+) -> Result<(), ValidationError> {
     let Value::Object(pairs) = value else {
         return Err(ValidationError::new(
-            path,
+            path.render(),
             format!("a {} object", s.name),
             value.describe(),
         ));
     };
-    let mut out = Vec::with_capacity(pairs.len());
+    out.push('{');
+    let mut first = true;
     for (name, item) in pairs {
-        let item_path = format!("{path}.{name}");
-        let Some(field) = s.fields.iter().find(|f| f.name == name) else {
-            if !allow_unknown {
-                return Err(unknown_field(&item_path, s.fields));
-            }
-            if !matches!(item, Value::Null) {
-                check_finite(item, &item_path)?;
-                out.push((name.clone(), item.clone()));
-            }
+        let member = Path::Member(&path, name);
+        let field = s.fields.iter().find(|f| f.name == name);
+        if field.is_none() && !allow_unknown {
+            return Err(unknown_field(&member.render(), s.fields));
+        }
+        if matches!(item, Value::Null) {
             continue;
-        };
-        if let Some(v) = typed_member(field, item, &item_path, allow_unknown)? {
-            out.push((name.clone(), v));
+        }
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        write_json_string(name, out);
+        out.push(':');
+        match field {
+            Some(field) => write_member(field, item, member, allow_unknown, out)?,
+            None => {
+                check_finite(item, &member.render())?;
+                out.push_str(&item.to_json());
+            }
         }
     }
-    let present = |n: &str| {
-        out.iter()
-            .any(|(k, v): &(String, Value)| k == n && !v.is_empty())
-    };
-    check_required(s.fields, present, &format!("{path}."))?;
-    Ok(Value::Object(out))
+    out.push('}');
+    let present = |n: &str| pairs.iter().any(|(k, v)| k == n && !v.is_empty());
+    check_required(s.fields, present, &format!("{}.", path.render()))
 }
 
-/// A member of a structure, as the JSON value to send (None when null).
-fn typed_member(
+/// A member of a structure, written as the JSON value to send.
+fn write_member(
     field: &Field,
     value: &Value,
-    path: &str,
+    path: Path<'_>,
     allow_unknown: bool,
-) -> Result<Option<Value>, ValidationError> {
-    if matches!(value, Value::Null) {
-        return Ok(None);
+    out: &mut String,
+) -> Result<(), ValidationError> {
+    match &field.ty {
+        Type::Object(_) | Type::ObjectList(_) => {
+            write_structured(field, value, path, allow_unknown, out)
+        }
+        Type::Number => {
+            let _ = write!(out, "{}", integer(field, value, path)?);
+            Ok(())
+        }
+        Type::Boolean => {
+            out.push_str(if boolean(field, value, path)? {
+                "true"
+            } else {
+                "false"
+            });
+            Ok(())
+        }
+        Type::String | Type::Date => {
+            write_json_string(&scalar_typed(field, value, path)?, out);
+            Ok(())
+        }
     }
-    let v = match &field.ty {
-        Type::Object(s) | Type::ObjectList(s) => typed_json(field, s, value, path, allow_unknown)?,
-        Type::Number => Value::Int(integer(field, value, path)?),
-        Type::Boolean => Value::Bool(boolean(field, value, path)?),
-        Type::String | Type::Date => Value::String(scalar_typed(field, value, path)?),
-    };
-    Ok(Some(v))
 }
 
 /// A scalar field's wire text.
-fn scalar_typed(field: &Field, value: &Value, path: &str) -> Result<String, ValidationError> {
-    let wrong = || ValidationError::new(path, expected(field), value.describe());
+fn scalar_typed<'a>(
+    field: &Field,
+    value: &'a Value,
+    path: Path<'_>,
+) -> Result<Cow<'a, str>, ValidationError> {
     match (&field.ty, value) {
-        (Type::Number, _) => integer(field, value, path).map(|i| i.to_string()),
-        (Type::Boolean, _) => boolean(field, value, path).map(|b| b.to_string()),
-        (Type::String, Value::String(s)) => Ok(s.clone()),
+        (Type::Number, _) => integer(field, value, path).map(|i| Cow::Owned(i.to_string())),
+        (Type::Boolean, _) => {
+            boolean(field, value, path).map(|b| Cow::Borrowed(if b { "true" } else { "false" }))
+        }
+        (Type::String, Value::String(s)) => Ok(Cow::Borrowed(s.as_str())),
         // Ids documented as String are often held as integers; their text is exact.
-        (Type::String, Value::Int(i)) => Ok(i.to_string()),
-        (Type::String, Value::UInt(u)) => Ok(u.to_string()),
-        (Type::Date, Value::String(s)) => parse_timestamp(s, path).map(|_| s.clone()),
-        _ => Err(wrong()),
+        (Type::String, Value::Int(i)) => Ok(Cow::Owned(i.to_string())),
+        (Type::String, Value::UInt(u)) => Ok(Cow::Owned(u.to_string())),
+        (Type::Date, Value::String(s)) => match parse_timestamp(s, "") {
+            Ok(_) => Ok(Cow::Borrowed(s.as_str())),
+            Err(e) => Err(ValidationError {
+                field: path.render(),
+                ..e
+            }),
+        },
+        _ => Err(invalid(path, field, value)),
     }
 }
 
 /// A TOP Number (Java Long): an integer or decimal text within i64.
-fn integer(field: &Field, value: &Value, path: &str) -> Result<i64, ValidationError> {
-    let wrong = || ValidationError::new(path, expected(field), value.describe());
+fn integer(field: &Field, value: &Value, path: Path<'_>) -> Result<i64, ValidationError> {
     match value {
         Value::Int(i) => Ok(*i),
         Value::UInt(_) => Err(ValidationError::new(
-            path,
+            path.render(),
             "an integer within the signed 64-bit range",
             value.describe(),
         )),
-        Value::String(s) => parse_i64(s).ok_or_else(wrong),
-        _ => Err(wrong()),
+        Value::String(s) => parse_i64(s).ok_or_else(|| invalid(path, field, value)),
+        _ => Err(invalid(path, field, value)),
     }
 }
 
@@ -372,15 +417,11 @@ fn parse_i64(s: &str) -> Option<i64> {
     s.parse().ok()
 }
 
-fn boolean(field: &Field, value: &Value, path: &str) -> Result<bool, ValidationError> {
+fn boolean(field: &Field, value: &Value, path: Path<'_>) -> Result<bool, ValidationError> {
     match value {
         Value::Bool(b) => Ok(*b),
         Value::String(s) if s == "true" => Ok(true),
         Value::String(s) if s == "false" => Ok(false),
-        _ => Err(ValidationError::new(
-            path,
-            expected(field),
-            value.describe(),
-        )),
+        _ => Err(invalid(path, field, value)),
     }
 }

@@ -27,16 +27,11 @@ fn client(opts: ClientOptions<'_>) -> TopClient {
 }
 
 fn send(gw: &Gateway, req: &PreparedRequest, now: i64) -> GatewayResponse {
-    let headers: Vec<(&str, &str)> = req
-        .headers
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
     gw.handle(
         &GatewayRequest {
             method: req.method,
             url: &req.url,
-            headers: &headers,
+            headers: req.headers,
             body: req.body.as_bytes(),
         },
         now,

@@ -491,7 +491,7 @@ impl PyPreparedRequest {
     #[getter]
     fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let dict = PyDict::new(py);
-        for (k, v) in &self.inner.headers {
+        for (k, v) in self.inner.headers.iter() {
             dict.set_item(k, v)?;
         }
         Ok(dict)
@@ -507,7 +507,7 @@ impl PyPreparedRequest {
     #[getter]
     fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
-        for (k, v) in &self.inner.params {
+        for (k, v) in &self.inner.params() {
             list.append((k, v))?;
         }
         Ok(list)
