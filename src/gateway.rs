@@ -149,6 +149,35 @@ impl GatewayConfig {
         }
         Ok(config)
     }
+
+    /// Accepts only this app (the servers' `--app-key`/`--app-secret` flags).
+    pub fn with_app(
+        mut self,
+        app_key: &str,
+        app_secret: &str,
+    ) -> Result<GatewayConfig, ValidationError> {
+        if app_key.is_empty() {
+            return Err(ValidationError::new(
+                "app_key",
+                "a non-empty app key",
+                "an empty string",
+            ));
+        }
+        if app_secret.is_empty() {
+            return Err(ValidationError::new(
+                "app_secret",
+                "a non-empty app secret",
+                "an empty string",
+            ));
+        }
+        self.apps = vec![(app_key.to_owned(), app_secret.to_owned())];
+        Ok(self)
+    }
+
+    /// The app keys it accepts (for the servers' start-up line; secrets stay hidden).
+    pub fn app_keys(&self) -> Vec<&str> {
+        self.apps.iter().map(|(k, _)| k.as_str()).collect()
+    }
 }
 
 fn object<'a>(v: &'a Value, path: &str) -> Result<&'a [(String, Value)], ValidationError> {
