@@ -32,6 +32,7 @@ bench: bench-rust js-bench py-bench
 
 bench-rust:
 	cargo bench --bench core
+	python3 scripts/bench_report.py
 
 include js/js.mk
 include py/py.mk

@@ -37,6 +37,7 @@ pub mod codegen;
 mod error;
 pub mod gateway;
 mod params;
+mod path;
 mod response;
 mod shape;
 mod sign;

@@ -6,6 +6,7 @@
 //! what was expected and what came.
 
 use crate::error::ValidationError;
+use crate::path::Path;
 use crate::spec::{field_names, ApiSpec, Field, Struct, Type};
 use crate::time::parse_timestamp;
 use std::borrow::Cow;
@@ -203,26 +204,6 @@ fn check_finite(v: &Value, path: &str) -> Result<(), ValidationError> {
 }
 
 // ---- typed ----
-
-/// Where a value sits in the parameters, rendered to text only for an error
-/// message: building `isv_ma_list[3].num` for every member that is fine
-/// would cost more than the rest of `prepare`.
-#[derive(Clone, Copy)]
-enum Path<'a> {
-    Top(&'a str),
-    Member(&'a Path<'a>, &'a str),
-    Item(&'a Path<'a>, usize),
-}
-
-impl Path<'_> {
-    fn render(&self) -> String {
-        match self {
-            Path::Top(name) => (*name).to_owned(),
-            Path::Member(parent, name) => format!("{}.{name}", parent.render()),
-            Path::Item(parent, i) => format!("{}[{i}]", parent.render()),
-        }
-    }
-}
 
 fn invalid(path: Path<'_>, field: &Field, value: &Value) -> ValidationError {
     ValidationError::new(path.render(), expected(field), value.describe())

@@ -6,27 +6,27 @@
 //! description does not know are kept as they came.
 
 use crate::error::DecodeError;
+use crate::path::Path;
 use crate::spec::{Field, Type};
 use crate::value::{format_float, Value};
 
 /// Types the members of a response object.
 pub(crate) fn shape(value: Value, fields: &[Field]) -> Result<Value, DecodeError> {
-    shape_object(value, fields, "")
+    shape_object(value, fields, Path::Root)
 }
 
-fn shape_object(value: Value, fields: &[Field], prefix: &str) -> Result<Value, DecodeError> {
+fn shape_object(value: Value, fields: &[Field], path: Path<'_>) -> Result<Value, DecodeError> {
     let pairs = match value {
         Value::Object(pairs) => pairs,
         // An empty XML element stands for an empty structure.
         Value::String(s) if s.is_empty() => Vec::new(),
-        other => return Err(mismatch(prefix.trim_end_matches('.'), "an object", &other)),
+        other => return Err(mismatch(path, "an object", &other)),
     };
     pairs
         .into_iter()
         .map(|(name, v)| {
-            let path = format!("{prefix}{name}");
             let typed = match fields.iter().find(|f| f.name == name) {
-                Some(field) => shape_field(field, v, &path)?,
+                Some(field) => shape_field(field, v, Path::Member(&path, &name))?,
                 None => v,
             };
             Ok((name, typed))
@@ -35,7 +35,7 @@ fn shape_object(value: Value, fields: &[Field], prefix: &str) -> Result<Value, D
         .map(Value::Object)
 }
 
-fn shape_field(field: &Field, v: Value, path: &str) -> Result<Value, DecodeError> {
+fn shape_field(field: &Field, v: Value, path: Path<'_>) -> Result<Value, DecodeError> {
     if matches!(v, Value::Null) {
         return Ok(v);
     }
@@ -43,11 +43,11 @@ fn shape_field(field: &Field, v: Value, path: &str) -> Result<Value, DecodeError
         Type::String | Type::Date => Ok(as_text(v)),
         Type::Number => as_integer(v, path),
         Type::Boolean => as_bool(v, path),
-        Type::Object(s) => shape_object(v, s.fields, &format!("{path}.")),
+        Type::Object(s) => shape_object(v, s.fields, path),
         Type::ObjectList(s) => unwrap_list(v, s.fields)
             .into_iter()
             .enumerate()
-            .map(|(i, item)| shape_object(item, s.fields, &format!("{path}[{i}].")))
+            .map(|(i, item)| shape_object(item, s.fields, Path::Item(&path, i)))
             .collect::<Result<Vec<_>, _>>()
             .map(Value::List),
     }
@@ -67,7 +67,7 @@ fn as_text(v: Value) -> Value {
     }
 }
 
-fn as_integer(v: Value, path: &str) -> Result<Value, DecodeError> {
+fn as_integer(v: Value, path: Path<'_>) -> Result<Value, DecodeError> {
     match &v {
         Value::Int(_) | Value::UInt(_) => Ok(v),
         Value::String(s) if s.is_empty() => Ok(Value::Null),
@@ -82,7 +82,7 @@ fn as_integer(v: Value, path: &str) -> Result<Value, DecodeError> {
     }
 }
 
-fn as_bool(v: Value, path: &str) -> Result<Value, DecodeError> {
+fn as_bool(v: Value, path: Path<'_>) -> Result<Value, DecodeError> {
     match &v {
         Value::Bool(_) => Ok(v),
         Value::String(s) if s.is_empty() => Ok(Value::Null),
@@ -116,7 +116,8 @@ fn unwrap_list(v: Value, item_fields: &[Field]) -> Vec<Value> {
     }
 }
 
-fn mismatch(path: &str, expected: &str, got: &Value) -> DecodeError {
+fn mismatch(path: Path<'_>, expected: &str, got: &Value) -> DecodeError {
+    let path = path.render();
     DecodeError::new(format!(
         "response field `{path}`: expected {expected}, got {}",
         got.describe()
