@@ -1,0 +1,315 @@
+// The JS face of topwire: error classes, TopClient, sign, verifySpi.
+// Everything TOP-specific happens in the Rust core (the wasm module, `wasm`
+// here); this file only turns options into arguments, the core's packed
+// results into objects and its error records into Error classes.
+// scripts/build.mjs wraps this file for each target (CommonJS for Node, ESM
+// for the web), which supplies `wasm` and `ensureReady`.
+
+/** Base class of every error topwire throws. */
+class TopError extends Error {
+  constructor(message, options) {
+    super(message, options);
+  }
+}
+
+/** The caller's input is wrong: `field` names it, `expected` and `got` say how. */
+class ValidationError extends TopError {
+  constructor(message, { field, expected, got } = {}) {
+    super(message);
+    this.field = field;
+    this.expected = expected;
+    this.got = got;
+  }
+}
+
+/** The gateway answered `error_response`. */
+class ApiError extends TopError {
+  constructor(message, r = {}) {
+    super(message);
+    this.code = r.code;
+    this.msg = r.msg;
+    this.subCode = r.subCode;
+    this.subMsg = r.subMsg;
+    this.requestId = r.requestId;
+    this.retryable = r.retryable === true;
+    this.retryAfter = r.retryAfter;
+  }
+}
+
+/** The body is not a TOP response for the method called. */
+class DecodeError extends TopError {}
+
+/** An inbound (SPI) call failed its signature or timestamp check; `reason` says which. */
+class SignatureError extends TopError {
+  constructor(message, { reason } = {}) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+const CLASSES = { ValidationError, ApiError, DecodeError, SignatureError };
+// `name` lives on the prototypes, so it shows in stacks but not in JSON.
+for (const Cls of [TopError, ValidationError, ApiError, DecodeError, SignatureError]) {
+  Object.defineProperty(Cls.prototype, 'name', { value: Cls.name, writable: true, configurable: true });
+}
+
+// Errors from the wasm side are plain records `{ kind, message, ...fields }`;
+// anything else (a TypeError about argument types) passes through unchanged.
+function rethrow(e) {
+  const Cls = e !== null && typeof e === 'object' && !(e instanceof Error) ? CLASSES[e.kind] : undefined;
+  if (Cls === undefined) throw e;
+  const err = new Cls(e.message, e);
+  // Drop the facade's frames: the stack points at the caller.
+  if (Error.captureStackTrace) Error.captureStackTrace(err, rethrow);
+  throw err;
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+function optionsObject(options, what) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${what} must be an object, got ${Array.isArray(options) ? 'an array' : typeof options}`);
+  }
+  return options;
+}
+
+// Pairs for the wasm side: `[key, value][]`, from an array, a plain object,
+// a Map, a Headers or URLSearchParams (anything with entries()).
+function toPairs(value, what) {
+  if (value === undefined || value === null || Array.isArray(value)) return value;
+  if (typeof value !== 'object') return value; // the wasm side names the wrong type
+  const out = [];
+  if (typeof value.entries === 'function' && Object.getPrototypeOf(value) !== Object.prototype) {
+    for (const [k, v] of value.entries()) out.push([k, v]);
+    return out;
+  }
+  for (const k of Object.keys(value)) {
+    const v = value[k];
+    // Node's IncomingHttpHeaders gives repeated headers as arrays.
+    out.push([k, what === 'headers' && Array.isArray(v) ? v.join(', ') : v]);
+  }
+  return out;
+}
+
+// The prepared request arrives as one string: "len,len,...;" then the parts.
+function unpack(packed) {
+  const head = packed.indexOf(';');
+  const lens = packed.slice(0, head).split(',');
+  let at = head + 1;
+  let i = 0;
+  const next = () => {
+    const end = at + +lens[i++];
+    const s = packed.slice(at, end);
+    at = end;
+    return s;
+  };
+  const method = next();
+  const url = next();
+  const body = next();
+  const nHeaders = +next();
+  const headers = {};
+  for (let h = 0; h < nHeaders; h++) {
+    const k = next();
+    headers[k] = next();
+  }
+  const params = [];
+  while (i < lens.length) params.push([next(), next()]);
+  return { method, url, headers, body, params };
+}
+
+const data = (out) => (typeof out === 'string' ? JSON.parse(out) : out);
+
+function typeName(v) {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  const t = typeof v;
+  return t === 'undefined' ? 'undefined' : t === 'object' ? 'an object' : `a ${t}`;
+}
+
+function stringArg(v, name) {
+  if (typeof v !== 'string') throw new TypeError(`${name} must be a string, got ${typeName(v)}`);
+  return v;
+}
+
+function epochMs(v, name) {
+  if (v === undefined || v === null) return Date.now();
+  if (typeof v === 'number') return v;
+  if (v instanceof Date) return v.getTime();
+  if (typeof v === 'bigint') return Number(v);
+  throw new TypeError(`${name} must be a Date or epoch milliseconds (number or bigint), got ${typeName(v)}`);
+}
+
+// Params travel to the wasm side as JSON text: one crossing instead of one
+// per value. Anything JSON cannot carry exactly (NaN, unsafe integers,
+// bigints beyond 64 bits, Dates, class instances, lone surrogates, deep
+// nesting) makes this return undefined; the wasm side then walks the values
+// itself and names the offending field.
+const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const wellFormed = String.prototype.isWellFormed ? (s) => s.isWellFormed() : (s) => !LONE.test(s);
+const MIN_I64 = -(2n ** 63n);
+const MAX_U64 = 2n ** 64n - 1n;
+
+function encode(v, depth) {
+  switch (typeof v) {
+    case 'string':
+      return wellFormed(v) ? JSON.stringify(v) : undefined;
+    case 'number':
+      return Number.isSafeInteger(v) || (Number.isFinite(v) && !Number.isInteger(v)) ? String(v) : undefined;
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'bigint':
+      return v >= MIN_I64 && v <= MAX_U64 ? String(v) : undefined;
+    case 'undefined':
+      return 'null';
+    case 'object': {
+      if (v === null) return 'null';
+      if (depth >= 64) return undefined;
+      if (Array.isArray(v)) {
+        let s = '[';
+        for (let i = 0; i < v.length; i++) {
+          const e = encode(v[i], depth + 1);
+          if (e === undefined) return undefined;
+          s += i === 0 ? e : ',' + e;
+        }
+        return s + ']';
+      }
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return undefined;
+      let s = '{';
+      for (const k of Object.keys(v)) {
+        const e = encode(v[k], depth + 1);
+        if (e === undefined || !wellFormed(k)) return undefined;
+        s += (s.length === 1 ? '' : ',') + JSON.stringify(k) + ':' + e;
+      }
+      return s + '}';
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A TOP application: app key, secret and settings. Immutable; share it.
+ * The secret stays inside the WebAssembly instance.
+ */
+class TopClient {
+  #inner;
+
+  constructor(options) {
+    ensureReady();
+    const o = optionsObject(options, 'TopClient options');
+    try {
+      this.#inner = new wasm.Client(
+        o.appKey, o.appSecret, o.signMethod, o.format, o.simplify,
+        o.gateway, o.partnerId, o.targetAppKey,
+      );
+    } catch (e) {
+      rethrow(e);
+    }
+  }
+
+  /** Signs a call: `{ method, url, headers, body, params }`, ready for fetch. */
+  prepare(method, params, options) {
+    const o = options === undefined ? {} : optionsObject(options, 'prepare options');
+    stringArg(method, 'method');
+    const session = o.session;
+    if (session !== undefined && session !== null) stringArg(session, 'session');
+    const allowUnknown = o.allowUnknown;
+    if (allowUnknown !== undefined && typeof allowUnknown !== 'boolean') {
+      throw new TypeError(`allowUnknown must be a boolean, got ${typeName(allowUnknown)}`);
+    }
+    const ts = epochMs(o.timestamp, 'timestamp');
+    const encoded = encode(params, 0);
+    try {
+      const packed = encoded === undefined
+        ? this.#inner.prepareValues(method, params, session ?? undefined, ts, allowUnknown === true)
+        : this.#inner.prepare(
+          `[${JSON.stringify(method)},${session == null ? 'null' : JSON.stringify(session)},${encoded}]`,
+          ts, allowUnknown === true,
+        );
+      return unpack(packed);
+    } catch (e) {
+      return rethrow(e);
+    }
+  }
+
+  /** Parses a response body (string or bytes); throws ApiError for `error_response`. */
+  parse(method, body) {
+    stringArg(method, 'method');
+    let out;
+    try {
+      if (typeof body === 'string') {
+        out = this.#inner.parse(method, body);
+      } else if (body instanceof Uint8Array) {
+        out = this.#inner.parseBytes(method, body);
+      } else if (body instanceof ArrayBuffer) {
+        out = this.#inner.parseBytes(method, new Uint8Array(body));
+      } else {
+        throw new TypeError(`body must be a string, a Uint8Array or an ArrayBuffer, got ${typeName(body)}`);
+      }
+    } catch (e) {
+      rethrow(e);
+    }
+    return data(out);
+  }
+
+  /** The settings, without the secret. */
+  toJSON() {
+    return this.#inner.describe();
+  }
+
+  [INSPECT](depth, opts, inspect) {
+    const fields = this.#inner.describe();
+    return `TopClient ${inspect ? inspect(fields, opts) : JSON.stringify(fields)}`;
+  }
+
+  toString() {
+    return `[TopClient ${this.#inner.describe().appKey}]`;
+  }
+
+  /** Releases the WebAssembly memory now instead of at garbage collection. */
+  free() {
+    this.#inner.free();
+  }
+}
+
+/** The bare signature of `params` (`[key, value][]` or an object). */
+function sign(params, secret, signMethod) {
+  ensureReady();
+  try {
+    return wasm.sign(toPairs(params, 'params'), secret, signMethod);
+  } catch (e) {
+    return rethrow(e);
+  }
+}
+
+/** The string the signature covers, for debugging error 25 (invalid signature). */
+function stringToSign(params) {
+  ensureReady();
+  try {
+    return wasm.stringToSign(toPairs(params, 'params'));
+  } catch (e) {
+    return rethrow(e);
+  }
+}
+
+/**
+ * Checks an inbound (SPI) call from TOP. Returns nothing when it is genuine;
+ * throws SignatureError (with `reason`) or ValidationError.
+ */
+function verifySpi(request) {
+  ensureReady();
+  const r = optionsObject(request, 'verifySpi request');
+  try {
+    const query = typeof URLSearchParams !== 'undefined' && r.query instanceof URLSearchParams ? r.query.toString() : r.query;
+    const now = epochMs(r.now, 'now');
+    const skew = r.maxSkewMs;
+    if (skew !== undefined && skew !== null && typeof skew !== 'number') {
+      throw new TypeError(`maxSkewMs must be a number of milliseconds, got ${typeName(skew)}`);
+    }
+    wasm.verifySpi(query, toPairs(r.headers, 'headers'), r.body, r.contentType, r.secret, now, skew ?? undefined);
+  } catch (e) {
+    rethrow(e);
+  }
+}

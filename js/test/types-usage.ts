@@ -1,0 +1,68 @@
+// Type-checked by `tsc --noEmit --strict` (make js-types): the declarations
+// accept what the API accepts and reject wrong field types.
+import { ApiError, TopClient, TopError, ValidationError, sign, verifySpi } from 'topwire';
+import type { KnownMethod, PreparedRequest } from 'topwire';
+
+const client = new TopClient({ appKey: '12345678', appSecret: 'secret', signMethod: 'hmac-sha256' });
+
+// Known method: fields are typed; Numbers take number, bigint or decimal text.
+const req: PreparedRequest = client.prepare('taobao.travel.ticket.order.verify', {
+  order_id: 2106027287988611313n,
+  check_num: 1,
+  total_num: '1',
+  voucher_infos: [{ confirm_code: '2516352', used_quantity: 1, used_date: '2020-01-11 14:00:00' }],
+}, { timestamp: new Date() });
+const url: string = req.url;
+const pairs: [string, string][] = req.params;
+
+const verified = client.parse('taobao.travel.ticket.order.verify', '{}');
+const ok: boolean | undefined = verified.is_success;
+
+const resend = client.parse('taobao.eticket.merchant.ma.resend', new Uint8Array());
+const retCode: string | undefined = resend.ret_code;
+
+client.prepare('taobao.eticket.merchant.ma.resend', {
+  isv_ma_list: [{ code: 'abc124', num: 1 }], outer_id: '1753340805138544', token: '31231231231',
+}, { session: 'session-key', timestamp: 1700000000000 });
+
+// Unknown methods are free-form both ways.
+const anyData: Record<string, unknown> = client.parse('taobao.user.seller.get', '{}');
+client.prepare('taobao.user.seller.get', { fields: 'nick', anything: { nested: [1, 2n] } });
+
+const m: KnownMethod = 'alibaba.alsc.daodian.ticket.reserve';
+client.prepare(m, { ticket_reverse_top_request: { request_id: 'r', ticket_id: 't' } });
+
+// @ts-expect-error order_id is a Number: a boolean is rejected
+client.prepare('taobao.travel.ticket.order.verify', { order_id: true });
+// @ts-expect-error confirm_code is a String
+client.prepare('taobao.travel.ticket.order.verify', { confirm_code: 2516352 });
+// @ts-expect-error unknown field of a known method
+client.prepare('taobao.travel.ticket.order.verify', { order_idd: 1 });
+// @ts-expect-error is_success is a boolean
+const wrong: string = client.parse('taobao.travel.ticket.order.verify', '{}').is_success;
+// @ts-expect-error signMethod is one of three names
+new TopClient({ appKey: 'k', appSecret: 's', signMethod: 'sha1' });
+// @ts-expect-error the secret is required
+new TopClient({ appKey: 'k' });
+
+const s: string = sign([['method', 'taobao.user.seller.get']], 'secret', 'md5');
+verifySpi({ query: 'sign=X&timestamp=2024-01-01+12%3A00%3A00', headers: { 'content-type': 'text/plain' }, body: '', secret: 's' });
+
+try {
+  client.parse('taobao.travel.ticket.order.verify', '');
+} catch (e) {
+  if (e instanceof ApiError) {
+    const code: number = e.code;
+    const sub: string | undefined = e.subCode;
+    const wait: number | undefined = e.retryAfter;
+    void [code, sub, wait];
+  } else if (e instanceof ValidationError) {
+    const field: string = e.field;
+    void field;
+  } else if (e instanceof TopError) {
+    const msg: string = e.message;
+    void msg;
+  }
+}
+
+void [url, pairs, ok, retCode, anyData, wrong, s];
