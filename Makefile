@@ -22,6 +22,9 @@ test-rust:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo test --workspace
 
+demo: js-build py-build
+	bash scripts/demo.sh
+
 fuzz:
 	cargo test --release --test fuzz
 
