@@ -593,3 +593,16 @@ pub fn verify_spi(
     };
     topwire::verify_spi(&req, &secret, now_ms, max_skew_ms).map_err(js_err)
 }
+
+/// The size of the instance's linear memory in bytes (for the memory benchmark).
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    let pages = core::arch::wasm32::memory_size(0);
+    #[cfg(not(target_arch = "wasm32"))]
+    let pages = 0usize;
+    // Pages of 64 KiB; a u32-sized count is exact in an f64.
+    #[allow(clippy::cast_precision_loss)]
+    let bytes = (pages * 65_536) as f64;
+    bytes
+}

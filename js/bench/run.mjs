@@ -1,0 +1,83 @@
+// make js-bench: topwire against what a Node user would otherwise run, in one
+// process, as ratios. Never part of the tests. Run with --expose-gc.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { TopClient } from '../dist/node/index.mjs';
+
+const require = createRequire(new URL('./package.json', import.meta.url));
+const NttClient = require('node-taobao-topclient').default ?? require('node-taobao-topclient');
+const wasm = require('../dist/node/topwire_wasm.js');
+
+const METHOD = 'taobao.travel.ticket.order.verify';
+const PARAMS = {
+  check_num: 1, order_id: 12345678, return_num: 0, total_num: 1, out_order_id: '12345', confirm_code: '2516352',
+  voucher_infos: [{ confirm_code: '2516352', used_quantity: 1, used_date: '2020-01-11 14:00:00' }], write_off_type: 0,
+};
+const BODY = '{"travel_ticket_order_verify_response":{"is_success":true,"request_id":"0ff5f3a1a3b7"}}';
+const KEY = '12345678';
+const SECRET = '0123456789abcdef0123456789abcdef';
+const TS = 1700000000000;
+
+function time(fn, ms = 1500) {
+  for (let i = 0; i < 20000; i++) fn();
+  let n = 0;
+  const start = process.hrtime.bigint();
+  let elapsed = 0n;
+  while (elapsed < BigInt(ms) * 1000000n) {
+    for (let i = 0; i < 2000; i++) fn();
+    n += 2000;
+    elapsed = process.hrtime.bigint() - start;
+  }
+  return Number(elapsed) / n;
+}
+
+const rows = [];
+function compare(name, ours, theirs, target) {
+  const a = time(ours);
+  const b = time(theirs);
+  rows.push({ name, ours: a, theirs: b, ratio: b / a, target });
+}
+
+// node-taobao-topclient signs the system + application parameters it would
+// send (objects already JSON text), md5 only: its sign() alone, no HTTP.
+const ntt = new NttClient({ appkey: KEY, appsecret: SECRET });
+const nttArgs = { timestamp: '2023-11-15 06:13:20', format: 'json', app_key: KEY, v: '2.0', sign_method: 'md5', method: METHOD };
+for (const [k, v] of Object.entries(PARAMS)) nttArgs[k] = typeof v === 'object' ? JSON.stringify(v) : v;
+
+for (const signMethod of ['md5', 'hmac-sha256']) {
+  const client = new TopClient({ appKey: KEY, appSecret: SECRET, signMethod });
+  const opts = { timestamp: TS };
+  compare(`prepare (${signMethod}) vs node-taobao-topclient sign() [md5]`, () => client.prepare(METHOD, PARAMS, opts), () => ntt.sign(nttArgs), '≥ 2x faster');
+}
+const client = new TopClient({ appKey: KEY, appSecret: SECRET, signMethod: 'md5' });
+compare('parse vs JSON.parse + key lookup', () => client.parse(METHOD, BODY), () => JSON.parse(BODY).travel_ticket_order_verify_response, 'within 3x');
+
+console.log('\n| benchmark | topwire ns/op | other ns/op | speed ratio (other/topwire) | target |');
+console.log('| --- | ---: | ---: | ---: | --- |');
+for (const r of rows) console.log(`| ${r.name} | ${r.ours.toFixed(0)} | ${r.theirs.toFixed(0)} | ${r.ratio.toFixed(2)}x | ${r.target} |`);
+
+// 1,000,000 prepare+parse cycles: heap and wasm memory must level off.
+const gc = globalThis.gc ?? (() => {});
+const mem = () => {
+  gc();
+  return { heap: process.memoryUsage().heapUsed, wasm: wasm.memoryBytes() };
+};
+const CYCLES = Number(process.env.CYCLES ?? 1000000);
+const marks = [];
+const m0 = mem();
+const t0 = process.hrtime.bigint();
+for (let i = 1; i <= CYCLES; i++) {
+  client.prepare(METHOD, PARAMS, { timestamp: TS + i });
+  client.parse(METHOD, BODY);
+  if (i % (CYCLES / 4) === 0) marks.push({ i, ...mem() });
+}
+const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+const mb = (b) => (b / 1048576).toFixed(2);
+console.log(`\n${CYCLES} prepare+parse cycles in ${secs.toFixed(1)} s`);
+console.log('| after cycles | JS heap used (MB) | wasm memory (MB) |');
+console.log('| ---: | ---: | ---: |');
+console.log(`| 0 | ${mb(m0.heap)} | ${mb(m0.wasm)} |`);
+for (const m of marks) console.log(`| ${m.i} | ${mb(m.heap)} | ${mb(m.wasm)} |`);
+const sizes = JSON.parse(readFileSync(new URL('../dist/sizes.json', import.meta.url)));
+console.log('\n| wasm (nodejs) | bytes |\n| --- | ---: |');
+console.log(`| raw (wasm-bindgen output) | ${sizes[0].raw} |\n| wasm-opt -Oz | ${sizes[0].opt} |\n| gzip -9 | ${sizes[0].gz} (budget 81920) |`);

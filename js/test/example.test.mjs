@@ -1,0 +1,60 @@
+// examples/node/seed_calls.mjs over real HTTP against a local gateway that
+// checks signature, timestamp and body without topwire.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { startGateway } from './gateway.mjs';
+
+const js = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const example = resolve(js, '..', 'examples', 'node', 'seed_calls.mjs');
+
+// The example imports 'topwire' as a user would; link the package beside it
+// (what `npm install topwire` does), in the ignored node_modules/.
+const modules = join(dirname(example), 'node_modules');
+mkdirSync(modules, { recursive: true });
+rmSync(join(modules, 'topwire'), { force: true, recursive: true });
+symlinkSync(js, join(modules, 'topwire'), 'dir');
+
+for (const signMethod of ['hmac-sha256', 'md5', 'hmac']) {
+  test(`seed_calls.mjs over HTTP (${signMethod}) in TZ=America/New_York`, async () => {
+    const creds = { appKey: '12345678', secret: 'example-secret-0123', session: 'session-xyz' };
+    const gw = await startGateway({
+      ...creds,
+      expectBodies: {
+        'taobao.travel.ticket.order.verify': { order_id: '12345678', voucher_infos: '[{"confirm_code":"2516352","used_quantity":1,"used_date":"2020-01-11 14:00:00"}]' },
+        'taobao.eticket.merchant.ma.resend': { isv_ma_list: '[{"code":"abc124","num":1,"qr_image":"111.png"}]', outer_id: '1753340805138544' },
+        'alibaba.alsc.daodian.ticket.reserve': { ticket_reverse_top_request: '{"ticket_use_trans_id":"2106027287988611313","biz_date":"2022-08-11 11:11:11","request_id":"20190729111040030200660600011777","ticket_id":"2208191159703216457"}' },
+      },
+    });
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, [example], {
+        env: { ...process.env, TZ: 'America/New_York', TOP_GATEWAY: gw.url, TOP_APP_KEY: creds.appKey, TOP_APP_SECRET: creds.secret, TOP_SESSION: creds.session, TOP_SIGN_METHOD: signMethod },
+      });
+      assert.deepEqual(gw.checks.map((c) => c.method), ['taobao.eticket.merchant.ma.resend', 'alibaba.alsc.daodian.ticket.reserve', 'taobao.travel.ticket.order.verify']);
+      for (const c of gw.checks) assert.deepEqual(c.problems, [], c.method);
+      assert.match(stdout, /ret_code":"isv\.success-all"/);
+      assert.match(stdout, /"error_msg":"系统繁忙"/);
+      assert.match(stdout, /travel\.ticket\.order\.verify: \{"is_success":true/);
+      assert.ok(!stdout.includes(creds.secret));
+    } finally {
+      await gw.close();
+    }
+  });
+}
+
+test('the gateway rejects a wrong signature (it really checks)', async () => {
+  const gw = await startGateway({ appKey: '12345678', secret: 'right', session: 's' });
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [example], {
+      env: { ...process.env, TOP_GATEWAY: gw.url, TOP_APP_KEY: '12345678', TOP_APP_SECRET: 'wrong', TOP_SESSION: 's' },
+    }).catch((e) => e);
+    assert.match(stdout, /TOP error 25/);
+    assert.ok(gw.checks.every((c) => c.problems.includes('sign')));
+  } finally {
+    await gw.close();
+  }
+});
