@@ -4,7 +4,7 @@ It checks every call independently of topwire (its own hashlib/hmac and
 datetime code): the signature over query and body, the GMT+8 timestamp, the
 content type, the session, and the application parameters of the three seed
 calls. It answers with the seed responses, or with an `error_response` naming
-what was wrong.
+what was wrong (code 25 for a bad signature, as TOP; 41 for anything else).
 """
 
 import hashlib
@@ -134,6 +134,9 @@ class LocalGateway:
                 self.failures.append(f"{method}: {problem}")
         if problem is None:
             return 200, RESPONSES[method]
+        if problem == "invalid signature":  # as TOP answers it
+            return 200, {"error_response": {"code": 25, "msg": "Invalid signature",
+                                            "sub_msg": problem}}
         return 200, {"error_response": {"code": 41, "msg": "Invalid arguments",
                                         "sub_code": "isv.local-gateway", "sub_msg": problem}}
 

@@ -1,30 +1,46 @@
-"""The examples in examples/python send the three seed calls over real HTTP to a
-local gateway (gateway.py) that checks them without topwire's help."""
+"""The examples in examples/python send the three seed calls, and one deliberate
+error, over real HTTP: to a stand-in gateway (gateway.py) that checks every
+byte without topwire's help, and to topwire's own local gateway, in process
+and as `python -m topwire.gateway` (what `make demo` runs)."""
 
 import os
 import subprocess
 import sys
+from typing import Dict, List
 
 import pytest
 
 from conftest import REPO
 from gateway import LocalGateway
+from topwire.gateway import serve
 
 EXAMPLES = REPO / "examples" / "python"
 METHODS = ["taobao.eticket.merchant.ma.resend", "alibaba.alsc.daodian.ticket.reserve",
            "taobao.travel.ticket.order.verify"]
+# The deliberate error: the verify call signed with a wrong secret.
+DELIBERATE = ["taobao.travel.ticket.order.verify: invalid signature"]
+CREDENTIALS = ("TOP_GATEWAY", "TOP_APP_KEY", "TOP_APP_SECRET", "TOP_SESSION")
 
 
-def run_example(name: str, sign_method: str = "") -> "tuple[LocalGateway, str]":
+def example_env(**top: str) -> Dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in CREDENTIALS}
+    return {**env, **top, "TZ": "America/New_York"}
+
+
+def run(name: str, env: Dict[str, str]) -> "subprocess.CompletedProcess[str]":
+    return subprocess.run([sys.executable, str(EXAMPLES / name)], env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def run_example(name: str) -> "tuple[LocalGateway, str]":
     with LocalGateway("12345678", "example-secret", "session-token") as gw:
-        env = {**os.environ, "TOP_GATEWAY": gw.url, "TOP_APP_KEY": "12345678",
-               "TOP_APP_SECRET": "example-secret", "TOP_SESSION": "session-token",
-               "TZ": "America/New_York"}
-        out = subprocess.run([sys.executable, str(EXAMPLES / name)], env=env,
-                             capture_output=True, text=True, timeout=120)
+        env = example_env(TOP_GATEWAY=gw.url, TOP_APP_KEY="12345678",
+                          TOP_APP_SECRET="example-secret", TOP_SESSION="session-token")
+        out = run(name, env)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert not gw.failures, gw.failures
+    assert gw.failures == DELIBERATE, gw.failures
     assert "example-secret" not in out.stdout + out.stderr
+    assert "(as expected)" in out.stdout and "ApiError: TOP error 25" in out.stdout
     return gw, out.stdout
 
 
@@ -43,7 +59,7 @@ def test_httpx_example_sync_and_async() -> None:
 
 
 def test_gateway_rejects_a_bad_signature() -> None:
-    """The local gateway really checks: a request signed with another secret fails."""
+    """The stand-in gateway really checks: a request signed with another secret fails."""
     import urllib.request
     import json
     from topwire import TopClient
@@ -53,5 +69,65 @@ def test_gateway_rejects_a_bad_signature() -> None:
         http_req = urllib.request.Request(req.url, data=req.body, headers=req.headers)
         with urllib.request.urlopen(http_req) as resp:
             answer = json.loads(resp.read())
+    assert answer["error_response"]["code"] == 25
     assert answer["error_response"]["sub_msg"] == "invalid signature"
     assert gw.failures and not gw.ok
+
+
+EXAMPLE_NAMES = ["seed_calls_urllib.py", "seed_calls_httpx.py"]
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_examples_against_topwires_gateway_with_local_defaults(name: str) -> None:
+    """TOP_GATEWAY on 127.0.0.1 and nothing else set: the local gateway's app and a session."""
+    if name.endswith("httpx.py"):
+        pytest.importorskip("httpx")
+    with serve() as gw:
+        out = run(name, example_env(TOP_GATEWAY=gw.url))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.count("(as expected)") == 1
+    assert "TOP error 25: Invalid signature" in out.stdout
+    assert "'is_success': True" in out.stdout
+    assert "topwire-local-secret" not in out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_examples_fail_when_a_seed_call_fails(name: str) -> None:
+    """Exit 1 when the gateway refuses the seed calls (here: an unknown app key)."""
+    if name.endswith("httpx.py"):
+        pytest.importorskip("httpx")
+    with serve(app_key="11111111", app_secret="other") as gw:
+        out = run(name, example_env(TOP_GATEWAY=gw.url))
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "TOP error 29" in out.stdout
+
+
+def test_examples_need_credentials_for_a_remote_gateway() -> None:
+    out = run("seed_calls_urllib.py",
+              example_env(TOP_GATEWAY="https://gateway.invalid/router/rest"))
+    assert out.returncode != 0
+    assert "TOP_APP_KEY" in out.stderr
+
+
+def test_the_demo_flow_against_the_cli() -> None:
+    """`python -m topwire.gateway --port 0`, the examples against its printed URL, then SIGTERM."""
+    proc = subprocess.Popen([sys.executable, "-m", "topwire.gateway", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        url = line.split(" on ", 1)[1].split(" ", 1)[0]
+        names: List[str] = ["seed_calls_urllib.py"]
+        try:
+            import httpx  # noqa: F401
+            names.append("seed_calls_httpx.py")
+        except ImportError:
+            pass
+        for name in names:
+            out = run(name, example_env(TOP_GATEWAY=url))
+            assert out.returncode == 0, out.stdout + out.stderr
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert err.count(" 200\n") >= 4  # the logged calls

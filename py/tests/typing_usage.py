@@ -79,3 +79,19 @@ async def main() -> None:
     loop = asyncio.get_running_loop()
     prepared = await loop.run_in_executor(None, client.prepare, "taobao.time.get")
     assert prepared.method == "POST"
+
+
+# The local gateway: the core class, and the HTTP server around it.
+from topwire import Gateway
+from topwire.gateway import DEFAULT_APP_KEY, DEFAULT_APP_SECRET, GatewayServer, serve
+
+core = Gateway('{"sessions": ["s"]}', app_key="k", app_secret="s")
+status, reply_headers, reply_body = core.handle("POST", "/router/rest?a=1", {"x": "y"}, b"", 1)
+code_: int = status
+pairs2: List[Tuple[str, str]] = reply_headers
+raw: bytes = reply_body
+keys: List[str] = core.app_keys
+server: GatewayServer
+with serve(config={"responses": {"taobao.time.get": {"time": "x"}}}, clock=lambda: 0) as server:
+    local = TopClient(DEFAULT_APP_KEY, DEFAULT_APP_SECRET, gateway=server.url)
+    port: int = server.port

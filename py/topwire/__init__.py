@@ -16,11 +16,16 @@ Errors are :class:`TopError` subclasses: :class:`ValidationError` (bad
 input), :class:`ApiError` (the gateway's ``error_response``),
 :class:`DecodeError` (not a TOP response), :class:`SignatureError` (an
 inbound SPI call failed its check).
+
+:class:`Gateway` is a local TOP gateway without I/O (what TOP would answer to
+a request); ``python -m topwire.gateway`` and :func:`topwire.gateway.serve`
+put it behind an HTTP server for tests.
 """
 
 from ._errors import ApiError, DecodeError, SignatureError, TopError, ValidationError
 from ._native import (
     DEFAULT_GATEWAY,
+    Gateway,
     PreparedRequest,
     TopClient,
     __version__,
@@ -33,6 +38,7 @@ __all__ = [
     "DEFAULT_GATEWAY",
     "ApiError",
     "DecodeError",
+    "Gateway",
     "PreparedRequest",
     "SignatureError",
     "TopClient",

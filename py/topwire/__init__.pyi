@@ -35,6 +35,30 @@ def verify_spi(
 ) -> None:
     """Checks an inbound (SPI) call from TOP. Raises SignatureError (with `reason`) or ValidationError."""
 
+class Gateway:
+    """A local TOP gateway without I/O: checks a request as TOP does and returns TOP's reply.
+    Immutable and safe to share between threads; `repr` never shows a secret."""
+
+    def __init__(
+        self,
+        config: Optional[str] = None,
+        *,
+        app_key: Optional[str] = None,
+        app_secret: Optional[str] = None,
+    ) -> None:
+        """`config`: the JSON text of a config file; `app_key`/`app_secret` (together) replace its apps."""
+    def handle(
+        self,
+        method: str,
+        target: str,
+        headers: _Pairs,
+        body: _Body,
+        now_ms: Union[datetime, int, None] = None,
+    ) -> Tuple[int, List[Tuple[str, str]], bytes]:
+        """The reply to one HTTP request: `(status, headers, body)`. `target` is path and query."""
+    @property
+    def app_keys(self) -> List[str]: ...
+
 class PreparedRequest:
     """A signed request: send `method` to `url` with `headers` and `body` using any HTTP client."""
 

@@ -15,6 +15,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{
     PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple, PyType,
 };
+use topwire::gateway::{GatewayConfig, GatewayRequest};
 use topwire::{
     ClientOptions, DecodeError, Error, PrepareOptions, SignMethod, SpiRequest, ValidationError,
     Value,
@@ -651,6 +652,96 @@ impl PyTopClient {
     }
 }
 
+/// `(status, headers, body)` of a gateway reply.
+type Reply<'py> = (u16, Vec<(String, String)>, Bound<'py, PyBytes>);
+
+/// The local TOP gateway, sans I/O: the reply TOP would send to a request.
+/// Immutable; `handle` runs without the GIL, so server threads share one.
+#[pyclass(frozen, module = "topwire", name = "Gateway")]
+struct PyGateway {
+    inner: topwire::gateway::Gateway,
+}
+
+#[pymethods]
+impl PyGateway {
+    #[new]
+    #[pyo3(signature = (config=None, *, app_key=None, app_secret=None))]
+    fn new(
+        py: Python<'_>,
+        config: Option<&str>,
+        app_key: Option<&str>,
+        app_secret: Option<&str>,
+    ) -> PyResult<Self> {
+        let core = |e: ValidationError| to_py_err(py, e.into());
+        let mut cfg = match config {
+            Some(text) => GatewayConfig::from_json(text).map_err(core)?,
+            None => GatewayConfig::default(),
+        };
+        cfg = match (app_key, app_secret) {
+            (None, None) => cfg,
+            (Some(key), Some(secret)) => cfg.with_app(key, secret).map_err(core)?,
+            _ => {
+                return Err(PyTypeError::new_err(
+                    "app_key and app_secret must be given together",
+                ))
+            }
+        };
+        Ok(PyGateway {
+            inner: topwire::gateway::Gateway::new(cfg),
+        })
+    }
+
+    /// Answers one HTTP request: `(status, [(header, value)], body)`.
+    /// `target` is the request target (path and query) or a full URL;
+    /// `now_ms` (epoch milliseconds or an aware datetime) defaults to the clock.
+    #[pyo3(signature = (method, target, headers, body, now_ms=None))]
+    fn handle<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        target: &str,
+        headers: &Bound<'py, PyAny>,
+        body: &Bound<'py, PyAny>,
+        now_ms: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Reply<'py>> {
+        let headers = string_pairs("headers", headers)?;
+        let body = body_bytes(py, "body", body)?;
+        let now = epoch_ms(py, "now_ms", now_ms)?;
+        let gateway = &self.inner;
+        let reply = py.detach(|| {
+            let header_refs: Vec<(&str, &str)> = headers
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let request = GatewayRequest {
+                method,
+                url: target,
+                headers: &header_refs,
+                body: &body,
+            };
+            gateway.handle(&request, now)
+        });
+        let payload = PyBytes::new(py, reply.body.as_bytes());
+        Ok((reply.status, reply.headers, payload))
+    }
+
+    /// The app keys it accepts (never the secrets).
+    #[getter]
+    fn app_keys(&self) -> Vec<String> {
+        self.inner
+            .config()
+            .app_keys()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let keys = PyList::new(py, self.inner.config().app_keys())?;
+        Ok(format!("Gateway(app_keys={})", keys.repr()?))
+    }
+}
+
 // ---------------------------------------------------------------- functions
 
 /// The `sign` of a parameter list: upper-case hex digest.
@@ -712,10 +803,13 @@ fn verify_spi(
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyTopClient>()?;
     m.add_class::<PyPreparedRequest>()?;
+    m.add_class::<PyGateway>()?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(string_to_sign, m)?)?;
     m.add_function(wrap_pyfunction!(verify_spi, m)?)?;
     m.add("DEFAULT_GATEWAY", topwire::DEFAULT_GATEWAY)?;
+    m.add("GATEWAY_APP_KEY", topwire::gateway::DEFAULT_APP_KEY)?;
+    m.add("GATEWAY_APP_SECRET", topwire::gateway::DEFAULT_APP_SECRET)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

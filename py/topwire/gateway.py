@@ -1,0 +1,348 @@
+"""A local TOP gateway over HTTP, for testing an integration without Taobao.
+
+Like ``stripe-mock`` for Stripe: it checks each call the way TOP does (app
+key, signature, timestamp, method, session, required and valid arguments)
+and answers with TOP's own error codes, or with the documented sample
+response of the seed APIs (JSON, simplified JSON or XML, as asked). Every
+decision is made by the core (:class:`topwire.Gateway`); this module is only
+a standard-library HTTP server around it.
+
+From a shell::
+
+    python -m topwire.gateway --port 8080          # 127.0.0.1, app key 12345678
+    python -m topwire.gateway --port 0 --config gateway.json
+    python -m topwire.gateway --app-key K --app-secret S
+
+In a test suite::
+
+    from topwire import TopClient
+    from topwire.gateway import DEFAULT_APP_KEY, DEFAULT_APP_SECRET, serve
+
+    with serve() as gw:                   # 127.0.0.1, a free port, in a thread
+        client = TopClient(DEFAULT_APP_KEY, DEFAULT_APP_SECRET, gateway=gw.url)
+        ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BufferedIOBase
+from types import FrameType, TracebackType
+from typing import IO, Any, Callable, List, Mapping, Optional, Sequence, Type, Union
+from urllib.parse import parse_qsl, urlsplit
+
+from . import Gateway, TopError
+from . import _native  # type: ignore[attr-defined]  # the stub describes the facade only
+
+__all__ = [
+    "DEFAULT_APP_KEY",
+    "DEFAULT_APP_SECRET",
+    "DEFAULT_PORT",
+    "Gateway",
+    "GatewayServer",
+    "main",
+    "serve",
+]
+
+#: The app key the gateway accepts when neither a config nor flags name one.
+DEFAULT_APP_KEY: str = _native.GATEWAY_APP_KEY
+#: The secret of :data:`DEFAULT_APP_KEY` (a public, local-only value).
+DEFAULT_APP_SECRET: str = _native.GATEWAY_APP_SECRET
+#: The CLI's port when ``--port`` is not given.
+DEFAULT_PORT = 8080
+
+_MAX_BODY = 16 * 1024 * 1024
+# How often the serving loop checks for stop(): the most stop() waits.
+_POLL_INTERVAL = 0.05
+
+
+def _read_chunked(rfile: BufferedIOBase) -> bytes:
+    """The body of a ``Transfer-Encoding: chunked`` request."""
+    out = bytearray()
+    while True:
+        line = rfile.readline(1024)
+        size = int(line.split(b";", 1)[0].strip() or b"0", 16)
+        if size < 0:
+            raise ValueError("invalid chunk size")
+        if size == 0:
+            while rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                pass  # trailers
+            return bytes(out)
+        if len(out) + size > _MAX_BODY:
+            raise ValueError("request body too large")
+        out += rfile.read(size)
+        rfile.readline(1024)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Hands every request to the core gateway and writes its reply."""
+
+    server: "_HTTPServer"
+    protocol_version = "HTTP/1.1"  # keep-alive: every reply has a Content-Length
+    server_version = "topwire-gateway"
+    sys_version = ""
+    timeout = 60  # idle keep-alive connections are closed after a minute
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
+
+    def _serve(self) -> None:
+        try:
+            body = self._body()
+        except ValueError as e:
+            self.close_connection = True  # the rest of the body is still unread
+            self._reply(400, [("Content-Type", "text/plain;charset=utf-8")],
+                        f"bad request: {e}\n".encode())
+            return
+        owner = self.server.owner
+        status, headers, payload = owner.gateway.handle(
+            self.command, self.path, self.headers.items(), body, owner.now_ms()
+        )
+        self._reply(status, headers, payload)
+
+    def _body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return _read_chunked(self.rfile)
+        length = self.headers.get("Content-Length")
+        if not length:
+            return b""
+        try:
+            size = int(length)
+        except ValueError:
+            raise ValueError("invalid Content-Length") from None
+        if size < 0 or size > _MAX_BODY:
+            raise ValueError("invalid Content-Length")
+        return self.rfile.read(size)
+
+    def _reply(self, status: int, headers: Sequence[Any], payload: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
+
+    def log_request(self, code: Union[int, str] = "-", size: Union[int, str] = "-") -> None:
+        # One line per request: the TOP method, never the query (sign, session).
+        parts = urlsplit(self.path)
+        method = dict(parse_qsl(parts.query)).get("method", "")
+        status = code.value if hasattr(code, "value") else code
+        self.log_message('"%s %s" %s %s', self.command, parts.path, method or "-", status)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        stream = self.server.owner.log
+        if stream is not None:
+            stamp = time.strftime("%H:%M:%S")
+            stream.write(f"[{stamp}] {self.address_string()} {format % args}\n")
+            stream.flush()
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    # socketserver's default backlog of 5 drops the SYNs of a burst of parallel
+    # clients, which then wait a second to retry.
+    request_queue_size = 128
+    owner: "GatewayServer"
+
+
+class _HTTPServer6(_HTTPServer):
+    address_family = socket.AF_INET6
+
+
+class GatewayServer:
+    """The local gateway behind a threaded HTTP server on ``host:port``.
+
+    The socket is bound on construction (``port=0`` picks a free one, see
+    :attr:`url`); :meth:`start` serves in a background thread,
+    :meth:`serve_forever` in the calling one. Use it as a context manager
+    (``with GatewayServer() as gw``) to start and always stop it.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        gateway: Optional[Gateway] = None,
+        config: Union[str, Mapping[str, Any], None] = None,
+        config_file: Union[str, "os.PathLike[str]", None] = None,
+        app_key: Optional[str] = None,
+        app_secret: Optional[str] = None,
+        clock: Optional[Callable[[], int]] = None,
+        log: Optional[IO[str]] = None,
+    ) -> None:
+        """``config`` is a config as JSON text or a dict, ``config_file`` the path of
+        one (not both); ``app_key``/``app_secret`` replace the configured apps.
+        ``gateway`` is a ready core gateway instead. ``clock`` returns epoch
+        milliseconds (default: the system clock); ``log`` receives one line per
+        request (default: nothing)."""
+        if gateway is None:
+            gateway = build_gateway(config=config, config_file=config_file,
+                                    app_key=app_key, app_secret=app_secret)
+        elif config is not None or config_file is not None or app_key or app_secret:
+            raise TypeError("give either gateway or config/config_file/app_key/app_secret")
+        self.gateway = gateway
+        self.clock = clock
+        self.log = log
+        server_class = _HTTPServer6 if ":" in host else _HTTPServer
+        self._http = server_class((host, port), _Handler)
+        self._http.owner = self
+        self._thread: Optional[threading.Thread] = None
+        bound = self._http.server_address
+        self.host = host
+        self.port: int = int(bound[1])
+
+    @property
+    def url(self) -> str:
+        """The gateway URL to give to ``TopClient(gateway=...)``."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/router/rest"
+
+    @property
+    def app_keys(self) -> List[str]:
+        """The app keys accepted (the secrets are never exposed)."""
+        return self.gateway.app_keys
+
+    def now_ms(self) -> Optional[int]:
+        return None if self.clock is None else self.clock()
+
+    def banner(self) -> str:
+        """The start-up line the CLI prints."""
+        return f"topwire gateway listening on {self.url} (app keys: {', '.join(self.app_keys)})"
+
+    def start(self) -> "GatewayServer":
+        """Serves in a daemon thread; returns at once."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._http.serve_forever, args=(_POLL_INTERVAL,), name=f"topwire-gateway-{self.port}", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serves in the calling thread until :meth:`stop` is called from another one."""
+        self._http.serve_forever(_POLL_INTERVAL)
+
+    def stop(self) -> None:
+        """Stops serving and closes the socket (idempotent)."""
+        if self._thread is not None:
+            self._http.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._http.server_close()
+
+    def __enter__(self) -> "GatewayServer":
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"GatewayServer(url={self.url!r}, app_keys={self.app_keys!r})"
+
+
+def build_gateway(
+    *,
+    config: Union[str, Mapping[str, Any], None] = None,
+    config_file: Union[str, "os.PathLike[str]", None] = None,
+    app_key: Optional[str] = None,
+    app_secret: Optional[str] = None,
+) -> Gateway:
+    """The core gateway of a config (JSON text or dict) or a config file, and flags."""
+    if config is not None and config_file is not None:
+        raise TypeError("give config or config_file, not both")
+    text: Optional[str]
+    if config_file is not None:
+        with open(config_file, encoding="utf-8") as f:
+            text = f.read()
+    elif config is None or isinstance(config, str):
+        text = config
+    else:
+        text = json.dumps(dict(config), ensure_ascii=False)
+    return Gateway(text, app_key=app_key, app_secret=app_secret)
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    **options: Any,
+) -> GatewayServer:
+    """A started-on-enter :class:`GatewayServer` for ``with``: on a free port of
+    127.0.0.1 unless told otherwise; ``options`` are those of GatewayServer.
+
+    ::
+
+        with serve(config={"responses": {"taobao.time.get": {"time": "2024-01-01 00:00:00"}}}) as gw:
+            client = TopClient(DEFAULT_APP_KEY, DEFAULT_APP_SECRET, gateway=gw.url)
+    """
+    return GatewayServer(host, port, **options)
+
+
+def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m topwire.gateway",
+        description="A local TOP gateway for tests: checks calls as TOP does and answers "
+        "with TOP's error codes or the documented sample responses.",
+    )
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+                        help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
+    parser.add_argument("--config", metavar="FILE",
+                        help="JSON config: apps, sessions, max_skew_seconds, responses, errors")
+    parser.add_argument("--app-key", help="accept only this app key (with --app-secret)")
+    parser.add_argument("--app-secret", help="the secret of --app-key")
+    parser.add_argument("--quiet", action="store_true", help="do not log requests to stderr")
+    args = parser.parse_args(argv)
+    if (args.app_key is None) != (args.app_secret is None):
+        parser.error("--app-key and --app-secret go together")
+    return args
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """The CLI: serve until SIGINT or SIGTERM, then exit 0."""
+    args = _parse_args(argv)
+    try:
+        gateway = build_gateway(config_file=args.config, app_key=args.app_key,
+                                app_secret=args.app_secret)
+    except (OSError, TopError) as e:
+        print(f"topwire gateway: {e}", file=sys.stderr)
+        return 2
+    try:
+        server = GatewayServer(args.host, args.port, gateway=gateway,
+                               log=None if args.quiet else sys.stderr)
+    except OSError as e:
+        print(f"topwire gateway: cannot listen on {args.host}:{args.port}: {e}", file=sys.stderr)
+        return 2
+
+    def stop(signum: int, frame: Optional[FrameType]) -> None:
+        # shutdown() waits for serve_forever to return: call it from another thread.
+        threading.Thread(target=server._http.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    print(server.banner(), flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.stop()
+    print("topwire gateway stopped", file=sys.stderr, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
