@@ -3,6 +3,7 @@
 #   make py-build   build the abi3 wheel with maturin (release) and install it into .venv
 #   make py-test    pytest (shared vectors and fixtures, examples over real HTTP) and mypy --strict
 #   make py-bench   prepare/parse against py-taobao-open, wheel size, import time
+#   make py-demo    python -m topwire.gateway --port 0, both Python examples against it, stop it
 
 PY_VENV      := $(CURDIR)/.venv
 PY           := $(PY_VENV)/bin/python
@@ -10,7 +11,7 @@ PY_BASE      ?= python3
 PY_WHEEL_DIR := $(CARGO_TARGET_DIR)/py-wheels
 PY_STAMP     := $(PY_VENV)/.topwire-dev-tools
 
-.PHONY: py-setup py-build py-test py-bench py-typecheck
+.PHONY: py-setup py-build py-test py-bench py-typecheck py-demo
 
 py-setup: $(PY_STAMP)
 
@@ -34,3 +35,6 @@ py-typecheck:
 
 py-bench: py-build
 	$(PY) py/bench/bench.py --wheel-dir $(PY_WHEEL_DIR)
+
+py-demo: py-build
+	$(PY) examples/python/demo.py
