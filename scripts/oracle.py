@@ -582,7 +582,7 @@ def prepare_cases():
         verr("app_secret", "app_secret: expected a non-empty app secret, got an empty string"),
         client=client(app_secret=""))
     bad("gateway that is not http(s)", VERIFY, {"order_id": 1},
-        verr("gateway", "gateway: expected an http:// or https:// URL without a fragment, got \"ftp://example.com/router\""),
+        verr("gateway", "gateway: expected an ASCII http:// or https:// URL without a fragment, got \"ftp://example.com/router\""),
         client=client(gateway="ftp://example.com/router"))
     bad("bad method name", "taobao trade get", {},
         verr("method", "method: expected a TOP method name such as \"taobao.trade.get\", got \"taobao trade get\""))

@@ -108,17 +108,35 @@ impl PreparedRequest {
     /// Decoded from the URL's query and the body on demand (the encoding is
     /// lossless), so `prepare` does not pay for it.
     pub fn params(&self) -> Vec<(String, String)> {
-        let query = self.url.get(self.signed_query_start..).unwrap_or("");
-        let mut params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-            .chain(form_urlencoded::parse(self.body.as_bytes()))
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        let sign_at = params.iter().position(|(k, _)| k == "sign");
-        let sign = sign_at.map(|i| params.remove(i));
-        params.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        params.extend(sign);
-        params
+        decode_params(self.signed_query(), &self.body)
     }
+
+    /// The part of the URL's query that was signed: everything after the
+    /// gateway URL's own query, if it has one.
+    pub fn signed_query(&self) -> &str {
+        self.url.get(self.signed_query_start..).unwrap_or("")
+    }
+
+    /// Where [`Self::signed_query`] starts in [`Self::url`], in bytes (the URL
+    /// is ASCII, so also in UTF-16 units): lets a binding hand over the
+    /// params lazily through [`decode_params`].
+    pub fn signed_query_start(&self) -> usize {
+        self.signed_query_start
+    }
+}
+
+/// The signed parameters of a prepared request from its signed query and
+/// body: sorted as signed, `sign` last (what [`PreparedRequest::params`] returns).
+pub fn decode_params(signed_query: &str, body: &str) -> Vec<(String, String)> {
+    let mut params: Vec<(String, String)> = form_urlencoded::parse(signed_query.as_bytes())
+        .chain(form_urlencoded::parse(body.as_bytes()))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let sign_at = params.iter().position(|(k, _)| k == "sign");
+    let sign = sign_at.map(|i| params.remove(i));
+    params.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    params.extend(sign);
+    params
 }
 
 /// The app secret: only handed to the digests, never printed.
@@ -238,10 +256,13 @@ impl TopClient {
             .split("://")
             .nth(1)
             .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
-        if !scheme_ok || !host_ok || url.contains('#') || url.chars().any(char::is_whitespace) {
+        // ASCII only (hosts in punycode, paths percent-encoded), which also
+        // makes byte offsets into the prepared URL valid UTF-16 offsets.
+        let ascii_ok = url.bytes().all(|b| b.is_ascii_graphic());
+        if !scheme_ok || !host_ok || !ascii_ok || url.contains('#') {
             return Err(ValidationError::new(
                 "gateway",
-                "an http:// or https:// URL without a fragment",
+                "an ASCII http:// or https:// URL without a fragment",
                 quote_truncated(url),
             ));
         }

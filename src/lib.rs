@@ -49,8 +49,8 @@ mod value;
 mod xml;
 
 pub use client::{
-    ClientOptions, Format, PrepareOptions, PreparedRequest, TopClient, DEFAULT_GATEWAY,
-    FORM_CONTENT_TYPE,
+    decode_params, ClientOptions, Format, PrepareOptions, PreparedRequest, TopClient,
+    DEFAULT_GATEWAY, FORM_CONTENT_TYPE, FORM_HEADERS,
 };
 pub use error::{ApiError, DecodeError, Error, SignatureError, SignatureFailure, ValidationError};
 pub use response::parse;

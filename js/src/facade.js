@@ -93,29 +93,60 @@ function toPairs(value, what) {
 }
 
 // The prepared request arrives as one string: "len,len,...;" then the parts.
-function unpack(packed) {
+/** Slices strings packed by the glue as `"len,len,...;" + parts`. */
+function unpackParts(packed) {
   const head = packed.indexOf(';');
-  const lens = packed.slice(0, head).split(',');
+  const out = [];
+  if (head <= 0) return out;
   let at = head + 1;
-  let i = 0;
-  const next = () => {
-    const end = at + +lens[i++];
-    const s = packed.slice(at, end);
-    at = end;
-    return s;
-  };
-  const method = next();
-  const url = next();
-  const body = next();
-  const nHeaders = +next();
-  const headers = {};
-  for (let h = 0; h < nHeaders; h++) {
-    const k = next();
-    headers[k] = next();
+  for (const len of packed.slice(0, head).split(',')) {
+    out.push(packed.slice(at, (at += +len)));
   }
-  const params = [];
-  while (i < lens.length) params.push([next(), next()]);
-  return { method, url, headers, body, params };
+  return out;
+}
+
+let HEADERS;
+
+/**
+ * A signed request: `method`, `url`, `headers` and `body` for any HTTP
+ * client, and `params` (every signed pair, sorted as signed, `sign` last),
+ * decoded from the URL and body only when read.
+ */
+class PreparedRequest {
+  #start;
+  #params;
+
+  constructor(packed) {
+    const a = packed.indexOf('\n');
+    const b = packed.indexOf('\n', a + 1);
+    const c = packed.indexOf('\n', b + 1);
+    this.method = packed.slice(0, a);
+    this.#start = +packed.slice(a + 1, b);
+    this.url = packed.slice(b + 1, c);
+    if (HEADERS === undefined) {
+      const parts = unpackParts(wasm.requestHeaders());
+      HEADERS = [];
+      for (let i = 0; i + 1 < parts.length; i += 2) HEADERS.push([parts[i], parts[i + 1]]);
+    }
+    this.headers = {};
+    for (const [k, v] of HEADERS) this.headers[k] = v;
+    this.body = packed.slice(c + 1);
+  }
+
+  /** @returns {[string, string][]} */
+  get params() {
+    if (this.#params === undefined) {
+      const parts = unpackParts(wasm.decodeParams(this.url.slice(this.#start), this.body));
+      const pairs = [];
+      for (let i = 0; i + 1 < parts.length; i += 2) pairs.push([parts[i], parts[i + 1]]);
+      this.#params = pairs;
+    }
+    return this.#params.map((p) => [p[0], p[1]]);
+  }
+
+  toJSON() {
+    return { method: this.method, url: this.url, headers: this.headers, body: this.body, params: this.params };
+  }
 }
 
 const data = (out) => (typeof out === 'string' ? JSON.parse(out) : out);
@@ -228,7 +259,7 @@ class TopClient {
           `[${JSON.stringify(method)},${session == null ? 'null' : JSON.stringify(session)},${encoded}]`,
           ts, allowUnknown === true,
         );
-      return unpack(packed);
+      return new PreparedRequest(packed);
     } catch (e) {
       return rethrow(e);
     }

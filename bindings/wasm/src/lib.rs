@@ -333,38 +333,45 @@ fn utf16_len(s: &str) -> usize {
     s.chars().map(char::len_utf16).sum()
 }
 
-/// A prepared request packed into one string for one crossing:
-/// `"len,len,...;" + url + body + header pairs + param pairs`, lengths in
-/// UTF-16 units. The facade slices it back.
-fn pack(req: &topwire::PreparedRequest) -> String {
-    let params = req.params();
-    let n_headers = req.headers.len().to_string();
-    let mut parts: Vec<&str> = Vec::with_capacity(4 + 2 * (req.headers.len() + params.len()));
-    parts.extend([
-        req.method,
-        req.url.as_str(),
-        req.body.as_str(),
-        n_headers.as_str(),
-    ]);
-    for (k, v) in req.headers {
-        parts.extend([*k, *v]);
-    }
-    for (k, v) in &params {
-        parts.extend([k.as_str(), v.as_str()]);
-    }
-    let total: usize = parts.iter().map(|p| p.len()).sum();
-    let mut out = String::with_capacity(total + 4 * parts.len() + 1);
-    for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&utf16_len(p).to_string());
-    }
+/// Strings packed into one for one crossing: `"len,len,...;" + parts`,
+/// lengths in UTF-16 units. The facade slices them back.
+fn pack_parts<'a>(parts: impl IntoIterator<Item = &'a str> + Clone) -> String {
+    let lens: Vec<String> = parts
+        .clone()
+        .into_iter()
+        .map(|p| utf16_len(p).to_string())
+        .collect();
+    let mut out = lens.join(",");
     out.push(';');
-    for p in &parts {
-        out.push_str(p);
-    }
+    parts.into_iter().for_each(|p| out.push_str(p));
     out
+}
+
+/// A prepared request for the facade: `method \n start \n url \n body`. The
+/// URL and body are percent-encoded ASCII, so no newline occurs in them; the
+/// signed params are decoded only if the program reads them (`decodeParams`).
+fn pack(req: &topwire::PreparedRequest) -> String {
+    let start = req.signed_query_start().to_string();
+    let mut out = String::with_capacity(req.url.len() + req.body.len() + 16);
+    for part in [req.method, start.as_str(), req.url.as_str()] {
+        out.push_str(part);
+        out.push('\n');
+    }
+    out.push_str(&req.body);
+    out
+}
+
+/// The signed params of a prepared request, from its signed query and body.
+#[wasm_bindgen(js_name = decodeParams)]
+pub fn decode_params(signed_query: &str, body: &str) -> String {
+    let params = topwire::decode_params(signed_query, body);
+    pack_parts(params.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]))
+}
+
+/// The headers every prepared request carries.
+#[wasm_bindgen(js_name = requestHeaders)]
+pub fn request_headers() -> String {
+    pack_parts(topwire::FORM_HEADERS.iter().flat_map(|(k, v)| [*k, *v]))
 }
 
 /// A TOP client held inside the wasm instance (the secret never leaves it).
