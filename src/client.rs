@@ -166,20 +166,7 @@ impl TopClient {
     /// A client with the defaults: hmac-sha256, json, not simplified, the
     /// default gateway.
     pub fn new(app_key: &str, app_secret: &str) -> Result<TopClient, ValidationError> {
-        if app_key.is_empty() {
-            return Err(ValidationError::new(
-                "app_key",
-                "a non-empty app key",
-                "an empty string",
-            ));
-        }
-        if app_secret.is_empty() {
-            return Err(ValidationError::new(
-                "app_secret",
-                "a non-empty app secret",
-                "an empty string",
-            ));
-        }
+        check_credentials(app_key, app_secret)?;
         Ok(TopClient {
             app_key: app_key.to_owned(),
             app_secret: Secret(app_secret.to_owned()),
@@ -410,6 +397,18 @@ impl TopClient {
         p.push(("v", "2.0"));
         p
     }
+}
+
+/// An app key and secret must both be given.
+pub(crate) fn check_credentials(app_key: &str, app_secret: &str) -> Result<(), ValidationError> {
+    let missing = |field: &str, what: &str| ValidationError::new(field, what, "an empty string");
+    if app_key.is_empty() {
+        return Err(missing("app_key", "a non-empty app key"));
+    }
+    if app_secret.is_empty() {
+        return Err(missing("app_secret", "a non-empty app secret"));
+    }
+    Ok(())
 }
 
 /// Merges two lists sorted by key (byte order) into one.

@@ -84,6 +84,24 @@ fn response_fields_with_request_id(spec: &ApiSpec) -> Vec<&'static Field> {
         .collect()
 }
 
+/// Calls `emit(name, doc, fields, side)` for every declared type, in output
+/// order: the structures first, then each API's request and response.
+fn each_type(mut emit: impl FnMut(&str, &str, &[&Field], Side)) {
+    for (s, side) in structs() {
+        let fields: Vec<&Field> = s.fields.iter().collect();
+        emit(s.name, s.name, &fields, side);
+    }
+    for spec in ALL {
+        let base = type_base_name(spec.name);
+        let req: Vec<&Field> = spec.request.iter().collect();
+        let doc = format!("`{}`: {}", spec.name, spec.summary);
+        emit(&format!("{base}Request"), &doc, &req, Side::Request);
+        let resp = response_fields_with_request_id(spec);
+        let doc = format!("The reply of `{}`.", spec.name);
+        emit(&format!("{base}Response"), &doc, &resp, Side::Response);
+    }
+}
+
 // ---- TypeScript ----
 
 fn ts_type(ty: &Type, side: Side) -> String {
@@ -123,29 +141,7 @@ pub fn typescript() -> String {
         "/** A TOP Number (64-bit) as sent: a safe integer, a bigint, or decimal text. */\n",
     );
     out.push_str("export type TopInteger = number | bigint | string;\n\n");
-    for (s, side) in structs() {
-        let fields: Vec<&Field> = s.fields.iter().collect();
-        ts_interface(&mut out, s.name, s.name, &fields, side);
-    }
-    for spec in ALL {
-        let base = type_base_name(spec.name);
-        let req: Vec<&Field> = spec.request.iter().collect();
-        ts_interface(
-            &mut out,
-            &format!("{base}Request"),
-            &format!("`{}`: {}", spec.name, spec.summary),
-            &req,
-            Side::Request,
-        );
-        let resp = response_fields_with_request_id(spec);
-        ts_interface(
-            &mut out,
-            &format!("{base}Response"),
-            &format!("The reply of `{}`.", spec.name),
-            &resp,
-            Side::Response,
-        );
-    }
+    each_type(|name, doc, fields, side| ts_interface(&mut out, name, doc, fields, side));
     let names: Vec<String> = ALL.iter().map(|s| format!("'{}'", s.name)).collect();
     let _ = writeln!(
         out,
@@ -239,29 +235,7 @@ pub fn python_types() -> String {
         "KnownMethod = Literal[{}]\n\"\"\"The methods topwire knows the types of.\"\"\"\n\n",
         names.join(", ")
     );
-    for (s, side) in structs() {
-        let fields: Vec<&Field> = s.fields.iter().collect();
-        py_typed_dict(&mut out, s.name, s.name, &fields, side);
-    }
-    for spec in ALL {
-        let base = type_base_name(spec.name);
-        let req: Vec<&Field> = spec.request.iter().collect();
-        py_typed_dict(
-            &mut out,
-            &format!("{base}Request"),
-            &format!("`{}`: {}", spec.name, spec.summary),
-            &req,
-            Side::Request,
-        );
-        let resp = response_fields_with_request_id(spec);
-        py_typed_dict(
-            &mut out,
-            &format!("{base}Response"),
-            &format!("The reply of `{}`.", spec.name),
-            &resp,
-            Side::Response,
-        );
-    }
+    each_type(|name, doc, fields, side| py_typed_dict(&mut out, name, doc, fields, side));
     let mut all: Vec<String> = vec!["KnownMethod".to_owned()];
     all.extend(structs().iter().map(|(s, _)| s.name.to_owned()));
     for spec in ALL {

@@ -156,20 +156,7 @@ impl GatewayConfig {
         app_key: &str,
         app_secret: &str,
     ) -> Result<GatewayConfig, ValidationError> {
-        if app_key.is_empty() {
-            return Err(ValidationError::new(
-                "app_key",
-                "a non-empty app key",
-                "an empty string",
-            ));
-        }
-        if app_secret.is_empty() {
-            return Err(ValidationError::new(
-                "app_secret",
-                "a non-empty app secret",
-                "an empty string",
-            ));
-        }
+        crate::client::check_credentials(app_key, app_secret)?;
         self.apps = vec![(app_key.to_owned(), app_secret.to_owned())];
         Ok(self)
     }
@@ -314,13 +301,7 @@ impl Gateway {
         if is_form(req.headers) {
             params.extend(form_urlencoded::parse(req.body).into_owned());
         }
-        let get = |k: &str| {
-            params
-                .iter()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.as_str())
-                .filter(|v| !v.is_empty())
-        };
+        let get = |k: &str| param(&params, k);
         let xml = get("format") != Some("json");
         let simplify = !xml && get("simplify") == Some("true");
         match self.answer(&params, now_ms) {
@@ -335,13 +316,7 @@ impl Gateway {
         params: &[(String, String)],
         now_ms: i64,
     ) -> Result<(String, Value, String), TopFault> {
-        let get = |k: &str| {
-            params
-                .iter()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.as_str())
-                .filter(|v| !v.is_empty())
-        };
+        let get = |k: &str| param(params, k);
         let method = get("method").ok_or_else(|| fault(21, "Missing method"))?;
         let app_key = get("app_key").ok_or_else(|| fault(28, "Missing app key"))?;
         let secret = self
@@ -444,6 +419,15 @@ impl Gateway {
         })?;
         from_json(spec.example_response).map_err(|_| fault(15, "Remote service error"))
     }
+}
+
+/// A parameter's value; an empty one counts as absent, as TOP counts it.
+fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+        .filter(|v| !v.is_empty())
 }
 
 /// A request id derived from the call's signature: deterministic (the core
