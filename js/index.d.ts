@@ -89,6 +89,68 @@ export interface SpiRequest {
 /** Checks an inbound (SPI) call from TOP; throws SignatureError (with `reason`) if it is not genuine. */
 export function verifySpi(request: SpiRequest): void;
 
+/**
+ * The local gateway's config: the JSON of `--config FILE` (every key optional).
+ * `apps` maps app keys to secrets (default `{"12345678": "topwire-local-secret"}`);
+ * `sessions` lists the accepted sessions (default: any non-empty one);
+ * `responses`/`errors` give canned replies for methods other than the typed ones.
+ */
+export interface GatewayConfig {
+  apps?: Record<string, string>;
+  sessions?: string[];
+  /** Allowed clock skew of a call's timestamp; default 600 (TOP's 10 minutes). */
+  max_skew_seconds?: number;
+  /** The content of `{method}_response` for a method, by method name. */
+  responses?: Record<string, Record<string, unknown>>;
+  /** The `error_response` for a method, by method name. */
+  errors?: Record<string, { code: number; msg?: string; sub_code?: string; sub_msg?: string }>;
+}
+
+export interface GatewayOptions {
+  /** With `appSecret`: accept only this app (replaces the config's apps). */
+  appKey?: string;
+  appSecret?: string;
+}
+
+/** An HTTP request as a server received it. */
+export interface GatewayRequest {
+  /** HTTP method: `POST` or `GET` (others get 405). */
+  method: string;
+  /** The request target (`/router/rest?...`) or a full URL. */
+  url: string;
+  headers?: HeadersInput;
+  body?: Body;
+}
+
+/** The reply TOP would send (status 200 for every TOP answer, errors included). */
+export interface GatewayResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * The local TOP gateway, sans I/O: checks a call as TOP does (app key 29,
+ * signature 25, timestamp 31, method 21, arguments 40/41, session 26) and
+ * answers with TOP's error or the documented sample response. Secrets stay
+ * inside the WebAssembly instance. `topwire/gateway` serves it over HTTP.
+ */
+export class Gateway {
+  /** `config`: the config file's JSON text, or the same as an object. */
+  constructor(config?: string | GatewayConfig | null, options?: GatewayOptions);
+  /** `12345678`: the app key accepted when nothing names one. */
+  static readonly DEFAULT_APP_KEY: string;
+  /** `topwire-local-secret`: the secret of DEFAULT_APP_KEY (public, local only). */
+  static readonly DEFAULT_APP_SECRET: string;
+  /** The app keys accepted (never the secrets). */
+  readonly appKeys: string[];
+  /** The reply to one request at `nowMs` (a Date or epoch milliseconds; default now). */
+  handle(request: GatewayRequest, nowMs?: Date | number | bigint): GatewayResponse;
+  toJSON(): { appKeys: string[] };
+  /** Releases the WebAssembly memory now rather than at garbage collection. */
+  free(): void;
+}
+
 /** Base of every topwire error. */
 export class TopError extends Error {}
 

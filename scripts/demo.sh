@@ -38,6 +38,11 @@ start_gateway() {
   printf -v "$var" '%s' "$(grep -oE 'http://[^ ]+' <<<"$line")"
 }
 
+# The Node example imports 'topwire' as a user's program would: link the
+# package beside it, as `npm install topwire` would (node_modules/ is ignored).
+mkdir -p examples/node/node_modules
+ln -sfn ../../../js examples/node/node_modules/topwire
+
 start_gateway py_gateway python "$PY" -m topwire.gateway
 start_gateway node_gateway node node js/bin/topwire-gateway.js
 

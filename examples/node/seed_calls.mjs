@@ -1,16 +1,43 @@
-// The three seed calls over real HTTP with the global fetch (Node 18+).
-//   TOP_APP_KEY=... TOP_APP_SECRET=... TOP_SESSION=... node examples/node/seed_calls.mjs
-// TOP_GATEWAY defaults to the real gateway; the test suite points it at a
-// local gateway that checks every request independently of topwire.
+// The three seed calls, and one deliberate error, over real HTTP with the
+// global fetch (Node 18+). Exits 0 only if the three calls returned data and
+// the deliberate call (the verify call signed with a wrong secret) failed with
+// ApiError code 25, "Invalid signature".
+//
+//   npx topwire-gateway &              # the local gateway on 127.0.0.1:8080
+//   node examples/node/seed_calls.mjs
+//
+// Where the calls go (environment variables):
+//   TOP_GATEWAY      gateway URL; default http://127.0.0.1:8080/router/rest, the
+//                    local gateway of `npx topwire-gateway` (or `python -m topwire.gateway`)
+//   TOP_APP_KEY      app key; default 12345678, the local gateway's, when TOP_GATEWAY
+//                    is unset or on 127.0.0.1/localhost; required otherwise
+//   TOP_APP_SECRET   app secret; default topwire-local-secret, likewise
+//   TOP_SESSION      the seller's session key (taobao.eticket.merchant.ma.resend needs
+//                    one); default local-session for the local gateway, none otherwise
+//   TOP_SIGN_METHOD  hmac-sha256 (default), hmac or md5
+// Against the real gateway set all four:
+//   TOP_GATEWAY=https://eco.taobao.com/router/rest TOP_APP_KEY=... TOP_APP_SECRET=... TOP_SESSION=... node seed_calls.mjs
 import { ApiError, TopClient, TopError } from 'topwire';
 
-const client = new TopClient({
-  appKey: process.env.TOP_APP_KEY ?? '12345678',
-  appSecret: process.env.TOP_APP_SECRET ?? 'your-app-secret',
-  signMethod: process.env.TOP_SIGN_METHOD ?? 'hmac-sha256',
-  gateway: process.env.TOP_GATEWAY ?? 'https://eco.taobao.com/router/rest',
-});
-const session = process.env.TOP_SESSION ?? 'your-session-key';
+// The local gateway's defaults (npx topwire-gateway, python -m topwire.gateway).
+const LOCAL_GATEWAY = 'http://127.0.0.1:8080/router/rest';
+const LOCAL_APP_KEY = '12345678';
+const LOCAL_APP_SECRET = 'topwire-local-secret';
+const LOCAL_SESSION = 'local-session';
+
+const env = (name) => process.env[name] || undefined; // unset or empty: absent
+const gateway = env('TOP_GATEWAY') ?? LOCAL_GATEWAY;
+const local = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(gateway).hostname);
+const appKey = env('TOP_APP_KEY') ?? (local ? LOCAL_APP_KEY : undefined);
+const appSecret = env('TOP_APP_SECRET') ?? (local ? LOCAL_APP_SECRET : undefined);
+if (appKey === undefined || appSecret === undefined) {
+  console.error(`TOP_GATEWAY is ${gateway}: set TOP_APP_KEY and TOP_APP_SECRET too`);
+  process.exit(1);
+}
+const session = env('TOP_SESSION') ?? (local ? LOCAL_SESSION : undefined);
+const signMethod = env('TOP_SIGN_METHOD') ?? 'hmac-sha256';
+
+const client = new TopClient({ appKey, appSecret, signMethod, gateway });
 
 const calls = [
   ['taobao.eticket.merchant.ma.resend', {
@@ -39,23 +66,45 @@ const calls = [
   }, {}],
 ];
 
-let failures = 0;
-for (const [method, params, options] of calls) {
-  const req = client.prepare(method, params, options);
+const json = (data) => JSON.stringify(data, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
+
+/** Prepare, send and parse one call; throws a TopError. */
+async function send(topClient, method, params, options) {
+  const req = topClient.prepare(method, params, options);
   console.log(`→ ${req.method} ${req.url}\n  ${req.body}`);
   const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body });
+  return topClient.parse(method, await res.text());
+}
+
+function describe(e) {
+  if (e instanceof ApiError) return `TOP error ${e.code} ${e.msg}${e.subCode ? ` ${e.subCode}` : ''}${e.subMsg ? ` (${e.subMsg})` : ''} (retryable: ${e.retryable})`;
+  return `${e.name}: ${e.message}`;
+}
+
+let failures = 0;
+for (const [method, params, options] of calls) {
   try {
-    const data = client.parse(method, await res.text());
-    console.log(`← ${method}:`, JSON.stringify(data, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
+    console.log(`← ${method}:`, json(await send(client, method, params, options)));
   } catch (e) {
+    if (!(e instanceof TopError)) throw e;
     failures++;
-    if (e instanceof ApiError) {
-      console.log(`← ${method}: TOP error ${e.code} ${e.subCode ?? ''} ${e.subMsg ?? e.msg} (retryable: ${e.retryable})`);
-    } else if (e instanceof TopError) {
-      console.log(`← ${method}: ${e.name}: ${e.message}`);
-    } else {
-      throw e;
-    }
+    console.log(`← ${method}: ${describe(e)}`);
   }
+}
+
+// The deliberate error: the verify call signed with a wrong secret. The gateway
+// (local or TOP's) answers error_response code 25, "Invalid signature".
+console.log('deliberate error: the verify call signed with a wrong secret');
+const DELIBERATE = 'taobao.travel.ticket.order.verify';
+const wrong = new TopClient({ appKey, appSecret: `${appSecret}-wrong`, signMethod, gateway });
+try {
+  const data = await send(wrong, DELIBERATE, { order_id: 12345678n, check_num: 1 }, {});
+  failures++;
+  console.log(`← ${DELIBERATE}: ${json(data)} (NOT the expected ApiError code 25)`);
+} catch (e) {
+  if (!(e instanceof TopError)) throw e;
+  const expected = e instanceof ApiError && e.code === 25;
+  if (!expected) failures++;
+  console.log(`← ${DELIBERATE}: ${describe(e)} (${expected ? 'as expected' : 'NOT the expected ApiError code 25'})`);
 }
 process.exitCode = failures === 0 ? 0 : 1;

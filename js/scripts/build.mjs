@@ -41,7 +41,7 @@ const FEATURES = [
   '--enable-bulk-memory', '--enable-bulk-memory-opt', '--enable-reference-types', '--enable-sign-ext',
   '--enable-mutable-globals', '--enable-nontrapping-float-to-int', '--enable-multivalue',
 ];
-const EXPORTS = 'TopError, ValidationError, ApiError, DecodeError, SignatureError, TopClient, sign, stringToSign, verifySpi';
+const EXPORTS = 'TopError, ValidationError, ApiError, DecodeError, SignatureError, TopClient, Gateway, sign, stringToSign, verifySpi';
 
 rmSync(dist, { recursive: true, force: true });
 const sizes = [];

@@ -1,4 +1,4 @@
-// The JS face of topwire: error classes, TopClient, sign, verifySpi.
+// The JS face of topwire: error classes, TopClient, sign, verifySpi, Gateway.
 // Everything TOP-specific happens in the Rust core (the wasm module, `wasm`
 // here); this file only turns options into arguments, the core's packed
 // results into objects and its error records into Error classes.
@@ -342,5 +342,84 @@ function verifySpi(request) {
     wasm.verifySpi(query, toPairs(r.headers, 'headers'), r.body, r.contentType, r.secret, now, skew ?? undefined);
   } catch (e) {
     rethrow(e);
+  }
+}
+
+/**
+ * The local TOP gateway, sans I/O (the core's): given an HTTP request, the
+ * reply TOP would send. `config` is the config file's JSON text or the same
+ * as an object; `appKey` with `appSecret` replace its apps. Immutable; the
+ * secrets stay inside the WebAssembly instance. `topwire/gateway` serves it
+ * over Node's http.
+ */
+class Gateway {
+  #inner;
+
+  constructor(config, options) {
+    ensureReady();
+    const o = optionsObject(options, 'Gateway options');
+    let text = config;
+    if (config !== undefined && config !== null && typeof config === 'object') {
+      text = JSON.stringify(config);
+    }
+    try {
+      this.#inner = new wasm.Gateway(text, o.appKey, o.appSecret);
+    } catch (e) {
+      rethrow(e);
+    }
+  }
+
+  /** The app key a gateway accepts when nothing names one: `12345678`. */
+  static get DEFAULT_APP_KEY() {
+    ensureReady();
+    return wasm.gatewayDefaults()[0];
+  }
+
+  /** The secret of DEFAULT_APP_KEY (public, local only): `topwire-local-secret`. */
+  static get DEFAULT_APP_SECRET() {
+    ensureReady();
+    return wasm.gatewayDefaults()[1];
+  }
+
+  /** The app keys accepted (never the secrets). */
+  get appKeys() {
+    return this.#inner.appKeys();
+  }
+
+  /**
+   * Answers one request `{ method, url, headers, body }` (`url`: path and
+   * query, or a full URL) at `nowMs` (default now): `{ status, headers, body }`.
+   */
+  handle(request, nowMs) {
+    const r = optionsObject(request, 'Gateway request');
+    const now = epochMs(nowMs, 'nowMs');
+    let out;
+    try {
+      out = this.#inner.handle(r.method, r.url, toPairs(r.headers, 'headers'), r.body, now);
+    } catch (e) {
+      rethrow(e);
+    }
+    const headers = {};
+    for (const [k, v] of out.headers) headers[k] = v;
+    return { status: out.status, headers, body: out.body };
+  }
+
+  /** The app keys, without the secrets. */
+  toJSON() {
+    return { appKeys: this.appKeys };
+  }
+
+  [INSPECT](depth, opts, inspect) {
+    const fields = this.toJSON();
+    return `Gateway ${inspect ? inspect(fields, opts) : JSON.stringify(fields)}`;
+  }
+
+  toString() {
+    return `[Gateway ${this.appKeys.join(', ')}]`;
+  }
+
+  /** Releases the WebAssembly memory now instead of at garbage collection. */
+  free() {
+    this.#inner.free();
   }
 }

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startGateway } from './gateway.mjs';
+import { serveGateway } from 'topwire/gateway';
 
 const js = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const example = resolve(js, '..', 'examples', 'node', 'seed_calls.mjs');
@@ -34,8 +35,11 @@ for (const signMethod of ['hmac-sha256', 'md5', 'hmac']) {
       const { stdout } = await promisify(execFile)(process.execPath, [example], {
         env: { ...process.env, TZ: 'America/New_York', TOP_GATEWAY: gw.url, TOP_APP_KEY: creds.appKey, TOP_APP_SECRET: creds.secret, TOP_SESSION: creds.session, TOP_SIGN_METHOD: signMethod },
       });
-      assert.deepEqual(gw.checks.map((c) => c.method), ['taobao.eticket.merchant.ma.resend', 'alibaba.alsc.daodian.ticket.reserve', 'taobao.travel.ticket.order.verify']);
-      for (const c of gw.checks) assert.deepEqual(c.problems, [], c.method);
+      assert.deepEqual(gw.checks.map((c) => c.method), ['taobao.eticket.merchant.ma.resend', 'alibaba.alsc.daodian.ticket.reserve', 'taobao.travel.ticket.order.verify', 'taobao.travel.ticket.order.verify']);
+      for (const c of gw.checks.slice(0, 3)) assert.deepEqual(c.problems, [], c.method);
+      // The fourth is the deliberate error: signed with the secret + '-wrong'.
+      assert.ok(gw.checks[3].problems.includes('sign'), gw.checks[3].problems.join('; '));
+      assert.match(stdout, /TOP error 25 .*\(as expected\)/);
       assert.match(stdout, /ret_code":"isv\.success-all"/);
       assert.match(stdout, /"error_msg":"系统繁忙"/);
       assert.match(stdout, /travel\.ticket\.order\.verify: \{"is_success":true/);
@@ -57,4 +61,42 @@ test('the gateway rejects a wrong signature (it really checks)', async () => {
   } finally {
     await gw.close();
   }
+});
+
+// Only the variables a user sets: TOP_* removed from the inherited environment.
+const cleanEnv = (extra) => {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TOP_')));
+  return { ...env, ...extra };
+};
+
+test('seed_calls.mjs against the local gateway (topwire/gateway): local defaults, exit 0', async () => {
+  const gw = await serveGateway();
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [example], { env: cleanEnv({ TOP_GATEWAY: gw.url }) });
+    assert.match(stdout, /resend: \{"resp_body":\{"attribute_map":"\{\}"\},"ret_code":"isv\.success-all"/);
+    assert.match(stdout, /reserve: \{"result":\{"success":true/);
+    assert.match(stdout, /verify: \{"is_success":true/);
+    assert.match(stdout, /verify: TOP error 25 Invalid signature .*\(as expected\)/);
+    assert.ok(!stdout.includes('topwire-local-secret'));
+  } finally {
+    await gw.close();
+  }
+});
+
+test('seed_calls.mjs exits 1 when a seed call fails (unknown app key)', async () => {
+  const gw = await serveGateway();
+  try {
+    const err = await promisify(execFile)(process.execPath, [example], { env: cleanEnv({ TOP_GATEWAY: gw.url, TOP_APP_KEY: '99999999' }) }).catch((e) => e);
+    assert.equal(err.code, 1);
+    assert.match(err.stdout, /TOP error 29/);
+  } finally {
+    await gw.close();
+  }
+});
+
+test('seed_calls.mjs needs TOP_APP_KEY and TOP_APP_SECRET for a remote gateway', async () => {
+  const err = await promisify(execFile)(process.execPath, [example], { env: cleanEnv({ TOP_GATEWAY: 'https://eco.taobao.com/router/rest' }) }).catch((e) => e);
+  assert.equal(err.code, 1);
+  assert.match(err.stderr, /set TOP_APP_KEY and TOP_APP_SECRET/);
+  assert.equal(err.stdout, '');
 });

@@ -1,6 +1,8 @@
 // Type-checked by `tsc --noEmit --strict` (make js-types): the declarations
 // accept what the API accepts and reject wrong field types.
-import { ApiError, TopClient, TopError, ValidationError, sign, verifySpi } from 'topwire';
+import { ApiError, Gateway, TopClient, TopError, ValidationError, sign, verifySpi } from 'topwire';
+import type { GatewayResponse } from 'topwire';
+import { DEFAULT_APP_KEY, DEFAULT_APP_SECRET, serveGateway } from 'topwire/gateway';
 import type { KnownMethod, PreparedRequest } from 'topwire';
 
 const client = new TopClient({ appKey: '12345678', appSecret: 'secret', signMethod: 'hmac-sha256' });
@@ -66,3 +68,17 @@ try {
 }
 
 void [url, pairs, ok, retCode, anyData, wrong, s];
+
+// The local gateway: the core class and the HTTP server.
+const gateway = new Gateway({ apps: { k: 's' }, responses: { 'taobao.time.get': { time: 'x' } } }, { appKey: 'k', appSecret: 's' });
+const reply: GatewayResponse = gateway.handle({ method: 'POST', url: '/router/rest', headers: { 'content-type': 'x' }, body: new Uint8Array() }, Date.now());
+const keys: string[] = gateway.appKeys;
+// @ts-expect-error the config's apps map keys to secrets
+new Gateway({ apps: ['k'] });
+async function withServer(): Promise<void> {
+  const gw = await serveGateway({ config: '{}', log: (line: string) => void line });
+  const gwUrl: string = gw.url;
+  await gw.close();
+  void [gwUrl, DEFAULT_APP_KEY, DEFAULT_APP_SECRET];
+}
+void [reply, keys, withServer];

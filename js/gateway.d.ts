@@ -1,0 +1,62 @@
+// Declarations of `topwire/gateway`: the local TOP gateway over Node's http.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Gateway, GatewayConfig } from './index';
+
+export { Gateway, GatewayConfig } from './index';
+
+/** `12345678`: the app key accepted when neither a config nor flags name one. */
+export const DEFAULT_APP_KEY: string;
+/** `topwire-local-secret`: the secret of DEFAULT_APP_KEY (public, local only). */
+export const DEFAULT_APP_SECRET: string;
+/** The CLI's port when `--port` is not given: 8080. */
+export const DEFAULT_PORT: number;
+
+export interface BuildGatewayOptions {
+  /** The config as JSON text or an object (not with `configFile`). */
+  config?: string | GatewayConfig | null;
+  /** The path of a JSON config file (not with `config`). */
+  configFile?: string | null;
+  /** With `appSecret`: accept only this app. */
+  appKey?: string;
+  appSecret?: string;
+}
+
+export interface ListenerOptions {
+  /** The gateway's clock in epoch milliseconds; default Date.now. */
+  clock?: () => number;
+  /** One line per request (never the query, secrets or sessions): a stream or a function. */
+  log?: { write(line: string): unknown } | ((line: string) => void);
+}
+
+export interface ServeGatewayOptions extends BuildGatewayOptions, ListenerOptions {
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  /** A ready gateway instead of config/configFile/appKey/appSecret. */
+  gateway?: Gateway;
+}
+
+export interface GatewayServer {
+  /** `http://127.0.0.1:PORT/router/rest`: give it to `new TopClient({ gateway })`. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly appKeys: string[];
+  readonly gateway: Gateway;
+  readonly server: Server;
+  /** `topwire gateway listening on URL (app keys: ...)`: the CLI's first line. */
+  banner(): string;
+  /** Stops listening and closes open connections; idempotent. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Serves the local gateway; resolves once it listens. */
+export function serveGateway(options?: ServeGatewayOptions): Promise<GatewayServer>;
+/** The core gateway of a config (text, object or file) and an app. */
+export function buildGateway(options?: BuildGatewayOptions): Gateway;
+/** A handler for http.createServer, Express or Connect that answers as the gateway. */
+export function requestListener(gateway: Gateway, options?: ListenerOptions): (req: IncomingMessage, res: ServerResponse) => void;
+/** The CLI (`npx topwire-gateway`): resolves to the exit code once stopped. */
+export function main(argv?: string[]): Promise<number>;
