@@ -144,14 +144,9 @@ where
 
 /// Upper-case hex of a digest.
 pub(crate) fn upper_hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        for nibble in [b >> 4, b & 0x0f] {
-            out.push(char::from(
-                HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
-            ));
-        }
+    for &b in bytes {
+        out.push_str(crate::urlencode::hex_pair(b));
     }
     out
 }
