@@ -20,6 +20,8 @@ test-rust:
 	rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p topwire-wasm --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p topwire-wasm --target wasm32-unknown-unknown --features gateway -- -D warnings
 	cargo test --workspace
 
 demo: js-build py-build

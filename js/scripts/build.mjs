@@ -1,5 +1,5 @@
 // Builds the npm package's dist/: the wasm crate (cargo, --profile wasm),
-// wasm-bindgen for three targets, wasm-opt -Oz (npm binaryen) and the thin
+// wasm-bindgen for three targets (Node: opt-level 3 + gateway; browsers: opt-level z), wasm-opt (npm binaryen) and the thin
 // wrappers around src/facade.js. Skips the work when nothing changed.
 //   node scripts/build.mjs [--force]
 // CARGO_TARGET_DIR is honoured (the root Makefile exports it).
@@ -18,14 +18,20 @@ const force = process.argv.includes('--force');
 
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
 
-run('cargo', ['build', '-p', 'topwire-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm'], {
-  env: { ...process.env, CARGO_TARGET_DIR: targetDir },
-});
-const rawWasm = join(targetDir, 'wasm32-unknown-unknown', 'wasm', 'topwire_wasm.wasm');
+// Node: speed and the gateway; browsers and bundlers: the smallest build.
+const BUILDS = { node: ['wasm-node', ['--features', 'gateway']], browser: ['wasm', []] };
+const rawWasm = {};
+for (const [name, [profile, extra]] of Object.entries(BUILDS)) {
+  run('cargo', ['build', '-p', 'topwire-wasm', '--target', 'wasm32-unknown-unknown', '--profile', profile, ...extra], {
+    env: { ...process.env, CARGO_TARGET_DIR: targetDir },
+  });
+  rawWasm[name] = join(targetDir, 'wasm32-unknown-unknown', profile, 'topwire_wasm.wasm');
+}
 
 const facade = readFileSync(join(js, 'src', 'facade.js'), 'utf8');
 const stamp = createHash('sha256')
-  .update(readFileSync(rawWasm))
+  .update(readFileSync(rawWasm.node))
+  .update(readFileSync(rawWasm.browser))
   .update(facade)
   .update(readFileSync(fileURLToPath(import.meta.url)))
   .digest('hex');
@@ -45,13 +51,13 @@ const EXPORTS = 'TopError, ValidationError, ApiError, DecodeError, SignatureErro
 
 rmSync(dist, { recursive: true, force: true });
 const sizes = [];
-for (const [target, dir] of [['nodejs', 'node'], ['web', 'web'], ['bundler', 'bundler']]) {
+for (const [target, dir, build] of [['nodejs', 'node', 'node'], ['web', 'web', 'browser'], ['bundler', 'bundler', 'browser']]) {
   const out = join(dist, dir);
   mkdirSync(out, { recursive: true });
-  run('wasm-bindgen', ['--target', target, '--out-dir', out, '--out-name', 'topwire_wasm', '--no-typescript', rawWasm]);
+  run('wasm-bindgen', ['--target', target, '--out-dir', out, '--out-name', 'topwire_wasm', '--no-typescript', rawWasm[build]]);
   const bg = join(out, 'topwire_wasm_bg.wasm');
   const before = readFileSync(bg).length;
-  run(wasmOpt, ['-Oz', '--strip-debug', '--strip-producers', ...FEATURES, bg, '-o', bg]);
+  run(wasmOpt, [build === 'node' ? '-O3' : '-Oz', '--strip-debug', '--strip-producers', ...FEATURES, bg, '-o', bg]);
   const opt = readFileSync(bg);
   sizes.push({ target, raw: before, opt: opt.length, gz: gzipSync(opt, { level: 9 }).length });
 }
@@ -105,6 +111,6 @@ writeFileSync(join(dist, 'bundler', 'package.json'), '{ "type": "module", "sideE
 
 writeFileSync(join(dist, 'sizes.json'), JSON.stringify(sizes, null, 2) + '\n');
 for (const s of sizes) {
-  console.log(`js-build: ${s.target.padEnd(8)} wasm ${s.raw} B raw, ${s.opt} B after wasm-opt -Oz, ${s.gz} B gzipped`);
+  console.log(`js-build: ${s.target.padEnd(8)} wasm ${s.raw} B raw, ${s.opt} B after wasm-opt, ${s.gz} B gzipped`);
 }
 writeFileSync(stampFile, stamp);

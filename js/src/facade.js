@@ -352,11 +352,19 @@ function verifySpi(request) {
  * secrets stay inside the WebAssembly instance. `topwire/gateway` serves it
  * over Node's http.
  */
+/** The browser builds leave the gateway out to stay small. */
+function gatewayBuild() {
+  if (typeof wasm.Gateway !== 'function') {
+    throw new TopError('topwire: Gateway is part of the Node build only (the browser build leaves it out to stay small)');
+  }
+}
+
 class Gateway {
   #inner;
 
   constructor(config, options) {
     ensureReady();
+    gatewayBuild();
     const o = optionsObject(options, 'Gateway options');
     let text = config;
     if (config !== undefined && config !== null && typeof config === 'object') {
@@ -372,12 +380,14 @@ class Gateway {
   /** The app key a gateway accepts when nothing names one: `12345678`. */
   static get DEFAULT_APP_KEY() {
     ensureReady();
+    gatewayBuild();
     return wasm.gatewayDefaults()[0];
   }
 
   /** The secret of DEFAULT_APP_KEY (public, local only): `topwire-local-secret`. */
   static get DEFAULT_APP_SECRET() {
     ensureReady();
+    gatewayBuild();
     return wasm.gatewayDefaults()[1];
   }
 
