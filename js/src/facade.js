@@ -181,6 +181,44 @@ const wellFormed = String.prototype.isWellFormed ? (s) => s.isWellFormed() : (s)
 const MIN_I64 = -(2n ** 63n);
 const MAX_U64 = 2n ** 64n - 1n;
 
+/**
+ * Whether `JSON.stringify` gives exactly the text `encode` would: only
+ * well-formed strings, safe numbers, booleans, null/undefined and plain
+ * objects and arrays. A cheap walk plus the native stringify is several times
+ * faster than building the text in JS; anything else (bigints, unsafe
+ * numbers, Dates, functions) goes the slow, exact way.
+ */
+function plainJson(v, depth) {
+  switch (typeof v) {
+    case 'string':
+      return wellFormed(v);
+    case 'number':
+      return Number.isSafeInteger(v) || (Number.isFinite(v) && !Number.isInteger(v));
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'object': {
+      if (v === null) return true;
+      if (depth >= 64) return false;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (!plainJson(v[i], depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const k in v) {
+        if (!Object.hasOwn(v, k)) continue;
+        if (!wellFormed(k) || !plainJson(v[k], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+const UTF8 = new TextEncoder();
+
 function encode(v, depth) {
   switch (typeof v) {
     case 'string':
@@ -251,12 +289,14 @@ class TopClient {
       throw new TypeError(`allowUnknown must be a boolean, got ${typeName(allowUnknown)}`);
     }
     const ts = epochMs(o.timestamp, 'timestamp');
-    const encoded = encode(params, 0);
+    const encoded = plainJson(params, 0) ? (params === undefined ? 'null' : JSON.stringify(params)) : encode(params, 0);
     try {
+      // UTF-8 from the native encoder crosses as bytes: much cheaper than
+      // wasm-bindgen copying a string character by character.
       const packed = encoded === undefined
         ? this.#inner.prepareValues(method, params, session ?? undefined, ts, allowUnknown === true)
         : this.#inner.prepare(
-          `[${JSON.stringify(method)},${session == null ? 'null' : JSON.stringify(session)},${encoded}]`,
+          UTF8.encode(`[${JSON.stringify(method)},${session == null ? 'null' : JSON.stringify(session)},${encoded}]`),
           ts, allowUnknown === true,
         );
       return new PreparedRequest(packed);

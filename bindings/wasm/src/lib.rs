@@ -436,7 +436,9 @@ impl Client {
     /// Signs a call. `call` is the JSON text `[method, session, params]`
     /// (the facade's encoding of plain data, one crossing instead of one per
     /// value); returns the packed request (see `pack`).
-    pub fn prepare(&self, call: &str, timestamp_ms: f64, allow_unknown: bool) -> JsResult<String> {
+    pub fn prepare(&self, call: &[u8], timestamp_ms: f64, allow_unknown: bool) -> JsResult<String> {
+        let call = std::str::from_utf8(call)
+            .map_err(|_| type_error("prepare: malformed call encoding"))?;
         let Ok(Value::List(items)) = topwire::from_json(call) else {
             return Err(type_error("prepare: malformed call encoding"));
         };
