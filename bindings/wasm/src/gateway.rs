@@ -6,7 +6,8 @@ use topwire::gateway::{GatewayConfig, GatewayRequest};
 use wasm_bindgen::prelude::*;
 
 use crate::{
-    body_bytes, epoch_ms, js_err, opt_string_arg, pairs_arg, set, string_arg, type_error, JsResult,
+    epoch_ms, js_err, opt_body_bytes, opt_pairs_arg, opt_string_arg, set, string_arg, type_error,
+    JsResult,
 };
 
 /// The local TOP gateway, sans I/O, held inside the wasm instance (its
@@ -64,20 +65,12 @@ impl Gateway {
     ) -> JsResult<JsValue> {
         let method = string_arg(method, "method")?;
         let url = string_arg(url, "url")?;
-        let headers = if headers.is_undefined() || headers.is_null() {
-            Vec::new()
-        } else {
-            pairs_arg(headers, "headers")?
-        };
+        let headers = opt_pairs_arg(headers, "headers")?;
         let header_refs: Vec<(&str, &str)> = headers
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let body = if body.is_undefined() || body.is_null() {
-            Vec::new()
-        } else {
-            body_bytes(body)?
-        };
+        let body = opt_body_bytes(body)?;
         let now_ms = epoch_ms(now_ms, "nowMs")?;
         let request = GatewayRequest {
             method: &method,

@@ -511,6 +511,24 @@ impl Client {
     }
 }
 
+/// Like [`pairs_arg`], with `undefined`/`null` meaning none.
+fn opt_pairs_arg(v: &JsValue, name: &str) -> JsResult<Vec<(String, String)>> {
+    if v.is_undefined() || v.is_null() {
+        Ok(Vec::new())
+    } else {
+        pairs_arg(v, name)
+    }
+}
+
+/// Like [`body_bytes`], with `undefined`/`null` meaning an empty body.
+fn opt_body_bytes(v: &JsValue) -> JsResult<Vec<u8>> {
+    if v.is_undefined() || v.is_null() {
+        Ok(Vec::new())
+    } else {
+        body_bytes(v)
+    }
+}
+
 /// Reads `[key, value][]` pairs of strings (values may be numbers or
 /// booleans, written as text).
 fn pairs_arg(v: &JsValue, name: &str) -> JsResult<Vec<(String, String)>> {
@@ -577,20 +595,12 @@ pub fn verify_spi(
 ) -> JsResult<()> {
     let query = string_arg(query, "query")?;
     let query = query.strip_prefix('?').unwrap_or(&query);
-    let headers = if headers.is_undefined() || headers.is_null() {
-        Vec::new()
-    } else {
-        pairs_arg(headers, "headers")?
-    };
+    let headers = opt_pairs_arg(headers, "headers")?;
     let header_refs: Vec<(&str, &str)> = headers
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let body = if body.is_undefined() || body.is_null() {
-        Vec::new()
-    } else {
-        body_bytes(body)?
-    };
+    let body = opt_body_bytes(body)?;
     let content_type = opt_string_arg(content_type, "contentType")?;
     let secret = string_arg(secret, "secret")?;
     let now_ms = epoch_ms(now_ms, "now")?;
