@@ -36,6 +36,7 @@ mod client;
 pub mod codegen;
 mod error;
 pub mod gateway;
+mod json;
 mod params;
 mod path;
 mod response;

@@ -12,7 +12,7 @@ use crate::time::parse_timestamp;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use crate::value::{format_float, write_json_string, Value};
+use crate::value::{write_json_string, Value};
 
 /// Names TOP reserves for system parameters; they are set through the
 /// client and the prepare options, never as application parameters.
@@ -176,7 +176,8 @@ fn scalar_text<'a>(v: &'a Value, path: &str) -> Result<Cow<'a, str>, ValidationE
         Value::Bool(b) => Ok(Cow::Borrowed(if *b { "true" } else { "false" })),
         Value::Int(i) => Ok(Cow::Owned(i.to_string())),
         Value::UInt(u) => Ok(Cow::Owned(u.to_string())),
-        Value::Float(x) if x.is_finite() => Ok(Cow::Owned(format_float(*x))),
+        Value::Decimal(t) if crate::json::is_number(t) => Ok(Cow::Borrowed(t.as_str())),
+        Value::Decimal(_) => Err(ValidationError::new(path, "a finite number", v.describe())),
         Value::String(s) => Ok(Cow::Borrowed(s.as_str())),
         other => Err(ValidationError::new(
             path,
@@ -189,7 +190,7 @@ fn scalar_text<'a>(v: &'a Value, path: &str) -> Result<Cow<'a, str>, ValidationE
 /// NaN and infinities have no JSON or decimal form: refuse them anywhere.
 fn check_finite(v: &Value, path: &str) -> Result<(), ValidationError> {
     match v {
-        Value::Float(x) if !x.is_finite() => {
+        Value::Decimal(t) if !crate::json::is_number(t) => {
             Err(ValidationError::new(path, "a finite number", v.describe()))
         }
         Value::List(items) => items

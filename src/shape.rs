@@ -8,7 +8,7 @@
 use crate::error::DecodeError;
 use crate::path::Path;
 use crate::spec::{Field, Type};
-use crate::value::{format_float, Value};
+use crate::value::Value;
 
 /// Types the members of a response object.
 pub(crate) fn shape(value: Value, fields: &[Field]) -> Result<Value, DecodeError> {
@@ -60,7 +60,7 @@ fn as_text(v: Value) -> Value {
         Value::String(_) => v,
         Value::Int(i) => Value::String(i.to_string()),
         Value::UInt(u) => Value::String(u.to_string()),
-        Value::Float(x) => Value::String(format_float(x)),
+        Value::Decimal(t) => Value::String(t),
         Value::Bool(b) => Value::String(b.to_string()),
         Value::List(_) | Value::Object(_) => Value::String(v.to_json()),
         Value::Null => Value::Null,

@@ -6,9 +6,7 @@
 //! i64/u64 range apart from floats, and the JSON we emit for object parameters
 //! formats numbers the same way at every depth.
 
-use std::fmt::{self, Write as _};
-
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::fmt::Write as _;
 
 /// A parameter or response value.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,8 +19,11 @@ pub enum Value {
     Int(i64),
     /// An unsigned integer above `i64::MAX`.
     UInt(u64),
-    /// A floating point number.
-    Float(f64),
+    /// Any other number (a fraction, an exponent, an integer beyond u64), as
+    /// its exact decimal text: topwire never converts it to binary floating
+    /// point, so it is sent and returned without rounding. The hosts convert
+    /// (JavaScript's `String(number)`, Python's `repr(float)`).
+    Decimal(String),
     /// Text.
     String(String),
     /// A list.
@@ -71,7 +72,7 @@ impl Value {
             Value::Bool(b) => format!("the boolean {b}"),
             Value::Int(i) => format!("the number {i}"),
             Value::UInt(u) => format!("the number {u}"),
-            Value::Float(x) => format!("the number {}", format_float(*x)),
+            Value::Decimal(t) => format!("the number {}", quote_free(t)),
             Value::String(s) if s.is_empty() => "an empty string".to_owned(),
             Value::String(s) => format!("the string {}", quote_truncated(s)),
             Value::List(items) => format!("a list of {} item(s)", items.len()),
@@ -118,8 +119,10 @@ impl From<u64> for Value {
     }
 }
 impl From<f64> for Value {
+    /// The number's shortest round-trip decimal text; NaN and the infinities
+    /// have none, and `prepare` refuses them.
     fn from(x: f64) -> Self {
-        Value::Float(x)
+        Value::Decimal(format!("{x}"))
     }
 }
 impl From<Vec<Value>> for Value {
@@ -128,10 +131,11 @@ impl From<Vec<Value>> for Value {
     }
 }
 
-/// Formats a float the same way everywhere: shortest round-trip digits,
-/// no exponent, no trailing `.0` for integral values.
-pub(crate) fn format_float(x: f64) -> String {
-    format!("{x}")
+/// A number's text for messages (`NaN` and `Infinity` read as they are), cut
+/// to 40 characters.
+fn quote_free(t: &str) -> String {
+    let quoted = quote_truncated(t);
+    quoted.trim_matches('"').to_owned()
 }
 
 /// `"text"`, cut to 40 characters with an ellipsis, for error messages.
@@ -159,10 +163,10 @@ fn write_json(v: &Value, out: &mut String) {
         Value::UInt(u) => {
             let _ = write!(out, "{u}");
         }
-        // Non-finite floats are rejected before serialisation; `null` is the
-        // JSON-legal fallback should one ever slip through.
-        Value::Float(x) if x.is_finite() => out.push_str(&format_float(*x)),
-        Value::Float(_) => out.push_str("null"),
+        // Text that is not a JSON number is refused before serialisation;
+        // `null` is the JSON-legal fallback should one ever slip through.
+        Value::Decimal(t) if crate::json::is_number(t) => out.push_str(t),
+        Value::Decimal(_) => out.push_str("null"),
         Value::String(s) => write_json_string(s, out),
         Value::List(items) => {
             out.push('[');
@@ -222,64 +226,11 @@ pub(crate) fn write_json_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-impl<'de> Deserialize<'de> for Value {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(ValueVisitor)
-    }
-}
-
-struct ValueVisitor;
-
-impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
-        Ok(Value::Bool(b))
-    }
-    fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
-        Ok(Value::Int(i))
-    }
-    fn visit_u64<E>(self, u: u64) -> Result<Value, E> {
-        Ok(Value::from(u))
-    }
-    fn visit_f64<E>(self, x: f64) -> Result<Value, E> {
-        Ok(Value::Float(x))
-    }
-    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
-        Ok(Value::String(s.to_owned()))
-    }
-    fn visit_string<E>(self, s: String) -> Result<Value, E> {
-        Ok(Value::String(s))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Value::List(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut pairs = Vec::new();
-        while let Some((k, v)) = map.next_entry::<String, Value>()? {
-            pairs.push((k, v));
-        }
-        Ok(Value::Object(pairs))
-    }
-}
-
-/// Parses JSON text into a [`Value`]. Nesting is bounded by serde_json's
-/// recursion limit (128), so hostile input cannot exhaust the stack.
-pub fn from_json(text: &str) -> Result<Value, serde_json::Error> {
-    serde_json::from_str(text)
+/// Parses JSON text into a [`Value`] (objects keep their key order;
+/// integers are exact over the i64/u64 range). Nesting deeper than 128 is
+/// refused, so hostile input cannot exhaust the stack.
+pub fn from_json(text: &str) -> Result<Value, crate::DecodeError> {
+    crate::json::parse(text)
 }
 
 #[cfg(test)]
@@ -292,6 +243,24 @@ mod tests {
         let v = from_json(text).unwrap();
         assert_eq!(v.to_json(), text);
         assert_eq!(v.get("a").map(Value::is_empty), Some(false));
+    }
+
+    #[test]
+    fn decimals_keep_their_text() {
+        let v = Value::from(0.1);
+        assert_eq!(v, Value::Decimal("0.1".to_owned()));
+        assert_eq!(
+            Value::List(vec![v, Value::from(f64::NAN)]).to_json(),
+            "[0.1,null]"
+        );
+        assert_eq!(
+            Value::from(1e21).describe(),
+            "the number 1000000000000000000000"
+        );
+        assert_eq!(
+            Value::Decimal("NaN".to_owned()).describe(),
+            "the number NaN"
+        );
     }
 
     #[test]

@@ -206,7 +206,9 @@ fn to_value(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, ConvertError>
         return Err(bad("an integer within the 64-bit range", describe_int(obj)));
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
-        return Ok(Value::Float(f.value()));
+        // As Python writes it (repr: shortest round-trip text); the core sends
+        // that text unchanged, or refuses `inf`/`nan` by field.
+        return Ok(Value::Decimal(f.repr()?.extract::<String>()?));
     }
     if depth >= MAX_DEPTH {
         return Err(bad(
@@ -276,13 +278,22 @@ fn describe_int(obj: &Bound<'_, PyAny>) -> String {
 
 // ---------------------------------------------------------------- Value -> Python
 
+/// Whether decimal text is an integer (digits, optional sign).
+fn is_integer_text(t: &str) -> bool {
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
     Ok(match value {
         Value::Null => py.None().into_bound(py),
         Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
         Value::Int(i) => i.into_pyobject(py)?.into_any(),
         Value::UInt(u) => u.into_pyobject(py)?.into_any(),
-        Value::Float(x) => PyFloat::new(py, *x).into_any(),
+        // An integer beyond 64 bits stays exact as a Python int.
+        Value::Decimal(t) if is_integer_text(t) => py.get_type::<PyInt>().call1((t.as_str(),))?,
+        // JSON number text (the core checked it), so parsing cannot fail.
+        Value::Decimal(t) => PyFloat::new(py, t.parse().unwrap_or(f64::NAN)).into_any(),
         Value::String(s) => PyString::new(py, s).into_any(),
         Value::List(items) => {
             let list = PyList::empty(py);

@@ -150,14 +150,19 @@ fn epoch_ms(ms: f64, field: &str) -> JsResult<i64> {
     Ok(ms.floor() as i64)
 }
 
+/// A number as JavaScript writes it (`String(x)`): shortest round-trip text.
 fn number_text(x: f64) -> String {
-    if x.is_nan() {
-        "NaN".to_owned()
-    } else if x.is_infinite() {
-        if x > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
-    } else {
-        format!("{x}")
-    }
+    js_sys::Number::from(x)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_else(|_| "NaN".to_owned())
+}
+
+/// Whether decimal text is an integer (digits, optional sign): one too large
+/// for u64 still comes back exact, as a bigint.
+fn is_integer_text(t: &str) -> bool {
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn body_bytes(v: &JsValue) -> JsResult<Vec<u8>> {
@@ -271,11 +276,15 @@ fn number(x: f64, path: &str) -> JsResult<Value> {
         return Err(validation(
             if path.is_empty() { "params" } else { path },
             "a safe integer (at most 2^53 - 1 in size), a bigint or a decimal string",
-            format!("the number {x}, which a JS number cannot hold exactly"),
+            format!(
+                "the number {}, which a JS number cannot hold exactly",
+                number_text(x)
+            ),
         ));
     }
-    // Fractions, NaN and infinities: the core accepts or refuses them by field.
-    Ok(Value::Float(x))
+    // Fractions, NaN and infinities, as JavaScript writes them: the core
+    // sends that text as is, or refuses it by field.
+    Ok(Value::Decimal(number_text(x)))
 }
 
 // ---- Value -> JS ----
@@ -284,6 +293,7 @@ fn has_unsafe(v: &Value) -> bool {
     match v {
         Value::Int(i) => i.unsigned_abs() > 9_007_199_254_740_991,
         Value::UInt(_) => true,
+        Value::Decimal(t) => is_integer_text(t),
         Value::List(items) => items.iter().any(has_unsafe),
         Value::Object(pairs) => pairs.iter().any(|(_, v)| has_unsafe(v)),
         _ => false,
@@ -296,7 +306,9 @@ fn to_js(v: &Value) -> JsValue {
         Value::Bool(b) => (*b).into(),
         Value::Int(i) => int(*i),
         Value::UInt(u) => uint(*u),
-        Value::Float(x) => JsValue::from_f64(*x),
+        Value::Decimal(t) if is_integer_text(t) => BigInt::new(&JsValue::from_str(t))
+            .map_or_else(|_| js_sys::parse_float(t).into(), Into::into),
+        Value::Decimal(t) => js_sys::parse_float(t).into(),
         Value::String(s) => s.as_str().into(),
         Value::List(items) => items.iter().map(to_js).collect::<Array>().into(),
         Value::Object(pairs) => {
@@ -553,7 +565,7 @@ fn pairs_arg(v: &JsValue, name: &str) -> JsResult<Vec<(String, String)>> {
             Value::Bool(b) => b.to_string(),
             Value::Int(i) => i.to_string(),
             Value::UInt(u) => u.to_string(),
-            Value::Float(x) if x.is_finite() => format!("{x}"),
+            Value::Decimal(t) => t,
             _ => return Err(bad()),
         };
         out.push((k, text));

@@ -1,0 +1,357 @@
+//! A strict JSON (RFC 8259) reader producing [`Value`]s.
+//!
+//! Our own rather than serde_json for the browser's sake: serde's error
+//! machinery formats floats through `Display`, which links all of core's
+//! float-formatting tables into the wasm build. What it reads: objects (key
+//! order kept, repeated keys kept), arrays, strings with every escape
+//! (surrogate pairs joined, lone surrogates refused), numbers (integers in
+//! i64/u64 as such, any other number as its exact text: no float conversion,
+//! so nothing is rounded and the wasm build carries no float code), `true`,
+//! `false`, `null`. Nesting is bounded, so hostile input cannot exhaust the
+//! stack.
+
+use crate::error::DecodeError;
+use crate::value::Value;
+
+/// Deepest nesting of arrays and objects accepted (serde_json's limit too).
+const MAX_DEPTH: usize = 128;
+
+/// Parses JSON text into a [`Value`].
+pub(crate) fn parse(text: &str) -> Result<Value, DecodeError> {
+    let mut reader = Reader {
+        bytes: text.as_bytes(),
+        text,
+        pos: 0,
+    };
+    reader.skip_ws();
+    let value = reader.value(0)?;
+    reader.skip_ws();
+    if reader.pos < reader.bytes.len() {
+        return Err(reader.error("trailing characters"));
+    }
+    Ok(value)
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    text: &'a str,
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    /// "`what` at line L column C", as JSON errors are usually reported.
+    fn error(&self, what: &str) -> DecodeError {
+        let before = self.bytes.get(..self.pos).unwrap_or(self.bytes);
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        DecodeError::new(format!("{what} at line {line} column {column}"))
+    }
+
+    fn expect(&mut self, literal: &str, value: Value) -> Result<Value, DecodeError> {
+        if self.bytes.get(self.pos..self.pos + literal.len()) == Some(literal.as_bytes()) {
+            self.pos += literal.len();
+            Ok(value)
+        } else {
+            Err(self.error("expected value"))
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, DecodeError> {
+        match self.peek() {
+            None => Err(self.error("EOF while parsing a value")),
+            Some(b'{') => self.object(depth),
+            Some(b'[') => self.array(depth),
+            Some(b'"') => self.string().map(Value::String),
+            Some(b't') => self.expect("true", Value::Bool(true)),
+            Some(b'f') => self.expect("false", Value::Bool(false)),
+            Some(b'n') => self.expect("null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.error("expected value")),
+        }
+    }
+
+    fn enter(&mut self, depth: usize) -> Result<usize, DecodeError> {
+        if depth >= MAX_DEPTH {
+            return Err(self.error("recursion limit exceeded"));
+        }
+        self.pos += 1;
+        self.skip_ws();
+        Ok(depth + 1)
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, DecodeError> {
+        let depth = self.enter(depth)?;
+        let mut items = Vec::new();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::List(items));
+        }
+        loop {
+            items.push(self.value(depth)?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::List(items));
+                }
+                None => return Err(self.error("EOF while parsing a list")),
+                Some(_) => return Err(self.error("expected `,` or `]`")),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, DecodeError> {
+        let depth = self.enter(depth)?;
+        let mut pairs = Vec::new();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(pairs));
+        }
+        loop {
+            match self.peek() {
+                Some(b'"') => {}
+                None => return Err(self.error("EOF while parsing an object")),
+                Some(_) => return Err(self.error("key must be a string")),
+            }
+            let key = self.string()?;
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                return Err(self.error("expected `:`"));
+            }
+            self.pos += 1;
+            self.skip_ws();
+            pairs.push((key, self.value(depth)?));
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(pairs));
+                }
+                None => return Err(self.error("EOF while parsing an object")),
+                Some(_) => return Err(self.error("expected `,` or `}`")),
+            }
+        }
+    }
+
+    /// A string, the opening quote under the cursor.
+    fn string(&mut self) -> Result<String, DecodeError> {
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            // Copy the run up to the next quote, backslash or control character whole.
+            let start = self.pos;
+            while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
+                self.pos += 1;
+            }
+            // The run ends before an ASCII byte, so it is whole UTF-8.
+            out.push_str(self.text.get(start..self.pos).unwrap_or(""));
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    self.escape(&mut out)?;
+                }
+                None => return Err(self.error("EOF while parsing a string")),
+                Some(_) => {
+                    return Err(self
+                        .error("control character (\\u0000-\\u001F) found while parsing a string"))
+                }
+            }
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Result<(), DecodeError> {
+        let c = match self.peek() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{08}',
+            Some(b'f') => '\u{0c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 1;
+                let c = self.unicode_escape()?;
+                out.push(c);
+                return Ok(());
+            }
+            _ => return Err(self.error("invalid escape")),
+        };
+        self.pos += 1;
+        out.push(c);
+        Ok(())
+    }
+
+    /// After `\u`: four hex digits, and a second escape for a surrogate pair.
+    fn unicode_escape(&mut self) -> Result<char, DecodeError> {
+        let first = self.hex4()?;
+        if !(0xD800..0xDC00).contains(&first) {
+            return char::from_u32(first)
+                .ok_or_else(|| self.error("lone trailing surrogate in hex escape"));
+        }
+        if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+            return Err(self.error("lone leading surrogate in hex escape"));
+        }
+        self.pos += 2;
+        let second = self.hex4()?;
+        if !(0xDC00..0xE000).contains(&second) {
+            return Err(self.error("lone leading surrogate in hex escape"));
+        }
+        let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+        char::from_u32(code).ok_or_else(|| self.error("invalid unicode code point"))
+    }
+
+    fn hex4(&mut self) -> Result<u32, DecodeError> {
+        let digits = self
+            .text
+            .get(self.pos..self.pos + 4)
+            .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()));
+        let code = digits.and_then(|d| u32::from_str_radix(d, 16).ok());
+        match code {
+            Some(code) => {
+                self.pos += 4;
+                Ok(code)
+            }
+            None => Err(self.error("invalid escape")),
+        }
+    }
+
+    /// A number: integers exact when they fit i64 or u64, anything else f64.
+    fn number(&mut self) -> Result<Value, DecodeError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.error("invalid number")),
+        }
+        let mut integral = true;
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error("invalid number"));
+            }
+            self.digits();
+            integral = false;
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error("invalid number"));
+            }
+            self.digits();
+            integral = false;
+        }
+        let text = self.text.get(start..self.pos).unwrap_or("");
+        if integral {
+            if let Ok(i) = text.parse::<i64>() {
+                return Ok(Value::Int(i));
+            }
+            if let Ok(u) = text.parse::<u64>() {
+                return Ok(Value::UInt(u));
+            }
+        }
+        Ok(Value::Decimal(text.to_owned()))
+    }
+
+    fn digits(&mut self) {
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.pos += 1;
+        }
+    }
+}
+
+/// Whether `text` is exactly one JSON number (`-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`).
+pub(crate) fn is_number(text: &str) -> bool {
+    let mut reader = Reader {
+        bytes: text.as_bytes(),
+        text,
+        pos: 0,
+    };
+    matches!(reader.peek(), Some(b'-' | b'0'..=b'9'))
+        && reader.number().is_ok()
+        && reader.pos == text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+    use crate::value::Value;
+
+    #[test]
+    fn reads_what_json_allows() {
+        let text = r#" {"b":1,"a":[18446744073709551615,-9223372036854775808,1.5,-0.25e2,"中\n\u00e9\ud83d\ude00\/"],"c":{},"d":[],"e":null,"t":true,"f":false,"b":2} "#;
+        let v = parse(text).unwrap();
+        assert_eq!(
+            v.to_json(),
+            r#"{"b":1,"a":[18446744073709551615,-9223372036854775808,1.5,-0.25e2,"中\né😀/"],"c":{},"d":[],"e":null,"t":true,"f":false,"b":2}"#
+        );
+        let big = "123456789012345678901234567890";
+        assert_eq!(parse(big).unwrap(), Value::Decimal(big.to_owned()));
+        assert_eq!(parse("1e999").unwrap(), Value::Decimal("1e999".to_owned()));
+        for good in ["0", "-0.5", "1e5", "2E-3", big] {
+            assert!(super::is_number(good), "{good}");
+        }
+        for bad in ["", "-", "01", "1.", ".5", "NaN", "inf", "1e", "0x10", " 1"] {
+            assert!(!super::is_number(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn refuses_what_json_does_not() {
+        for (bad, want) in [
+            ("", "EOF while parsing a value at line 1 column 1"),
+            ("{\"a\":1,}", "key must be a string"),
+            ("[1,]", "expected value"),
+            ("[1 2]", "expected `,` or `]`"),
+            ("{\"a\" 1}", "expected `:`"),
+            ("\"\\ud800\"", "lone leading surrogate"),
+            ("\"\\udc00\"", "lone trailing surrogate"),
+            ("\"a\tb\"", "control character"),
+            ("\"\\x\"", "invalid escape"),
+            ("01", "trailing characters"),
+            ("-", "invalid number"),
+            ("1.", "invalid number"),
+            ("tru", "expected value"),
+            ("{\"a\":1}\n x", "trailing characters at line 2 column 2"),
+            ("\"abc", "EOF while parsing a string"),
+        ] {
+            let err = parse(bad).unwrap_err().message;
+            assert!(err.contains(want), "{bad:?}: {err}");
+        }
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        assert!(parse(&deep)
+            .unwrap_err()
+            .message
+            .contains("recursion limit"));
+        assert!(parse(&("[".repeat(129) + &"]".repeat(129))).is_err());
+        assert!(parse(&("[".repeat(128) + &"]".repeat(128))).is_ok());
+    }
+}
