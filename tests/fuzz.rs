@@ -22,7 +22,7 @@ fn scalar() -> impl Strategy<Value = Value> {
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::Int),
         (i64::MAX as u64..=u64::MAX).prop_map(Value::UInt),
-        any::<f64>().prop_map(Value::Float),
+        any::<f64>().prop_map(Value::from),
         any::<String>().prop_map(Value::String),
         "[a-z0-9 中文+&=%?#]{0,12}".prop_map(Value::String),
     ]
