@@ -154,23 +154,34 @@ impl Reader<'_> {
     /// A string, the opening quote under the cursor.
     fn string(&mut self) -> Result<String, DecodeError> {
         self.pos += 1;
-        let mut out = String::new();
+        let mut out: Option<String> = None;
         loop {
-            // Copy the run up to the next quote, backslash or control character whole.
-            let start = self.pos;
-            while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
-                self.pos += 1;
-            }
-            // The run ends before an ASCII byte, so it is whole UTF-8.
-            out.push_str(self.text.get(start..self.pos).unwrap_or(""));
+            // The run up to the next quote, backslash or control character;
+            // it ends before an ASCII byte, so it is whole UTF-8.
+            let rest = self.bytes.get(self.pos..).unwrap_or(&[]);
+            let len = rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(rest.len());
+            let run = self.text.get(self.pos..self.pos + len).unwrap_or("");
+            self.pos += len;
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    // Most strings have no escape: one allocation of the exact size.
+                    return Ok(match out {
+                        Some(mut s) => {
+                            s.push_str(run);
+                            s
+                        }
+                        None => run.to_owned(),
+                    });
                 }
                 Some(b'\\') => {
+                    let s = out.get_or_insert_with(String::new);
+                    s.push_str(run);
                     self.pos += 1;
-                    self.escape(&mut out)?;
+                    self.escape(s)?;
                 }
                 None => return Err(self.error("EOF while parsing a string")),
                 Some(_) => {
