@@ -54,6 +54,20 @@ impl Value {
         }
     }
 
+    /// The text of an integer too large for u64 (a [`Value::Decimal`] with no
+    /// fraction or exponent), for hosts that can hold it exactly (JS bigint,
+    /// Python int).
+    pub fn as_big_integer(&self) -> Option<&str> {
+        match self {
+            Value::Decimal(t) => {
+                let digits = t.strip_prefix('-').unwrap_or(t);
+                let integral = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+                integral.then_some(t.as_str())
+            }
+            _ => None,
+        }
+    }
+
     /// Whether this value counts as absent for sending: null, `""`, `[]`, `{}`.
     pub fn is_empty(&self) -> bool {
         match self {
@@ -261,6 +275,20 @@ mod tests {
             Value::Decimal("NaN".to_owned()).describe(),
             "the number NaN"
         );
+    }
+
+    #[test]
+    fn big_integers_are_recognised_by_their_text() {
+        let big = Value::Decimal("-123456789012345678901".to_owned());
+        assert_eq!(big.as_big_integer(), Some("-123456789012345678901"));
+        for not in ["1.5", "1e30", "-", ""] {
+            assert_eq!(
+                Value::Decimal(not.to_owned()).as_big_integer(),
+                None,
+                "{not}"
+            );
+        }
+        assert_eq!(Value::Int(1).as_big_integer(), None);
     }
 
     #[test]

@@ -278,12 +278,6 @@ fn describe_int(obj: &Bound<'_, PyAny>) -> String {
 
 // ---------------------------------------------------------------- Value -> Python
 
-/// Whether decimal text is an integer (digits, optional sign).
-fn is_integer_text(t: &str) -> bool {
-    let digits = t.strip_prefix('-').unwrap_or(t);
-    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-}
-
 fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
     Ok(match value {
         Value::Null => py.None().into_bound(py),
@@ -291,7 +285,9 @@ fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>>
         Value::Int(i) => i.into_pyobject(py)?.into_any(),
         Value::UInt(u) => u.into_pyobject(py)?.into_any(),
         // An integer beyond 64 bits stays exact as a Python int.
-        Value::Decimal(t) if is_integer_text(t) => py.get_type::<PyInt>().call1((t.as_str(),))?,
+        Value::Decimal(t) if value.as_big_integer().is_some() => {
+            py.get_type::<PyInt>().call1((t.as_str(),))?
+        }
         // JSON number text (the core checked it), so parsing cannot fail.
         Value::Decimal(t) => PyFloat::new(py, t.parse().unwrap_or(f64::NAN)).into_any(),
         Value::String(s) => PyString::new(py, s).into_any(),

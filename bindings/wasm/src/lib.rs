@@ -158,13 +158,6 @@ fn number_text(x: f64) -> String {
         .unwrap_or_else(|_| "NaN".to_owned())
 }
 
-/// Whether decimal text is an integer (digits, optional sign): one too large
-/// for u64 still comes back exact, as a bigint.
-fn is_integer_text(t: &str) -> bool {
-    let digits = t.strip_prefix('-').unwrap_or(t);
-    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-}
-
 fn body_bytes(v: &JsValue) -> JsResult<Vec<u8>> {
     if let Some(s) = v.as_string() {
         Ok(s.into_bytes())
@@ -293,7 +286,7 @@ fn has_unsafe(v: &Value) -> bool {
     match v {
         Value::Int(i) => i.unsigned_abs() > 9_007_199_254_740_991,
         Value::UInt(_) => true,
-        Value::Decimal(t) => is_integer_text(t),
+        Value::Decimal(_) => v.as_big_integer().is_some(),
         Value::List(items) => items.iter().any(has_unsafe),
         Value::Object(pairs) => pairs.iter().any(|(_, v)| has_unsafe(v)),
         _ => false,
@@ -306,7 +299,7 @@ fn to_js(v: &Value) -> JsValue {
         Value::Bool(b) => (*b).into(),
         Value::Int(i) => int(*i),
         Value::UInt(u) => uint(*u),
-        Value::Decimal(t) if is_integer_text(t) => BigInt::new(&JsValue::from_str(t))
+        Value::Decimal(t) if v.as_big_integer().is_some() => BigInt::new(&JsValue::from_str(t))
             .map_or_else(|_| js_sys::parse_float(t).into(), Into::into),
         Value::Decimal(t) => js_sys::parse_float(t).into(),
         Value::String(s) => s.as_str().into(),
