@@ -452,6 +452,14 @@ fn text(field: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
 }
 
 /// `(str, str)` pairs from a mapping (anything with `.items()`) or an
+/// Owned `(name, value)` pairs borrowed as the core's `(&str, &str)` pairs.
+fn borrow_pairs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
 /// iterable of 2-item sequences, in the order given.
 fn string_pairs(field: &str, value: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
     let items = if value.cast::<PyDict>().is_ok() || value.hasattr("items")? {
@@ -716,10 +724,7 @@ impl PyGateway {
         let now = epoch_ms(py, "now_ms", now_ms)?;
         let gateway = &self.inner;
         let reply = py.detach(|| {
-            let header_refs: Vec<(&str, &str)> = headers
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
+            let header_refs = borrow_pairs(&headers);
             let request = GatewayRequest {
                 method,
                 url: target,
@@ -786,10 +791,7 @@ fn verify_spi(
     max_skew: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<()> {
     let headers = string_pairs("headers", headers)?;
-    let header_refs: Vec<(&str, &str)> = headers
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let header_refs = borrow_pairs(&headers);
     let body = body_bytes(py, "body", body)?;
     let now_ms = epoch_ms(py, "now", now)?;
     let max_skew_ms = match max_skew.filter(|m| !m.is_none()) {

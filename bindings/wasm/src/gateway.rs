@@ -6,8 +6,8 @@ use topwire::gateway::{GatewayConfig, GatewayRequest};
 use wasm_bindgen::prelude::*;
 
 use crate::{
-    epoch_ms, js_err, opt_body_bytes, opt_pairs_arg, opt_string_arg, set, string_arg, type_error,
-    JsResult,
+    borrow_pairs, epoch_ms, js_err, opt_body_bytes, opt_pairs_arg, opt_string_arg, set, string_arg,
+    type_error, JsResult,
 };
 
 /// The local TOP gateway, sans I/O, held inside the wasm instance (its
@@ -66,10 +66,7 @@ impl Gateway {
         let method = string_arg(method, "method")?;
         let url = string_arg(url, "url")?;
         let headers = opt_pairs_arg(headers, "headers")?;
-        let header_refs: Vec<(&str, &str)> = headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let header_refs = borrow_pairs(&headers);
         let body = opt_body_bytes(body)?;
         let now_ms = epoch_ms(now_ms, "nowMs")?;
         let request = GatewayRequest {

@@ -516,6 +516,14 @@ impl Client {
     }
 }
 
+/// Owned `(name, value)` pairs borrowed as the core's `(&str, &str)` pairs.
+fn borrow_pairs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
 /// Like [`pairs_arg`], with `undefined`/`null` meaning none.
 fn opt_pairs_arg(v: &JsValue, name: &str) -> JsResult<Vec<(String, String)>> {
     if v.is_undefined() || v.is_null() {
@@ -601,10 +609,7 @@ pub fn verify_spi(
     let query = string_arg(query, "query")?;
     let query = query.strip_prefix('?').unwrap_or(&query);
     let headers = opt_pairs_arg(headers, "headers")?;
-    let header_refs: Vec<(&str, &str)> = headers
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let header_refs = borrow_pairs(&headers);
     let body = opt_body_bytes(body)?;
     let content_type = opt_string_arg(content_type, "contentType")?;
     let secret = string_arg(secret, "secret")?;
