@@ -6,6 +6,7 @@ use std::fmt;
 
 use crate::error::{Error, ValidationError};
 use crate::params::render;
+use crate::response::{Parsed, ReplyMethod};
 use crate::sign::{digest_pairs, SignMethod};
 use crate::time::format_timestamp;
 use crate::urlencode::{append_encoded, append_pairs};
@@ -369,6 +370,18 @@ impl TopClient {
         response::parse(method, body, self.simplify)
     }
 
+    /// [`TopClient::parse`], also telling where the data's JSON text lies in
+    /// the body (see [`Parsed::verbatim`]): for bindings whose host parses
+    /// JSON natively.
+    pub fn parse_spanned(&self, method: &str, body: &[u8]) -> Result<Parsed, Error> {
+        response::parse_spanned(method, body, self.simplify)
+    }
+
+    /// [`TopClient::parse_spanned`] with the method checked beforehand.
+    pub fn parse_reply(&self, method: &ReplyMethod, body: &[u8]) -> Result<Parsed, Error> {
+        response::parse_reply(method, body, self.simplify)
+    }
+
     /// The system parameters, already in signing (byte) order.
     fn system_params<'a>(
         &'a self,
@@ -430,11 +443,14 @@ fn merge_sorted<'a>(a: &[(&'a str, &'a str)], b: &[(&'a str, &'a str)]) -> Vec<(
 /// A method name is dotted lower-case words (`taobao.trade.get`); anything
 /// else would be rejected by the gateway with error 22.
 pub(crate) fn check_method(method: &str) -> Result<(), ValidationError> {
-    let ok = !method.is_empty()
-        && method.split('.').all(|part| !part.is_empty())
-        && method
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_');
+    // Letters, digits, `_` and dots, with no empty part between dots: one
+    // pass, as this runs on every prepare and parse.
+    let mut prev = b'.';
+    let ok = method.bytes().all(|b| {
+        let fine = b.is_ascii_alphanumeric() || b == b'_' || (b == b'.' && prev != b'.');
+        prev = b;
+        fine
+    }) && prev != b'.';
     if ok {
         Ok(())
     } else {

@@ -10,6 +10,8 @@
 //! `false`, `null`. Nesting is bounded, so hostile input cannot exhaust the
 //! stack.
 
+use std::ops::Range;
+
 use crate::error::DecodeError;
 use crate::value::Value;
 
@@ -18,10 +20,18 @@ const MAX_DEPTH: usize = 128;
 
 /// Parses JSON text into a [`Value`].
 pub(crate) fn parse(text: &str) -> Result<Value, DecodeError> {
+    parse_spanned(text).map(|(value, _)| value)
+}
+
+/// Parses JSON text into a [`Value`] and, when the root is an object, the
+/// byte range of each member's value text (in member order): `parse` uses
+/// them to hand a response's inner object to hosts that parse JSON natively.
+pub(crate) fn parse_spanned(text: &str) -> Result<(Value, Vec<Range<usize>>), DecodeError> {
     let mut reader = Reader {
         bytes: text.as_bytes(),
         text,
         pos: 0,
+        root_spans: Vec::new(),
     };
     reader.skip_ws();
     let value = reader.value(0)?;
@@ -29,13 +39,15 @@ pub(crate) fn parse(text: &str) -> Result<Value, DecodeError> {
     if reader.pos < reader.bytes.len() {
         return Err(reader.error("trailing characters"));
     }
-    Ok(value)
+    Ok((value, reader.root_spans))
 }
 
 struct Reader<'a> {
     bytes: &'a [u8],
     text: &'a str,
     pos: usize,
+    /// Where the root object's member values lie (see [`parse_spanned`]).
+    root_spans: Vec<Range<usize>>,
 }
 
 impl Reader<'_> {
@@ -134,7 +146,11 @@ impl Reader<'_> {
             }
             self.pos += 1;
             self.skip_ws();
+            let start = self.pos;
             pairs.push((key, self.value(depth)?));
+            if depth == 1 {
+                self.root_spans.push(start..self.pos);
+            }
             self.skip_ws();
             match self.peek() {
                 Some(b',') => {
@@ -305,6 +321,7 @@ pub(crate) fn is_number(text: &str) -> bool {
         bytes: text.as_bytes(),
         text,
         pos: 0,
+        root_spans: Vec::new(),
     };
     matches!(reader.peek(), Some(b'-' | b'0'..=b'9'))
         && reader.number().is_ok()

@@ -54,7 +54,7 @@ pub use client::{
     DEFAULT_GATEWAY, FORM_CONTENT_TYPE, FORM_HEADERS,
 };
 pub use error::{ApiError, DecodeError, Error, SignatureError, SignatureFailure, ValidationError};
-pub use response::parse;
+pub use response::{parse, parse_reply, parse_spanned, Parsed, ReplyMethod};
 pub use sign::{sign, string_to_sign, SignMethod};
 pub use spi::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
 pub use time::{format_timestamp, parse_timestamp};

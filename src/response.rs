@@ -6,11 +6,13 @@
 //! simplified JSON was asked for, a bare object. Known APIs are then typed
 //! by their description, so JSON, simplified JSON and XML give the same data.
 
+use std::ops::Range;
+
 use crate::apis;
 use crate::client::check_method;
-use crate::error::{ApiError, DecodeError, Error};
+use crate::error::{ApiError, DecodeError, Error, ValidationError};
 use crate::shape::shape;
-use crate::spec::response_key;
+use crate::spec::{response_key, ApiSpec};
 use crate::value::{quote_truncated, Value};
 use crate::xml;
 
@@ -19,18 +21,70 @@ use crate::xml;
 /// `simplified` says whether the request asked for `simplify=true`; a
 /// wrapped reply is accepted either way.
 pub fn parse(method: &str, body: &[u8], simplified: bool) -> Result<Value, Error> {
-    check_method(method)?;
+    parse_spanned(method, body, simplified).map(|p| p.data)
+}
+
+/// A successful reply: its data, and where that data's JSON text lies in
+/// the body when it can be read as it stands.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parsed {
+    /// The response data (inside the `*_response` wrapper), typed for known APIs.
+    pub data: Value,
+    /// Byte range of `body` whose JSON text is exactly `data`: set for JSON
+    /// replies that typing left untouched. A host with a fast native JSON
+    /// parser (a browser's or Node's `JSON.parse`) reads that slice instead of
+    /// converting `data` value by value; the check it still owns is whether
+    /// its numbers can hold every integer in `data`.
+    pub verbatim: Option<Range<usize>>,
+}
+
+/// A method whose replies are to be parsed: the name checked, its wrapper
+/// key and API description looked up once. Bindings keep one per method
+/// name, so parsing a reply does none of that work again.
+#[derive(Clone, Debug)]
+pub struct ReplyMethod {
+    name: String,
+    key: String,
+    spec: Option<&'static ApiSpec>,
+}
+
+impl ReplyMethod {
+    /// Checks a method name (`taobao.travel.ticket.order.verify`).
+    pub fn new(name: &str) -> Result<ReplyMethod, ValidationError> {
+        check_method(name)?;
+        Ok(ReplyMethod {
+            name: name.to_owned(),
+            key: response_key(name),
+            spec: apis::find(name),
+        })
+    }
+
+    /// The method name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// [`parse`], also telling where the data's JSON text lies in the body.
+pub fn parse_spanned(method: &str, body: &[u8], simplified: bool) -> Result<Parsed, Error> {
+    parse_reply(&ReplyMethod::new(method)?, body, simplified)
+}
+
+/// [`parse_spanned`] with the method checked beforehand.
+pub fn parse_reply(method: &ReplyMethod, body: &[u8], simplified: bool) -> Result<Parsed, Error> {
+    let key = method.key.as_str();
     let text = std::str::from_utf8(body).map_err(|e| {
         DecodeError::new(format!(
             "response body is not UTF-8 (invalid byte at offset {})",
             e.valid_up_to()
         ))
     })?;
-    let text = text.trim_start_matches('\u{feff}').trim();
-    let key = response_key(method);
-    let inner = match text.as_bytes().first() {
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    let offset = text.len() - trimmed.len();
+    let text = trimmed.trim_end();
+    let (inner, span) = match text.as_bytes().first() {
         None => return Err(DecodeError::new("response body is empty").into()),
-        Some(b'{') => unwrap_json(text, &key, simplified)?,
+        Some(b'{') => unwrap_json(text, key, simplified)?,
         // An HTML error page (proxy, load balancer) is said to be one, whether
         // or not it happens to be well-formed XML.
         Some(b'<') if looks_like_html(text) => {
@@ -40,7 +94,7 @@ pub fn parse(method: &str, body: &[u8], simplified: bool) -> Result<Value, Error
             ))
             .into())
         }
-        Some(b'<') => unwrap_xml(text, &key)?,
+        Some(b'<') => (unwrap_xml(text, key)?, None),
         Some(_) => {
             return Err(DecodeError::new(format!(
                 "expected a JSON or XML TOP response, got {}",
@@ -49,14 +103,23 @@ pub fn parse(method: &str, body: &[u8], simplified: bool) -> Result<Value, Error
             .into())
         }
     };
-    match apis::find(method) {
-        Some(spec) => Ok(shape(inner, spec.response)?),
-        None => Ok(inner),
-    }
+    let (data, changed) = match method.spec {
+        Some(spec) => shape(inner, spec.response)?,
+        None => (inner, false),
+    };
+    let verbatim = span
+        .filter(|_| !changed)
+        .map(|r| r.start + offset..r.end + offset);
+    Ok(Parsed { data, verbatim })
 }
 
-fn unwrap_json(text: &str, key: &str, simplified: bool) -> Result<Value, Error> {
-    let root = crate::value::from_json(text).map_err(|e| {
+/// The inner object of a JSON reply, and its text's range in `text`.
+fn unwrap_json(
+    text: &str,
+    key: &str,
+    simplified: bool,
+) -> Result<(Value, Option<Range<usize>>), Error> {
+    let (root, spans) = crate::json::parse_spanned(text).map_err(|e| {
         DecodeError::new(format!(
             "response is not valid JSON ({e}): {}",
             snippet(text)
@@ -71,7 +134,7 @@ fn unwrap_json(text: &str, key: &str, simplified: bool) -> Result<Value, Error> 
             return if name == "error_response" {
                 Err(api_error(&inner)?.into())
             } else {
-                expect_object(inner, key)
+                Ok((expect_object(inner, key)?, spans.first().cloned()))
             };
         }
         if !simplified || name.ends_with("_response") {
@@ -88,7 +151,7 @@ fn unwrap_json(text: &str, key: &str, simplified: bool) -> Result<Value, Error> 
         ))
         .into());
     }
-    Ok(Value::Object(pairs))
+    Ok((Value::Object(pairs), Some(0..text.len())))
 }
 
 fn unwrap_xml(text: &str, key: &str) -> Result<Value, Error> {
@@ -204,6 +267,29 @@ pub(crate) fn snippet(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn verbatim_range_is_the_inner_object_when_typing_changed_nothing() {
+        const M: &str = "taobao.travel.ticket.order.verify";
+        let inner = r#"{"is_success":true,"request_id":"x"}"#;
+        let body = format!("\u{feff} \n{{\"travel_ticket_order_verify_response\" : {inner} }}\n");
+        let parsed = parse_spanned(M, body.as_bytes(), false).unwrap();
+        assert_eq!(parsed.verbatim.map(|r| &body[r]), Some(inner));
+        // Simplified replies are the object itself.
+        let parsed = parse_spanned(M, inner.as_bytes(), true).unwrap();
+        assert_eq!(parsed.verbatim, Some(0..inner.len()));
+        // Typing turns the text "true" into a boolean: the text is not the data.
+        let typed = r#"{"travel_ticket_order_verify_response":{"is_success":"true"}}"#;
+        assert_eq!(
+            parse_spanned(M, typed.as_bytes(), false).unwrap().verbatim,
+            None
+        );
+        let xml = "<travel_ticket_order_verify_response><is_success>true</is_success></travel_ticket_order_verify_response>";
+        assert_eq!(
+            parse_spanned(M, xml.as_bytes(), false).unwrap().verbatim,
+            None
+        );
+    }
 
     #[test]
     fn ban_wait() {

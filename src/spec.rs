@@ -122,7 +122,9 @@ impl ApiSpec {
 /// removed, dots turned into underscores, plus `_response`.
 pub fn response_key(method: &str) -> String {
     let base = method.strip_prefix("taobao.").unwrap_or(method);
-    let mut key = base.replace('.', "_");
+    let mut key = String::with_capacity(base.len() + 9);
+    // Byte by byte: `str::replace` costs a pattern searcher on every parse.
+    key.extend(base.chars().map(|c| if c == '.' { '_' } else { c }));
     key.push_str("_response");
     key
 }

@@ -122,7 +122,9 @@ proptest! {
             _ => String::new(),
         };
         let json = if key.is_empty() { inner.to_json() } else { Value::object([(key.clone(), inner.clone())]).to_json() };
-        let _ = topwire::parse(method, json.as_bytes(), true);
+        if let Ok(topwire::Parsed { data, verbatim: Some(range) }) = topwire::parse_spanned(method, json.as_bytes(), true) {
+            prop_assert_eq!(topwire::from_json(&json[range]).unwrap(), data);
+        }
         let truncated = &json.as_bytes()[..cut.index(json.len() + 1)];
         let _ = topwire::parse(method, truncated, false);
         let xml = format!("<{k}>{}</{k}>", inner.to_json().replace('{', "<a>").replace('}', "</a>"), k = if key.is_empty() { "x" } else { &key });

@@ -12,8 +12,8 @@
 use std::path::{Path, PathBuf};
 
 use topwire::{
-    format_timestamp, from_json, parse, sign, string_to_sign, verify_spi, ClientOptions, Error,
-    PrepareOptions, SignMethod, SpiRequest, TopClient, Value, DEFAULT_SPI_SKEW_MS,
+    format_timestamp, from_json, parse_spanned, sign, string_to_sign, verify_spi, ClientOptions,
+    Error, Parsed, PrepareOptions, SignMethod, SpiRequest, TopClient, Value, DEFAULT_SPI_SKEW_MS,
 };
 
 type Outcome = Result<(), String>;
@@ -343,7 +343,15 @@ fn run_parse(case: &Value) -> Outcome {
         _ => return Err("case needs exactly one of `body` and `body_base64`".to_owned()),
     };
     let simplify = bool_of(case, "simplify")?.unwrap_or(false);
-    match (parse(need_str(case, "method")?, &body, simplify), expected) {
+    let parsed = parse_spanned(need_str(case, "method")?, &body, simplify);
+    if let Ok(Parsed {
+        data,
+        verbatim: Some(range),
+    }) = &parsed
+    {
+        verbatim_is_data(&body, range, data)?;
+    }
+    match (parsed.map(|p| p.data), expected) {
         (Ok(data), Ok(want)) if json_eq(&data, want) => Ok(()),
         (Ok(data), Ok(want)) => Err(format!(
             "data:\n      got  {}\n      want {}",
@@ -353,6 +361,26 @@ fn run_parse(case: &Value) -> Outcome {
         (Err(e), Err(want)) => check_error(&e, want),
         (Err(e), Ok(_)) => Err(unexpected_error(&e)),
         (Ok(data), Err(_)) => Err(format!("expected an error, got {}", data.to_json())),
+    }
+}
+
+/// The range `parse_spanned` hands to native JSON parsers must hold exactly
+/// the data.
+fn verbatim_is_data(
+    body: &[u8],
+    range: &std::ops::Range<usize>,
+    data: &Value,
+) -> Result<(), String> {
+    let slice = body
+        .get(range.clone())
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .ok_or_else(|| format!("verbatim range {range:?} is not UTF-8 text of the body"))?;
+    match from_json(slice) {
+        Ok(v) if &v == data => Ok(()),
+        _ => Err(format!(
+            "verbatim range {range:?} holds {slice:?}, not the data {}",
+            data.to_json()
+        )),
     }
 }
 

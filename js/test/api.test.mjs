@@ -169,6 +169,27 @@ test('the module keeps working after 10,000 garbage bodies and errors in a row',
   assert.deepEqual(client.parse(VERIFY, OK_BODY), { is_success: true, request_id: 'abc' });
 });
 
+test('parse reads bodies as text or bytes, checks every method name, and takes any number of names', () => {
+  // Non-ASCII inside the data and a BOM before it: offsets differ between
+  // UTF-8 bytes and UTF-16 units, and both must land on the inner object.
+  const body = '\ufeff {"x_y_response":{"msg":"系统繁忙 😀","n":1}} ';
+  const want = { msg: '系统繁忙 😀', n: 1 };
+  assert.deepEqual(client.parse('taobao.x.y', body), want);
+  assert.deepEqual(client.parse('taobao.x.y', new TextEncoder().encode(body)), want);
+  assert.deepEqual(client.parse('taobao.x.y', new TextEncoder().encode(body).buffer), want);
+  // Typing changed the data (text "true" to a boolean): not the body's text.
+  assert.deepEqual(client.parse(VERIFY, '{"travel_ticket_order_verify_response":{"is_success":"true"}}'), { is_success: true });
+  // A bad name is refused every time, not remembered.
+  for (let i = 0; i < 2; i++) {
+    assert.throws(() => client.parse('bad..name', OK_BODY), (e) => e instanceof ValidationError && e.field === 'method');
+  }
+  // More names than the facade keeps checked: each still parses its own reply.
+  for (let i = 0; i < 600; i++) {
+    assert.deepEqual(client.parse(`vendor.m${i}`, `{"vendor_m${i}_response":{"i":${i}}}`), { i });
+  }
+  assert.deepEqual(client.parse(VERIFY, OK_BODY), { is_success: true, request_id: 'abc' });
+});
+
 test('timestamps are GMT+8 whatever TZ the process has; default is now', () => {
   const script = `
     const { TopClient } = require(${JSON.stringify(require.resolve('topwire'))});

@@ -6,6 +6,9 @@
 //! real `TypeError` for an argument of the wrong JS type); nothing here may
 //! panic, since a trap would poison the module instance.
 
+use std::cell::Cell;
+use std::ops::Range;
+
 use js_sys::{Array, BigInt, Date, Object, Reflect, Uint8Array};
 use topwire::{ClientOptions, Error, PrepareOptions, SignMethod, SpiRequest, Value};
 use wasm_bindgen::prelude::*;
@@ -387,6 +390,26 @@ pub fn request_headers() -> String {
 #[wasm_bindgen]
 pub struct Client {
     inner: topwire::TopClient,
+    /// The data of the last `parse` that could not be a span (see `takeData`).
+    data: Cell<Option<JsValue>>,
+}
+
+/// A checked method name, which the facade keeps per name: parsing a reply
+/// then neither passes the name nor checks it again.
+#[wasm_bindgen]
+pub struct Method {
+    inner: topwire::ReplyMethod,
+}
+
+#[wasm_bindgen]
+impl Method {
+    /// Checks the name; throws a ValidationError record naming `method`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(name: &str) -> JsResult<Method> {
+        topwire::ReplyMethod::new(name)
+            .map(|inner| Method { inner })
+            .map_err(|e| js_err(e.into()))
+    }
 }
 
 #[wasm_bindgen]
@@ -420,7 +443,10 @@ impl Client {
             target_app_key: target_app_key.as_deref(),
         };
         topwire::TopClient::with_options(&app_key, &app_secret, &options)
-            .map(|inner| Client { inner })
+            .map(|inner| Client {
+                inner,
+                data: Cell::new(None),
+            })
             .map_err(|e| js_err(e.into()))
     }
 
@@ -476,22 +502,72 @@ impl Client {
         self.prepare_value(method, &params, session, timestamp_ms, allow_unknown)
     }
 
-    /// Parses a response body given as text: JSON text for the facade, or
-    /// objects when an integer needs a bigint.
-    pub fn parse(&self, method: &str, body: &str) -> JsResult<JsValue> {
-        self.inner
-            .parse(method, body.as_bytes())
-            .map(|v| data_out(&v))
-            .map_err(js_err)
+    /// Parses a response body given as text. The result is a number: a
+    /// span of `body` in UTF-16 units (see [`span_out`]) whose slice is the
+    /// data as JSON text, for the native `JSON.parse`; or -1, and `takeData`
+    /// gives the data. A number crosses the boundary without allocating.
+    pub fn parse(&self, method: &Method, body: &str) -> JsResult<f64> {
+        let parsed = self
+            .inner
+            .parse_reply(&method.inner, body.as_bytes())
+            .map_err(js_err)?;
+        let span = parsed.verbatim.clone().map(|r| utf16_range(body, r));
+        Ok(self.parsed_out(&parsed.data, span))
     }
 
-    /// Parses a response body given as bytes.
+    /// Parses a response body given as bytes; a span is in bytes.
     #[wasm_bindgen(js_name = parseBytes)]
-    pub fn parse_bytes(&self, method: &str, body: &[u8]) -> JsResult<JsValue> {
-        self.inner
-            .parse(method, body)
-            .map(|v| data_out(&v))
-            .map_err(js_err)
+    pub fn parse_bytes(&self, method: &Method, body: &[u8]) -> JsResult<f64> {
+        let parsed = self
+            .inner
+            .parse_reply(&method.inner, body)
+            .map_err(js_err)?;
+        Ok(self.parsed_out(&parsed.data, parsed.verbatim.clone()))
+    }
+
+    /// The data of the last `parse` that returned -1: JSON text, or objects
+    /// when an integer needs a bigint.
+    #[wasm_bindgen(js_name = takeData)]
+    pub fn take_data(&self) -> JsValue {
+        self.data.take().unwrap_or(JsValue::UNDEFINED)
+    }
+}
+
+impl Client {
+    /// The span when the body's own text is the data and JS numbers hold
+    /// every integer in it; else -1, with the data kept for `takeData`.
+    fn parsed_out(&self, data: &Value, span: Option<Range<usize>>) -> f64 {
+        match span.and_then(span_out) {
+            Some(packed) if !has_unsafe(data) => packed,
+            _ => {
+                self.data.set(Some(data_out(data)));
+                -1.0
+            }
+        }
+    }
+}
+
+/// A span as one number, `end * 2^21 + start`: exact in an f64 while the
+/// data starts in the first 2 MiB of the body and ends in the first 4 GiB
+/// (the wrapper key comes first, so it always does in practice). One number
+/// crosses the boundary without allocating; `None` falls back to JSON text.
+fn span_out(r: Range<usize>) -> Option<f64> {
+    const START_BITS: u32 = 21;
+    let start = u32::try_from(r.start)
+        .ok()
+        .filter(|s| *s < 1 << START_BITS)?;
+    let end = u32::try_from(r.end).ok()?;
+    Some(f64::from(end) * f64::from(1u32 << START_BITS) + f64::from(start))
+}
+
+/// A byte range of `text` in UTF-16 units, the unit of JS string offsets.
+fn utf16_range(text: &str, r: Range<usize>) -> Range<usize> {
+    match (text.get(..r.start), text.get(r.clone())) {
+        (Some(before), Some(inside)) if !text.is_ascii() => {
+            let start = utf16_len(before);
+            start..start + utf16_len(inside)
+        }
+        _ => r,
     }
 }
 
