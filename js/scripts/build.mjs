@@ -66,6 +66,7 @@ for (const [target, dir, build] of [['nodejs', 'node', 'node'], ['web', 'web', '
 // `instanceof` holds whichever way a program loads the package.
 writeFileSync(join(dist, 'node', 'index.cjs'), `'use strict';
 const wasm = require('./topwire_wasm.js');
+const GATEWAY_GLUE = wasm;
 function ensureReady() {}
 ${facade}
 module.exports = { ${EXPORTS}, init: async () => {}, initSync: () => {} };
@@ -79,6 +80,7 @@ writeFileSync(join(dist, 'node', 'package.json'), '{ "type": "commonjs" }\n');
 
 // Web: ESM; call `await init()` (or initSync(bytes)) once before use.
 writeFileSync(join(dist, 'web', 'index.js'), `import __wbg_init, * as wasm from './topwire_wasm.js';
+const GATEWAY_GLUE = undefined;
 let ready = false;
 let loading;
 function ensureReady() {
@@ -101,6 +103,7 @@ writeFileSync(join(dist, 'web', 'package.json'), '{ "type": "module" }\n');
 
 // Bundler: ESM importing the .wasm directly (webpack 5 asyncWebAssembly and the like).
 writeFileSync(join(dist, 'bundler', 'index.js'), `import * as wasm from './topwire_wasm.js';
+const GATEWAY_GLUE = undefined;
 function ensureReady() {}
 ${facade}
 export async function init() {}

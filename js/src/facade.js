@@ -3,7 +3,8 @@
 // here); this file only turns options into arguments, the core's packed
 // results into objects and its error records into Error classes.
 // scripts/build.mjs wraps this file for each target (CommonJS for Node, ESM
-// for the web), which supplies `wasm` and `ensureReady`.
+// for the web), which supplies `wasm`, `ensureReady` and `GATEWAY_GLUE` (the
+// glue in Node, undefined in browsers).
 
 /** Base class of every error topwire throws. */
 class TopError extends Error {
@@ -48,9 +49,11 @@ class SignatureError extends TopError {
 }
 
 const CLASSES = { ValidationError, ApiError, DecodeError, SignatureError };
-// `name` lives on the prototypes, so it shows in stacks but not in JSON.
-for (const Cls of [TopError, ValidationError, ApiError, DecodeError, SignatureError]) {
-  Object.defineProperty(Cls.prototype, 'name', { value: Cls.name, writable: true, configurable: true });
+// `name` lives on the prototypes, so it shows in stacks but not in JSON. The
+// names are spelled out: minifiers rename classes (a Vite build turned
+// `Cls.name` into "F").
+for (const [Cls, name] of [[TopError, 'TopError'], [ValidationError, 'ValidationError'], [ApiError, 'ApiError'], [DecodeError, 'DecodeError'], [SignatureError, 'SignatureError']]) {
+  Object.defineProperty(Cls.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
 // Errors from the wasm side are plain records `{ kind, message, ...fields }`;
@@ -426,11 +429,17 @@ function verifySpi(request) {
  * secrets stay inside the WebAssembly instance. `topwire/gateway` serves it
  * over Node's http.
  */
-/** The browser builds leave the gateway out to stay small. */
-function gatewayBuild() {
-  if (typeof wasm.Gateway !== 'function') {
+/**
+ * The glue's gateway exports. The browser builds leave the gateway out to
+ * stay small; they are reached through this object rather than `wasm.X`,
+ * which bundlers check statically (webpack refuses a missing export).
+ */
+function gatewayGlue() {
+  const glue = GATEWAY_GLUE;
+  if (glue === undefined || typeof glue.Gateway !== 'function') {
     throw new TopError('topwire: Gateway is part of the Node build only (the browser build leaves it out to stay small)');
   }
+  return glue;
 }
 
 class Gateway {
@@ -438,14 +447,14 @@ class Gateway {
 
   constructor(config, options) {
     ensureReady();
-    gatewayBuild();
+    const glue = gatewayGlue();
     const o = optionsObject(options, 'Gateway options');
     let text = config;
     if (config !== undefined && config !== null && typeof config === 'object') {
       text = JSON.stringify(config);
     }
     try {
-      this.#inner = new wasm.Gateway(text, o.appKey, o.appSecret);
+      this.#inner = new glue.Gateway(text, o.appKey, o.appSecret);
     } catch (e) {
       rethrow(e);
     }
@@ -454,15 +463,13 @@ class Gateway {
   /** The app key a gateway accepts when nothing names one: `12345678`. */
   static get DEFAULT_APP_KEY() {
     ensureReady();
-    gatewayBuild();
-    return wasm.gatewayDefaults()[0];
+    return gatewayGlue().gatewayDefaults()[0];
   }
 
   /** The secret of DEFAULT_APP_KEY (public, local only): `topwire-local-secret`. */
   static get DEFAULT_APP_SECRET() {
     ensureReady();
-    gatewayBuild();
-    return wasm.gatewayDefaults()[1];
+    return gatewayGlue().gatewayDefaults()[1];
   }
 
   /** The app keys accepted (never the secrets). */
