@@ -1,23 +1,27 @@
-// The web build in headless Chromium (Debian's /usr/bin/chromium driven by
-// playwright-core), loaded by a plain <script type="module"> page served from
-// 127.0.0.1: it signs a shared vector and prepares/parses a shared case.
+// The browser builds in headless Chromium (Debian's /usr/bin/chromium driven
+// by playwright-core), served from 127.0.0.1: the web build loaded by a plain
+// <script type="module"> page; the same page bundled by Vite (which resolves
+// the package's `browser` condition and emits the .wasm as an asset); and
+// `topwire/bundler` bundled by webpack 5 (asyncWebAssembly). Each signs a
+// shared vector and prepares/parses a shared case.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import { extname, join, resolve, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, resolve, sep } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 const { loadCaseFiles } = require('./vectors.js');
-const web = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
+const js = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 
-const PAGE = `<!doctype html><meta charset="utf-8"><title>topwire</title>
-<script type="module">
-  import { init, sign, TopClient, ApiError, TopError } from './index.js';
+/** The page's script: `from` is where it imports topwire from. */
+const script = (from) => `
+  import { init, sign, TopClient, Gateway, ApiError, TopError } from '${from}';
   window.run = async (signCase, prepareCase) => {
     await init();
     const out = { sign: sign(signCase.params, signCase.secret, signCase.sign_method) };
@@ -32,17 +36,27 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>topwire</title>
       out.error = { api: e instanceof ApiError, top: e instanceof TopError, name: e.name, code: e.code, retryable: e.retryable };
     }
     out.big = String(client.parse('taobao.user.seller.get', '{"user_seller_get_response":{"id":2106027287988611313}}').id);
+    out.text = client.parse('taobao.x.y', '{"x_y_response":{"msg":"系统繁忙"}}').msg;
     out.secretHidden = !JSON.stringify(client).includes(c.app_secret);
+    try {
+      new Gateway();
+    } catch (e) {
+      out.gateway = e instanceof TopError && /Node build only/.test(e.message);
+    }
     return out;
   };
   window.ready = true;
-</script>`;
+`;
+const html = (body) => `<!doctype html><meta charset="utf-8"><title>topwire</title>${body}`;
 
-test('web build signs a vector in headless Chromium', async () => {
+/** Serves `dir` on 127.0.0.1 (`pages` maps extra paths to contents). */
+async function serve(dir, pages = {}) {
   const server = http.createServer(async (req, res) => {
-    const name = new URL(req.url, 'http://x').pathname.slice(1) || 'index.html';
+    const name = decodeURIComponent(new URL(req.url, 'http://x').pathname.slice(1)) || 'index.html';
+    const file = resolve(dir, name);
     try {
-      const body = name === 'index.html' ? PAGE : await readFile(join(web, name.replace(/\.\.|\//g, '')));
+      if (!(name in pages) && !file.startsWith(dir + sep)) throw new Error('outside');
+      const body = pages[name] ?? (await readFile(file));
       res.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {
@@ -51,6 +65,11 @@ test('web build signs a vector in headless Chromium', async () => {
     }
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return server;
+}
+
+/** Opens the served page in Chromium and checks what its `run` computes. */
+async function checkPage(server) {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -73,9 +92,69 @@ test('web build signs a vector in headless Chromium', async () => {
     assert.equal(out.body, prepareCase.expect.body);
     assert.deepEqual(out.error, { api: true, top: true, name: 'ApiError', code: 50, retryable: true });
     assert.equal(out.big, '2106027287988611313');
+    assert.equal(out.text, '系统繁忙');
     assert.equal(out.secretHidden, true);
+    assert.equal(out.gateway, true, 'the browser build has no Gateway and says so');
   } finally {
     await browser.close();
+  }
+}
+
+test('web build signs a vector in headless Chromium, from a plain module script', async () => {
+  const server = await serve(join(js, 'dist', 'web'), { 'index.html': html(`<script type="module">${script('./index.js')}</script>`) });
+  try {
+    await checkPage(server);
+  } finally {
     await new Promise((r) => server.close(r));
   }
+});
+
+/** A throwaway app directory that depends on the package as an installed one would. */
+async function withApp(fn) {
+  const root = await mkdtemp(join(tmpdir(), 'topwire-app-'));
+  try {
+    await mkdir(join(root, 'node_modules'));
+    await symlink(js, join(root, 'node_modules', 'topwire'), 'dir');
+    await fn(root);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+async function checkServed(dir, pages) {
+  const server = await serve(dir, pages);
+  try {
+    await checkPage(server);
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
+}
+
+test('a Vite build of `import ... from "topwire"` signs the same vector in headless Chromium', async () => {
+  const { build } = await import('vite');
+  await withApp(async (root) => {
+    await writeFile(join(root, 'index.html'), html('<script type="module" src="./main.js"></script>'));
+    await writeFile(join(root, 'main.js'), script('topwire'));
+    await build({ root, configFile: false, logLevel: 'warn', build: { outDir: join(root, 'dist') } });
+    await checkServed(join(root, 'dist'));
+  });
+});
+
+test('a webpack 5 build of `topwire/bundler` (asyncWebAssembly) signs the same vector in headless Chromium', async () => {
+  const { default: webpack } = await import('webpack');
+  await withApp(async (root) => {
+    await writeFile(join(root, 'main.js'), script('topwire/bundler'));
+    const stats = await new Promise((ok, fail) => {
+      webpack({
+        mode: 'production',
+        context: root,
+        entry: './main.js',
+        output: { path: join(root, 'dist'), filename: 'main.js', publicPath: '/' },
+        experiments: { asyncWebAssembly: true },
+        performance: { hints: false },
+      }, (err, result) => (err ? fail(err) : ok(result)));
+    });
+    assert.deepEqual(stats.toJson({ all: false, errors: true }).errors, []);
+    await checkServed(join(root, 'dist'), { 'index.html': html('<script src="/main.js"></script>') });
+  });
 });
