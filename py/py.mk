@@ -1,6 +1,6 @@
 # Python package rules (included by the root Makefile, which exports CARGO_TARGET_DIR).
 #   make py-setup   the project's own virtual environment at .venv, with the build and test tools
-#   make py-build   build the abi3 wheel with maturin (release) and install it into .venv
+#   make py-build   build the abi3 manylinux2014 wheel (maturin --zig, release) and install it into .venv
 #   make py-test    pytest (shared vectors and fixtures, examples over real HTTP) and mypy --strict
 #   make py-bench   prepare/parse against py-taobao-open, wheel size, import time
 #   make py-demo    python -m topwire.gateway --port 0, both Python examples against it, stop it
@@ -22,7 +22,8 @@ $(PY_STAMP): py/requirements-dev.txt
 
 py-build: py-setup
 	rm -f $(PY_WHEEL_DIR)/topwire-*.whl
-	cd py && VIRTUAL_ENV=$(PY_VENV) $(PY) -m maturin build --release --quiet --out $(PY_WHEEL_DIR)
+	cd py && VIRTUAL_ENV=$(PY_VENV) PATH=$(PY_VENV)/bin:$$PATH $(PY) -m maturin build --release --quiet \
+		--zig --compatibility manylinux2014 --out $(PY_WHEEL_DIR)
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall $(PY_WHEEL_DIR)/topwire-*.whl
 
 # Run from the repository root so that the installed wheel (not py/topwire) is imported.

@@ -494,3 +494,16 @@ def test_plugs_into_urllib_requests_httpx(client: TopClient) -> None:
     assert (r.url, r.body, r.headers["Content-Type"]) == (req.url, req.body, req.headers["Content-Type"])
     h = httpx.Request(req.method, req.url, headers=req.headers, content=req.body)
     assert (str(h.url), h.content) == (req.url, req.body)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the manylinux tag is for Linux wheels")
+def test_the_installed_wheel_is_abi3_for_any_linux_since_2014() -> None:
+    # One wheel for CPython 3.9+ that installs on glibc 2.17 and later
+    # (CentOS 7, Debian 9, Ubuntu 16.04...): maturin --zig links it so, and
+    # its audit refuses a library that needs newer symbols.
+    import platform
+    from importlib.metadata import distribution
+
+    wheel = distribution("topwire").read_text("WHEEL") or ""
+    tags = [line.split(":", 1)[1].strip() for line in wheel.splitlines() if line.startswith("Tag:")]
+    assert f"cp39-abi3-manylinux_2_17_{platform.machine()}" in tags, tags
