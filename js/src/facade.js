@@ -292,6 +292,12 @@ function encode(v, depth) {
   }
 }
 
+/** `[method, session, params]` as JSON, with params already encoded (undefined: could not be). */
+function callText(method, session, params) {
+  if (params === undefined) return undefined;
+  return `[${JSON.stringify(method)},${session == null ? 'null' : JSON.stringify(session)},${params}]`;
+}
+
 /**
  * A TOP application: app key, secret and settings. Immutable; share it.
  * The secret stays inside the WebAssembly instance.
@@ -323,16 +329,17 @@ class TopClient {
       throw new TypeError(`allowUnknown must be a boolean, got ${typeName(allowUnknown)}`);
     }
     const ts = epochMs(o.timestamp, 'timestamp');
-    const encoded = plainJson(params, 0) ? (params === undefined ? 'null' : JSON.stringify(params)) : encode(params, 0);
+    // The whole call as one JSON text: one native stringify (params are
+    // JSON-safe, checked by the walk), else params written exactly by `encode`.
+    const call = plainJson(params, 0)
+      ? JSON.stringify([method, session ?? null, params ?? null])
+      : callText(method, session, encode(params, 0));
     try {
       // UTF-8 from the native encoder crosses as bytes: much cheaper than
       // wasm-bindgen copying a string character by character.
-      const packed = encoded === undefined
+      const packed = call === undefined
         ? this.#inner.prepareValues(method, params, session ?? undefined, ts, allowUnknown === true)
-        : this.#inner.prepare(
-          utf8(`[${JSON.stringify(method)},${session == null ? 'null' : JSON.stringify(session)},${encoded}]`),
-          ts, allowUnknown === true,
-        );
+        : this.#inner.prepare(utf8(call), ts, allowUnknown === true);
       return new PreparedRequest(packed);
     } catch (e) {
       return rethrow(e);
