@@ -511,7 +511,7 @@ impl Client {
             .inner
             .parse_reply(&method.inner, body.as_bytes())
             .map_err(js_err)?;
-        let span = parsed.verbatim.clone().map(|r| utf16_range(body, r));
+        let span = parsed.verbatim.and_then(|r| utf16_range(body, r));
         Ok(self.parsed_out(&parsed.data, span))
     }
 
@@ -522,7 +522,7 @@ impl Client {
             .inner
             .parse_reply(&method.inner, body)
             .map_err(js_err)?;
-        Ok(self.parsed_out(&parsed.data, parsed.verbatim.clone()))
+        Ok(self.parsed_out(&parsed.data, parsed.verbatim))
     }
 
     /// The data of the last `parse` that returned -1: JSON text, or objects
@@ -560,15 +560,15 @@ fn span_out(r: Range<usize>) -> Option<f64> {
     Some(f64::from(end) * f64::from(1u32 << START_BITS) + f64::from(start))
 }
 
-/// A byte range of `text` in UTF-16 units, the unit of JS string offsets.
-fn utf16_range(text: &str, r: Range<usize>) -> Range<usize> {
-    match (text.get(..r.start), text.get(r.clone())) {
-        (Some(before), Some(inside)) if !text.is_ascii() => {
-            let start = utf16_len(before);
-            start..start + utf16_len(inside)
-        }
-        _ => r,
+/// A byte range of `text` in UTF-16 units, the unit of JS string offsets
+/// (`None` if it does not fall on character boundaries: the data is then
+/// sent the slow way rather than sliced wrong).
+fn utf16_range(text: &str, r: Range<usize>) -> Option<Range<usize>> {
+    if text.is_ascii() {
+        return text.get(r.clone()).map(|_| r);
     }
+    let start = utf16_len(text.get(..r.start)?);
+    Some(start..start + utf16_len(text.get(r)?))
 }
 
 impl Client {
