@@ -43,7 +43,6 @@ pub struct Parsed {
 /// name, so parsing a reply does none of that work again.
 #[derive(Clone, Debug)]
 pub struct ReplyMethod {
-    name: String,
     key: String,
     spec: Option<&'static ApiSpec>,
 }
@@ -53,15 +52,9 @@ impl ReplyMethod {
     pub fn new(name: &str) -> Result<ReplyMethod, ValidationError> {
         check_method(name)?;
         Ok(ReplyMethod {
-            name: name.to_owned(),
             key: response_key(name),
             spec: apis::find(name),
         })
-    }
-
-    /// The method name.
-    pub fn name(&self) -> &str {
-        &self.name
     }
 }
 
