@@ -2,9 +2,11 @@
 //! ready-to-send HTTP request. No connection, no clock, no state that
 //! changes between calls, so one client can be shared freely.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::error::{Error, ValidationError};
+use crate::multipart::{self, Multipart};
 use crate::params::render;
 use crate::response::{Parsed, ReplyMethod};
 use crate::sign::{digest_pairs, SignMethod};
@@ -83,8 +85,46 @@ pub struct PrepareOptions {
     pub allow_unknown: bool,
 }
 
-/// The headers of every prepared request.
+/// The headers of a prepared request without files.
 pub const FORM_HEADERS: &[(&str, &str)] = &[("Content-Type", FORM_CONTENT_TYPE)];
+
+/// The body of a prepared request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// `application/x-www-form-urlencoded` text: every call without a file.
+    Form(String),
+    /// `multipart/form-data`: a call that uploads a file. Text parameters
+    /// are parts (and signed), files are parts of their own (not signed).
+    Multipart(Multipart),
+}
+
+impl Body {
+    /// The bytes to send.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Body::Form(text) => text.as_bytes(),
+            Body::Multipart(m) => &m.bytes,
+        }
+    }
+
+    /// The urlencoded text, for a body without files.
+    pub fn as_form(&self) -> Option<&str> {
+        match self {
+            Body::Form(text) => Some(text),
+            Body::Multipart(_) => None,
+        }
+    }
+
+    /// The length in bytes.
+    pub fn len(&self) -> usize {
+        self.as_bytes().len()
+    }
+
+    /// Whether there are no bytes to send.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
 
 /// A signed request, ready for any HTTP client.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,23 +133,46 @@ pub struct PreparedRequest {
     pub method: &'static str,
     /// Gateway URL with the system parameters and `sign` in the query.
     pub url: String,
-    /// The headers to send (the body's content type).
-    pub headers: &'static [(&'static str, &'static str)],
-    /// The urlencoded application parameters.
-    pub body: String,
+    /// The body's `Content-Type`: [`FORM_CONTENT_TYPE`], or
+    /// `multipart/form-data; charset=UTF-8; boundary=...` for an upload.
+    pub content_type: Cow<'static, str>,
+    /// The application parameters.
+    pub body: Body,
     /// Where the signed part of the URL's query starts (a gateway URL may
     /// carry a query of its own).
     signed_query_start: usize,
 }
 
 impl PreparedRequest {
-    /// Every parameter sent, sorted as signed, with `sign` last: for
-    /// debugging, and for callers who send everything as a GET query.
+    /// The headers to send: the body's content type.
+    pub fn headers(&self) -> [(&'static str, &str); 1] {
+        [("Content-Type", &self.content_type)]
+    }
+
+    /// Every signed parameter sent, sorted as signed, with `sign` last: for
+    /// debugging, and for callers who send everything as a GET query. The
+    /// files of an upload are not signed and not listed.
     ///
     /// Decoded from the URL's query and the body on demand (the encoding is
     /// lossless), so `prepare` does not pay for it.
     pub fn params(&self) -> Vec<(String, String)> {
-        decode_params(self.signed_query(), &self.body)
+        match &self.body {
+            Body::Form(text) => decode_params(self.signed_query(), text),
+            Body::Multipart(m) => {
+                let mut params = decode_params(self.signed_query(), "");
+                let sign = params.pop();
+                let parts = multipart::parse(&m.bytes, &m.boundary).unwrap_or_default();
+                params.extend(
+                    parts
+                        .into_iter()
+                        .filter(|p| p.filename.is_none())
+                        .map(|p| (p.name, String::from_utf8_lossy(p.data).into_owned())),
+                );
+                params.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                params.extend(sign);
+                params
+            }
+        }
     }
 
     /// The part of the URL's query that was signed: everything after the
@@ -312,7 +375,8 @@ impl TopClient {
     ) -> Result<PreparedRequest, Error> {
         check_method(method)?;
         let spec = apis::find(method);
-        let app = render(spec, params, options.allow_unknown)?;
+        let rendered = render(spec, params, options.allow_unknown)?;
+        let app = &rendered.text;
         let session = options.session.as_deref().filter(|s| !s.is_empty());
         if spec.is_some_and(|s| s.session_required) && session.is_none() {
             return Err(ValidationError::new(
@@ -352,13 +416,19 @@ impl TopClient {
         }
         url.push_str("sign=");
         url.push_str(&sign);
-        let mut body =
-            String::with_capacity(app.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum());
-        append_pairs(&mut body, app.iter().map(|(k, v)| (*k, v.as_ref())));
+        let (content_type, body) = if rendered.files.is_empty() {
+            let mut body =
+                String::with_capacity(app.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum());
+            append_pairs(&mut body, app.iter().map(|(k, v)| (*k, v.as_ref())));
+            (Cow::Borrowed(FORM_CONTENT_TYPE), Body::Form(body))
+        } else {
+            let m = multipart::encode(app, &rendered.files)?;
+            (Cow::Owned(m.content_type()), Body::Multipart(m))
+        };
         Ok(PreparedRequest {
             method: "POST",
             url,
-            headers: FORM_HEADERS,
+            content_type,
             body,
             signed_query_start,
         })

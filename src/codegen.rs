@@ -112,7 +112,14 @@ fn ts_type(ty: &Type, side: Side) -> String {
         Type::Boolean => "boolean".to_owned(),
         Type::Object(s) => s.name.to_owned(),
         Type::ObjectList(s) => format!("{}[]", s.name),
+        Type::Bytes => "TopFile".to_owned(),
     }
+}
+
+/// Whether some typed API takes a file (the file type is declared only then).
+fn any_bytes() -> bool {
+    ALL.iter()
+        .any(|spec| spec.request.iter().any(|f| matches!(f.ty, Type::Bytes)))
 }
 
 fn ts_interface(out: &mut String, name: &str, doc: &str, fields: &[&Field], side: Side) {
@@ -141,6 +148,10 @@ pub fn typescript() -> String {
         "/** A TOP Number (64-bit) as sent: a safe integer, a bigint, or decimal text. */\n",
     );
     out.push_str("export type TopInteger = number | bigint | string;\n\n");
+    if any_bytes() {
+        out.push_str("/** A file to upload (TOP's `byte[]`): its bytes, or the bytes with a file name and content type. */\n");
+        out.push_str("export type TopFile = Uint8Array | ArrayBuffer | { data: Uint8Array | ArrayBuffer; filename?: string; contentType?: string };\n\n");
+    }
     each_type(|name, doc, fields, side| ts_interface(&mut out, name, doc, fields, side));
     let names: Vec<String> = ALL.iter().map(|s| format!("'{}'", s.name)).collect();
     let _ = writeln!(
@@ -188,6 +199,7 @@ fn py_type(ty: &Type) -> String {
         Type::Boolean => "bool".to_owned(),
         Type::Object(s) => s.name.to_owned(),
         Type::ObjectList(s) => format!("List[{}]", s.name),
+        Type::Bytes => "TopFile".to_owned(),
     }
 }
 
@@ -228,7 +240,15 @@ pub fn python_types() -> String {
     let mut out = format!(
         "\"\"\"Request and response shapes of the TOP APIs topwire knows.\n\n{HEADER}\n\"\"\"\n\n"
     );
-    out.push_str("from typing import List, Literal, TypedDict\n\n");
+    if any_bytes() {
+        out.push_str(
+            "from typing import TYPE_CHECKING, List, Literal, Tuple, TypedDict, Union\n\n",
+        );
+        out.push_str("if TYPE_CHECKING:\n    from . import FileItem\n\n");
+        out.push_str("TopFile = Union[bytes, bytearray, memoryview, \"FileItem\", Tuple[str, bytes], Tuple[str, bytes, str]]\n\"\"\"A file to upload (TOP's `byte[]`): bytes, a FileItem, or (filename, data[, content_type]).\"\"\"\n\n");
+    } else {
+        out.push_str("from typing import List, Literal, TypedDict\n\n");
+    }
     let names: Vec<String> = ALL.iter().map(|s| format!("\"{}\"", s.name)).collect();
     let _ = writeln!(
         out,

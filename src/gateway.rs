@@ -11,11 +11,12 @@ use std::fmt::Write as _;
 
 use crate::apis;
 use crate::error::ValidationError;
+use crate::multipart;
 use crate::params::render;
 use crate::sign::{sign, SignMethod};
 use crate::spec::response_key;
 use crate::time::parse_timestamp;
-use crate::value::{from_json, Value};
+use crate::value::{from_json, FileItem, Value};
 
 /// The app key a gateway accepts when its configuration names none.
 pub const DEFAULT_APP_KEY: &str = "12345678";
@@ -298,22 +299,36 @@ impl Gateway {
         let mut params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
             .into_owned()
             .collect();
-        if is_form(req.headers) {
+        let mut files = Vec::new();
+        let content_type = header(req.headers, "content-type").unwrap_or("");
+        if is_form(content_type) {
             params.extend(form_urlencoded::parse(req.body).into_owned());
+        } else if let Some(boundary) = multipart::boundary_of(content_type) {
+            let read = boundary.and_then(|b| read_multipart(req.body, &b));
+            match read {
+                Ok((text, uploaded)) => {
+                    params.extend(text);
+                    files = uploaded;
+                }
+                Err(why) => return plain(400, &format!("bad request: {why}\n")),
+            }
         }
         let get = |k: &str| param(&params, k);
         let xml = get("format") != Some("json");
         let simplify = !xml && get("simplify") == Some("true");
-        match self.answer(&params, now_ms) {
+        match self.answer(&params, &files, now_ms) {
             Ok((method, data, request_id)) => reply_data(&method, data, &request_id, xml, simplify),
             Err(f) => reply_error(&f, xml),
         }
     }
 
-    /// Runs TOP's checks; on success returns the method, the reply data and a request id.
+    /// Runs TOP's checks; on success returns the method, the reply data and a
+    /// request id. `params` are the query's and the text parts' (what the
+    /// signature covers); `files` the uploaded file parts.
     fn answer(
         &self,
         params: &[(String, String)],
+        files: &[(String, FileItem)],
         now_ms: i64,
     ) -> Result<(String, Value, String), TopFault> {
         let get = |k: &str| param(params, k);
@@ -352,7 +367,7 @@ impl Gateway {
             return Err(fault(25, "Invalid signature"));
         }
         let request_id = request_id(&expected);
-        let data = self.call(method, params, get("session"))?;
+        let data = self.call(method, params, files, get("session"))?;
         Ok((method.to_owned(), data, request_id))
     }
 
@@ -369,11 +384,18 @@ impl Gateway {
         &self,
         method: &str,
         params: &[(String, String)],
+        files: &[(String, FileItem)],
         session: Option<&str>,
     ) -> Result<Value, TopFault> {
         if let Some((_, reply)) = self.config.replies.iter().find(|(m, _)| m == method) {
             return match reply {
-                CannedReply::Data(v) => Ok(v.clone()),
+                CannedReply::Data(v) => {
+                    let mut data = v.clone();
+                    if let Some((_, file)) = files.first() {
+                        name_upload(&mut data, file);
+                    }
+                    Ok(data)
+                }
                 CannedReply::Error {
                     code,
                     msg,
@@ -400,6 +422,11 @@ impl Gateway {
             .iter()
             .filter(|(k, _)| !system.contains(&k.as_str()))
             .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .chain(
+                files
+                    .iter()
+                    .map(|(k, f)| (k.clone(), Value::File(f.clone()))),
+            )
             .collect();
         if let Some(missing) = spec
             .request
@@ -417,8 +444,80 @@ impl Gateway {
             sub_msg: Some(e.to_string()),
             ..fault(41, &format!("Invalid arguments:{}", e.field))
         })?;
-        from_json(spec.example_response).map_err(|_| fault(15, "Remote service error"))
+        let mut data =
+            from_json(spec.example_response).map_err(|_| fault(15, "Remote service error"))?;
+        if let Some((_, file)) = files.first() {
+            name_upload(&mut data, file);
+        }
+        Ok(data)
     }
+}
+
+/// An upload's reply names the stored file (`resp_body.file_name`, as
+/// `img.upload` does): the gateway keeps nothing, so the name is derived from
+/// the content, and the same image always gets the same name.
+fn name_upload(data: &mut Value, file: &FileItem) {
+    let Value::Object(pairs) = data else { return };
+    let Some((_, Value::Object(body))) = pairs.iter_mut().find(|(k, _)| k == "resp_body") else {
+        return;
+    };
+    let Some((_, name)) = body.iter_mut().find(|(k, _)| k == "file_name") else {
+        return;
+    };
+    *name = Value::String(uploaded_file_name(file));
+}
+
+/// `tw` + the first 32 hex digits of the content's SHA-256, with the upload's
+/// extension (`tw3f...9c.png`).
+pub fn uploaded_file_name(file: &FileItem) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(&file.content);
+    let hex = crate::sign::upper_hex(digest.get(..16).unwrap_or_default()).to_ascii_lowercase();
+    let ext = file
+        .filename
+        .as_deref()
+        .and_then(|f| f.rsplit_once('.'))
+        .map(|(_, ext)| ext)
+        .filter(|ext| {
+            (1..=5).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
+    match ext {
+        Some(ext) => format!("tw{hex}.{}", ext.to_ascii_lowercase()),
+        None => format!("tw{hex}"),
+    }
+}
+
+/// The text parameters and the files of a multipart body.
+type Uploaded = (Vec<(String, String)>, Vec<(String, FileItem)>);
+
+/// Text parts become parameters (signed), parts with a file name files.
+fn read_multipart(body: &[u8], boundary: &str) -> Result<Uploaded, String> {
+    let parts = multipart::parse(body, boundary)
+        .map_err(|why| format!("malformed multipart body: {why}"))?;
+    let mut text = Vec::new();
+    let mut files = Vec::new();
+    for part in parts {
+        match part.filename {
+            Some(filename) => files.push((
+                part.name,
+                FileItem {
+                    content: part.data.to_vec(),
+                    filename: Some(filename),
+                    content_type: part.content_type,
+                },
+            )),
+            None => match std::str::from_utf8(part.data) {
+                Ok(value) => text.push((part.name, value.to_owned())),
+                Err(_) => {
+                    return Err(format!(
+                        "the multipart text part {:?} is not UTF-8 (a file needs a filename)",
+                        part.name
+                    ))
+                }
+            },
+        }
+    }
+    Ok((text, files))
 }
 
 /// A parameter's value; an empty one counts as absent, as TOP counts it.
@@ -449,13 +548,18 @@ fn split_target(url: &str) -> (&str, &str) {
         .unwrap_or((without_fragment, ""))
 }
 
-fn is_form(headers: &[(&str, &str)]) -> bool {
-    headers.iter().any(|(k, v)| {
-        k.eq_ignore_ascii_case("content-type")
-            && v.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/x-www-form-urlencoded")
-    })
+fn header<'a>(headers: &[(&'a str, &'a str)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| *v)
+}
+
+fn is_form(content_type: &str) -> bool {
+    content_type
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("application/x-www-form-urlencoded")
 }
 
 fn plain(status: u16, body: &str) -> GatewayResponse {

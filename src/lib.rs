@@ -14,9 +14,9 @@
 //! let options = PrepareOptions { timestamp_ms: 1_700_000_000_000, ..Default::default() };
 //! let req = client.prepare("taobao.travel.ticket.order.verify", &params, &options)?;
 //! assert!(req.url.starts_with("https://eco.taobao.com/router/rest?app_key=12345678&"));
-//! assert_eq!(req.body, "order_id=12345678&check_num=1");
+//! assert_eq!(req.body.as_bytes(), b"order_id=12345678&check_num=1");
 //!
-//! // ... send req.method, req.url, req.headers and req.body with any HTTP client ...
+//! // ... send req.method, req.url, req.headers() and req.body.as_bytes() with any HTTP client ...
 //! let body = br#"{"travel_ticket_order_verify_response":{"is_success":true,"request_id":"abc"}}"#;
 //! let data = client.parse("taobao.travel.ticket.order.verify", body)?;
 //! assert_eq!(data.get("is_success"), Some(&Value::Bool(true)));
@@ -37,6 +37,7 @@ pub mod codegen;
 mod error;
 pub mod gateway;
 mod json;
+mod multipart;
 mod params;
 mod path;
 mod response;
@@ -50,12 +51,13 @@ mod value;
 mod xml;
 
 pub use client::{
-    decode_params, ClientOptions, Format, PrepareOptions, PreparedRequest, TopClient,
+    decode_params, Body, ClientOptions, Format, PrepareOptions, PreparedRequest, TopClient,
     DEFAULT_GATEWAY, FORM_CONTENT_TYPE, FORM_HEADERS,
 };
 pub use error::{ApiError, DecodeError, Error, SignatureError, SignatureFailure, ValidationError};
+pub use multipart::{Multipart, DEFAULT_FILE_CONTENT_TYPE};
 pub use response::{parse, parse_reply, parse_spanned, Parsed, ReplyMethod};
 pub use sign::{sign, string_to_sign, SignMethod};
 pub use spi::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
 pub use time::{format_timestamp, parse_timestamp};
-pub use value::{from_json, Value};
+pub use value::{from_json, FileItem, Value};

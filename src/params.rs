@@ -12,7 +12,7 @@ use crate::time::parse_timestamp;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use crate::value::{write_json_string, Value};
+use crate::value::{write_json_string, FileItem, Value};
 
 /// Names TOP reserves for system parameters; they are set through the
 /// client and the prepare options, never as application parameters.
@@ -30,13 +30,22 @@ pub(crate) const SYSTEM_PARAMS: [&str; 11] = [
     "v",
 ];
 
-/// Renders application parameters to `(name, wire text)` pairs in the
-/// caller's order, leaving out absent and empty values.
+/// Application parameters ready to send: text (signed) and files (not signed).
+#[derive(Debug, Default)]
+pub(crate) struct Rendered<'a> {
+    /// `(name, wire text)` in the caller's order.
+    pub text: Vec<(&'a str, Cow<'a, str>)>,
+    /// `(name, file)` in the caller's order: multipart parts.
+    pub files: Vec<(&'a str, &'a FileItem)>,
+}
+
+/// Renders application parameters to `(name, wire text)` pairs and files
+/// in the caller's order, leaving out absent and empty values.
 pub(crate) fn render<'a>(
     spec: Option<&ApiSpec>,
     params: &'a Value,
     allow_unknown: bool,
-) -> Result<Vec<(&'a str, Cow<'a, str>)>, ValidationError> {
+) -> Result<Rendered<'a>, ValidationError> {
     let pairs: &[(String, Value)] = match params {
         Value::Object(pairs) => pairs,
         Value::Null => &[],
@@ -49,9 +58,26 @@ pub(crate) fn render<'a>(
         }
     };
     let mut out = Vec::with_capacity(pairs.len());
+    let mut files = Vec::new();
     for (name, value) in pairs {
         check_name(name)?;
         let field = spec.and_then(|s| s.request_field(name));
+        if let Value::File(file) = value {
+            match (spec, field) {
+                (_, Some(f)) if !matches!(f.ty, Type::Bytes) => {
+                    return Err(invalid(Path::Top(name), f, value))
+                }
+                (Some(spec), None) if !allow_unknown => {
+                    return Err(unknown_field(name, spec.request))
+                }
+                _ => {}
+            }
+            // An empty file is as absent as an empty string.
+            if !file.content.is_empty() {
+                files.push((name.as_str(), file));
+            }
+            continue;
+        }
         let text = match (spec, field) {
             (_, Some(field)) => render_typed(field, value, name, allow_unknown)?,
             (Some(spec), None) if !allow_unknown => return Err(unknown_field(name, spec.request)),
@@ -64,9 +90,12 @@ pub(crate) fn render<'a>(
         }
     }
     if let Some(spec) = spec {
-        check_required(spec.request, |name| out.iter().any(|(k, _)| *k == name), "")?;
+        let present = |name: &str| {
+            out.iter().any(|(k, _)| *k == name) || files.iter().any(|(k, _)| *k == name)
+        };
+        check_required(spec.request, present, "")?;
     }
-    Ok(out)
+    Ok(Rendered { text: out, files })
 }
 
 fn check_name(name: &str) -> Result<(), ValidationError> {
@@ -133,6 +162,7 @@ fn expected(field: &Field) -> String {
                 None => format!("a list of {} objects", s.name),
             }
         }
+        Type::Bytes => "file content (bytes)".to_owned(),
     };
     if field.allowed.is_empty() {
         base
@@ -193,6 +223,11 @@ fn check_finite(v: &Value, path: &str) -> Result<(), ValidationError> {
         Value::Decimal(t) if !crate::json::is_number(t) => {
             Err(ValidationError::new(path, "a finite number", v.describe()))
         }
+        Value::File(_) => Err(ValidationError::new(
+            path,
+            "a JSON value (files are top-level parameters only)",
+            v.describe(),
+        )),
         Value::List(items) => items
             .iter()
             .enumerate()
@@ -347,6 +382,8 @@ fn write_member(
             write_json_string(&scalar_typed(field, value, path)?, out);
             Ok(())
         }
+        // A file cannot travel inside a JSON structure.
+        Type::Bytes => Err(invalid(path, field, value)),
     }
 }
 

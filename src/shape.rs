@@ -54,7 +54,8 @@ fn shape_field(
         return Ok(v);
     }
     match &field.ty {
-        Type::String | Type::Date => Ok(as_text(v, changed)),
+        // A reply carries files as text (TOP never returns `byte[]`).
+        Type::String | Type::Date | Type::Bytes => Ok(as_text(v, changed)),
         Type::Number => as_integer(v, path, changed),
         Type::Boolean => as_bool(v, path, changed),
         Type::Object(s) => shape_object(v, s.fields, path, changed),
@@ -82,6 +83,8 @@ fn as_text(v: Value, changed: &mut bool) -> Value {
         Value::Bool(b) => Value::String(b.to_string()),
         Value::List(_) | Value::Object(_) => Value::String(v.to_json()),
         Value::Null => Value::Null,
+        // Parsing never makes one.
+        file @ Value::File(_) => file,
     }
 }
 

@@ -56,6 +56,9 @@ pub enum Type {
     Object(&'static Struct),
     /// A list of structures, sent as a JSON array string.
     ObjectList(&'static Struct),
+    /// `byte[]`: a file ([`crate::Value::File`]), sent as an unsigned part
+    /// of a `multipart/form-data` request.
+    Bytes,
 }
 
 /// A named structure (`IsvMa`, `VoucherInfoDto`, ...).

@@ -30,6 +30,57 @@ pub enum Value {
     List(Vec<Value>),
     /// An object, in insertion order.
     Object(Vec<(String, Value)>),
+    /// A file to upload (TOP's `byte[]`): a top-level parameter holding one
+    /// makes `prepare` send a `multipart/form-data` request with the file as
+    /// an unsigned part. `parse` never returns one.
+    File(FileItem),
+}
+
+/// A file part of an upload, as the Java SDK's `FileItem`: the content and,
+/// optionally, the file name and content type sent with it.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct FileItem {
+    /// The file's bytes.
+    pub content: Vec<u8>,
+    /// The file name sent in the part's `Content-Disposition`; the parameter's
+    /// name when none is given.
+    pub filename: Option<String>,
+    /// The part's `Content-Type`; `application/octet-stream` when none is given.
+    pub content_type: Option<String>,
+}
+
+impl FileItem {
+    /// A file of these bytes, with the default name and content type.
+    pub fn new(content: impl Into<Vec<u8>>) -> FileItem {
+        FileItem {
+            content: content.into(),
+            filename: None,
+            content_type: None,
+        }
+    }
+
+    /// Sets the file name.
+    pub fn with_filename(mut self, name: impl Into<String>) -> FileItem {
+        self.filename = Some(name.into());
+        self
+    }
+
+    /// Sets the content type.
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> FileItem {
+        self.content_type = Some(content_type.into());
+        self
+    }
+}
+
+/// The content can be megabytes of binary: debug output shows its size only.
+impl std::fmt::Debug for FileItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileItem")
+            .field("content", &format_args!("<{} bytes>", self.content.len()))
+            .field("filename", &self.filename)
+            .field("content_type", &self.content_type)
+            .finish()
+    }
 }
 
 impl Value {
@@ -75,6 +126,7 @@ impl Value {
             Value::String(s) => s.is_empty(),
             Value::List(items) => items.is_empty(),
             Value::Object(pairs) => pairs.is_empty(),
+            Value::File(file) => file.content.is_empty(),
             _ => false,
         }
     }
@@ -91,6 +143,7 @@ impl Value {
             Value::String(s) => format!("the string {}", quote_truncated(s)),
             Value::List(items) => format!("a list of {} item(s)", items.len()),
             Value::Object(_) => "an object".to_owned(),
+            Value::File(file) => format!("a file of {} byte(s)", file.content.len()),
         }
     }
 
@@ -139,6 +192,23 @@ impl From<f64> for Value {
         Value::Decimal(format!("{x}"))
     }
 }
+impl From<FileItem> for Value {
+    fn from(file: FileItem) -> Self {
+        Value::File(file)
+    }
+}
+impl From<Vec<u8>> for Value {
+    /// A file of these bytes (see [`Value::File`]).
+    fn from(content: Vec<u8>) -> Self {
+        Value::File(FileItem::new(content))
+    }
+}
+impl From<&[u8]> for Value {
+    /// A file of these bytes (see [`Value::File`]).
+    fn from(content: &[u8]) -> Self {
+        Value::File(FileItem::new(content))
+    }
+}
 impl From<Vec<Value>> for Value {
     fn from(items: Vec<Value>) -> Self {
         Value::List(items)
@@ -181,6 +251,9 @@ fn write_json(v: &Value, out: &mut String) {
         // `null` is the JSON-legal fallback should one ever slip through.
         Value::Decimal(t) if crate::json::is_number(t) => out.push_str(t),
         Value::Decimal(_) => out.push_str("null"),
+        // Files are parts of their own, refused inside structures before
+        // serialisation; like a bad number, `null` is the fallback.
+        Value::File(_) => out.push_str("null"),
         Value::String(s) => write_json_string(s, out),
         Value::List(items) => {
             out.push('[');

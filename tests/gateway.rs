@@ -31,7 +31,7 @@ fn send(gw: &Gateway, req: &PreparedRequest, now: i64) -> GatewayResponse {
         &GatewayRequest {
             method: req.method,
             url: &req.url,
-            headers: req.headers,
+            headers: &req.headers(),
             body: req.body.as_bytes(),
         },
         now,
@@ -322,5 +322,143 @@ fn config_file_sets_apps_sessions_and_canned_replies() {
             Some(field.to_owned()),
             "{bad}"
         );
+    }
+}
+
+const UPLOAD: &str = "taobao.custom.upload";
+
+fn upload_gateway() -> Gateway {
+    Gateway::new(
+        GatewayConfig::from_json(
+            r#"{"responses": {"taobao.custom.upload": {"resp_body": {"file_name": "sample.png"}, "ret_code": "isv.success-all"}}}"#,
+        )
+        .unwrap(),
+    )
+}
+
+fn upload_request(c: &TopClient, content: &[u8]) -> PreparedRequest {
+    let params = Value::object([
+        ("title", Value::from("二维码")),
+        (
+            "img",
+            Value::File(
+                topwire::FileItem::new(content.to_vec())
+                    .with_filename("qr.PNG")
+                    .with_content_type("image/png"),
+            ),
+        ),
+    ]);
+    let opts = PrepareOptions {
+        timestamp_ms: NOW,
+        ..Default::default()
+    };
+    c.prepare(UPLOAD, &params, &opts).unwrap()
+}
+
+#[test]
+fn multipart_uploads_are_checked_and_named_by_content() {
+    let gw = upload_gateway();
+    let c = client(ClientOptions::default());
+    let req = upload_request(&c, b"abc");
+    assert!(req
+        .content_type
+        .starts_with("multipart/form-data; charset=UTF-8; boundary="));
+    let resp = send(&gw, &req, NOW);
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    let v = c.parse(UPLOAD, resp.body.as_bytes()).unwrap();
+    // SHA-256("abc") starts ba7816bf8f01cfea414140de5dae2223 (FIPS 180-2 example).
+    assert_eq!(
+        v.get("resp_body").and_then(|b| b.get("file_name")),
+        Some(&Value::from("twba7816bf8f01cfea414140de5dae2223.png"))
+    );
+    // Files are not signed: other content passes and gets another name.
+    let other = upload_request(&c, b"abd");
+    let v = c
+        .parse(UPLOAD, send(&gw, &other, NOW).body.as_bytes())
+        .unwrap();
+    let name = v
+        .get("resp_body")
+        .and_then(|b| b.get("file_name"))
+        .and_then(Value::as_str);
+    assert!(
+        name.is_some_and(|n| n.starts_with("tw") && n != "twba7816bf8f01cfea414140de5dae2223.png")
+    );
+}
+
+#[test]
+fn multipart_text_parts_are_signed() {
+    let gw = upload_gateway();
+    let c = client(ClientOptions::default());
+    let req = upload_request(&c, b"abc");
+    let topwire::Body::Multipart(m) = &req.body else {
+        panic!("not multipart")
+    };
+    let text = String::from_utf8_lossy(&m.bytes).replace("二维码", "二维玛");
+    let tampered = GatewayRequest {
+        method: "POST",
+        url: &req.url,
+        headers: &req.headers(),
+        body: text.as_bytes(),
+    };
+    let e = api_error(c.parse(UPLOAD, gw.handle(&tampered, NOW).body.as_bytes()));
+    assert_eq!(e.code, 25);
+    // The signed params of a multipart request are its query and text parts.
+    let names: Vec<String> = req.params().into_iter().map(|(k, _)| k).collect();
+    assert!(names.contains(&"title".to_owned()) && !names.contains(&"img".to_owned()));
+    assert_eq!(names.last().map(String::as_str), Some("sign"));
+}
+
+#[test]
+fn java_sdk_multipart_layout_is_accepted() {
+    let gw = upload_gateway();
+    let url = hand_signed(&[("method", UPLOAD), ("title", "t")]);
+    let url = url.replace("&title=t", "");
+    let body = b"\r\n--JavaB\r\nContent-Disposition:form-data;name=\"title\"\r\nContent-Type:text/plain\r\n\r\nt\r\n--JavaB\r\nContent-Disposition:form-data;name=\"img\";filename=\"a.jpg\"\r\nContent-Type:image/jpeg\r\n\r\nabc\r\n--JavaB--\r\n";
+    let resp = gw.handle(
+        &GatewayRequest {
+            method: "POST",
+            url: &url,
+            headers: &[(
+                "content-type",
+                "multipart/form-data;charset=UTF-8;boundary=JavaB",
+            )],
+            body,
+        },
+        NOW,
+    );
+    let v = topwire::parse(UPLOAD, resp.body.as_bytes(), false).unwrap();
+    assert_eq!(
+        v.get("resp_body").and_then(|b| b.get("file_name")),
+        Some(&Value::from("twba7816bf8f01cfea414140de5dae2223.jpg"))
+    );
+}
+
+#[test]
+fn malformed_multipart_is_a_400() {
+    let gw = upload_gateway();
+    for (ctype, body, why) in [
+        ("multipart/form-data", &b"--x\r\n"[..], "without a boundary"),
+        (
+            "multipart/form-data; boundary=x",
+            b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nv",
+            "closing delimiter",
+        ),
+        (
+            "multipart/form-data; boundary=x",
+            b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n\xff\r\n--x--",
+            "not UTF-8",
+        ),
+    ] {
+        let resp = gw.handle(
+            &GatewayRequest {
+                method: "POST",
+                url: "/router/rest",
+                headers: &[("Content-Type", ctype)],
+                body,
+            },
+            NOW,
+        );
+        assert_eq!(resp.status, 400, "{}", resp.body);
+        assert!(resp.body.contains(why), "{}", resp.body);
     }
 }

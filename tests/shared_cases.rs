@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 
 use topwire::{
     format_timestamp, from_json, parse_spanned, sign, string_to_sign, verify_spi, ClientOptions,
-    Error, Parsed, PrepareOptions, SignMethod, SpiRequest, TopClient, Value, DEFAULT_SPI_SKEW_MS,
+    Error, FileItem, Parsed, PrepareOptions, SignMethod, SpiRequest, TopClient, Value,
+    DEFAULT_SPI_SKEW_MS,
 };
 
 type Outcome = Result<(), String>;
@@ -281,6 +282,7 @@ fn run_prepare(case: &Value) -> Outcome {
     // The params go through topwire's JSON reader, like the bindings' values.
     let params = from_json(&case.get("params").cloned().unwrap_or(Value::Null).to_json())
         .map_err(|e| format!("params: {e}"))?;
+    let params = with_files(params)?;
     let options = PrepareOptions {
         session: str_of(case, "session").map(str::to_owned),
         timestamp_ms: int_of(case, "timestamp_ms")?.ok_or("no timestamp_ms")?,
@@ -296,9 +298,12 @@ fn run_prepare(case: &Value) -> Outcome {
     let (req, want) = want;
     same("method", req.method, need_str(want, "method")?)?;
     same("url", req.url.as_str(), need_str(want, "url")?)?;
-    same("body", req.body.as_str(), need_str(want, "body")?)?;
+    match str_of(want, "body_base64") {
+        Some(b64) => same("body", req.body.as_bytes(), base64_decode(b64)?.as_slice())?,
+        None => same("body", req.body.as_form(), Some(need_str(want, "body")?))?,
+    }
     let headers = Value::Object(
-        req.headers
+        req.headers()
             .iter()
             .map(|(k, v)| ((*k).to_owned(), Value::from(*v)))
             .collect(),
@@ -307,6 +312,45 @@ fn run_prepare(case: &Value) -> Outcome {
         return Err(format!("headers: got {}", headers.to_json()));
     }
     same("params", req.params(), pairs_of(want, "params")?)
+}
+
+/// Objects with a `file_base64` key are files (`tests/README.md`), at any depth.
+fn with_files(v: Value) -> Result<Value, String> {
+    Ok(match v {
+        Value::Object(pairs) => {
+            if let Some(b64) = pairs
+                .iter()
+                .find(|(k, _)| k == "file_base64")
+                .and_then(|(_, v)| v.as_str())
+            {
+                let text = |key: &str| {
+                    pairs
+                        .iter()
+                        .find(|(k, _)| k == key)
+                        .and_then(|(_, v)| v.as_str())
+                        .map(str::to_owned)
+                };
+                return Ok(Value::File(FileItem {
+                    content: base64_decode(b64)?,
+                    filename: text("filename"),
+                    content_type: text("content_type"),
+                }));
+            }
+            Value::Object(
+                pairs
+                    .into_iter()
+                    .map(|(k, v)| with_files(v).map(|v| (k, v)))
+                    .collect::<Result<_, _>>()?,
+            )
+        }
+        Value::List(items) => Value::List(
+            items
+                .into_iter()
+                .map(with_files)
+                .collect::<Result<_, _>>()?,
+        ),
+        other => other,
+    })
 }
 
 fn run_spi(case: &Value) -> Outcome {

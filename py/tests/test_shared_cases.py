@@ -84,12 +84,30 @@ def run_sign(case: Dict[str, Any]) -> None:
             assert topwire.string_to_sign(pairs) == case["string_to_sign"]
 
 
+def with_files(value: Any) -> Any:
+    """Objects with `file_base64` are files (tests/README.md); each spelling a
+    caller may use is exercised: bytes-like alone, (filename, data), FileItem."""
+    if isinstance(value, dict) and "file_base64" in value:
+        data = base64.b64decode(value["file_base64"])
+        if "content_type" in value:
+            return topwire.FileItem(data, filename=value.get("filename"),
+                                    content_type=value["content_type"])
+        if "filename" in value:
+            return (value["filename"], bytearray(data))
+        return memoryview(data)
+    if isinstance(value, dict):
+        return {k: with_files(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_files(v) for v in value]
+    return value
+
+
 def run_prepare(case: Dict[str, Any]) -> None:
     def go() -> topwire.PreparedRequest:
         client = make_client(case["client"])
         return client.prepare(
             case["method"],
-            case.get("params"),
+            with_files(case.get("params")),
             session=case.get("session"),
             timestamp=case["timestamp_ms"],
             allow_unknown=case.get("allow_unknown", False),
@@ -101,7 +119,12 @@ def run_prepare(case: Dict[str, Any]) -> None:
     want = case["expect"]
     assert req.method == want["method"]
     assert req.url == want["url"]
-    assert req.body == want["body"].encode("utf-8")
+    if "body_base64" in want:
+        assert req.body == base64.b64decode(want["body_base64"])
+        assert req.is_multipart
+    else:
+        assert req.body == want["body"].encode("utf-8")
+        assert not req.is_multipart
     if "headers" in want:
         assert req.headers == want["headers"]
     if "params" in want:

@@ -30,6 +30,13 @@ req2 = client.prepare(
 )
 req3 = client.prepare("taobao.any.thing", {"free": [1, "x", {"y": None}]}, timestamp=1_700_000_000_000)
 req4 = client.prepare("taobao.time.get")
+upload = client.prepare(
+    "taobao.custom.upload",
+    {"a": b"\x89PNG", "b": topwire.FileItem(b"x", filename="qr.png", content_type="image/png"),
+     "c": ("c.txt", b"text", "text/plain")},
+)
+upload_type: str = upload.content_type
+multipart: bool = upload.is_multipart
 url: str = req.url
 headers: Dict[str, str] = req.headers
 body: bytes = req.body

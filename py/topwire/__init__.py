@@ -25,6 +25,7 @@ put it behind an HTTP server for tests.
 from ._errors import ApiError, DecodeError, SignatureError, TopError, ValidationError
 from ._native import (
     DEFAULT_GATEWAY,
+    FileItem,
     Gateway,
     PreparedRequest,
     TopClient,
@@ -38,6 +39,7 @@ __all__ = [
     "DEFAULT_GATEWAY",
     "ApiError",
     "DecodeError",
+    "FileItem",
     "Gateway",
     "PreparedRequest",
     "SignatureError",

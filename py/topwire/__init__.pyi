@@ -59,8 +59,28 @@ class Gateway:
     @property
     def app_keys(self) -> List[str]: ...
 
+class FileItem:
+    """A file to upload (TOP's `byte[]`) with the file name and content type sent in its part.
+    Plain `bytes`, `bytearray` or `memoryview` (named after the parameter, application/octet-stream)
+    and `(filename, data)` or `(filename, data, content_type)` tuples upload too."""
+
+    def __init__(
+        self,
+        data: Union[bytes, bytearray, memoryview],
+        filename: Optional[str] = None,
+        content_type: Optional[str] = None,
+    ) -> None: ...
+    @property
+    def data(self) -> bytes: ...
+    @property
+    def filename(self) -> Optional[str]: ...
+    @property
+    def content_type(self) -> Optional[str]: ...
+    def __len__(self) -> int: ...
+
 class PreparedRequest:
-    """A signed request: send `method` to `url` with `headers` and `body` using any HTTP client."""
+    """A signed request: send `method` to `url` with `headers` and `body` using any HTTP client.
+    A call with a file has a `multipart/form-data` body; every other call a urlencoded one."""
 
     @property
     def method(self) -> str: ...
@@ -69,7 +89,11 @@ class PreparedRequest:
     @property
     def headers(self) -> Dict[str, str]: ...
     @property
+    def content_type(self) -> str: ...
+    @property
     def body(self) -> bytes: ...
+    @property
+    def is_multipart(self) -> bool: ...
     @property
     def params(self) -> List[Tuple[str, str]]: ...
 

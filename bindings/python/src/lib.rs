@@ -17,8 +17,8 @@ use pyo3::types::{
 };
 use topwire::gateway::{GatewayConfig, GatewayRequest};
 use topwire::{
-    ClientOptions, DecodeError, Error, PrepareOptions, SignMethod, SpiRequest, ValidationError,
-    Value,
+    ClientOptions, DecodeError, Error, FileItem, PrepareOptions, SignMethod, SpiRequest,
+    ValidationError, Value,
 };
 
 /// Deepest nesting of parameters accepted from Python; deeper (or cyclic)
@@ -210,6 +210,15 @@ fn to_value(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, ConvertError>
         // that text unchanged, or refuses `inf`/`nan` by field.
         return Ok(Value::Decimal(f.repr()?.extract::<String>()?));
     }
+    if let Some(content) = buffer_bytes(obj)? {
+        return Ok(Value::File(FileItem::new(content)));
+    }
+    if let Ok(f) = obj.cast::<PyFileItem>() {
+        return Ok(Value::File(f.get().inner.clone()));
+    }
+    if let Some(file) = file_tuple(obj)? {
+        return Ok(Value::File(file));
+    }
     if depth >= MAX_DEPTH {
         return Err(bad(
             "at most 64 levels of nesting",
@@ -246,9 +255,52 @@ fn to_value(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, ConvertError>
         return Ok(Value::Object(pairs));
     }
     Err(bad(
-        "a str, int, float, bool, None, list, tuple or mapping",
+        "a str, int, float, bool, None, list, tuple, mapping, bytes or FileItem",
         format!("a {}", type_name(obj)),
     ))
+}
+
+/// The bytes of a `bytes`, `bytearray` or `memoryview` (a file to upload).
+fn buffer_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<u8>>> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(Some(b.as_bytes().to_vec()));
+    }
+    let py = obj.py();
+    let is_buffer = obj.is_instance(&py.get_type::<pyo3::types::PyByteArray>())?
+        || obj.is_instance(&py.get_type::<pyo3::types::PyMemoryView>())?;
+    if is_buffer {
+        let copied = py.get_type::<PyBytes>().call1((obj,))?;
+        return Ok(Some(copied.cast::<PyBytes>()?.as_bytes().to_vec()));
+    }
+    Ok(None)
+}
+
+/// `(filename, data)` or `(filename, data, content_type)`, as `requests`
+/// takes files: a tuple of a str and bytes-like data (any other tuple is a list).
+fn file_tuple(obj: &Bound<'_, PyAny>) -> Result<Option<FileItem>, ConvertError> {
+    let Ok(t) = obj.cast::<PyTuple>() else {
+        return Ok(None);
+    };
+    if !(2..=3).contains(&t.len()) {
+        return Ok(None);
+    }
+    let (Ok(name), Ok(data)) = (t.get_item(0), t.get_item(1)) else {
+        return Ok(None);
+    };
+    let (Ok(name), Some(content)) = (name.cast::<PyString>(), buffer_bytes(&data)?) else {
+        return Ok(None);
+    };
+    let mut file = FileItem::new(content).with_filename(py_str(name)?);
+    if let Ok(ct) = t.get_item(2) {
+        let Ok(ct) = ct.cast::<PyString>() else {
+            return Err(bad(
+                "(filename, data, content_type) with a str content type",
+                format!("a {} content type", type_name(&ct)),
+            ));
+        };
+        file = file.with_content_type(py_str(ct)?);
+    }
+    Ok(Some(file))
 }
 
 fn pair(
@@ -291,6 +343,8 @@ fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>>
         // JSON number text (the core checked it), so parsing cannot fail.
         Value::Decimal(t) => PyFloat::new(py, t.parse().unwrap_or(f64::NAN)).into_any(),
         Value::String(s) => PyString::new(py, s).into_any(),
+        // Parsing never makes one; its bytes if one ever comes back.
+        Value::File(f) => PyBytes::new(py, &f.content).into_any(),
         Value::List(items) => {
             let list = PyList::empty(py);
             for item in items {
@@ -507,16 +561,29 @@ impl PyPreparedRequest {
     #[getter]
     fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let dict = PyDict::new(py);
-        for (k, v) in self.inner.headers.iter() {
+        for (k, v) in self.inner.headers() {
             dict.set_item(k, v)?;
         }
         Ok(dict)
     }
 
-    /// The urlencoded application parameters.
+    /// The body's content type: urlencoded, or multipart for an upload.
+    #[getter]
+    fn content_type(&self) -> &str {
+        &self.inner.content_type
+    }
+
+    /// The body: urlencoded application parameters, or for an upload the
+    /// `multipart/form-data` parts.
     #[getter]
     fn body<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         PyBytes::new(py, self.inner.body.as_bytes())
+    }
+
+    /// Whether the body is `multipart/form-data` (the call uploads a file).
+    #[getter]
+    fn is_multipart(&self) -> bool {
+        matches!(self.inner.body, topwire::Body::Multipart(_))
     }
 
     /// Every parameter sent, sorted as signed, `sign` last.
@@ -535,6 +602,71 @@ impl PyPreparedRequest {
             self.inner.method,
             self.inner.url,
             self.inner.body.len()
+        )
+    }
+}
+
+/// A file to upload (TOP's `byte[]`), with the file name and content type
+/// sent in its part; plain `bytes` need neither.
+#[pyclass(frozen, eq, module = "topwire", name = "FileItem")]
+#[derive(PartialEq)]
+struct PyFileItem {
+    inner: FileItem,
+}
+
+#[pymethods]
+impl PyFileItem {
+    #[new]
+    #[pyo3(signature = (data, filename=None, content_type=None))]
+    fn new(
+        data: &Bound<'_, PyAny>,
+        filename: Option<String>,
+        content_type: Option<String>,
+    ) -> PyResult<Self> {
+        let Some(content) = buffer_bytes(data)? else {
+            return Err(PyTypeError::new_err(format!(
+                "data must be bytes, bytearray or memoryview, not {}",
+                type_name(data)
+            )));
+        };
+        Ok(PyFileItem {
+            inner: FileItem {
+                content,
+                filename,
+                content_type,
+            },
+        })
+    }
+
+    /// The file's bytes.
+    #[getter]
+    fn data<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.content)
+    }
+
+    /// The file name sent (the parameter's name when None).
+    #[getter]
+    fn filename(&self) -> Option<&str> {
+        self.inner.filename.as_deref()
+    }
+
+    /// The content type sent (application/octet-stream when None).
+    #[getter]
+    fn content_type(&self) -> Option<&str> {
+        self.inner.content_type.as_deref()
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.content.len()
+    }
+
+    fn __repr__(&self) -> String {
+        let opt = |v: &Option<String>| v.as_ref().map_or("None".to_owned(), |s| format!("{s:?}"));
+        format!(
+            "FileItem(<{} bytes>, filename={}, content_type={})",
+            self.inner.content.len(),
+            opt(&self.inner.filename),
+            opt(&self.inner.content_type)
         )
     }
 }
@@ -812,6 +944,7 @@ fn verify_spi(
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyTopClient>()?;
     m.add_class::<PyPreparedRequest>()?;
+    m.add_class::<PyFileItem>()?;
     m.add_class::<PyGateway>()?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(string_to_sign, m)?)?;

@@ -306,6 +306,8 @@ fn to_js(v: &Value) -> JsValue {
             .map_or_else(|_| js_sys::parse_float(t).into(), Into::into),
         Value::Decimal(t) => js_sys::parse_float(t).into(),
         Value::String(s) => s.as_str().into(),
+        // Parsing never makes one; a file's bytes if one ever comes back.
+        Value::File(f) => Uint8Array::from(f.content.as_slice()).into(),
         Value::List(items) => items.iter().map(to_js).collect::<Array>().into(),
         Value::Object(pairs) => {
             let o = Object::new();
@@ -369,7 +371,8 @@ fn pack(req: &topwire::PreparedRequest) -> String {
         out.push_str(part);
         out.push('\n');
     }
-    out.push_str(&req.body);
+    // JS values never become files yet, so the body is always a form.
+    out.push_str(req.body.as_form().unwrap_or_default());
     out
 }
 
