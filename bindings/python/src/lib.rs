@@ -660,14 +660,19 @@ impl PyFileItem {
         self.inner.content.len()
     }
 
-    fn __repr__(&self) -> String {
-        let opt = |v: &Option<String>| v.as_ref().map_or("None".to_owned(), |s| format!("{s:?}"));
-        format!(
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let opt = |v: &Option<String>| -> PyResult<String> {
+            match v {
+                Some(s) => Ok(PyString::new(py, s).repr()?.to_string()),
+                None => Ok("None".to_owned()),
+            }
+        };
+        Ok(format!(
             "FileItem(<{} bytes>, filename={}, content_type={})",
             self.inner.content.len(),
-            opt(&self.inner.filename),
-            opt(&self.inner.content_type)
-        )
+            opt(&self.inner.filename)?,
+            opt(&self.inner.content_type)?
+        ))
     }
 }
 
