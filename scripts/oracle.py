@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import json
 import os
+import random
 import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -262,19 +263,145 @@ def multipart(text, files):
     return boundary, body
 
 
-def spi_sign(secret, query_pairs, form_pairs, headers, sign_list, body):
-    """SpiUtils.checkSign: query pairs, form fields not in the query, headers
-    named in top-sign-list (missing = empty), sorted, empty values kept; the
-    body appended unless it is a form; always md5."""
-    params = dict((k, v) for k, v in query_pairs if k != "sign")
-    for k, v in form_pairs:
-        params.setdefault(k, v)
-    lower = {k.lower(): v for k, v in headers}
-    for name in sign_list:
-        params[name] = lower.get(name.lower(), "")
-    text = "".join(k + v for k, v in by_key_bytes(params.items()))
-    s = secret.encode("utf-8")
-    return hashlib.md5(s + text.encode("utf-8") + body.encode("utf-8") + s).hexdigest().upper()
+# ---- Java's SpiUtils.checkSign, modelled from its source (taobao-sdk-java
+# com.taobao.api.internal.spi.SpiUtils, StringUtils, WebUtils, URLDecoder and
+# a servlet container's parameter parsing). Deliberate differences, listed in
+# the README: only UTF-8 is supported; a %-escape must use ASCII hex digits
+# (Java's Integer.parseInt also takes other Unicode digits); decoded bytes that
+# are not UTF-8 are refused (Java substitutes U+FFFD).
+
+# Character.isWhitespace: Zs/Zl/Zp except the no-break spaces, \t..\r, FS..US.
+JAVA_WHITESPACE = (set(range(0x09, 0x0E)) | set(range(0x1C, 0x21)) | {0x1680}
+                   | set(range(0x2000, 0x2007)) | set(range(0x2008, 0x200B))
+                   | {0x2028, 0x2029, 0x205F, 0x3000})
+
+
+def java_blank(s):
+    """StringUtils.isEmpty: null, empty or only Character.isWhitespace."""
+    return s is None or all(ord(c) in JAVA_WHITESPACE for c in s)
+
+
+def java_split(s, sep):
+    """String.split(sep): trailing empty strings removed; no match -> [s]."""
+    parts = s.split(sep)
+    if len(parts) > 1:
+        while parts and parts[-1] == "":
+            parts.pop()
+    return parts
+
+
+class JavaRefuses(Exception):
+    """Java throws (or, for non-UTF-8 bytes, topwire refuses)."""
+
+
+def java_parse_hex(two, signs):
+    """Integer.parseInt(two, 16), ASCII digits only; a sign allowed when
+    `signs` (URLDecoder), a negative value refused as URLDecoder does."""
+    sign = 1
+    digits = two
+    if signs and two[0] in "+-":
+        sign = -1 if two[0] == "-" else 1
+        digits = two[1:]
+    if not digits or any(c not in "0123456789abcdefABCDEF" for c in digits):
+        raise JavaRefuses("escape")
+    v = sign * int(digits, 16)
+    if v < 0:
+        raise JavaRefuses("escape")
+    return v
+
+
+def java_url_decode(s, signs=True):
+    """URLDecoder.decode(s, "UTF-8"): '+' is a space; each run of %XX is
+    collected into bytes and read as UTF-8."""
+    out = []
+    i = 0
+    n = len(s)
+    while i < n:
+        c = s[i]
+        if c == "+":
+            out.append(" ")
+            i += 1
+        elif c == "%":
+            run = bytearray()
+            while i < n and s[i] == "%":
+                two = s[i + 1:i + 3]
+                if len(two) < 2:      # "Incomplete trailing escape"
+                    raise JavaRefuses("escape")
+                run.append(java_parse_hex(two, signs))
+                i += 3
+            try:
+                out.append(run.decode("utf-8"))
+            except UnicodeDecodeError:
+                raise JavaRefuses("utf8")
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def servlet_params(text, signs):
+    """A servlet container's parameters: pieces split on '&', each at its
+    first '=', nameless ones skipped; first value per name kept (in order)."""
+    params = {}
+    for piece in text.split("&"):
+        if not piece:
+            continue
+        name, _, value = piece.partition("=")
+        name = java_url_decode(name, signs)
+        value = java_url_decode(value, signs)
+        if name:
+            params.setdefault(name, value)
+    return params
+
+
+def spi_java_sign(secret, query, headers, body, content_type):
+    """SpiUtils.checkSign's local sign for a raw call, or JavaRefuses."""
+    def header(name):
+        for k, v in headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+    ctype = content_type if content_type is not None else (header("content-type") or "")
+    for param in ctype.split(";"):
+        param = param.strip()
+        if param.startswith("charset"):
+            pair = param.split("=", 1)
+            if len(pair) == 2 and not java_blank(pair[1]):
+                if pair[1].strip().lower() not in ("utf-8", "utf8"):
+                    raise JavaRefuses("charset")
+            break
+    if ctype.startswith(("application/json", "text/xml", "text/plain")):
+        appended = body
+    elif ctype.startswith("application/x-www-form-urlencoded"):
+        appended = ""
+    elif ctype == "" and body == "":
+        appended = ""
+    else:
+        raise JavaRefuses("content type")
+    params = {}
+    sign_list = header("top-sign-list")
+    if not java_blank(sign_list):                      # getHeaderMap
+        for key in java_split(sign_list, ","):
+            value = header(key)
+            params[key] = "" if java_blank(value) else java_url_decode(value)
+    query_map = {}
+    for piece in java_split(query, "&"):               # getQueryMap
+        kv = java_split(piece, "=")
+        if len(kv) == 2:
+            query_map[java_url_decode(kv[0])] = java_url_decode(kv[1])
+        elif len(kv) == 1:
+            query_map[java_url_decode(kv[0])] = ""
+    params.update(query_map)
+    if ctype.startswith("application/x-www-form-urlencoded"):   # getFormMap
+        servlet = servlet_params(query, True)
+        for k, v in servlet_params(body, False).items():
+            servlet.setdefault(k, v)
+        for k, v in servlet.items():
+            if k not in query_map:
+                params[k] = "" if java_blank(v) else v
+    keys = sorted((k for k in params if k != "sign"), key=lambda k: k.encode("utf-16-be"))
+    text = secret + "".join(k + params[k] for k in keys) + appended + secret
+    return hashlib.md5(text.encode("utf-8")).hexdigest().upper()
 
 
 # --------------------------------------------------------------------------
@@ -712,25 +839,39 @@ SPI_TS = "2024-01-01 12:00:00"
 SPI_NOW = ms_of(SPI_TS)
 
 
+SPI_REFUSED_TYPE = ("content_type: expected application/json, text/xml, text/plain or "
+                    "application/x-www-form-urlencoded (charset UTF-8), got ")
+SPI_MISMATCH = {"type": "SignatureError", "reason": "mismatch",
+                "message": "the call's `sign` does not match its parameters and body"}
+ESCAPE_EXPECTED = "URL-encoded text (every % followed by two hex digits)"
+
+
 def spi_cases():
     cases = []
     base_query = [("app_key", "12345678"), ("method", "taobao.eticket.merchant.ma.send"),
                   ("timestamp", SPI_TS), ("sign_method", "hmac"), ("v", "2.0"), ("format", "json")]
 
-    def case(name, query=base_query, form=(), headers=(), sign_list=(), body="",
-             content_type="application/json; charset=utf-8", encoder=urlencode,
-             sign_body=None, now_ms=SPI_NOW, max_skew_ms=None, with_sign=True,
-             expect="ok", error=None, sign_override=None):
+    def case(name, query=base_query, headers=(), sign_list=(), body="",
+             content_type="application/json; charset=utf-8", encoder=urlencode, raw_query=None,
+             sign_body=None, sign_headers=None, now_ms=SPI_NOW, max_skew_ms=None,
+             with_sign=True, expect="ok", error=None, sign_override=None):
+        """A raw call; its sign is computed by the Java model above from the
+        raw query, headers and body (or `sign_*` stand-ins, to tamper)."""
         headers = [list(h) for h in headers]
         if sign_list:
             headers = [["top-sign-list", ",".join(sign_list)]] + headers
-        if sign_body is None:
-            sign_body = "" if form else body  # a form's fields are signed, not its text
-        sig = spi_sign(SPI_SECRET, query, form, headers, sign_list, sign_body)
+        q = raw_query if raw_query is not None else encoder(query)
+        try:
+            sig = spi_java_sign(SPI_SECRET, q, headers if sign_headers is None else sign_headers,
+                                body if sign_body is None else sign_body, content_type)
+        except JavaRefuses:
+            assert error is not None and error["type"] == "ValidationError", name
+            sig = "0" * 32
         if sign_override is not None:
             sig = sign_override
-        pairs = list(query) + ([("sign", sig)] if with_sign else [])
-        c = {"name": name, "query": encoder(pairs), "headers": headers, "body": body,
+        if with_sign:
+            q = q + ("&" if q else "") + "sign=" + sig
+        c = {"name": name, "query": q, "headers": headers, "body": body,
              "content_type": content_type, "secret": SPI_SECRET, "now_ms": now_ms}
         if max_skew_ms is not None:
             c["max_skew_ms"] = max_skew_ms
@@ -748,10 +889,10 @@ def spi_cases():
     form = [("outer_id", "1753340805138544"), ("nick", "测试"), ("app_key", "ignored-form-value"),
             ("empty", "")]
     case("urlencoded body: form fields join the pairs, the body is not appended",
-         form=form, body=urlencode(form), content_type="application/x-www-form-urlencoded; charset=utf-8")
+         body=urlencode(form), content_type="application/x-www-form-urlencoded; charset=utf-8")
     case("urlencoded body with no query parameters besides sign and timestamp",
-         query=[("timestamp", SPI_TS)], form=[("a", "1"), ("b", "二")],
-         body="a=1&b=%E4%BA%8C", content_type="application/x-www-form-urlencoded")
+         query=[("timestamp", SPI_TS)], body="a=1&b=%E4%BA%8C",
+         content_type="application/x-www-form-urlencoded")
     case("empty query values are signed (unlike requests)",
          query=base_query + [("empty", "")], body=json_body)
     case("top-sign-list headers, one present and one missing (counts as empty), names in other case",
@@ -759,11 +900,6 @@ def spi_cases():
          sign_list=["x-biz-id", "x-missing"], body=json_body)
     case("top-sign-list header name itself in mixed case",
          headers=[("Top-Sign-List", "X-Ca-Key"), ("x-ca-key", "abc")], body=json_body)
-    # The case above builds top-sign-list by hand: compute its sign explicitly.
-    last = cases[-1]
-    last_query = list(base_query)
-    sig = spi_sign(SPI_SECRET, last_query, (), [("x-ca-key", "abc")], ["X-Ca-Key"], json_body)
-    last["query"] = urlencode(last_query + [("sign", sig)])
     case("+-encoded timestamp in the query", body=json_body, encoder=urlencode)
     assert "timestamp=2024-01-01+12%3A00%3A00" in cases[-1]["query"]
     case("%20-encoded timestamp with a raw colon in the query", body=json_body,
@@ -775,6 +911,42 @@ def spi_cases():
     case("no body and no content type", body="", content_type=None)
     case("timestamp exactly at the edge of the window", body=json_body, now_ms=SPI_NOW + 600000)
     case("timestamp within a custom window", body=json_body, now_ms=SPI_NOW - 119000, max_skew_ms=120000)
+
+    # SpiUtils' own rules, one at a time.
+    case("signed header values are URL-decoded (%2B is +, + is a space)",
+         headers=[("x-biz", "a%2Bb+c%E4%B8%AD%25")], sign_list=["x-biz"], body=json_body)
+    case("whitespace-only signed header values count as empty",
+         headers=[("x-a", "   "), ("x-b", "\u3000"), ("x-c", "\t\n")], sign_list=["x-a", "x-b", "x-c"],
+         body=json_body)
+    case("a header value that decodes to a space is a space",
+         headers=[("x-a", "%20"), ("x-b", "+")], sign_list=["x-a", "x-b"], body=json_body)
+    case("a no-break space is not whitespace to Java",
+         headers=[("x-a", "\u00a0")], sign_list=["x-a"], body=json_body)
+    case("top-sign-list split as Java splits: empty and trailing names, names kept as written",
+         headers=[("top-sign-list", "x-a,,X-B, x-a,"), ("x-a", "1"), ("x-b", "2")], body=json_body)
+    case("URLDecoder reads %+F as byte 0x0F",
+         headers=[("x-a", "%+F%-0x")], sign_list=["x-a"], body=json_body)
+    case("query pieces a=b=c and = are skipped, k alone and k== are empty, =v has an empty key",
+         raw_query=urlencode(base_query) + "&a=b=c&&=&k&k2==&=v&x==y", body=json_body)
+    case("in a form call a query piece a=b=c is signed as a = b=c (the servlet's parameter)",
+         raw_query=urlencode(base_query) + "&a=b=c", body="f=1",
+         content_type="application/x-www-form-urlencoded")
+    case("a repeated query key keeps its last value",
+         raw_query=urlencode(base_query) + "&d=1&d=2", body=json_body)
+    case("whitespace-only form values count as empty; query values stay as sent",
+         raw_query=urlencode(base_query) + "&q=+", body="a=+&b=%E3%80%80&c=%09%0A&d=%C2%A0",
+         content_type="application/x-www-form-urlencoded")
+    case("a repeated form field keeps its first value; a query key wins over the form",
+         body="f=1&f=2&app_key=other&x-h=form", headers=[("x-h", "header")], sign_list=["x-h"],
+         content_type="application/x-www-form-urlencoded")
+    case("keys sorted by UTF-16 code units, as Arrays.sort",
+         query=base_query + [("\U0001F600", "1"), ("\uFF21", "2"), ("\u00e9", "3")], body=json_body)
+    case("charset utf8 spelled differently", body=json_body, content_type="application/json;charset=UTF8")
+
+    rng = random.Random(10)
+    for i in range(40):
+        case("random call %02d" % i, **random_spi_call(rng, base_query))
+
     case("stale timestamp (11 minutes old)", body=json_body, now_ms=SPI_NOW + 660000,
          error={"type": "SignatureError", "reason": "stale_timestamp",
                 "message": "the call's timestamp 2024-01-01 12:00:00 is 660 s away from now, "
@@ -791,27 +963,22 @@ def spi_cases():
          error={"type": "SignatureError", "reason": "missing_sign",
                 "message": "the call has no `sign` query parameter"})
     case("tampered body", body=json_body.replace("测试店铺", "测试店铺!"), sign_body=json_body,
-         error={"type": "SignatureError", "reason": "mismatch",
-                "message": "the call's `sign` does not match its parameters and body"})
-    case("tampered form field", form=form, body=urlencode(form).replace("1753340805138544", "1753340805138545"),
-         content_type="application/x-www-form-urlencoded",
-         error={"type": "SignatureError", "reason": "mismatch",
-                "message": "the call's `sign` does not match its parameters and body"})
+         error=SPI_MISMATCH)
+    case("tampered form field", body=urlencode(form).replace("1753340805138544", "1753340805138545"),
+         sign_body=urlencode(form), content_type="application/x-www-form-urlencoded",
+         error=SPI_MISMATCH)
     case("signed with the wrong secret", body=json_body,
-         sign_override=spi_sign("other", base_query, (), [], [], json_body),
-         error={"type": "SignatureError", "reason": "mismatch",
-                "message": "the call's `sign` does not match its parameters and body"})
+         sign_override=spi_java_sign("other", urlencode(base_query), [], json_body, "application/json"),
+         error=SPI_MISMATCH)
     case("lower-case hex sign does not match", body=json_body,
-         sign_override=spi_sign(SPI_SECRET, base_query, (), [], [], json_body).lower(),
-         error={"type": "SignatureError", "reason": "mismatch",
-                "message": "the call's `sign` does not match its parameters and body"})
-    case("a signed header changed", headers=[("x-biz-id", "43")], sign_list=["x-biz-id"], body=json_body)
-    tampered = cases[-1]
-    tampered["query"] = urlencode(list(base_query) + [("sign", spi_sign(
-        SPI_SECRET, base_query, (), [("x-biz-id", "42")], ["x-biz-id"], json_body))])
-    del tampered["expect"]
-    tampered["error"] = {"type": "SignatureError", "reason": "mismatch",
-                         "message": "the call's `sign` does not match its parameters and body"}
+         sign_override=spi_java_sign(SPI_SECRET, urlencode(base_query), [], json_body,
+                                     "application/json").lower(),
+         error=SPI_MISMATCH)
+    case("a signed header changed", headers=[("x-biz-id", "43")], sign_list=["x-biz-id"], body=json_body,
+         sign_headers=[["top-sign-list", "x-biz-id"], ["x-biz-id", "42"]], error=SPI_MISMATCH)
+    case("a signed header sent raw where it was signed decoded", headers=[("x-biz", "a+b")],
+         sign_list=["x-biz"], body=json_body,
+         sign_headers=[["top-sign-list", "x-biz"], ["x-biz", "a%2Bb"]], error=SPI_MISMATCH)
     case("missing timestamp", query=[(k, v) for k, v in base_query if k != "timestamp"], body=json_body,
          error={"type": "SignatureError", "reason": "missing_timestamp",
                 "message": "the call has no `timestamp` query parameter"})
@@ -820,13 +987,74 @@ def spi_cases():
          error=verr("timestamp", "timestamp: expected a time as \"yyyy-MM-dd HH:mm:ss\", "
                                  "got the string \"2024/01/01 12:00:00\""))
     case("unsupported content type", body="--x--", content_type="multipart/form-data; boundary=x",
-         error=verr("content_type", "content_type: expected application/json, text/xml, application/xml, "
-                                    "text/plain or application/x-www-form-urlencoded, "
-                                    "got \"multipart/form-data; boundary=x\""))
+         error=verr("content_type", SPI_REFUSED_TYPE + "\"multipart/form-data; boundary=x\""))
     case("body without a content type", body=json_body, content_type=None,
-         error=verr("content_type", "content_type: expected application/json, text/xml, application/xml, "
-                                    "text/plain or application/x-www-form-urlencoded, got \"\""))
+         error=verr("content_type", SPI_REFUSED_TYPE + "\"\""))
+    case("application/xml is not one of Java's types", body="<a/>", content_type="application/xml",
+         error=verr("content_type", SPI_REFUSED_TYPE + "\"application/xml\""))
+    case("content types are compared as written (case-sensitive)", body=json_body,
+         content_type="Application/JSON",
+         error=verr("content_type", SPI_REFUSED_TYPE + "\"Application/JSON\""))
+    case("a charset other than UTF-8", body=json_body, content_type="application/json; charset=GBK",
+         error=verr("content_type", SPI_REFUSED_TYPE + "\"application/json; charset=GBK\""))
+    case("a malformed escape in a signed header (Java throws)", headers=[("x-biz", "100%")],
+         sign_list=["x-biz"], body=json_body,
+         error=verr("headers.x-biz", "headers.x-biz: expected " + ESCAPE_EXPECTED + ", got \"100%\""))
+    case("a malformed escape in the query (Java throws)", raw_query=urlencode(base_query) + "&a=%zz",
+         body=json_body, error=verr("query", "query: expected " + ESCAPE_EXPECTED + ", got \"%zz\""))
+    case("a negative escape in the query (Java throws)", raw_query=urlencode(base_query) + "&a=%-1",
+         body=json_body, error=verr("query", "query: expected " + ESCAPE_EXPECTED + ", got \"%-1\""))
+    case("escaped bytes that are not UTF-8 in a header", headers=[("x-biz", "%FF")],
+         sign_list=["x-biz"], body=json_body,
+         error=verr("headers.x-biz", "headers.x-biz: expected URL-encoded UTF-8 text, got \"%FF\""))
+    case("a malformed escape in a form body", body="a=%G0", content_type="application/x-www-form-urlencoded",
+         error=verr("body", "body: expected " + ESCAPE_EXPECTED + ", got \"%G0\""))
     return cases
+
+
+SPI_TEXTS = ["", " ", "  ", "\u3000", "\t", "a", "a+b", "a%2Bb", "%25", "100%25", "%20", "+",
+             "中", "%E4%B8%AD", "%E3%80%80", "x=y", "\u00a0", "%C2%A0", "%0A", "é"]
+SPI_KEYS = ["a", "b", "c", "a%2Bb", "k+k", "%E4%B8%AD", "x-h1", "X-H2", "app_key", "sign_method", "z"]
+
+
+def random_spi_call(rng, base_query):
+    """A call mixing the awkward pieces SpiUtils meets: escapes, `+`,
+    whitespace-only values, `a=b=c` pieces, repeated keys, headers that
+    share names with parameters."""
+    def value():
+        return rng.choice(SPI_TEXTS).replace("=", "%3D") if rng.random() < 0.5 else rng.choice(SPI_TEXTS)
+
+    pieces = [urlencode(base_query)]
+    for _ in range(rng.randrange(0, 6)):
+        kind = rng.random()
+        key = rng.choice(SPI_KEYS)
+        if kind < 0.5:
+            pieces.append(key + "=" + value().replace("&", ""))
+        elif kind < 0.65:
+            pieces.append(key + "=" + value() + "=" + value())
+        elif kind < 0.75:
+            pieces.append(key)
+        elif kind < 0.85:
+            pieces.append("=" + value())
+        else:
+            pieces.append("")
+    pieces = pieces[:1] + [p.replace("&", "") for p in pieces[1:]]
+    names = rng.sample(["x-h1", "X-H2", "x-h3", "a"], rng.randrange(0, 4))
+    headers = [(n.lower() if rng.random() < 0.5 else n.upper(), rng.choice(SPI_TEXTS))
+               for n in names if rng.random() < 0.8]
+    sign_list = ",".join(names) + ("," if rng.random() < 0.2 else "")
+    if names:
+        headers = [("top-sign-list", sign_list)] + headers
+    if rng.random() < 0.5:
+        ctype = rng.choice(["application/x-www-form-urlencoded",
+                            "application/x-www-form-urlencoded; charset=UTF-8"])
+        fields = [rng.choice(SPI_KEYS) + "=" + value().replace("&", "") for _ in range(rng.randrange(0, 6))]
+        body = "&".join(fields)
+    else:
+        ctype = rng.choice(["application/json", "application/json;charset=UTF-8", "text/plain",
+                            "text/xml; charset=utf-8"])
+        body = rng.choice(['{"a":"b c+%"}', "", "  ", "纯文本"])
+    return {"raw_query": "&".join(pieces), "headers": headers, "body": body, "content_type": ctype}
 
 
 # --------------------------------------------------------------------------

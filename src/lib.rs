@@ -36,6 +36,7 @@ mod client;
 pub mod codegen;
 mod error;
 pub mod gateway;
+mod java;
 mod json;
 mod multipart;
 mod params;

@@ -1,15 +1,21 @@
 //! Verifying inbound (SPI) calls: TOP calling the merchant.
 //!
-//! The rule is Java's `SpiUtils.checkSign`: the query's pairs, the form
-//! fields not already in the query (urlencoded bodies), and the headers named
-//! in `top-sign-list` are sorted by key and concatenated with empty values
-//! included; `sign` (read from the query only) is left out. The expected sign
-//! is upper-hex MD5(secret + that string + body + secret), where the body
-//! counts for JSON, XML and text bodies. Always MD5, whatever `sign_method` says.
+//! The rule is Java's `SpiUtils.checkSign`, followed step by step (each
+//! function below names the Java method it mirrors): the headers named in
+//! `top-sign-list` (URL-decoded), the query's pairs and, for urlencoded
+//! bodies, the form fields not already in the query go into one map; its
+//! keys, `sign` left out, are sorted in Java's (UTF-16) order and
+//! concatenated with their values, empty ones included. The expected sign is
+//! upper-hex MD5(secret + that string + body + secret), where the body counts
+//! for JSON, XML and text bodies. Always MD5, whatever `sign_method` says.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use subtle::ConstantTimeEq;
 
 use crate::error::{Error, SignatureError, SignatureFailure, ValidationError};
+use crate::java::{self, Escapes};
 use crate::sign::{digest_parts, SignMethod};
 use crate::time::parse_timestamp;
 
@@ -45,6 +51,7 @@ enum BodyRole {
 /// allowed distance of the call's `timestamp` from it ([`DEFAULT_SPI_SKEW_MS`]).
 /// Returns a [`SignatureError`] saying which check failed, or a
 /// [`ValidationError`] for input that is malformed rather than forged.
+/// Time and memory are linear in the size of the call.
 pub fn verify_spi(
     req: &SpiRequest<'_>,
     secret: &str,
@@ -64,41 +71,40 @@ pub fn verify_spi(
         )
         .into());
     }
-    let query: Vec<(String, String)> = form_urlencoded::parse(req.query.as_bytes())
-        .into_owned()
-        .collect();
-    let Some(remote_sign) = query
-        .iter()
-        .find(|(k, _)| k == "sign")
-        .map(|(_, v)| v.as_str())
-    else {
+    let headers = HeaderIndex::new(req.headers);
+    let ctype = req.content_type.or_else(|| headers.get("content-type"));
+    let role = body_role(ctype, req.body)?;
+    let query = query_map(req.query)?;
+    let Some(remote_sign) = query.get("sign") else {
         return Err(failure(
             SignatureFailure::MissingSign,
             "the call has no `sign` query parameter",
         ));
     };
 
-    let mut pairs: Vec<(String, String)> =
-        query.iter().filter(|(k, _)| k != "sign").cloned().collect();
-    let role = body_role(req)?;
-    if matches!(role, BodyRole::Form) {
-        for (k, v) in form_urlencoded::parse(req.body).into_owned() {
-            if !query.iter().any(|(q, _)| *q == k) && !pairs.iter().any(|(p, _)| *p == k) {
-                pairs.push((k, v));
-            }
-        }
-    }
-    pairs.extend(signed_headers(req.headers));
-    pairs.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-
-    let body: &[u8] = if matches!(role, BodyRole::Appended) {
-        req.body
-    } else {
-        &[]
+    // Java fills one map: headers, then the query over them, then the form.
+    let mut params = header_map(&headers)?;
+    params.extend(query.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let form = match role {
+        BodyRole::Form => form_map(req.query, req.body, &query)?,
+        _ => HashMap::new(),
     };
-    let parts = pairs
+    params.extend(form.iter().map(|(k, v)| (k.clone(), v.clone())));
+
+    let body: &[u8] = match role {
+        BodyRole::Appended => utf8_body(req.body)?.as_bytes(),
+        _ => &[],
+    };
+    let mut keys: Vec<&String> = params.keys().filter(|k| *k != "sign").collect();
+    keys.sort_unstable_by(|a, b| java::cmp_utf16(a, b));
+    let parts = keys
         .iter()
-        .flat_map(|(k, v)| [k.as_bytes(), v.as_bytes()])
+        .flat_map(|k| {
+            [
+                k.as_bytes(),
+                params.get(*k).map_or(&[][..], |v| v.as_bytes()),
+            ]
+        })
         .chain(std::iter::once(body));
     let expected = digest_parts(parts, secret, SignMethod::Md5);
     if !bool::from(expected.as_bytes().ct_eq(remote_sign.as_bytes())) {
@@ -107,7 +113,8 @@ pub fn verify_spi(
             "the call's `sign` does not match its parameters and body",
         ));
     }
-    check_timestamp(&query, now_ms, max_skew_ms)
+    let timestamp = query.get("timestamp").or_else(|| form.get("timestamp"));
+    check_timestamp(timestamp.map(String::as_str), now_ms, max_skew_ms)
 }
 
 fn failure(reason: SignatureFailure, message: &str) -> Error {
@@ -118,55 +125,175 @@ fn failure(reason: SignatureFailure, message: &str) -> Error {
     .into()
 }
 
-fn header<'a>(headers: &[(&'a str, &'a str)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(_, v)| *v)
-}
+/// The request headers by lower-case name, the first of repeated ones kept
+/// (a servlet's `getHeader`), so each lookup is one hash probe.
+struct HeaderIndex<'a>(HashMap<String, &'a str>);
 
-/// The headers listed in `top-sign-list`, a missing one counting as empty.
-fn signed_headers(headers: &[(&str, &str)]) -> Vec<(String, String)> {
-    let Some(list) = header(headers, "top-sign-list") else {
-        return Vec::new();
-    };
-    list.split(',')
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-        .map(|name| {
-            (
-                name.to_owned(),
-                header(headers, name).unwrap_or("").to_owned(),
-            )
-        })
-        .collect()
-}
+impl<'a> HeaderIndex<'a> {
+    fn new(headers: &[(&str, &'a str)]) -> Self {
+        let mut map = HashMap::with_capacity(headers.len());
+        for (name, value) in headers {
+            map.entry(name.to_ascii_lowercase()).or_insert(*value);
+        }
+        HeaderIndex(map)
+    }
 
-fn body_role(req: &SpiRequest<'_>) -> Result<BodyRole, ValidationError> {
-    let ctype = req
-        .content_type
-        .or_else(|| header(req.headers, "content-type"))
-        .unwrap_or("");
-    let mime = ctype
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    match mime.as_str() {
-        "application/json" | "text/xml" | "application/xml" | "text/plain" => Ok(BodyRole::Appended),
-        "application/x-www-form-urlencoded" => Ok(BodyRole::Form),
-        "" if req.body.is_empty() => Ok(BodyRole::None),
-        _ => Err(ValidationError::new(
-            "content_type",
-            "application/json, text/xml, application/xml, text/plain or application/x-www-form-urlencoded",
-            crate::value::quote_truncated(ctype),
-        )),
+    fn get(&self, name: &str) -> Option<&'a str> {
+        self.0.get(&name.to_ascii_lowercase()).copied()
     }
 }
 
-fn check_timestamp(query: &[(String, String)], now_ms: i64, max_skew_ms: i64) -> Result<(), Error> {
-    let Some(ts) = query.iter().find(|(k, _)| k == "timestamp").map(|(_, v)| v) else {
+fn decode<'a>(
+    text: &'a str,
+    escapes: Escapes,
+    field: &str,
+) -> Result<Cow<'a, str>, ValidationError> {
+    java::url_decode(text, escapes).map_err(|failure| {
+        ValidationError::new(
+            field,
+            failure.expected(),
+            crate::value::quote_truncated(text),
+        )
+    })
+}
+
+/// `SpiUtils.getHeaderMap`: each name in `top-sign-list` (split as Java
+/// splits, names kept as written) with its header's value, URL-decoded; a
+/// missing or whitespace-only value counts as empty.
+fn header_map(headers: &HeaderIndex<'_>) -> Result<HashMap<String, String>, ValidationError> {
+    let mut map = HashMap::new();
+    let Some(list) = headers.get("top-sign-list").filter(|l| !java::is_blank(l)) else {
+        return Ok(map);
+    };
+    for name in java::split(list, ',') {
+        let value = match headers.get(name).filter(|v| !java::is_blank(v)) {
+            Some(v) => decode(v, Escapes::UrlDecoder, &format!("headers.{name}"))?.into_owned(),
+            None => String::new(),
+        };
+        map.insert(name.to_owned(), value);
+    }
+    Ok(map)
+}
+
+/// `SpiUtils.getQueryMap`: the raw query split on `&`, each piece on `=`
+/// (as Java splits); a piece of two parts is a pair, of one part a key with
+/// an empty value, of more parts (`a=b=c`) or none (`=`) skipped. Both sides
+/// URL-decoded; a repeated key keeps its last value.
+fn query_map(query: &str) -> Result<HashMap<String, String>, ValidationError> {
+    let mut map = HashMap::new();
+    for piece in java::split(query, '&') {
+        let (key, value) = match java::split(piece, '=').as_slice() {
+            [key, value] => (*key, *value),
+            [key] => (*key, ""),
+            _ => continue,
+        };
+        let key = decode(key, Escapes::UrlDecoder, "query")?.into_owned();
+        let value = decode(value, Escapes::UrlDecoder, "query")?.into_owned();
+        map.insert(key, value);
+    }
+    Ok(map)
+}
+
+/// `SpiUtils.getFormMap`: the servlet's parameters (query, then body, each
+/// split at its first `=`, nameless ones skipped) whose names are not in the
+/// query map, with their first value; whitespace-only values count as empty.
+/// A query piece `a=b=c`, skipped by the query map, comes back here as
+/// `a` = `b=c`, as it does in Java.
+fn form_map(
+    query: &str,
+    body: &[u8],
+    query_map: &HashMap<String, String>,
+) -> Result<HashMap<String, String>, ValidationError> {
+    let body = std::str::from_utf8(body).map_err(|_| {
+        ValidationError::new("body", "URL-encoded UTF-8 text", "bytes that are not UTF-8")
+    })?;
+    let mut map = HashMap::new();
+    // The query's escapes as Java's own decoder reads them (its names are
+    // compared with the query map's), the body's as a servlet's parser does.
+    let sources = [
+        ("query", query, Escapes::UrlDecoder),
+        ("body", body, Escapes::Strict),
+    ];
+    for (field, source, escapes) in sources {
+        for piece in source.split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+            let name = decode(name, escapes, field)?;
+            let value = decode(value, escapes, field)?;
+            if name.is_empty() || query_map.contains_key(name.as_ref()) {
+                continue;
+            }
+            let value = if java::is_blank(&value) {
+                Cow::Borrowed("")
+            } else {
+                value
+            };
+            map.entry(name.into_owned())
+                .or_insert_with(|| value.into_owned());
+        }
+    }
+    Ok(map)
+}
+
+/// Java reads the body as text and signs that text's bytes: bytes that are
+/// not UTF-8 would be signed as U+FFFD, which topwire refuses instead.
+fn utf8_body(body: &[u8]) -> Result<&str, ValidationError> {
+    std::str::from_utf8(body)
+        .map_err(|_| ValidationError::new("body", "UTF-8 text", "bytes that are not UTF-8"))
+}
+
+const BODY_TYPES: &str =
+    "application/json, text/xml, text/plain or application/x-www-form-urlencoded (charset UTF-8)";
+
+/// `SpiUtils.checkSign`'s dispatch: the content type must start with one of
+/// the four types Java accepts (as written, case-sensitive). Java signs in
+/// the content type's charset; only UTF-8 is supported here.
+fn body_role(ctype: Option<&str>, body: &[u8]) -> Result<BodyRole, ValidationError> {
+    let text = ctype.unwrap_or("");
+    let refuse = || {
+        ValidationError::new(
+            "content_type",
+            BODY_TYPES,
+            crate::value::quote_truncated(text),
+        )
+    };
+    if !is_utf8_charset(text) {
+        return Err(refuse());
+    }
+    if ["application/json", "text/xml", "text/plain"]
+        .iter()
+        .any(|t| text.starts_with(t))
+    {
+        Ok(BodyRole::Appended)
+    } else if text.starts_with("application/x-www-form-urlencoded") {
+        Ok(BodyRole::Form)
+    } else if text.is_empty() && body.is_empty() {
+        Ok(BodyRole::None)
+    } else {
+        Err(refuse())
+    }
+}
+
+/// `WebUtils.getResponseCharset`: the first `;`-separated parameter starting
+/// with `charset` decides (UTF-8 when there is none or its value is blank).
+fn is_utf8_charset(ctype: &str) -> bool {
+    let Some(param) = ctype
+        .split(';')
+        .map(str::trim)
+        .find(|p| p.starts_with("charset"))
+    else {
+        return true;
+    };
+    match param.split_once('=') {
+        Some((_, name)) if !java::is_blank(name) => {
+            let name = name.trim();
+            name.eq_ignore_ascii_case("utf-8") || name.eq_ignore_ascii_case("utf8")
+        }
+        _ => true,
+    }
+}
+
+fn check_timestamp(ts: Option<&str>, now_ms: i64, max_skew_ms: i64) -> Result<(), Error> {
+    let Some(ts) = ts else {
         return Err(failure(
             SignatureFailure::MissingTimestamp,
             "the call has no `timestamp` query parameter",
