@@ -116,9 +116,11 @@ def file_bytes(v):
 
 
 def is_empty(v):
+    """Absent: None, empty containers, an empty file, and text that is empty
+    or whitespace only as Java's StringUtils.isEmpty counts it (java_blank, below)."""
     if is_file(v):
         return file_bytes(v) == b""
-    return v is None or v == "" or v == [] or v == {}
+    return v is None or (isinstance(v, str) and java_blank(v)) or v == [] or v == {}
 
 
 def scalar_text(v):
@@ -174,6 +176,8 @@ def render(method, params):
         if isinstance(kind, tuple):
             shape, fields = kind
             if isinstance(v, str):
+                if json.loads(v) == ([] if shape == "list" else {}):
+                    continue  # JSON text of the empty structure: as absent as [] or {}
                 text = v  # JSON text handed over by the caller: sent as given
             elif shape == "list":
                 text = compact_json([struct(fields, item) for item in v])
@@ -190,7 +194,7 @@ def render(method, params):
             text = compact_json(v)
         else:
             text = scalar_text(v)
-        if text != "":  # e.g. [""]: no text, so neither signed nor sent
+        if not java_blank(text):  # e.g. [""] or [" "]: neither signed nor sent
             out.append((name, text))
     return out
 
@@ -212,7 +216,7 @@ def prepare(case):
     for key, value in [("session", case.get("session")),
                        ("partner_id", c.get("partner_id")),
                        ("target_app_key", c.get("target_app_key"))]:
-        if value:
+        if not java_blank(value):
             system.append((key, value))
     params = case.get("params") or {}
     app = render(case["method"], params)
@@ -601,6 +605,17 @@ def prepare_cases():
     ok("session on an API that does not require one is still sent and signed", VERIFY,
        {"order_id": 1}, session="sess~ion with space")
     ok("empty session is not sent", VERIFY, {"order_id": 1}, session="")
+    ok("whitespace-only session, partner_id and target_app_key are not sent", VERIFY, {"order_id": 1},
+       session=" \u3000", client=client(partner_id="\t", target_app_key="\n"))
+    ok("whitespace-only values (Java's Character.isWhitespace) are neither signed nor sent", VERIFY,
+       {"order_id": 12345678, "out_order_id": "  ", "confirm_code": "\u3000", "write_off_type": "\n",
+        "check_num": 1})
+    ok("untyped: whitespace-only values are not sent; no-break spaces are not whitespace to Java",
+       "taobao.custom.thing.get",
+       {"a": " \t\r\x0b\x0c\x1c\x1f", "b": ["  "], "c": "\u00a0", "d": "\u2007", "e": "\u202f",
+        "f": "\u2028\u2029\u205f\u1680\u2000\u200a", "g": "\x85", "h": "x"})
+    ok("an optional structured list given as JSON text \"[]\" is not sent", VERIFY,
+       {"order_id": 1, "voucher_infos": "[]"})
     ok("no parameters at all", "taobao.time.get", {})
     ok("null parameters", "taobao.time.get", None)
     ok("Chinese values are UTF-8 percent-encoded and signed as UTF-8", RESEND,
@@ -679,6 +694,28 @@ def prepare_cases():
     bad("empty isv_ma_list counts as missing", RESEND, {"isv_ma_list": [], "outer_id": "o", "token": "t"},
         verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got nothing"),
         session="s")
+    bad("a required list given as JSON text \"[]\" counts as missing", RESEND,
+        {"isv_ma_list": "[]", "outer_id": "o", "token": "t"},
+        verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got nothing"),
+        session="s")
+    bad("a required list given as whitespace counts as missing", RESEND,
+        {"isv_ma_list": " \n", "outer_id": "o", "token": "t"},
+        verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got nothing"),
+        session="s")
+    bad("a list given as JSON text is checked like the list (member path named)", RESEND,
+        {"isv_ma_list": "[{\"code\":\"c\",\"num\":1},{\"code\":\"c\",\"num\":\"x\"}]",
+         "outer_id": "o", "token": "t"},
+        verr("isv_ma_list[1].num", "isv_ma_list[1].num: expected an integer, got the string \"x\""),
+        session="s")
+    bad("a list given as JSON text misses a required member", RESEND,
+        {"isv_ma_list": "[{\"num\":1}]", "outer_id": "o", "token": "t"},
+        verr("isv_ma_list[0].code", "isv_ma_list[0].code: expected a string, got nothing"),
+        session="s")
+    bad("an object given as JSON text of an empty list", RESERVE,
+        {"ticket_reverse_top_request": "[]"},
+        verr("ticket_reverse_top_request",
+             "ticket_reverse_top_request: expected a TicketReverseTopRequest object, "
+             "got a list of 0 item(s)"))
     bad("more than 200 isv_ma_list items", RESEND,
         {"isv_ma_list": [item] * 201, "outer_id": "o", "token": "t"},
         verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got a list of 201 item(s)"),

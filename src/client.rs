@@ -261,11 +261,11 @@ impl TopClient {
         }
         client.partner_id = options
             .partner_id
-            .filter(|s| !s.is_empty())
+            .filter(|s| !crate::java::is_blank(s))
             .map(str::to_owned);
         client.target_app_key = options
             .target_app_key
-            .filter(|s| !s.is_empty())
+            .filter(|s| !crate::java::is_blank(s))
             .map(str::to_owned);
         client.with_simplify(options.simplify.unwrap_or(false))
     }
@@ -323,13 +323,13 @@ impl TopClient {
 
     /// Sets `partner_id` (free text naming the integration).
     pub fn with_partner_id(mut self, partner_id: &str) -> TopClient {
-        self.partner_id = Some(partner_id.to_owned()).filter(|s| !s.is_empty());
+        self.partner_id = Some(partner_id.to_owned()).filter(|s| !crate::java::is_blank(s));
         self
     }
 
     /// Sets `target_app_key`.
     pub fn with_target_app_key(mut self, key: &str) -> TopClient {
-        self.target_app_key = Some(key.to_owned()).filter(|s| !s.is_empty());
+        self.target_app_key = Some(key.to_owned()).filter(|s| !crate::java::is_blank(s));
         self
     }
 
@@ -377,7 +377,11 @@ impl TopClient {
         let spec = apis::find(method);
         let rendered = render(spec, params, options.allow_unknown)?;
         let app = &rendered.text;
-        let session = options.session.as_deref().filter(|s| !s.is_empty());
+        // Blank system values are dropped as the Java SDK's TaobaoHashMap drops them.
+        let session = options
+            .session
+            .as_deref()
+            .filter(|s| !crate::java::is_blank(s));
         if spec.is_some_and(|s| s.session_required) && session.is_none() {
             return Err(ValidationError::new(
                 "session",

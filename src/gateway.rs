@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use crate::apis;
 use crate::error::ValidationError;
 use crate::multipart;
-use crate::params::render;
+use crate::params::{is_absent, render};
 use crate::sign::{sign, SignMethod};
 use crate::spec::response_key;
 use crate::time::parse_timestamp;
@@ -431,7 +431,7 @@ impl Gateway {
         if let Some(missing) = spec
             .request
             .iter()
-            .find(|f| f.required && !app.iter().any(|(k, v)| k == f.name && !v.is_empty()))
+            .find(|f| f.required && !app.iter().any(|(k, v)| k == f.name && !is_absent(f, v)))
         {
             return Err(TopFault {
                 sub_code: Some("isv.missing-parameter".to_owned()),

@@ -6,6 +6,7 @@
 //! what was expected and what came.
 
 use crate::error::ValidationError;
+use crate::java;
 use crate::path::Path;
 use crate::spec::{field_names, ApiSpec, Field, Struct, Type};
 use crate::time::parse_timestamp;
@@ -61,6 +62,9 @@ pub(crate) fn render<'a>(
     let mut files = Vec::new();
     for (name, value) in pairs {
         check_name(name)?;
+        if is_blank_text(value) {
+            continue;
+        }
         let field = spec.and_then(|s| s.request_field(name));
         if let Value::File(file) = value {
             match (spec, field) {
@@ -83,9 +87,10 @@ pub(crate) fn render<'a>(
             (Some(spec), None) if !allow_unknown => return Err(unknown_field(name, spec.request)),
             _ => render_untyped(value, name)?,
         };
-        // A value whose text is empty (a list of one empty string) is as
-        // absent as an empty string: neither signed nor sent.
-        if let Some(text) = text.filter(|t| !t.is_empty()) {
+        // A value whose text is empty or whitespace only (a list of one
+        // empty string) is as absent as an empty string: neither signed nor
+        // sent, as the Java SDK's StringUtils.isEmpty decides.
+        if let Some(text) = text.filter(|t| !java::is_blank(t)) {
             out.push((name.as_str(), text));
         }
     }
@@ -96,6 +101,35 @@ pub(crate) fn render<'a>(
         check_required(spec.request, present, "")?;
     }
     Ok(Rendered { text: out, files })
+}
+
+/// Empty or whitespace-only text (Java's `StringUtils.isEmpty`): the Java
+/// SDK neither signs nor sends it, so it counts as absent.
+fn is_blank_text(value: &Value) -> bool {
+    matches!(value, Value::String(s) if java::is_blank(s))
+}
+
+/// Whether a received parameter counts as absent for `field`: empty, blank
+/// text, or, for a structured field, JSON text of an empty list or object.
+pub(crate) fn is_absent(field: &Field, value: &Value) -> bool {
+    match value {
+        Value::String(text) => {
+            java::is_blank(text)
+                || matches!(field.ty, Type::Object(_) | Type::ObjectList(_))
+                    && crate::value::from_json(text).is_ok_and(|v| is_empty_structure(field, &v))
+        }
+        other => other.is_empty(),
+    }
+}
+
+/// `[]` for a list field, `{}` for an object field: as absent as when the
+/// caller passes the empty structure itself (`[]` for an object is wrong).
+fn is_empty_structure(field: &Field, value: &Value) -> bool {
+    match (&field.ty, value) {
+        (Type::ObjectList(_), Value::List(items)) => items.is_empty(),
+        (Type::Object(_), Value::Object(pairs)) => pairs.is_empty(),
+        _ => false,
+    }
 }
 
 fn check_name(name: &str) -> Result<(), ValidationError> {
@@ -258,10 +292,14 @@ fn render_typed<'a>(
     let text = match &field.ty {
         Type::Object(_) | Type::ObjectList(_) => match value {
             // A caller may hand over the JSON text itself, as other SDKs require;
-            // it is checked like a structure and sent exactly as given.
+            // it is checked like a structure (an empty one is absent, so a
+            // required `"[]"` is missing) and sent exactly as given.
             Value::String(json) => {
                 let parsed =
                     crate::value::from_json(json).map_err(|_| invalid(path, field, value))?;
+                if is_empty_structure(field, &parsed) {
+                    return Ok(None);
+                }
                 write_structured(field, &parsed, path, allow_unknown, &mut String::new())?;
                 Cow::Borrowed(json.as_str())
             }

@@ -164,6 +164,27 @@ fn checks_answer_with_tops_codes() {
             Some("isv.missing-parameter")
         )
     );
+    // 40 too for a required list sent as "[]" or a whitespace-only value
+    // (the Java SDK never sends those), and for a bad member of JSON text, 41.
+    for (list, code, msg) in [
+        ("[]", 40, "Missing required arguments:isv_ma_list"),
+        (" \u{3000}", 40, "Missing required arguments:isv_ma_list"),
+        (
+            r#"[{"code":"a"}]"#,
+            41,
+            "Invalid arguments:isv_ma_list[0].num",
+        ),
+    ] {
+        let url = hand_signed(&[
+            ("method", RESEND),
+            ("session", "s"),
+            ("outer_id", "1"),
+            ("token", "t"),
+            ("isv_ma_list", list),
+        ]);
+        let e = api_error(get(&gw, &url, NOW));
+        assert_eq!((e.code, e.msg.as_str()), (code, msg), "{list}");
+    }
     // 26: the API needs a session.
     let list = r#"[{"code":"a","num":1}]"#;
     let url = hand_signed(&[
