@@ -507,3 +507,20 @@ def test_the_installed_wheel_is_abi3_for_any_linux_since_2014() -> None:
     wheel = distribution("topwire").read_text("WHEEL") or ""
     tags = [line.split(":", 1)[1].strip() for line in wheel.splitlines() if line.startswith("Tag:")]
     assert f"cp39-abi3-manylinux_2_17_{platform.machine()}" in tags, tags
+
+
+class _LyingFloat(float):
+    """A float subclass whose repr says something else (as numpy.float64's
+    may): the value sent is float.__repr__ of the number, never its own repr."""
+
+    def __repr__(self) -> str:
+        return "1e5"
+
+    __str__ = __repr__
+
+
+def test_float_subclasses_are_sent_as_float_repr() -> None:
+    client = topwire.TopClient("12345678", "app-secret")
+    req = client.prepare("taobao.custom.thing.get", {"a": _LyingFloat(1.0), "b": [_LyingFloat(2.5)],
+                                                     "c": {"d": _LyingFloat(0.1)}})
+    assert req.body == b"a=1.0&b=2.5&c=%7B%22d%22%3A0.1%7D"

@@ -1,39 +1,32 @@
-"""verify_spi inside a standard-library http.server handler, as the README shows
-it: a merchant's endpoint receiving calls signed by hand as TOP signs them."""
+"""examples/python/spi_server.py (the README's http.server example): a
+merchant's endpoint receiving calls signed by hand as TOP signs them. Forged
+or stale calls get 401, calls that cannot be checked 400, never a 500."""
 
 import hashlib
+import importlib.util
 import json
 import threading
 import urllib.error
 import urllib.request
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any, Dict, Iterator, Tuple
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import pytest
 
-from topwire import SignatureError, verify_spi
+from conftest import REPO
 
 APP_SECRET = "merchant-secret"
+_spec = importlib.util.spec_from_file_location("spi_server", REPO / "examples" / "python" / "spi_server.py")
+assert _spec is not None and _spec.loader is not None
+EXAMPLE = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(EXAMPLE)
+EXAMPLE.APP_SECRET = APP_SECRET
 GMT8 = timezone(timedelta(hours=8))
 
 
-class SpiHandler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802
-        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        try:
-            verify_spi(query=urlsplit(self.path).query, headers=self.headers.items(), body=body,
-                       content_type=self.headers.get("Content-Type"), secret=APP_SECRET)
-        except SignatureError as e:
-            self.send_error(403, e.reason)
-            return
-        payload = json.dumps({"result": {"success": True}}).encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
+class SpiHandler(EXAMPLE.SpiHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
@@ -49,7 +42,8 @@ def endpoint() -> Iterator[str]:
 
 
 def top_call(url: str, body: bytes, *, secret: str = APP_SECRET,
-             age: timedelta = timedelta(0)) -> Tuple[int, str]:
+             age: timedelta = timedelta(0),
+             content_type: "str | None" = "application/json;charset=utf-8") -> Tuple[int, str]:
     """A JSON-bodied SPI call signed as TOP does: md5(secret + sorted pairs + body + secret)."""
     query: Dict[str, str] = {
         "method": "taobao.eticket.merchant.ma.send", "app_key": "12345678", "sign_method": "md5",
@@ -59,7 +53,7 @@ def top_call(url: str, body: bytes, *, secret: str = APP_SECRET,
     query["sign"] = hashlib.md5(secret.encode() + text.encode() + body + secret.encode()
                                 ).hexdigest().upper()
     req = urllib.request.Request(f"{url}?{urlencode(query)}", data=body,
-                                 headers={"Content-Type": "application/json;charset=utf-8"})
+                                 headers={"Content-Type": content_type} if content_type else {})
     try:
         with urllib.request.urlopen(req, timeout=30) as resp:
             return resp.status, resp.read().decode()
@@ -76,5 +70,14 @@ def test_a_genuine_call_is_accepted(endpoint: str) -> None:
 
 
 def test_a_forged_or_replayed_call_is_refused(endpoint: str) -> None:
-    assert top_call(endpoint, BODY, secret="guess") == (403, "mismatch")
-    assert top_call(endpoint, BODY, age=timedelta(minutes=30)) == (403, "stale_timestamp")
+    assert top_call(endpoint, BODY, secret="guess") == (401, "mismatch")
+    assert top_call(endpoint, BODY, age=timedelta(minutes=30)) == (401, "stale_timestamp")
+
+
+def test_a_call_that_cannot_be_checked_is_a_400_not_a_500(endpoint: str) -> None:
+    assert top_call(endpoint, b"--x--", content_type="multipart/form-data; boundary=x") == (
+        400, "ValidationError")
+    assert top_call(endpoint, BODY, content_type="application/json; charset=GBK") == (
+        400, "ValidationError")
+    assert top_call(endpoint, b"a=%zz", content_type="application/x-www-form-urlencoded") == (
+        400, "ValidationError")

@@ -31,10 +31,6 @@ static VALIDATION_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static API_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static DECODE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static SIGNATURE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static TIMEDELTA: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static EPOCH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-static ONE_MS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 // ---------------------------------------------------------------- errors
 
@@ -206,9 +202,15 @@ fn to_value(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, ConvertError>
         return Err(bad("an integer within the 64-bit range", describe_int(obj)));
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
-        // As Python writes it (repr: shortest round-trip text); the core sends
-        // that text unchanged, or refuses `inf`/`nan` by field.
-        return Ok(Value::Decimal(f.repr()?.extract::<String>()?));
+        // `float.__repr__` of the value (shortest round-trip text), also for
+        // subclasses such as numpy.float64, whose own repr may say anything.
+        // The core sends that text unchanged, or refuses `inf`/`nan` by field.
+        let exact = if f.is_exact_instance_of::<PyFloat>() {
+            f.clone()
+        } else {
+            PyFloat::new(obj.py(), f.value())
+        };
+        return Ok(Value::Decimal(exact.repr()?.to_cow()?.into_owned()));
     }
     if let Some(content) = buffer_bytes(obj)? {
         return Ok(Value::File(FileItem::new(content)));
@@ -371,93 +373,20 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// Epoch milliseconds from an aware `datetime` or an `int`; `None` is now.
+/// Epoch milliseconds: `None` is now, an `int` is taken as is; anything
+/// else (an aware `datetime`, or an error to raise) is `topwire._convert`'s.
 fn epoch_ms(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
-    let Some(value) = value.filter(|v| !v.is_none()) else {
-        return Ok(now_ms());
-    };
-    let expected = "an aware datetime or epoch milliseconds";
-    if value.cast::<PyBool>().is_ok() {
-        return Err(PyTypeError::new_err(format!(
-            "{field} must be an aware datetime or epoch milliseconds (int), not bool"
-        )));
+    match value.filter(|v| !v.is_none()) {
+        None => Ok(now_ms()),
+        Some(v) if v.is_exact_instance_of::<PyInt>() && v.extract::<i64>().is_ok() => v.extract(),
+        Some(v) => convert(py, "epoch_ms", field, v),
     }
-    if value.cast::<PyInt>().is_ok() {
-        return value
-            .extract::<i64>()
-            .map_err(|_| to_py_err(py, invalid(field, expected, describe_int(value))));
-    }
-    let datetime = DATETIME.import(py, "datetime", "datetime")?;
-    if value.is_instance(datetime)? {
-        if value.call_method0("utcoffset")?.is_none() {
-            return Err(to_py_err(
-                py,
-                invalid(
-                    field,
-                    "an aware datetime (with tzinfo) or epoch milliseconds",
-                    "a naive datetime (no tzinfo)",
-                ),
-            ));
-        }
-        let epoch = EPOCH.get_or_try_init(py, || {
-            let utc = py.import("datetime")?.getattr("timezone")?.getattr("utc")?;
-            datetime
-                .call((1970, 1, 1, 0, 0, 0, 0, utc), None)
-                .map(Bound::unbind)
-        })?;
-        let millis = ms_delta(py)?;
-        return value
-            .sub(epoch.bind(py))?
-            .floor_div(millis.bind(py))?
-            .extract::<i64>();
-    }
-    Err(PyTypeError::new_err(format!(
-        "{field} must be an aware datetime or epoch milliseconds (int), not {}",
-        type_name(value)
-    )))
 }
 
-fn ms_delta(py: Python<'_>) -> PyResult<&Py<PyAny>> {
-    ONE_MS.get_or_try_init(py, || {
-        let timedelta = TIMEDELTA.import(py, "datetime", "timedelta")?;
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("milliseconds", 1)?;
-        timedelta.call((), Some(&kwargs)).map(Bound::unbind)
-    })
-}
-
-/// Milliseconds from seconds (`int` or `float`) or a `timedelta`.
-fn duration_ms(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResult<i64> {
-    let expected = "a duration in seconds or a timedelta";
-    if value.cast::<PyBool>().is_ok() {
-        return Err(PyTypeError::new_err(format!(
-            "{field} must be seconds (int or float) or a timedelta, not bool"
-        )));
-    }
-    if value.cast::<PyInt>().is_ok() {
-        return value
-            .extract::<i64>()
-            .ok()
-            .and_then(|s| s.checked_mul(1000))
-            .ok_or_else(|| to_py_err(py, invalid(field, expected, describe_int(value))));
-    }
-    if let Ok(f) = value.cast::<PyFloat>() {
-        let ms = (f.value() * 1000.0).round();
-        // The range check makes the cast exact; NaN fails it.
-        if ms.is_finite() && ms.abs() < 9.0e15 {
-            #[allow(clippy::cast_possible_truncation)]
-            return Ok(ms as i64);
-        }
-        return Err(to_py_err(py, invalid(field, expected, describe(value))));
-    }
-    let timedelta = TIMEDELTA.import(py, "datetime", "timedelta")?;
-    if value.is_instance(timedelta)? {
-        return value.floor_div(ms_delta(py)?.bind(py))?.extract::<i64>();
-    }
-    Err(PyTypeError::new_err(format!(
-        "{field} must be seconds (int or float) or a timedelta, not {}",
-        type_name(value)
-    )))
+/// Calls a converter of `topwire._convert` (times and durations).
+fn convert(py: Python<'_>, func: &str, field: &str, value: &Bound<'_, PyAny>) -> PyResult<i64> {
+    let module = py.import("topwire._convert")?;
+    module.getattr(func)?.call1((field, value))?.extract()
 }
 
 // ---------------------------------------------------------------- bytes and pairs
@@ -733,8 +662,8 @@ impl PyTopClient {
             timestamp_ms: epoch_ms(py, "timestamp", timestamp)?,
             allow_unknown,
         };
-        self.inner
-            .prepare(method, &params, &options)
+        let client = &self.inner;
+        py.detach(|| client.prepare(method, &params, &options))
             .map(|inner| PyPreparedRequest { inner })
             .map_err(|e| to_py_err(py, e))
     }
@@ -747,9 +676,9 @@ impl PyTopClient {
         body: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let bytes = body_bytes(py, "body", body)?;
-        let value = self
-            .inner
-            .parse(method, &bytes)
+        let client = &self.inner;
+        let value = py
+            .detach(|| client.parse(method, &bytes))
             .map_err(|e| to_py_err(py, e))?;
         to_python(py, &value)
     }
@@ -903,7 +832,7 @@ fn sign(
 ) -> PyResult<String> {
     let pairs = string_pairs("params", params)?;
     let method = SignMethod::parse(sign_method).map_err(|e| to_py_err(py, e.into()))?;
-    Ok(topwire::sign(&pairs, secret, method))
+    Ok(py.detach(|| topwire::sign(&pairs, secret, method)))
 }
 
 /// The canonical string the signature covers (for debugging error 25).
@@ -933,7 +862,7 @@ fn verify_spi(
     let now_ms = epoch_ms(py, "now", now)?;
     let max_skew_ms = match max_skew.filter(|m| !m.is_none()) {
         None => topwire::DEFAULT_SPI_SKEW_MS,
-        Some(m) => duration_ms(py, "max_skew", m)?,
+        Some(m) => convert(py, "duration_ms", "max_skew", m)?,
     };
     let request = SpiRequest {
         query: query.strip_prefix('?').unwrap_or(query),
@@ -941,7 +870,8 @@ fn verify_spi(
         body: &body,
         content_type,
     };
-    topwire::verify_spi(&request, secret, now_ms, max_skew_ms).map_err(|e| to_py_err(py, e))
+    py.detach(|| topwire::verify_spi(&request, secret, now_ms, max_skew_ms))
+        .map_err(|e| to_py_err(py, e))
 }
 
 /// The native half of the `topwire` package; import `topwire` instead.
