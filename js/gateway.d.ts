@@ -11,6 +11,25 @@ export const DEFAULT_APP_SECRET: string;
 /** The CLI's port when `--port` is not given: 8080. */
 export const DEFAULT_PORT: number;
 
+/** What one client may hold (the Python server's `Limits` has the same defaults). */
+export interface GatewayLimits {
+  /** Connections open at once; more are closed on accept. Default 32. */
+  maxConnections: number;
+  /** Bytes of request line and headers; 431 beyond. Default 16384. */
+  maxHeaderBytes: number;
+  /** Bytes of body; 413 beyond (at once when Content-Length says so). Default 8 MiB. */
+  maxBodyBytes: number;
+  /** Milliseconds to send the request line and headers; 408 after. Default 10000. */
+  headerTimeout: number;
+  /** Milliseconds to send the whole request; 408 after. Default 30000. */
+  requestTimeout: number;
+  /** Milliseconds an idle kept-alive connection stays open. Default 5000. */
+  keepAliveTimeout: number;
+}
+
+/** The limits a server has unless told otherwise. */
+export const DEFAULT_LIMITS: Readonly<GatewayLimits>;
+
 export interface BuildGatewayOptions {
   /** The config as JSON text or an object (not with `configFile`). */
   config?: string | GatewayConfig | null;
@@ -26,6 +45,8 @@ export interface ListenerOptions {
   clock?: () => number;
   /** One line per request (never the query, secrets or sessions): a stream or a function. */
   log?: { write(line: string): unknown } | ((line: string) => void);
+  /** Bodies larger than this get 413 (requestListener only; servers take `limits`). Default 8 MiB. */
+  maxBodyBytes?: number;
 }
 
 export interface ServeGatewayOptions extends BuildGatewayOptions, ListenerOptions {
@@ -35,6 +56,8 @@ export interface ServeGatewayOptions extends BuildGatewayOptions, ListenerOption
   port?: number;
   /** A ready gateway instead of config/configFile/appKey/appSecret. */
   gateway?: Gateway;
+  /** Overrides of DEFAULT_LIMITS. */
+  limits?: Partial<GatewayLimits>;
 }
 
 export interface GatewayServer {
@@ -45,6 +68,7 @@ export interface GatewayServer {
   readonly appKeys: string[];
   readonly gateway: Gateway;
   readonly server: Server;
+  readonly limits: Readonly<GatewayLimits>;
   /** `topwire gateway listening on URL (app keys: ...)`: the CLI's first line. */
   banner(): string;
   /** Stops listening and closes open connections; idempotent. */

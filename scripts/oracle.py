@@ -26,6 +26,7 @@ import urllib.parse
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VECTORS = os.path.join(ROOT, "tests", "vectors")
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
+HTTP_CASES = os.path.join(ROOT, "tests", "http", "raw_cases.json")
 
 DEFAULT_GATEWAY = "https://eco.taobao.com/router/rest"
 FORM = "application/x-www-form-urlencoded;charset=utf-8"
@@ -596,8 +597,6 @@ def prepare_cases():
        client=client(partner_id="topwire-0.1", target_app_key="87654321"))
     ok("empty partner_id and target_app_key are not sent", VERIFY, {"order_id": 1},
        client=client(partner_id="", target_app_key=""))
-    ok("gateway with an existing query string", VERIFY, {"order_id": 1},
-       client=client(gateway="http://127.0.0.1:8080/router/rest?debug=1&x=a+b"))
     ok("http gateway", VERIFY, {"order_id": 1},
        client=client(gateway="http://gw.api.taobao.com/router/rest"))
     ok("sandbox gateway", VERIFY, {"order_id": 1},
@@ -776,6 +775,15 @@ def prepare_cases():
         verr("order_id", "order_id: expected an integer, got the number 1.5"))
     bad("boolean for a Number field", VERIFY, {"order_id": True},
         verr("order_id", "order_id: expected an integer, got the boolean true"))
+    # TOP signs every parameter it receives (all but `sign`): a query of the
+    # gateway URL's own would reach it unsigned and fail every call with 25.
+    for url in ["http://127.0.0.1:8080/router/rest?proxy_token=abc",
+                "https://eco.taobao.com/router/rest?"]:
+        bad("gateway URL with a query of its own: " + url, VERIFY, {"order_id": 1},
+            verr("gateway", "gateway: expected a URL without a query (TOP checks the signature "
+                 "over every parameter it receives, and a query of the gateway URL is not "
+                 "signed), got a URL with a query"),
+            client=client(gateway=url))
     bad("bad sign_method", VERIFY, {"order_id": 1},
         verr("sign_method", "sign_method: expected one of \"md5\", \"hmac\", \"hmac-sha256\", got \"sha1\""),
         client=client(sign_method="sha1"))
@@ -1422,6 +1430,264 @@ def fixtures():
 
 
 # --------------------------------------------------------------------------
+# The local gateway over HTTP: raw request bytes -> the replies, for both servers
+# --------------------------------------------------------------------------
+
+GW_KEY, GW_SECRET = "12345678", "topwire-local-secret"  # the gateway's default app
+GW_NOW = TS
+GW_TIME = "taobao.time.get"  # answered from the config below, whatever the typed APIs hold
+GW_CONFIG = {"responses": {GW_TIME: {"time": "2023-11-15 06:13:20"}}}
+# The limits both servers have by default (milliseconds for times).
+GW_DEFAULTS = {"max_connections": 32, "max_header_bytes": 16384, "max_body_bytes": 8388608,
+               "header_timeout_ms": 10000, "request_timeout_ms": 30000,
+               "keep_alive_timeout_ms": 5000}
+# The server the cases run against (small bounds: a case stays small) and, for
+# cases that hold the connection open, one with short timeouts.
+GW_LIMITS = {"max_body_bytes": 2048, "max_header_bytes": 2048}
+GW_SLOW_LIMITS = {"max_body_bytes": 2048, "max_header_bytes": 2048, "header_timeout_ms": 300,
+                  "request_timeout_ms": 600, "keep_alive_timeout_ms": 300}
+
+
+def gateway_request_id(method, target, body):
+    """The core's rule: the first 13 hex digits of MD5("METHOD target\\nbody")."""
+    return hashlib.md5(("%s %s\n" % (method, target)).encode("latin-1") + body).hexdigest()[:13]
+
+
+def http_request(method, target, headers=(), body=b""):
+    """Raw HTTP/1.1 request text (one character per byte)."""
+    lines = ["%s %s HTTP/1.1" % (method, target), "Host: gateway.test"]
+    lines += ["%s: %s" % h for h in headers]
+    if body or method == "POST":
+        lines.append("Content-Length: %d" % len(body))
+    return "\r\n".join(lines) + "\r\n\r\n" + body.decode("latin-1")
+
+
+def gateway_call_cases():
+    """TOP calls: signed here, answered as TOP would (request_id on every reply)."""
+    cases = []
+
+    def call(name, query, form=(), signed=None, secret=GW_SECRET, prefix="/router/rest",
+             method="POST", expect=None, xml_text=None):
+        """`query` and `form` are the pairs sent; `signed` the pairs signed
+        (default: all of them, each once) with `sign_method` md5."""
+        pairs = list(query) + list(form)
+        sign = digest(secret, string_to_sign(pairs if signed is None else signed), "md5")
+        target = prefix + "?" + urlencode(list(query) + [("sign", sign)])
+        body = urlencode(form).encode("ascii")
+        headers = [("Content-Type", FORM)] if form else []
+        rid = gateway_request_id(method, target, body)
+        reply = {"status": 200}
+        if xml_text is not None:
+            reply["text"] = xml_text(rid)
+        else:
+            reply["json"] = expect(rid)
+        cases.append({
+            "name": name,
+            "request": {"method": method, "target": target, "headers": [list(h) for h in headers],
+                        "body": body.decode("ascii")},
+            "send": http_request(method, target, headers, body),
+            "replies": [reply],
+        })
+
+    def system(method=GW_TIME, timestamp=None, app_key=GW_KEY, fmt="json", extra=()):
+        out = [("method", method), ("app_key", app_key),
+               ("timestamp", gmt8(GW_NOW) if timestamp is None else timestamp),
+               ("v", "2.0"), ("sign_method", "md5"), ("format", fmt)]
+        return out + list(extra)
+
+    def data(rid):
+        return {"time_get_response": {"time": "2023-11-15 06:13:20", "request_id": rid}}
+
+    def error(code, msg, sub_msg=None):
+        def body(rid):
+            e = {"code": code, "msg": msg}
+            if sub_msg is not None:
+                e["sub_msg"] = sub_msg
+            e["request_id"] = rid
+            return {"error_response": e}
+        return body
+
+    call("a valid call: the reply's request_id is MD5(method, target, body)'s first 13 hex digits",
+         system(), expect=data)
+    call("the same call in a GET query", system(), method="GET", expect=data)
+    call("a full URL as the request target (absolute form)", system(),
+         prefix="http://gateway.test/router/rest", expect=data)
+    call("an error reply carries a request_id too (no method: 21)",
+         [p for p in system() if p[0] != "method"], expect=error(21, "Missing method"))
+    call("unknown app key: 29", system(app_key="87654321"), expect=error(29, "Invalid app key"))
+    call("wrong secret: 25", system(), secret="another-secret",
+         expect=error(25, "Invalid signature"))
+    call("an XML error reply carries a request_id", system(app_key="87654321", fmt="xml"),
+         xml_text=lambda rid: '<?xml version="1.0" encoding="utf-8" ?><error_response><code>29'
+                              "</code><msg>Invalid app key</msg><request_id>%s</request_id>"
+                              "</error_response>" % rid)
+    # The official Python SDK and py-taobao-open send epoch milliseconds.
+    call("epoch-millisecond timestamp, now", system(timestamp=str(GW_NOW)), expect=data)
+    call("epoch-millisecond timestamp 9 minutes early", system(timestamp=str(GW_NOW - 540000)),
+         expect=data)
+    late = str(GW_NOW + 660000)
+    call("epoch-millisecond timestamp 11 minutes late: 31", system(timestamp=late),
+         expect=error(31, "Invalid timestamp",
+                      "timestamp %s is too far from the gateway's time" % late))
+    secs = str(GW_NOW // 1000)
+    call("epoch seconds read as milliseconds are 1970: 31", system(timestamp=secs),
+         expect=error(31, "Invalid timestamp",
+                      "timestamp %s is too far from the gateway's time" % secs))
+    call("a timestamp neither TOP's text nor digits: 31", system(timestamp="1700000000000.0"),
+         expect=error(31, "Invalid timestamp"))
+    # TOP signs every parameter it receives but sign, a proxy's own ones included.
+    call("an extra query parameter, signed: accepted", system(extra=[("proxy_token", "abc")]),
+         expect=data)
+    call("an extra query parameter, not signed: 25", system(extra=[("proxy_token", "abc")]),
+         signed=system(), expect=error(25, "Invalid signature"))
+    # A name sent twice: a Java servlet reads its first value (query before body).
+    twice = "fields was sent more than once: TOP reads only its first value"
+    call("a name in the query and the body, signed once with the query's value: accepted",
+         system(extra=[("fields", "a")]), form=[("fields", "b")],
+         signed=system(extra=[("fields", "a")]), expect=data)
+    call("a name in the query and the body, signed with both values: 25",
+         system(extra=[("fields", "a")]), form=[("fields", "b")],
+         expect=error(25, "Invalid signature", twice))
+    call("a name twice in the body, signed with the second value: 25",
+         system(), form=[("fields", "a"), ("fields", "b")],
+         signed=system() + [("fields", "b")], expect=error(25, "Invalid signature", twice))
+    return cases
+
+
+def gateway_http_cases():
+    """HTTP itself: what both servers answer before (or instead of) the core."""
+    H = "Host: gateway.test\r\n"
+    P = "POST /router/rest HTTP/1.1\r\n" + H
+    C = P + "Transfer-Encoding: chunked\r\n\r\n"
+    cases = []
+
+    def raw(name, send, *statuses, hold=False):
+        case = {"name": name, "send": send, "replies": [{"status": s} for s in statuses]}
+        if hold:
+            case["hold"] = True
+        cases.append(case)
+
+    raw("a request line that is one word", "GARBAGE\r\n\r\n", 400)
+    raw("a request line without a line end", "GARBAGE", 400)
+    raw("HTTP/9", "GET / HTTP/9\r\n\r\n", 400)
+    raw("HTTP/1.2", "GET /router/rest HTTP/1.2\r\n" + H + "\r\n", 400)
+    raw("HTTP/2.0 in an HTTP/1 request line", "GET /router/rest HTTP/2.0\r\n" + H + "\r\n", 400)
+    raw("HTTP/0.9 (no version)", "GET /router/rest\r\n\r\n", 400)
+    raw("a lower-case version", "GET /router/rest http/1.1\r\n" + H + "\r\n", 400)
+    raw("a space after the version", "GET /router/rest HTTP/1.1 \r\n" + H + "\r\n", 400)
+    raw("a space before the method", " GET /router/rest HTTP/1.1\r\n" + H + "\r\n", 400)
+    raw("a tab between method and target", "GET\t/router/rest HTTP/1.1\r\n" + H + "\r\n", 400)
+    raw("an unknown method", "FOO /router/rest HTTP/1.1\r\n" + H + "\r\n", 400)
+    raw("a lower-case method", "get /router/rest HTTP/1.1\r\n" + H + "\r\n", 400)
+    raw("a known method the gateway does not serve: 405", "PUT /router/rest HTTP/1.1\r\n" + H +
+        "\r\n", 405)
+    raw("CONNECT: 404", "CONNECT gateway.test:443 HTTP/1.1\r\n" + H + "\r\n", 404)
+    raw("a control character in the target", "GET /router/rest\x01 HTTP/1.1\r\n" + H + "\r\n",
+        400)
+    raw("an 8-bit byte in the target", "GET /router/rest?a=\xe9 HTTP/1.1\r\n" + H + "\r\n", 400)
+    raw("a target that is neither a path nor a URL", "GET router/rest HTTP/1.1\r\n" + H + "\r\n",
+        400)
+    raw("//router/rest is another path: 404", "GET //router/rest HTTP/1.1\r\n" + H + "\r\n", 404)
+    raw("/router/rest/ is another path: 404", "GET /router/rest/ HTTP/1.1\r\n" + H + "\r\n", 404)
+    raw("a URL in the query is not the path: 404",
+        "GET /x?u=http://h/router/rest HTTP/1.1\r\n" + H + "\r\n", 404)
+    raw("a URL of another scheme: 404", "GET ftp://h/router/rest HTTP/1.1\r\n" + H + "\r\n", 404)
+    raw("OPTIONS *: 404", "OPTIONS * HTTP/1.1\r\n" + H + "\r\n", 404)
+    raw("HTTP/1.1 without Host", "GET /router/rest HTTP/1.1\r\n\r\n", 400)
+    raw("HTTP/1.0 without Host reaches the gateway (21, in XML)", "GET /router/rest HTTP/1.0\r\n\r\n",
+        200)
+    raw("empty lines before the request line are skipped", "\r\n\r\nGET / HTTP/1.1\r\n" + H +
+        "\r\n", 404)
+    raw("bare LF line ends", "GET / HTTP/1.1\n" + H.replace("\r", "") + "\n", 400)
+    raw("a bare LF after a header", "GET / HTTP/1.1\r\nHost: gateway.test\n\r\n", 400)
+    raw("a space before a header's colon", "GET / HTTP/1.1\r\nHost : gateway.test\r\n\r\n", 400)
+    raw("a header line without a colon", "GET / HTTP/1.1\r\n" + H + "Nocolon\r\n\r\n", 400)
+    raw("a header without a name", "GET / HTTP/1.1\r\n" + H + ": x\r\n\r\n", 400)
+    raw("a folded header line", "GET / HTTP/1.1\r\n" + H + "X-A: a\r\n b\r\n\r\n", 400)
+    raw("a control character in a header value", "GET / HTTP/1.1\r\n" + H + "X-A: a\x01b\r\n\r\n",
+        400)
+    raw("a NUL in a header value", "GET / HTTP/1.1\r\n" + H + "X-A: a\x00b\r\n\r\n", 400)
+    raw("an 8-bit byte in a header value is allowed", "GET / HTTP/1.1\r\n" + H +
+        "X-A: a\xe9b\r\n\r\n", 404)
+    raw("an 8-bit byte in a header name", "GET / HTTP/1.1\r\n" + H + "X\xe9A: b\r\n\r\n", 400)
+    raw("the connection ends inside the headers", "GET / HTTP/1.1\r\n" + H, 400)
+    raw("the connection ends before any byte", "")
+    # Content-Length: digits only, once, and the body must arrive whole.
+    raw("a body shorter than Content-Length", P + "Content-Length: 10\r\n\r\nabc", 400)
+    raw("two different Content-Length headers", P + "Content-Length: 3\r\nContent-Length: 4\r\n\r\n"
+        "abcd", 400)
+    raw("two equal Content-Length headers", P + "Content-Length: 3\r\nContent-Length: 3\r\n\r\nabc",
+        400)
+    raw("a Content-Length list", P + "Content-Length: 3, 3\r\n\r\nabc", 400)
+    for cl in ["+3", "0x3", "-3", "", "3a"]:
+        raw("Content-Length %r" % cl, P + "Content-Length: %s\r\n\r\nabc" % cl, 400)
+    raw("Content-Length beyond 64 bits", P + "Content-Length: 99999999999999999999999\r\n\r\n", 400)
+    raw("Content-Length with leading zeros and spaces", P + "Content-Length:  003 \r\n\r\nabc", 200)
+    raw("Content-Length and Transfer-Encoding together", P + "Content-Length: 3\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400)
+    # Chunked bodies: hex sizes only.
+    raw("a chunked body", C + "3\r\nabc\r\n0\r\n\r\n", 200)
+    raw("chunk extensions and trailers", C + "3;x=y\r\nabc\r\nA\r\n0123456789\r\n0\r\nX-T: 1\r\n\r\n",
+        200)
+    raw("Transfer-Encoding in capitals", P + "Transfer-Encoding: CHUNKED\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+        200)
+    raw("a chunk size 0x3", C + "0x3\r\nabc\r\n0\r\n\r\n", 400)
+    raw("a chunk size 0x", C + "0x\r\n\r\n", 400)
+    raw("a chunk size with an underscore", C + "1_0\r\n0123456789abcdef\r\n0\r\n\r\n", 400)
+    raw("a chunk size with a plus", C + "+3\r\nabc\r\n0\r\n\r\n", 400)
+    raw("a space before a chunk size", C + " 3\r\nabc\r\n0\r\n\r\n", 400)
+    raw("a space after a chunk size", C + "3 \r\nabc\r\n0\r\n\r\n", 400)
+    raw("an empty chunk extension", C + "3;\r\nabc\r\n0\r\n\r\n", 400)
+    raw("an empty chunk size", C + "\r\nabc\r\n0\r\n\r\n", 400)
+    raw("a chunk size beyond 64 bits", C + "10000000000000003\r\nabc\r\n0\r\n\r\n", 400)
+    raw("chunk data longer than its size", C + "3\r\nabcX\r\n0\r\n\r\n", 400)
+    raw("the connection ends inside a chunked body", C + "3\r\nabc\r\n", 400)
+    raw("a malformed trailer", C + "3\r\nabc\r\n0\r\nbad trailer\r\n\r\n", 400)
+    raw("gzip, chunked", P + "Transfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 200)
+    raw("chunked, gzip", P + "Transfer-Encoding: chunked, gzip\r\n\r\nabc", 400)
+    raw("Transfer-Encoding gzip alone", P + "Transfer-Encoding: gzip\r\n\r\nabc", 400)
+    raw("Transfer-Encoding chunked twice", P + "Transfer-Encoding: chunked\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400)
+    # Keep-alive, pipelining, Expect.
+    raw("two requests in one write get two replies", "GET /a HTTP/1.1\r\n" + H +
+        "\r\nPOST /router/rest HTTP/1.1\r\n" + H + "Content-Length: 3\r\n\r\nabc", 404, 200)
+    raw("Expect: 100-continue", P + "Expect: 100-continue\r\nContent-Length: 3\r\n\r\nabc", 100, 200)
+    raw("another Expect", P + "Expect: something\r\nContent-Length: 3\r\n\r\nabc", 417)
+    # Bounds (the cases' server: 2048 bytes of headers, 2048 of body).
+    raw("headers over the limit: 431", "GET / HTTP/1.1\r\n" + H + "X-Big: " + "a" * 4000 +
+        "\r\n\r\n", 431)
+    raw("a Content-Length over the limit: 413 before the body", P + "Content-Length: 2049\r\n\r\n",
+        413)
+    raw("a Content-Length far over the limit: 413", P + "Content-Length: 1000000000000\r\n\r\n", 413)
+    raw("a body at the limit reaches the gateway", P + "Content-Length: 2048\r\n\r\n" + "a" * 2048,
+        200)
+    raw("a chunked body over the limit: 413", C + "801\r\n" + "a" * 2049 + "\r\n0\r\n\r\n", 413)
+    raw("chunks adding up to over the limit: 413", C + ("400\r\n" + "a" * 1024 + "\r\n") * 3 +
+        "0\r\n\r\n", 413)
+    # Slow clients (the server with short timeouts; the client keeps its side open).
+    raw("a connection that sends nothing: 408", "", 408, hold=True)
+    raw("headers that never end: 408", "GET / HTTP/1.1\r\n" + H, 408, hold=True)
+    raw("a body that never ends: 408", P + "Content-Length: 10\r\n\r\nabc", 408, hold=True)
+    raw("an idle kept-alive connection is closed", "GET / HTTP/1.1\r\n" + H + "\r\n", 404,
+        hold=True)
+    return cases
+
+
+def gateway_http_file():
+    return {
+        "description": "Raw HTTP requests to the local gateway's servers (python -m topwire.gateway "
+                       "and npx topwire-gateway): what each must answer, byte for byte the same "
+                       "decisions. See tests/README.md.",
+        "now_ms": GW_NOW,
+        "config": GW_CONFIG,
+        "defaults": GW_DEFAULTS,
+        "limits": GW_LIMITS,
+        "slow_limits": GW_SLOW_LIMITS,
+        "cases": gateway_call_cases() + gateway_http_cases(),
+    }
+
+
+# --------------------------------------------------------------------------
 
 def dumps(v, indent=""):
     """JSON with one case member per line and short leaves (pairs, small
@@ -1447,6 +1713,16 @@ def write(path, description, cases):
     print("%-55s %4d cases" % (os.path.relpath(path, ROOT), len(cases)))
 
 
+def write_doc(path, doc):
+    names = [c["name"] for c in doc["cases"]]
+    dup = {n for n in names if names.count(n) > 1}
+    assert not dup, (path, dup)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(dumps(doc) + "\n")
+    print("%-55s %4d cases" % (os.path.relpath(path, ROOT), len(doc["cases"])))
+
+
 def main():
     os.makedirs(VECTORS, exist_ok=True)
     os.makedirs(FIXTURES, exist_ok=True)
@@ -1462,6 +1738,7 @@ def main():
           "verify_spi: inbound calls from TOP (PROTOCOL.md Inbound calls).", spi_cases())
     for name, (description, cases) in sorted(fixtures().items()):
         write(os.path.join(FIXTURES, name), description, cases)
+    write_doc(HTTP_CASES, gateway_http_file())
 
 
 if __name__ == "__main__":

@@ -138,8 +138,8 @@ pub struct PreparedRequest {
     pub content_type: Cow<'static, str>,
     /// The application parameters.
     pub body: Body,
-    /// Where the signed part of the URL's query starts (a gateway URL may
-    /// carry a query of its own).
+    /// Where the URL's query starts (just after the gateway URL, which has
+    /// no query of its own: see [`TopClient::with_gateway`]).
     signed_query_start: usize,
 }
 
@@ -175,8 +175,8 @@ impl PreparedRequest {
         }
     }
 
-    /// The part of the URL's query that was signed: everything after the
-    /// gateway URL's own query, if it has one.
+    /// The URL's query: the system parameters and `sign`, all of it signed
+    /// (a gateway URL has no query of its own).
     pub fn signed_query(&self) -> &str {
         self.url.get(self.signed_query_start..).unwrap_or("")
     }
@@ -299,8 +299,21 @@ impl TopClient {
     }
 
     /// Sets the gateway URL: any `http://` or `https://` URL (mock gateways and
-    /// proxies included), without a fragment.
+    /// proxies included), without a query or a fragment.
+    ///
+    /// TOP checks the signature over every parameter it receives, the URL's
+    /// query included; a query of the gateway URL's own (`?proxy_token=...`)
+    /// is not part of the call topwire signs, so every call through it would
+    /// fail with error 25. Such a URL is refused here, naming the field.
     pub fn with_gateway(mut self, url: &str) -> Result<TopClient, ValidationError> {
+        if url.contains('?') {
+            return Err(ValidationError::new(
+                "gateway",
+                "a URL without a query (TOP checks the signature over every parameter \
+                 it receives, and a query of the gateway URL is not signed)",
+                "a URL with a query",
+            ));
+        }
         let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
         let scheme_ok = lower.starts_with("http://") || lower.starts_with("https://");
         let host_ok = url
@@ -409,7 +422,7 @@ impl TopClient {
 
         let mut url = String::with_capacity(self.gateway.len() + 320);
         url.push_str(&self.gateway);
-        url.push(if self.gateway.contains('?') { '&' } else { '?' });
+        url.push('?');
         let signed_query_start = url.len();
         // System names and the hex sign are URL-safe ASCII: only values are encoded.
         for (k, v) in &system {

@@ -18,6 +18,9 @@ use crate::spec::response_key;
 use crate::time::parse_timestamp;
 use crate::value::{from_json, FileItem, Value};
 
+/// The one path TOP serves calls on; any other is a 404.
+pub const GATEWAY_PATH: &str = "/router/rest";
+
 /// The app key a gateway accepts when its configuration names none.
 pub const DEFAULT_APP_KEY: &str = "12345678";
 /// The secret of [`DEFAULT_APP_KEY`].
@@ -288,49 +291,54 @@ impl Gateway {
     }
 
     /// Answers one HTTP request. `now_ms` is the host's clock.
+    ///
+    /// Every TOP answer (data or `error_response`) carries a `request_id`
+    /// derived from the request (see [`request_id`]): the core draws no
+    /// random numbers, so the same request gets the same id.
     pub fn handle(&self, req: &GatewayRequest<'_>, now_ms: i64) -> GatewayResponse {
-        let (path, query) = split_target(req.url);
-        if path != "/router/rest" {
+        let Some((_, query)) = split_target(req.url).filter(|(p, _)| *p == GATEWAY_PATH)
+        else {
             return plain(404, "not found: the TOP gateway serves /router/rest\n");
-        }
+        };
         if !req.method.eq_ignore_ascii_case("POST") && !req.method.eq_ignore_ascii_case("GET") {
             return plain(405, "method not allowed: use POST or GET\n");
         }
-        let mut params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-            .into_owned()
-            .collect();
+        let mut body_pairs = Vec::new();
         let mut files = Vec::new();
         let content_type = header(req.headers, "content-type").unwrap_or("");
         if is_form(content_type) {
-            params.extend(form_urlencoded::parse(req.body).into_owned());
+            body_pairs.extend(form_urlencoded::parse(req.body).into_owned());
         } else if let Some(boundary) = multipart::boundary_of(content_type) {
             let read = boundary.and_then(|b| read_multipart(req.body, &b));
             match read {
                 Ok((text, uploaded)) => {
-                    params.extend(text);
+                    body_pairs = text;
                     files = uploaded;
                 }
                 Err(why) => return plain(400, &format!("bad request: {why}\n")),
             }
         }
-        let get = |k: &str| param(&params, k);
+        let received = Received::read(query.as_bytes(), body_pairs);
+        let get = |k: &str| param(&received.params, k);
         let xml = get("format") != Some("json");
         let simplify = !xml && get("simplify") == Some("true");
-        match self.answer(&params, &files, now_ms) {
-            Ok((method, data, request_id)) => reply_data(&method, data, &request_id, xml, simplify),
-            Err(f) => reply_error(&f, xml),
+        let id = request_id(req);
+        match self.answer(&received, &files, now_ms) {
+            Ok((method, data)) => reply_data(&method, data, &id, xml, simplify),
+            Err(f) => reply_error(&f, &id, xml),
         }
     }
 
-    /// Runs TOP's checks; on success returns the method, the reply data and a
-    /// request id. `params` are the query's and the text parts' (what the
-    /// signature covers); `files` the uploaded file parts.
+    /// Runs TOP's checks; on success returns the method and the reply data.
+    /// `received` holds the query's pairs and the form's or the text parts'
+    /// (what the signature covers); `files` the uploaded file parts.
     fn answer(
         &self,
-        params: &[(String, String)],
+        received: &Received,
         files: &[(String, FileItem)],
         now_ms: i64,
-    ) -> Result<(String, Value, String), TopFault> {
+    ) -> Result<(String, Value), TopFault> {
+        let params = &received.params;
         let get = |k: &str| param(params, k);
         let method = get("method").ok_or_else(|| fault(21, "Missing method"))?;
         let app_key = get("app_key").ok_or_else(|| fault(28, "Missing app key"))?;
@@ -338,8 +346,7 @@ impl Gateway {
             .secret(app_key)
             .ok_or_else(|| fault(29, "Invalid app key"))?;
         let timestamp = get("timestamp").ok_or_else(|| fault(30, "Missing timestamp"))?;
-        let at =
-            parse_timestamp(timestamp, "timestamp").map_err(|_| fault(31, "Invalid timestamp"))?;
+        let at = call_time(timestamp).ok_or_else(|| fault(31, "Invalid timestamp"))?;
         if now_ms.saturating_sub(at).saturating_abs() > self.config.max_skew_ms {
             return Err(TopFault {
                 sub_msg: Some(format!(
@@ -364,11 +371,15 @@ impl Gateway {
             expected.as_bytes(),
             remote.as_bytes(),
         )) {
-            return Err(fault(25, "Invalid signature"));
+            return Err(TopFault {
+                sub_msg: received.repeated.as_ref().map(|name| {
+                    format!("{name} was sent more than once: TOP reads only its first value")
+                }),
+                ..fault(25, "Invalid signature")
+            });
         }
-        let request_id = request_id(&expected);
         let data = self.call(method, params, files, get("session"))?;
-        Ok((method.to_owned(), data, request_id))
+        Ok((method.to_owned(), data))
     }
 
     fn secret(&self, app_key: &str) -> Option<&str> {
@@ -529,23 +540,83 @@ fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
-/// A request id derived from the call's signature: deterministic (the core
-/// draws no random numbers) and different for every distinct call.
-fn request_id(sign: &str) -> String {
-    sign.chars()
-        .take(13)
-        .collect::<String>()
-        .to_ascii_lowercase()
+/// The parameters of a call as a Java servlet reads them: the query's pairs,
+/// then the form body's, and for a name sent more than once only its first
+/// value (`getParameter`). TOP signs what it reads, so a client that signed
+/// both values gets error 25.
+struct Received {
+    params: Vec<(String, String)>,
+    /// A name sent more than once (the first one found), to explain a 25.
+    repeated: Option<String>,
 }
 
-fn split_target(url: &str) -> (&str, &str) {
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| {
+impl Received {
+    fn read(query: &[u8], body: Vec<(String, String)>) -> Received {
+        let mut seen = std::collections::HashSet::new();
+        let mut received = Received {
+            params: Vec::new(),
+            repeated: None,
+        };
+        for (k, v) in form_urlencoded::parse(query).into_owned().chain(body) {
+            if seen.contains(&k) {
+                received.repeated.get_or_insert(k);
+            } else {
+                seen.insert(k.clone());
+                received.params.push((k, v));
+            }
+        }
+        received
+    }
+}
+
+/// A call's time: TOP's `yyyy-MM-dd HH:mm:ss` (GMT+8), or epoch milliseconds
+/// as digits, which the official Python SDK and py-taobao-open send.
+fn call_time(text: &str) -> Option<i64> {
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        text.parse::<i64>().ok()
+    } else {
+        parse_timestamp(text, "timestamp").ok()
+    }
+}
+
+/// The `request_id` of every TOP answer: the first 13 hex digits of the MD5
+/// of `METHOD target\nbody`. Deterministic (the core draws no random
+/// numbers), the same for a replayed request and different for any other.
+pub fn request_id(req: &GatewayRequest<'_>) -> String {
+    use md5::{Digest, Md5};
+    let mut h = Md5::new();
+    h.update(req.method.as_bytes());
+    h.update(b" ");
+    h.update(req.url.as_bytes());
+    h.update(b"\n");
+    h.update(req.body);
+    h.finalize()
+        .iter()
+        .flat_map(|b| [b >> 4, b & 0xf])
+        .take(13)
+        .map(|n| char::from_digit(u32::from(n), 16).unwrap_or('0'))
+        .collect()
+}
+
+/// Path and query of a request target: origin form (`/router/rest?...`) or
+/// absolute form (`http://host/router/rest?...`); `None` for anything else
+/// (`*`, `host:443`, another scheme), which no TOP path matches.
+fn split_target(url: &str) -> Option<(&str, &str)> {
+    let origin = if url.starts_with('/') {
+        url
+    } else {
+        let (scheme, rest) = url.split_once("://")?;
+        if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+            return None;
+        }
         rest.find('/').and_then(|i| rest.get(i..)).unwrap_or("/")
-    });
-    let without_fragment = after_scheme.split('#').next().unwrap_or("");
-    without_fragment
-        .split_once('?')
-        .unwrap_or((without_fragment, ""))
+    };
+    let without_fragment = origin.split('#').next().unwrap_or("");
+    Some(
+        without_fragment
+            .split_once('?')
+            .unwrap_or((without_fragment, "")),
+    )
 }
 
 fn header<'a>(headers: &[(&'a str, &'a str)], name: &str) -> Option<&'a str> {
@@ -614,7 +685,7 @@ fn reply_data(
     top_reply(xml, body)
 }
 
-fn reply_error(f: &TopFault, xml: bool) -> GatewayResponse {
+fn reply_error(f: &TopFault, request_id: &str, xml: bool) -> GatewayResponse {
     let mut pairs = vec![
         ("code".to_owned(), Value::Int(f.code)),
         ("msg".to_owned(), Value::String(f.msg.clone())),
@@ -624,6 +695,10 @@ fn reply_error(f: &TopFault, xml: bool) -> GatewayResponse {
             pairs.push((k.to_owned(), Value::String(v.clone())));
         }
     }
+    pairs.push((
+        "request_id".to_owned(),
+        Value::String(request_id.to_owned()),
+    ));
     let body = if xml {
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\" ?>");
         write_xml("error_response", &Value::Object(pairs), &mut out);

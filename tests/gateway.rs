@@ -483,3 +483,80 @@ fn malformed_multipart_is_a_400() {
         assert!(resp.body.contains(why), "{}", resp.body);
     }
 }
+
+/// Objects compare as maps (key order is not checked).
+fn json_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| b.get(k).is_some_and(|w| json_eq(v, w)))
+        }
+        (Value::List(x), Value::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| json_eq(v, w))
+        }
+        _ => a == b,
+    }
+}
+
+/// The TOP calls of tests/http/raw_cases.json (those with a `request`), run
+/// through the core's gateway directly; the Node and Python suites send
+/// every case of the file, as raw bytes, to their HTTP servers.
+#[test]
+fn shared_http_cases_through_the_core() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/http/raw_cases.json");
+    let doc = topwire::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let Some(Value::Int(now)) = doc.get("now_ms") else {
+        panic!("now_ms")
+    };
+    let config = GatewayConfig::from_json(&doc.get("config").unwrap().to_json()).unwrap();
+    let gw = Gateway::new(config);
+    let Some(Value::List(cases)) = doc.get("cases") else {
+        panic!("cases")
+    };
+    let mut ran = 0;
+    for case in cases {
+        let Some(req) = case.get("request") else {
+            continue;
+        };
+        let name = case.get("name").and_then(Value::as_str).unwrap();
+        let text = |k: &str| req.get(k).and_then(Value::as_str).unwrap();
+        let Some(Value::List(header_list)) = req.get("headers") else {
+            panic!("{name}: headers")
+        };
+        let headers: Vec<(&str, &str)> = header_list
+            .iter()
+            .map(|h| match h {
+                Value::List(p) => (p[0].as_str().unwrap(), p[1].as_str().unwrap()),
+                other => panic!("{name}: header {other:?}"),
+            })
+            .collect();
+        let resp = gw.handle(
+            &GatewayRequest {
+                method: text("method"),
+                url: text("target"),
+                headers: &headers,
+                body: text("body").as_bytes(),
+            },
+            *now,
+        );
+        let Some(Value::List(replies)) = case.get("replies") else {
+            panic!("{name}: replies")
+        };
+        let want = &replies[0];
+        assert_eq!(
+            Some(&Value::Int(i64::from(resp.status))),
+            want.get("status"),
+            "{name}"
+        );
+        if let Some(json) = want.get("json") {
+            let got = topwire::from_json(&resp.body).unwrap();
+            assert!(json_eq(&got, json), "{name}: got {}", resp.body);
+        }
+        if let Some(body) = want.get("text") {
+            assert_eq!(Some(resp.body.as_str()), body.as_str(), "{name}");
+        }
+        ran += 1;
+    }
+    assert!(ran >= 10, "only {ran} TOP calls in {path}");
+}

@@ -25,8 +25,44 @@ const DEFAULT_APP_SECRET = Gateway.DEFAULT_APP_SECRET;
 /** The CLI's port when `--port` is not given. */
 const DEFAULT_PORT = 8080;
 
-const MAX_BODY = 16 * 1024 * 1024;
+/**
+ * What one client may hold, the same defaults as the Python server
+ * (`topwire.gateway.Limits`): connections open at once (more are closed on
+ * accept), bytes of request line and headers (431 beyond), bytes of body (413
+ * beyond, at once when Content-Length says so), milliseconds to send the
+ * headers and the whole request (408 after), and an idle connection's life.
+ */
+const DEFAULT_LIMITS = Object.freeze({
+  maxConnections: 32,
+  maxHeaderBytes: 16 * 1024,
+  maxBodyBytes: 8 * 1024 * 1024,
+  headerTimeout: 10_000,
+  requestTimeout: 30_000,
+  keepAliveTimeout: 5_000,
+});
 const PLAIN = { 'Content-Type': 'text/plain;charset=utf-8' };
+const REASONS = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+
+/** The limits with the caller's overrides, each checked. */
+function limitsOf(given = {}) {
+  if (given === null || typeof given !== 'object') throw new TypeError('limits must be an object');
+  const out = { ...DEFAULT_LIMITS };
+  for (const [key, value] of Object.entries(given)) {
+    if (!(key in DEFAULT_LIMITS)) throw new TypeError(`limits.${key}: unknown (expected one of ${Object.keys(DEFAULT_LIMITS).join(', ')})`);
+    if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`limits.${key}: expected a positive integer, got ${String(value)}`);
+    out[key] = value;
+  }
+  if (out.headerTimeout > out.requestTimeout) throw new TypeError('limits.headerTimeout: expected at most limits.requestTimeout');
+  return out;
+}
+
+/** A whole HTTP/1.1 reply as text, for the sockets Node hands over without a response object. */
+function rawReply(status, headers, body) {
+  const lines = [`HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}`];
+  for (const [name, value] of Array.isArray(headers) ? headers : Object.entries(headers)) lines.push(`${name}: ${value}`);
+  lines.push(`Content-Length: ${Buffer.byteLength(body)}`, 'Server: topwire-gateway', 'Connection: close');
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}
 
 /** The core gateway of a config (JSON text or object) or a config file, and an app. */
 function buildGateway({ config, configFile, appKey, appSecret } = {}) {
@@ -57,8 +93,12 @@ function logLine(req, status) {
   return `[${stamp}] ${address} "${req.method} ${path}" ${method || '-'} ${status}\n`;
 }
 
-/** A request handler for http.createServer (or Express/Connect): the core answers. */
-function requestListener(gateway, { clock, log } = {}) {
+/**
+ * A request handler for http.createServer (or Express/Connect): the core
+ * answers. Options: `clock` (() => epoch ms), `log` (a writable stream or a
+ * function of a line), `maxBodyBytes` (413 beyond; default 8 MiB).
+ */
+function requestListener(gateway, { clock, log, maxBodyBytes = DEFAULT_LIMITS.maxBodyBytes } = {}) {
   const write = typeof log === 'function' ? log : log ? (line) => log.write(line) : undefined;
   return (req, res) => {
     const chunks = [];
@@ -70,14 +110,29 @@ function requestListener(gateway, { clock, log } = {}) {
       res.end(req.method === 'HEAD' ? undefined : payload);
       if (write) write(logLine(req, status));
     };
+    // Answered before the body is read; the connection closes after the reply.
+    const refuse = (status, text) => {
+      refused = true;
+      res.shouldKeepAlive = false;
+      res.setHeader('Connection', 'close');
+      reply(status, PLAIN, text);
+      req.resume();
+    };
+    // Node's parser also reads HTTP/0.9 and HTTP/2.0 request lines; the gateway speaks 1.0 and 1.1.
+    if (req.httpVersionMajor !== 1 || (req.httpVersionMinor !== 0 && req.httpVersionMinor !== 1)) {
+      refuse(400, 'bad request: expected HTTP/1.0 or HTTP/1.1\n');
+      return;
+    }
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > maxBodyBytes) {
+      refuse(413, 'request body too large\n');
+      return;
+    }
     req.on('data', (chunk) => {
       if (refused) return;
       size += chunk.length;
-      if (size > MAX_BODY) {
-        refused = true;
-        res.setHeader('Connection', 'close');
-        reply(400, PLAIN, 'bad request: request body too large\n');
-        req.resume();
+      if (size > maxBodyBytes) {
+        refuse(413, 'request body too large\n');
         return;
       }
       chunks.push(chunk);
@@ -101,6 +156,13 @@ function requestListener(gateway, { clock, log } = {}) {
   };
 }
 
+/** The status Node's parser errors get: as the Python server answers them. */
+function clientErrorStatus(err) {
+  if (err && err.code === 'HPE_HEADER_OVERFLOW') return 431;
+  if (err && err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return 408;
+  return 400;
+}
+
 function urlOf(host, port) {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}/router/rest`;
 }
@@ -108,27 +170,46 @@ function urlOf(host, port) {
 /**
  * Serves the local gateway on `host:port` (default 127.0.0.1 and a free
  * port). Resolves once it listens to `{ url, host, port, appKeys, gateway,
- * server, close() }`. Options: `gateway` (a ready Gateway) or `config`
+ * server, limits, close() }`. Options: `gateway` (a ready Gateway) or `config`
  * (JSON text or object) / `configFile`, `appKey` + `appSecret`; `clock`
- * (() => epoch ms), `log` (a writable stream or a function of a line).
+ * (() => epoch ms), `log` (a writable stream or a function of a line),
+ * `limits` (overrides of DEFAULT_LIMITS).
  */
 function serveGateway(options = {}) {
   if (options === null || typeof options !== 'object') throw new TypeError('serveGateway options must be an object');
   const { host = '127.0.0.1', port = 0, clock, log } = options;
+  const limits = limitsOf(options.limits);
   let gateway = options.gateway;
   if (gateway === undefined) {
     gateway = buildGateway(options);
   } else if (options.config != null || options.configFile != null || options.appKey != null || options.appSecret != null) {
     throw new TypeError('give either gateway or config/configFile/appKey/appSecret');
   }
-  const server = http.createServer({ keepAliveTimeout: 60_000 }, requestListener(gateway, { clock, log }));
+  const server = http.createServer(
+    {
+      maxHeaderSize: limits.maxHeaderBytes,
+      headersTimeout: limits.headerTimeout,
+      requestTimeout: limits.requestTimeout,
+      keepAliveTimeout: limits.keepAliveTimeout,
+      // How often Node looks for requests past their timeouts.
+      connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(limits.headerTimeout / 4))),
+    },
+    requestListener(gateway, { clock, log, maxBodyBytes: limits.maxBodyBytes }),
+  );
+  // Past the cap Node closes a new connection at once (as the Python server does).
+  server.maxConnections = limits.maxConnections;
   server.on('clientError', (err, socket) => {
     if (socket.writable && !socket.destroyed) {
-      const body = 'bad request\n';
-      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain;charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+      const status = clientErrorStatus(err);
+      socket.end(rawReply(status, PLAIN, status === 400 ? 'bad request\n' : `${REASONS[status].toLowerCase()}\n`));
     } else {
       socket.destroy();
     }
+  });
+  // CONNECT gets the core's answer (a 404: TOP serves no tunnels), then the connection closes.
+  server.on('connect', (req, socket) => {
+    const out = gateway.handle({ method: req.method, url: req.url, headers: req.headers, body: '' }, clock ? clock() : Date.now());
+    socket.end(rawReply(out.status, out.headers, out.body));
   });
   return new Promise((resolve, reject) => {
     const fail = (err) => reject(err);
@@ -144,6 +225,7 @@ function serveGateway(options = {}) {
         appKeys: gateway.appKeys,
         gateway,
         server,
+        limits,
         /** The start-up line the CLI prints. */
         banner() {
           return `topwire gateway listening on ${this.url} (app keys: ${this.appKeys.join(', ')})`;
@@ -251,6 +333,7 @@ async function main(argv = process.argv.slice(2)) {
 module.exports = {
   DEFAULT_APP_KEY,
   DEFAULT_APP_SECRET,
+  DEFAULT_LIMITS,
   DEFAULT_PORT,
   Gateway,
   buildGateway,

@@ -30,17 +30,17 @@ import json
 import os
 import signal
 import socket
+import socketserver
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from io import BufferedIOBase
 from types import FrameType, TracebackType
-from typing import IO, Any, Callable, List, Mapping, Optional, Sequence, Type, Union
+from typing import IO, Any, Callable, List, Mapping, Optional, Sequence, Set, Type, Union
 from urllib.parse import parse_qsl, urlsplit
 
 from . import Gateway, TopError
 from . import _native  # type: ignore[attr-defined]  # the stub describes the facade only
+from ._http import Closed, HttpError, Limits, Reader, Request, read_request
 
 __all__ = [
     "DEFAULT_APP_KEY",
@@ -48,6 +48,7 @@ __all__ = [
     "DEFAULT_PORT",
     "Gateway",
     "GatewayServer",
+    "Limits",
     "main",
     "serve",
 ]
@@ -59,102 +60,132 @@ DEFAULT_APP_SECRET: str = _native.GATEWAY_APP_SECRET
 #: The CLI's port when ``--port`` is not given.
 DEFAULT_PORT = 8080
 
-_MAX_BODY = 16 * 1024 * 1024
 # How often the serving loop checks for stop(): the most stop() waits.
 _POLL_INTERVAL = 0.05
+_REASONS = {100: "Continue", 200: "OK", 400: "Bad Request", 404: "Not Found",
+            405: "Method Not Allowed", 408: "Request Timeout", 413: "Payload Too Large",
+            417: "Expectation Failed", 431: "Request Header Fields Too Large",
+            500: "Internal Server Error"}
+_PLAIN = [("Content-Type", "text/plain;charset=utf-8")]
 
 
-def _read_chunked(rfile: BufferedIOBase) -> bytes:
-    """The body of a ``Transfer-Encoding: chunked`` request."""
-    out = bytearray()
-    while True:
-        line = rfile.readline(1024)
-        size = int(line.split(b";", 1)[0].strip() or b"0", 16)
-        if size < 0:
-            raise ValueError("invalid chunk size")
-        if size == 0:
-            while rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-                pass  # trailers
-            return bytes(out)
-        if len(out) + size > _MAX_BODY:
-            raise ValueError("request body too large")
-        out += rfile.read(size)
-        rfile.readline(1024)
+class _Connection(socketserver.BaseRequestHandler):
+    """One client connection: requests read by topwire._http, answered by the core."""
 
+    server: "_TCPServer"
+    request: socket.socket
 
-class _Handler(BaseHTTPRequestHandler):
-    """Hands every request to the core gateway and writes its reply."""
-
-    server: "_HTTPServer"
-    protocol_version = "HTTP/1.1"  # keep-alive: every reply has a Content-Length
-    server_version = "topwire-gateway"
-    sys_version = ""
-    timeout = 60  # idle keep-alive connections are closed after a minute
-    disable_nagle_algorithm = True  # headers and body go out as separate writes
-
-    def _serve(self) -> None:
-        try:
-            body = self._body()
-        except ValueError as e:
-            self.close_connection = True  # the rest of the body is still unread
-            self._reply(400, [("Content-Type", "text/plain;charset=utf-8")],
-                        f"bad request: {e}\n".encode())
-            return
+    def handle(self) -> None:
         owner = self.server.owner
-        status, headers, payload = owner.gateway.handle(
-            self.command, self.path, self.headers.items(), body, owner.now_ms()
-        )
-        self._reply(status, headers, payload)
+        reader = Reader(self.request)
+        first = True
+        while True:
+            try:
+                req = read_request(reader, owner.limits, first)
+            except Closed:
+                return
+            except HttpError as e:
+                # The rest of the request is unread: answer, then close.
+                self._send(e.status, _PLAIN, f"{e.reason}\n".encode(), "", close=True)
+                return
+            first = False
+            if not self._answer(owner, req):
+                return
 
-    def _body(self) -> bytes:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return _read_chunked(self.rfile)
-        length = self.headers.get("Content-Length")
-        if not length:
-            return b""
+    def _answer(self, owner: "GatewayServer", req: Request) -> bool:
+        """Sends the core's reply; whether the connection stays open."""
         try:
-            size = int(length)
-        except ValueError:
-            raise ValueError("invalid Content-Length") from None
-        if size < 0 or size > _MAX_BODY:
-            raise ValueError("invalid Content-Length")
-        return self.rfile.read(size)
+            status, headers, payload = owner.gateway.handle(
+                req.method, req.target, req.headers, req.body, owner.now_ms())
+        except Exception as e:  # the core answers every request: a host-side failure
+            self._send(500, _PLAIN, f"internal error: {type(e).__name__}\n".encode(),
+                       req.method, close=True)
+            return False
+        self._send(status, headers, payload, req.method, close=not req.keep_alive)
+        self._log(req, status)
+        return req.keep_alive
 
-    def _reply(self, status: int, headers: Sequence[Any], payload: bytes) -> None:
-        self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(payload)
+    def _send(self, status: int, headers: Sequence[Any], payload: bytes, method: str,
+              close: bool) -> None:
+        lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}"]
+        lines += [f"{name}: {value}" for name, value in headers]
+        lines += [f"Content-Length: {len(payload)}", "Server: topwire-gateway"]
+        if close:
+            lines.append("Connection: close")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        try:
+            self.request.settimeout(self.server.owner.limits.request_timeout)
+            self.request.sendall(head if method == "HEAD" else head + payload)
+        except OSError:
+            pass  # the client left, or does not read: nothing more to do
 
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
-
-    def log_request(self, code: Union[int, str] = "-", size: Union[int, str] = "-") -> None:
+    def _log(self, req: Request, status: int) -> None:
         # One line per request: the TOP method, never the query (sign, session).
-        parts = urlsplit(self.path)
-        method = dict(parse_qsl(parts.query)).get("method", "")
-        status = code.value if hasattr(code, "value") else code
-        self.log_message('"%s %s" %s %s', self.command, parts.path, method or "-", status)
-
-    def log_message(self, format: str, *args: Any) -> None:
         stream = self.server.owner.log
-        if stream is not None:
-            stamp = time.strftime("%H:%M:%S")
-            stream.write(f"[{stamp}] {self.address_string()} {format % args}\n")
-            stream.flush()
+        if stream is None:
+            return
+        parts = urlsplit(req.target)
+        method = dict(parse_qsl(parts.query)).get("method", "")
+        stamp = time.strftime("%H:%M:%S")
+        stream.write(f'[{stamp}] {self.client_address[0]} "{req.method} {parts.path}" '
+                     f"{method or '-'} {status}\n")
+        stream.flush()
 
 
-class _HTTPServer(ThreadingHTTPServer):
+class _TCPServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
+    allow_reuse_address = True
+    block_on_close = False
     # socketserver's default backlog of 5 drops the SYNs of a burst of parallel
     # clients, which then wait a second to retry.
     request_queue_size = 128
     owner: "GatewayServer"
 
+    def __init__(self, address: Any, owner: "GatewayServer") -> None:
+        self.owner = owner
+        self.open: Set[socket.socket] = set()
+        self.open_lock = threading.Lock()
+        super().__init__(address, _Connection)
 
-class _HTTPServer6(_HTTPServer):
+    def process_request(self, request: Any, client_address: Any) -> None:
+        # Past the cap a connection is closed at once (as Node's maxConnections
+        # does): each one holds a thread and up to a request's worth of memory.
+        with self.open_lock:
+            full = len(self.open) >= self.owner.limits.max_connections
+            if not full:
+                self.open.add(request)
+        if full:
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self.open_lock:
+                self.open.discard(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Never a traceback on stderr (--quiet means quiet); one line in the log.
+        stream = self.owner.log
+        if stream is not None:
+            kind = sys.exc_info()[0]
+            stream.write(f"[{time.strftime('%H:%M:%S')}] {client_address[0]} "
+                         f"connection error: {kind.__name__ if kind else 'unknown'}\n")
+            stream.flush()
+
+    def close_connections(self) -> None:
+        with self.open_lock:
+            conns = list(self.open)
+        for conn in conns:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class _TCPServer6(_TCPServer):
     address_family = socket.AF_INET6
 
 
@@ -179,12 +210,15 @@ class GatewayServer:
         app_secret: Optional[str] = None,
         clock: Optional[Callable[[], int]] = None,
         log: Optional[IO[str]] = None,
+        limits: Optional[Limits] = None,
     ) -> None:
         """``config`` is a config as JSON text or a dict, ``config_file`` the path of
         one (not both); ``app_key``/``app_secret`` replace the configured apps.
         ``gateway`` is a ready core gateway instead. ``clock`` returns epoch
         milliseconds (default: the system clock); ``log`` receives one line per
-        request (default: nothing)."""
+        request (default: nothing). ``limits`` bounds what clients may hold
+        (default :class:`Limits()`: 32 connections, 16 KiB of headers, 8 MiB of
+        body, 10 s for the headers, 30 s for the request, 5 s idle)."""
         if gateway is None:
             gateway = build_gateway(config=config, config_file=config_file,
                                     app_key=app_key, app_secret=app_secret)
@@ -193,9 +227,9 @@ class GatewayServer:
         self.gateway = gateway
         self.clock = clock
         self.log = log
-        server_class = _HTTPServer6 if ":" in host else _HTTPServer
-        self._http = server_class((host, port), _Handler)
-        self._http.owner = self
+        self.limits = limits if limits is not None else Limits()
+        server_class = _TCPServer6 if ":" in host else _TCPServer
+        self._http = server_class((host, port), self)
         self._thread: Optional[threading.Thread] = None
         bound = self._http.server_address
         self.host = host
@@ -233,12 +267,13 @@ class GatewayServer:
         self._http.serve_forever(_POLL_INTERVAL)
 
     def stop(self) -> None:
-        """Stops serving and closes the socket (idempotent)."""
+        """Stops serving, closes the socket and every open connection (idempotent)."""
         if self._thread is not None:
             self._http.shutdown()
             self._thread.join()
             self._thread = None
         self._http.server_close()
+        self._http.close_connections()
 
     def __enter__(self) -> "GatewayServer":
         return self.start()

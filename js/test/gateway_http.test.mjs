@@ -1,0 +1,176 @@
+// The shared raw-HTTP cases (tests/http/raw_cases.json) against the Node
+// server: raw request bytes in, the replies' statuses (and TOP bodies) out,
+// the same file the Python suite runs against `python -m topwire.gateway`.
+// Plus the bounds that need more than one connection. No sleeps: every wait
+// is on the server (a reply or a close), with a socket timeout as a fuse.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_LIMITS, serveGateway } from 'topwire/gateway';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DOC = JSON.parse(readFileSync(join(ROOT, 'tests', 'http', 'raw_cases.json'), 'utf8'));
+const FUSE = 30_000; // milliseconds a test waits for the server before failing
+
+/** The file's limits (snake_case, times in ms) as serveGateway's. */
+function limitsOf(spec) {
+  const names = {
+    max_connections: 'maxConnections',
+    max_header_bytes: 'maxHeaderBytes',
+    max_body_bytes: 'maxBodyBytes',
+    header_timeout_ms: 'headerTimeout',
+    request_timeout_ms: 'requestTimeout',
+    keep_alive_timeout_ms: 'keepAliveTimeout',
+  };
+  return Object.fromEntries(Object.entries(spec).map(([k, v]) => [names[k], v]));
+}
+
+const start = (limits) => serveGateway({ config: DOC.config, clock: () => DOC.now_ms, limits: limitsOf(limits) });
+
+let fast;
+let slow;
+before(async () => {
+  [fast, slow] = await Promise.all([start(DOC.limits), start(DOC.slow_limits)]);
+});
+after(() => Promise.all([fast.close(), slow.close()]));
+
+/** Sends the bytes (unless `hold`, then ends the sending side); resolves to all the server sends until it closes. */
+function exchange(port, data, hold) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    const out = [];
+    socket.setTimeout(FUSE, () => reject(new Error('the server neither answered nor closed')));
+    socket.on('connect', () => {
+      socket.write(data);
+      if (!hold) socket.end();
+    });
+    socket.on('data', (chunk) => out.push(chunk));
+    socket.on('error', (e) => (e.code === 'ECONNRESET' ? undefined : reject(e)));
+    socket.on('close', () => resolve(Buffer.concat(out)));
+  });
+}
+
+/** HTTP/1.1 replies one after another: status, headers (lower-case names), body. */
+function parseReplies(raw) {
+  const replies = [];
+  let rest = raw;
+  while (rest.length) {
+    const end = rest.indexOf('\r\n\r\n');
+    assert.ok(end >= 0, `a reply without the end of its headers: ${rest.toString('latin1')}`);
+    const lines = rest.subarray(0, end).toString('latin1').split('\r\n');
+    rest = rest.subarray(end + 4);
+    const status = Number(lines[0].split(' ')[1]);
+    const headers = Object.fromEntries(lines.slice(1).map((l) => {
+      const i = l.indexOf(':');
+      return [l.slice(0, i).trim().toLowerCase(), l.slice(i + 1).trim()];
+    }));
+    let body = Buffer.alloc(0);
+    if (status >= 200) {
+      if ((headers['transfer-encoding'] ?? '').toLowerCase() === 'chunked') {
+        for (;;) {
+          const eol = rest.indexOf('\r\n');
+          const size = parseInt(rest.subarray(0, eol).toString('latin1').split(';')[0], 16);
+          body = Buffer.concat([body, rest.subarray(eol + 2, eol + 2 + size)]);
+          rest = rest.subarray(eol + 2 + size + 2);
+          if (size === 0) break;
+        }
+      } else {
+        const size = Number(headers['content-length'] ?? 0);
+        body = rest.subarray(0, size);
+        rest = rest.subarray(size);
+      }
+    }
+    replies.push({ status, headers, body });
+  }
+  return replies;
+}
+
+for (const c of DOC.cases) {
+  test(`raw HTTP: ${c.name}`, async () => {
+    const hold = Boolean(c.hold);
+    const raw = await exchange((hold ? slow : fast).port, Buffer.from(c.send, 'latin1'), hold);
+    const got = parseReplies(raw);
+    assert.deepEqual(got.map((r) => r.status), c.replies.map((r) => r.status), raw.toString('latin1').slice(0, 300));
+    got.forEach((reply, i) => {
+      const want = c.replies[i];
+      if ('json' in want) {
+        assert.ok(reply.headers['content-type'].startsWith('application/json'));
+        assert.deepEqual(JSON.parse(reply.body.toString('utf8')), want.json);
+      }
+      if ('text' in want) assert.equal(reply.body.toString('utf8'), want.text);
+    });
+  });
+}
+
+test('the file has cases of both kinds', () => {
+  assert.ok(DOC.cases.filter((c) => 'request' in c).length >= 10);
+  assert.ok(DOC.cases.filter((c) => !('request' in c)).length >= 40);
+});
+
+test('the default limits are the shared ones', async () => {
+  assert.deepEqual({ ...DEFAULT_LIMITS }, limitsOf(DOC.defaults));
+  const gw = await serveGateway();
+  try {
+    assert.deepEqual({ ...gw.limits }, limitsOf(DOC.defaults));
+    assert.equal(gw.server.maxConnections, DOC.defaults.max_connections);
+    assert.equal(gw.server.maxHeaderSize, DOC.defaults.max_header_bytes);
+  } finally {
+    await gw.close();
+  }
+});
+
+test('bad limits are refused', async () => {
+  for (const limits of [{ maxConnections: 0 }, { maxBodyBytes: true }, { headerTimeout: 1.5 }, { nope: 1 }, { headerTimeout: 2, requestTimeout: 1 }]) {
+    assert.throws(() => serveGateway({ limits }), TypeError, JSON.stringify(limits));
+  }
+});
+
+/** A connection that has had one reply and stays open. */
+async function keptAlive(port) {
+  const socket = net.connect({ port, host: '127.0.0.1' });
+  await once(socket, 'connect');
+  socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+  const [chunk] = await once(socket, 'data');
+  assert.ok(chunk.toString('latin1').startsWith('HTTP/1.1 404 '));
+  return socket;
+}
+
+/** The bytes a new connection gets, empty when it is closed unanswered. */
+async function served(port) {
+  return exchange(port, Buffer.from('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), false);
+}
+
+test('connections past the cap are closed unanswered', async () => {
+  const gw = await serveGateway({ limits: { maxConnections: 2 } });
+  try {
+    const held = [await keptAlive(gw.port), await keptAlive(gw.port)];
+    assert.equal((await served(gw.port)).length, 0);
+    for (const s of held) s.destroy();
+    // Once the server has seen them close, new connections are served again.
+    const deadline = Date.now() + FUSE;
+    let answer = await served(gw.port);
+    while (answer.length === 0 && Date.now() < deadline) answer = await served(gw.port);
+    assert.ok(answer.toString('latin1').startsWith('HTTP/1.1 404 '));
+  } finally {
+    await gw.close();
+  }
+});
+
+test('requestListener refuses a body over its maxBodyBytes', async () => {
+  const { requestListener } = await import('topwire/gateway');
+  const http = await import('node:http');
+  const { Gateway } = await import('topwire');
+  const server = http.createServer(requestListener(new Gateway(), { maxBodyBytes: 10 }));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    const raw = await exchange(server.address().port, Buffer.from('POST /router/rest HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n'), false);
+    assert.deepEqual(parseReplies(raw).map((r) => r.status), [413]);
+  } finally {
+    server.close();
+  }
+});

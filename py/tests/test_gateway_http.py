@@ -1,0 +1,180 @@
+"""The shared raw-HTTP cases (tests/http/raw_cases.json) against the Python
+server: raw request bytes in, the replies' statuses (and TOP bodies) out, the
+same file the Node suite runs against `npx topwire-gateway`'s server. Plus
+the bounds that need more than one connection. No sleeps: every wait is on
+the server (a reply or a close), with a generous socket timeout as a fuse."""
+
+import json
+import socket
+import time
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+import pytest
+
+from topwire.gateway import GatewayServer, Limits, serve
+
+CASES_FILE = Path(__file__).resolve().parents[2] / "tests" / "http" / "raw_cases.json"
+DOC: Dict[str, Any] = json.loads(CASES_FILE.read_text(encoding="utf-8"))
+FUSE = 30.0  # seconds a test waits for the server before failing
+
+
+def limits_of(spec: Dict[str, Any]) -> Limits:
+    """Limits from the file's names (times in milliseconds)."""
+    kwargs: Dict[str, Any] = {}
+    for key, value in spec.items():
+        if key.endswith("_ms"):
+            kwargs[key[:-3]] = value / 1000
+        else:
+            kwargs[key] = value
+    return Limits(**kwargs)
+
+
+def start(limits: Dict[str, Any]) -> GatewayServer:
+    now = DOC["now_ms"]
+    return serve(config=DOC["config"], clock=lambda: now, limits=limits_of(limits)).start()
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[Dict[bool, GatewayServer]]:
+    fast, slow = start(DOC["limits"]), start(DOC["slow_limits"])
+    try:
+        yield {False: fast, True: slow}
+    finally:
+        fast.stop()
+        slow.stop()
+
+
+def exchange(port: int, data: bytes, hold: bool) -> bytes:
+    """Sends the bytes; unless `hold`, ends the sending side. Returns all the
+    server sends until it closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=FUSE) as s:
+        s.sendall(data)
+        if not hold:
+            s.shutdown(socket.SHUT_WR)
+        out = bytearray()
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except ConnectionResetError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        return bytes(out)
+
+
+def parse_replies(raw: bytes) -> List[Tuple[int, Dict[str, str], bytes]]:
+    """HTTP/1.1 replies one after another: status, headers (lower-case names), body."""
+    replies = []
+    rest = raw
+    while rest:
+        head, sep, rest = rest.partition(b"\r\n\r\n")
+        assert sep, f"a reply without the end of its headers: {head!r}"
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ")[1])
+        headers = {k.strip().lower(): v.strip() for k, _, v in (l.partition(":") for l in lines[1:])}
+        body = b""
+        if status >= 200:
+            if headers.get("transfer-encoding", "").lower() == "chunked":
+                while True:
+                    size_line, _, rest = rest.partition(b"\r\n")
+                    size = int(size_line.split(b";")[0], 16)
+                    body, rest = body + rest[:size], rest[size + 2:]
+                    if size == 0:
+                        break
+            else:
+                size = int(headers.get("content-length", "0"))
+                body, rest = rest[:size], rest[size:]
+        replies.append((status, headers, body))
+    return replies
+
+
+@pytest.mark.parametrize("case", DOC["cases"], ids=[c["name"] for c in DOC["cases"]])
+def test_raw_case(servers: Dict[bool, GatewayServer], case: Dict[str, Any]) -> None:
+    hold = bool(case.get("hold"))
+    raw = exchange(servers[hold].port, case["send"].encode("latin-1"), hold)
+    got = parse_replies(raw)
+    assert [status for status, _, _ in got] == [r["status"] for r in case["replies"]], raw[:300]
+    for (status, headers, body), want in zip(got, case["replies"]):
+        if "json" in want:
+            assert headers["content-type"].startswith("application/json")
+            assert json.loads(body) == want["json"]
+        if "text" in want:
+            assert body.decode("utf-8") == want["text"]
+
+
+def test_the_file_has_cases_of_both_kinds() -> None:
+    assert sum("request" in c for c in DOC["cases"]) >= 10
+    assert sum("request" not in c for c in DOC["cases"]) >= 40
+
+
+def test_default_limits_are_the_shared_ones() -> None:
+    assert repr(Limits()) == repr(limits_of(DOC["defaults"]))
+    with serve() as gw:
+        assert repr(gw.limits) == repr(limits_of(DOC["defaults"]))
+
+
+def test_bad_limits_are_refused() -> None:
+    for bad in ({"max_connections": 0}, {"max_body_bytes": True}, {"header_timeout": 0},
+                {"request_timeout": float("nan")}):
+        with pytest.raises(ValueError):
+            Limits(**bad)
+
+
+def keep_alive_request(port: int) -> socket.socket:
+    """A connection that has had one reply and stays open."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=FUSE)
+    s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = s.recv(65536)
+        assert chunk, "the server closed a kept-alive connection"
+        head += chunk
+    assert head.startswith(b"HTTP/1.1 404 ")
+    return s
+
+
+def served(port: int) -> Optional[bytes]:
+    """The first bytes a new connection gets, or None when it is closed unanswered."""
+    with socket.create_connection(("127.0.0.1", port), timeout=FUSE) as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        try:
+            data = s.recv(65536)
+        except ConnectionResetError:
+            return None
+        return data or None
+
+
+def test_connections_past_the_cap_are_closed_unanswered() -> None:
+    with serve(limits=Limits(max_connections=2)) as gw:
+        held = [keep_alive_request(gw.port), keep_alive_request(gw.port)]
+        try:
+            assert served(gw.port) is None
+        finally:
+            for s in held:
+                s.close()
+        # Once the server has seen them close, new connections are served again.
+        deadline = time.monotonic() + FUSE
+        answer = served(gw.port)
+        while answer is None and time.monotonic() < deadline:
+            answer = served(gw.port)
+        assert answer is not None and answer.startswith(b"HTTP/1.1 404 ")
+
+
+def test_stop_closes_kept_alive_connections() -> None:
+    server = serve().start()
+    s = keep_alive_request(server.port)
+    try:
+        server.stop()
+        assert s.recv(65536) == b""
+    finally:
+        s.close()
+
+
+def test_a_malformed_request_leaves_no_traceback(capfd: pytest.CaptureFixture[str]) -> None:
+    with serve() as gw:
+        for data in (b"GARBAGE\r\n\r\n", b"GET / HTTP/9\r\n\r\n", b"\xff\xfe\r\n\r\n"):
+            assert parse_replies(exchange(gw.port, data, False))[0][0] == 400
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
