@@ -13,11 +13,11 @@ export const DEFAULT_PORT: number;
 
 /** What one client may hold (the Python server's `Limits` has the same defaults). */
 export interface GatewayLimits {
-  /** Connections open at once; more are closed on accept. Default 32. */
+  /** Connections open at once; more are closed on accept. Default 128. */
   maxConnections: number;
   /** Bytes of request line and headers; 431 beyond. Default 16384. */
   maxHeaderBytes: number;
-  /** Bytes of body; 413 beyond (at once when Content-Length says so). Default 8 MiB. */
+  /** Bytes of body; 413 beyond (at once when Content-Length says so). Default 4 MiB. */
   maxBodyBytes: number;
   /** Milliseconds to send the request line and headers; 408 after. Default 10000. */
   headerTimeout: number;
@@ -45,7 +45,7 @@ export interface ListenerOptions {
   clock?: () => number;
   /** One line per request (never the query, secrets or sessions): a stream or a function. */
   log?: { write(line: string): unknown } | ((line: string) => void);
-  /** Bodies larger than this get 413 (requestListener only; servers take `limits`). Default 8 MiB. */
+  /** Bodies larger than this get 413 (requestListener only; servers take `limits`). Default 4 MiB. */
   maxBodyBytes?: number;
 }
 

@@ -1438,7 +1438,7 @@ GW_NOW = TS
 GW_TIME = "taobao.time.get"  # answered from the config below, whatever the typed APIs hold
 GW_CONFIG = {"responses": {GW_TIME: {"time": "2023-11-15 06:13:20"}}}
 # The limits both servers have by default (milliseconds for times).
-GW_DEFAULTS = {"max_connections": 32, "max_header_bytes": 16384, "max_body_bytes": 8388608,
+GW_DEFAULTS = {"max_connections": 128, "max_header_bytes": 16384, "max_body_bytes": 4194304,
                "header_timeout_ms": 10000, "request_timeout_ms": 30000,
                "keep_alive_timeout_ms": 5000}
 # The server the cases run against (small bounds: a case stays small) and, for

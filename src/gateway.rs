@@ -296,8 +296,7 @@ impl Gateway {
     /// derived from the request (see [`request_id`]): the core draws no
     /// random numbers, so the same request gets the same id.
     pub fn handle(&self, req: &GatewayRequest<'_>, now_ms: i64) -> GatewayResponse {
-        let Some((_, query)) = split_target(req.url).filter(|(p, _)| *p == GATEWAY_PATH)
-        else {
+        let Some((_, query)) = split_target(req.url).filter(|(p, _)| *p == GATEWAY_PATH) else {
             return plain(404, "not found: the TOP gateway serves /router/rest\n");
         };
         if !req.method.eq_ignore_ascii_case("POST") && !req.method.eq_ignore_ascii_case("GET") {

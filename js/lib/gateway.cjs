@@ -33,9 +33,9 @@ const DEFAULT_PORT = 8080;
  * headers and the whole request (408 after), and an idle connection's life.
  */
 const DEFAULT_LIMITS = Object.freeze({
-  maxConnections: 32,
+  maxConnections: 128,
   maxHeaderBytes: 16 * 1024,
-  maxBodyBytes: 8 * 1024 * 1024,
+  maxBodyBytes: 4 * 1024 * 1024,
   headerTimeout: 10_000,
   requestTimeout: 30_000,
   keepAliveTimeout: 5_000,
@@ -96,7 +96,7 @@ function logLine(req, status) {
 /**
  * A request handler for http.createServer (or Express/Connect): the core
  * answers. Options: `clock` (() => epoch ms), `log` (a writable stream or a
- * function of a line), `maxBodyBytes` (413 beyond; default 8 MiB).
+ * function of a line), `maxBodyBytes` (413 beyond; default 4 MiB).
  */
 function requestListener(gateway, { clock, log, maxBodyBytes = DEFAULT_LIMITS.maxBodyBytes } = {}) {
   const write = typeof log === 'function' ? log : log ? (line) => log.write(line) : undefined;

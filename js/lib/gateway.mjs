@@ -2,6 +2,6 @@
 import cjs from './gateway.cjs';
 
 export const {
-  DEFAULT_APP_KEY, DEFAULT_APP_SECRET, DEFAULT_PORT, Gateway, buildGateway, requestListener, serveGateway, main,
+  DEFAULT_APP_KEY, DEFAULT_APP_SECRET, DEFAULT_LIMITS, DEFAULT_PORT, Gateway, buildGateway, requestListener, serveGateway, main,
 } = cjs;
 export default cjs;

@@ -49,6 +49,8 @@ function exchange(port, data, hold) {
       if (!hold) socket.end();
     });
     socket.on('data', (chunk) => out.push(chunk));
+    // The server's end of the connection: all it sends (a held side is closed now).
+    socket.on('end', () => socket.end());
     socket.on('error', (e) => (e.code === 'ECONNRESET' ? undefined : reject(e)));
     socket.on('close', () => resolve(Buffer.concat(out)));
   });

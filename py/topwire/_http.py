@@ -60,8 +60,8 @@ class Limits:
     __slots__ = ("max_connections", "max_header_bytes", "max_body_bytes",
                  "header_timeout", "request_timeout", "keep_alive_timeout")
 
-    def __init__(self, *, max_connections: int = 32, max_header_bytes: int = 16 * 1024,
-                 max_body_bytes: int = 8 * 1024 * 1024, header_timeout: float = 10.0,
+    def __init__(self, *, max_connections: int = 128, max_header_bytes: int = 16 * 1024,
+                 max_body_bytes: int = 4 * 1024 * 1024, header_timeout: float = 10.0,
                  request_timeout: float = 30.0, keep_alive_timeout: float = 5.0) -> None:
         for name, value in (("max_connections", max_connections),
                             ("max_header_bytes", max_header_bytes),

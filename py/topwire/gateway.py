@@ -217,7 +217,7 @@ class GatewayServer:
         ``gateway`` is a ready core gateway instead. ``clock`` returns epoch
         milliseconds (default: the system clock); ``log`` receives one line per
         request (default: nothing). ``limits`` bounds what clients may hold
-        (default :class:`Limits()`: 32 connections, 16 KiB of headers, 8 MiB of
+        (default :class:`Limits()`: 128 connections, 16 KiB of headers, 4 MiB of
         body, 10 s for the headers, 30 s for the request, 5 s idle)."""
         if gateway is None:
             gateway = build_gateway(config=config, config_file=config_file,
