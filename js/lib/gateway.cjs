@@ -208,8 +208,12 @@ function serveGateway(options = {}) {
   });
   // CONNECT gets the core's answer (a 404: TOP serves no tunnels), then the connection closes.
   server.on('connect', (req, socket) => {
-    const out = gateway.handle({ method: req.method, url: req.url, headers: req.headers, body: '' }, clock ? clock() : Date.now());
-    socket.end(rawReply(out.status, out.headers, out.body));
+    try {
+      const out = gateway.handle({ method: req.method, url: req.url, headers: req.headers, body: '' }, clock ? clock() : Date.now());
+      socket.end(rawReply(out.status, out.headers, out.body));
+    } catch {
+      socket.destroy(); // the core answers every request; a host-side failure closes the connection
+    }
   });
   return new Promise((resolve, reject) => {
     const fail = (err) => reject(err);

@@ -5,7 +5,10 @@ the bounds that need more than one connection. No sleeps: every wait is on
 the server (a reply or a close), with a generous socket timeout as a fuse."""
 
 import json
+import signal
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
@@ -178,3 +181,20 @@ def test_a_malformed_request_leaves_no_traceback(capfd: pytest.CaptureFixture[st
             assert parse_replies(exchange(gw.port, data, False))[0][0] == 400
     out, err = capfd.readouterr()
     assert out == "" and err == ""
+
+
+def test_the_quiet_cli_stays_quiet_on_malformed_requests() -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "topwire.gateway", "--port", "0", "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # blocks until the server listens
+        port = int(line.split(" on ", 1)[1].split("/router/rest", 1)[0].rsplit(":", 1)[1])
+        for data in (b"GARBAGE\r\n\r\n", b"GET / HTTP/9\r\n\r\n", b"POST / HTTP/1.1\r\nHost: x\r\n"
+                     b"Content-Length: 9\r\n\r\nabc"):
+            assert parse_replies(exchange(port, data, False))[0][0] == 400
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=FUSE)
+    assert proc.returncode == 0
+    assert err == "topwire gateway stopped\n"
