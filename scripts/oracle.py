@@ -986,6 +986,10 @@ def spi_cases():
          content_type="application/x-www-form-urlencoded")
     case("keys sorted by UTF-16 code units, as Arrays.sort",
          query=base_query + [("\U0001F600", "1"), ("\uFF21", "2"), ("\u00e9", "3")], body=json_body)
+    case("the timestamp may come from the form (request.getParameter)",
+         query=[(k, v) for k, v in base_query if k != "timestamp"],
+         body=urlencode([("timestamp", SPI_TS), ("a", "1")]),
+         content_type="application/x-www-form-urlencoded")
     case("charset utf8 spelled differently", body=json_body, content_type="application/json;charset=UTF8")
 
     rng = random.Random(10)
@@ -1005,6 +1009,10 @@ def spi_cases():
                 "message": "the call's timestamp 2024-01-01 12:00:00 is 61 s away from now, "
                            "more than the 60 s allowed"})
     case("missing sign", body=json_body, with_sign=False,
+         error={"type": "SignatureError", "reason": "missing_sign",
+                "message": "the call has no `sign` query parameter"})
+    case("a sign sent only in the form does not count (queryMap.get(\"sign\"))", with_sign=False,
+         body="sign=0123456789ABCDEF0123456789ABCDEF&a=1", content_type="application/x-www-form-urlencoded",
          error={"type": "SignatureError", "reason": "missing_sign",
                 "message": "the call has no `sign` query parameter"})
     case("tampered body", body=json_body.replace("测试店铺", "测试店铺!"), sign_body=json_body,

@@ -54,6 +54,34 @@ pub(crate) fn cmp_utf16(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
+/// `piece.split("=")` read as `SpiUtils.getQueryMap` reads it: two parts
+/// are a pair, one part a key with an empty value, more (`a=b=c`) or none
+/// (`=`) nothing. Trailing empty parts do not count (`a==` is `a`).
+pub(crate) fn split_pair(piece: &str) -> Option<(&str, &str)> {
+    if !piece.contains('=') {
+        return Some((piece, ""));
+    }
+    let trimmed = piece.trim_end_matches('=');
+    match trimmed.split_once('=') {
+        _ if trimmed.is_empty() => None,
+        None => Some((trimmed, "")),
+        Some((key, value)) if !value.contains('=') => Some((key, value)),
+        Some(_) => None,
+    }
+}
+
+/// Sorts items stably by a string, as `Arrays.sort` orders Java strings.
+/// UTF-8 byte order is UTF-16 order unless a string holds a character from
+/// U+E000 up (lead byte 0xEE or more), so the plain byte order serves all
+/// other calls.
+pub(crate) fn sort_by_str<T>(items: &mut [T], key: for<'x> fn(&'x T) -> &'x str) {
+    if items.iter().any(|t| key(t).bytes().any(|b| b >= 0xEE)) {
+        items.sort_by(|a, b| cmp_utf16(key(a), key(b)));
+    } else {
+        items.sort_by(|a, b| key(a).as_bytes().cmp(key(b).as_bytes()));
+    }
+}
+
 /// Why a piece of text could not be URL-decoded.
 #[derive(Debug, PartialEq)]
 pub(crate) enum DecodeFailure {
@@ -146,6 +174,20 @@ mod tests {
     }
 
     #[test]
+    fn split_pair_reads_pieces_as_get_query_map() {
+        for piece in [
+            "", "a", "a=", "a==", "=", "==", "=b", "=b=", "a=b", "a=b=c", "a==b", "==a",
+        ] {
+            let java = match split(piece, '=').as_slice() {
+                [k, v] => Some((*k, *v)),
+                [k] => Some((*k, "")),
+                _ => None,
+            };
+            assert_eq!(split_pair(piece), java, "{piece:?}");
+        }
+    }
+
+    #[test]
     fn split_drops_trailing_empty_pieces() {
         assert_eq!(split("", '='), vec![""]);
         assert_eq!(split("a", '='), vec!["a"]);
@@ -161,6 +203,20 @@ mod tests {
     fn utf16_order_differs_from_utf8_above_the_surrogates() {
         assert_eq!(cmp_utf16("\u{1F600}", "\u{FF21}"), Ordering::Less);
         assert_eq!("\u{1F600}".cmp("\u{FF21}"), Ordering::Greater);
+        let mut keys = ["\u{FF21}", "\u{1F600}", "a"];
+        sort_by_str(&mut keys, |k| k);
+        assert_eq!(keys, ["a", "\u{1F600}", "\u{FF21}"]);
+        let mut keys = ["\u{e9}", "b", "a"];
+        sort_by_str(&mut keys, |k| k);
+        assert_eq!(keys, ["a", "b", "\u{e9}"]);
+    }
+
+    proptest! {
+        /// Both sorts agree on keys below U+E000, whatever else they hold.
+        #[test]
+        fn byte_order_is_utf16_order_below_u_e000(a in "[\\x00-\\u{D7FF}]*", b in "[\\x00-\\u{D7FF}]*") {
+            prop_assert_eq!(cmp_utf16(&a, &b), a.as_bytes().cmp(b.as_bytes()));
+        }
     }
 
     #[test]

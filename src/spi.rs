@@ -74,37 +74,28 @@ pub fn verify_spi(
     let headers = HeaderIndex::new(req.headers);
     let ctype = req.content_type.or_else(|| headers.get("content-type"));
     let role = body_role(ctype, req.body)?;
-    let query = query_map(req.query)?;
-    let Some(remote_sign) = query.get("sign") else {
+    // Java fills one map: headers, then the query over them, then the form.
+    let mut entries = header_entries(&headers)?;
+    query_entries(req.query, matches!(role, BodyRole::Form), &mut entries)?;
+    if matches!(role, BodyRole::Form) {
+        form_entries(req.body, &mut entries)?;
+    }
+    let body: &[u8] = match role {
+        BodyRole::Appended => utf8_body(req.body)?.as_bytes(),
+        _ => &[],
+    };
+    let signed = java_map(&mut entries);
+    // `queryMap.get("sign")`: a sign sent only in the form does not count.
+    let Some(remote_sign) = value_of(&signed, "sign", &[Source::Query]) else {
         return Err(failure(
             SignatureFailure::MissingSign,
             "the call has no `sign` query parameter",
         ));
     };
-
-    // Java fills one map: headers, then the query over them, then the form.
-    let mut params = header_map(&headers)?;
-    params.extend(query.iter().map(|(k, v)| (k.clone(), v.clone())));
-    let form = match role {
-        BodyRole::Form => form_map(req.query, req.body, &query)?,
-        _ => HashMap::new(),
-    };
-    params.extend(form.iter().map(|(k, v)| (k.clone(), v.clone())));
-
-    let body: &[u8] = match role {
-        BodyRole::Appended => utf8_body(req.body)?.as_bytes(),
-        _ => &[],
-    };
-    let mut keys: Vec<&String> = params.keys().filter(|k| *k != "sign").collect();
-    keys.sort_unstable_by(|a, b| java::cmp_utf16(a, b));
-    let parts = keys
+    let parts = signed
         .iter()
-        .flat_map(|k| {
-            [
-                k.as_bytes(),
-                params.get(*k).map_or(&[][..], |v| v.as_bytes()),
-            ]
-        })
+        .filter(|e| e.key != "sign")
+        .flat_map(|e| [e.key.as_bytes(), e.value.as_bytes()])
         .chain(std::iter::once(body));
     let expected = digest_parts(parts, secret, SignMethod::Md5);
     if !bool::from(expected.as_bytes().ct_eq(remote_sign.as_bytes())) {
@@ -113,8 +104,55 @@ pub fn verify_spi(
             "the call's `sign` does not match its parameters and body",
         ));
     }
-    let timestamp = query.get("timestamp").or_else(|| form.get("timestamp"));
-    check_timestamp(timestamp.map(String::as_str), now_ms, max_skew_ms)
+    let timestamp = value_of(&signed, "timestamp", &[Source::Query, Source::Form]);
+    check_timestamp(timestamp, now_ms, max_skew_ms)
+}
+
+/// Where a pair came from, which decides which of a key's pairs Java keeps.
+#[derive(Clone, Copy, PartialEq)]
+enum Source {
+    /// A header named in `top-sign-list` (`getHeaderMap`).
+    Header,
+    /// A query pair as `getQueryMap` reads it.
+    Query,
+    /// A servlet parameter not in the query map (`getFormMap`).
+    Form,
+}
+
+/// One pair on its way into Java's `params` map.
+struct Entry<'a> {
+    key: Cow<'a, str>,
+    value: Cow<'a, str>,
+    source: Source,
+}
+
+fn entry_key<'x>(e: &'x Entry<'_>) -> &'x str {
+    &e.key
+}
+
+/// What Java's `HashMap` ends up holding, in `Arrays.sort` order, without a
+/// map: `entries` (in arrival order) are sorted by key, stably, and each key
+/// keeps the pair Java's `put` calls leave: the query's last, else the form's
+/// first (`getParameter`), else the headers' last. One sort and one pass: no
+/// lookup or scan per field.
+fn java_map<'e, 'a>(entries: &'e mut [Entry<'a>]) -> Vec<&'e Entry<'a>> {
+    java::sort_by_str(entries, entry_key);
+    let mut kept = Vec::with_capacity(entries.len());
+    for group in entries.chunk_by(|a, b| a.key == b.key) {
+        let of = |source: Source| move |e: &&Entry<'a>| e.source == source;
+        let pick = (group.iter().rev().find(of(Source::Query)))
+            .or_else(|| group.iter().find(of(Source::Form)))
+            .or_else(|| group.iter().rev().find(of(Source::Header)));
+        kept.extend(pick);
+    }
+    kept
+}
+
+/// The kept value of `key`, when it came from one of `sources`.
+fn value_of<'e>(map: &[&'e Entry<'_>], key: &str, sources: &[Source]) -> Option<&'e str> {
+    map.iter()
+        .find(|e| e.key == key && sources.contains(&e.source))
+        .map(|e| e.value.as_ref())
 }
 
 fn failure(reason: SignatureFailure, message: &str) -> Error {
@@ -160,78 +198,86 @@ fn decode<'a>(
 /// `SpiUtils.getHeaderMap`: each name in `top-sign-list` (split as Java
 /// splits, names kept as written) with its header's value, URL-decoded; a
 /// missing or whitespace-only value counts as empty.
-fn header_map(headers: &HeaderIndex<'_>) -> Result<HashMap<String, String>, ValidationError> {
-    let mut map = HashMap::new();
+fn header_entries<'a>(headers: &HeaderIndex<'a>) -> Result<Vec<Entry<'a>>, ValidationError> {
+    let mut entries = Vec::new();
     let Some(list) = headers.get("top-sign-list").filter(|l| !java::is_blank(l)) else {
-        return Ok(map);
+        return Ok(entries);
     };
     for name in java::split(list, ',') {
         let value = match headers.get(name).filter(|v| !java::is_blank(v)) {
-            Some(v) => decode(v, Escapes::UrlDecoder, &format!("headers.{name}"))?.into_owned(),
-            None => String::new(),
+            Some(v) => decode(v, Escapes::UrlDecoder, &format!("headers.{name}"))?,
+            None => Cow::Borrowed(""),
         };
-        map.insert(name.to_owned(), value);
+        let key = Cow::Borrowed(name);
+        entries.push(Entry {
+            key,
+            value,
+            source: Source::Header,
+        });
     }
-    Ok(map)
+    Ok(entries)
 }
 
-/// `SpiUtils.getQueryMap`: the raw query split on `&`, each piece on `=`
-/// (as Java splits); a piece of two parts is a pair, of one part a key with
-/// an empty value, of more parts (`a=b=c`) or none (`=`) skipped. Both sides
-/// URL-decoded; a repeated key keeps its last value.
-fn query_map(query: &str) -> Result<HashMap<String, String>, ValidationError> {
-    let mut map = HashMap::new();
+/// `SpiUtils.getQueryMap`: the raw query split on `&`, each piece on `=` (as
+/// Java splits: [`java::split_pair`]), both sides URL-decoded. A piece Java
+/// skips (`a=b=c`) is still a servlet parameter, split at its first `=`,
+/// which `getFormMap` signs in a form call (`with_servlet`).
+fn query_entries<'a>(
+    query: &'a str,
+    with_servlet: bool,
+    entries: &mut Vec<Entry<'a>>,
+) -> Result<(), ValidationError> {
     for piece in java::split(query, '&') {
-        let (key, value) = match java::split(piece, '=').as_slice() {
-            [key, value] => (*key, *value),
-            [key] => (*key, ""),
-            _ => continue,
+        let (key, value, source) = match java::split_pair(piece) {
+            Some((key, value)) => (key, value, Source::Query),
+            None if with_servlet => match piece.split_once('=') {
+                Some((name, value)) if !name.is_empty() => (name, value, Source::Form),
+                _ => continue,
+            },
+            None => continue,
         };
-        let key = decode(key, Escapes::UrlDecoder, "query")?.into_owned();
-        let value = decode(value, Escapes::UrlDecoder, "query")?.into_owned();
-        map.insert(key, value);
+        let key = decode(key, Escapes::UrlDecoder, "query")?;
+        let value = decode(value, Escapes::UrlDecoder, "query")?;
+        let value = if source == Source::Form {
+            blank_as_empty(value)
+        } else {
+            value
+        };
+        entries.push(Entry { key, value, source });
     }
-    Ok(map)
+    Ok(())
 }
 
-/// `SpiUtils.getFormMap`: the servlet's parameters (query, then body, each
-/// split at its first `=`, nameless ones skipped) whose names are not in the
-/// query map, with their first value; whitespace-only values count as empty.
-/// A query piece `a=b=c`, skipped by the query map, comes back here as
-/// `a` = `b=c`, as it does in Java.
-fn form_map(
-    query: &str,
-    body: &[u8],
-    query_map: &HashMap<String, String>,
-) -> Result<HashMap<String, String>, ValidationError> {
+/// `SpiUtils.getFormMap` for the body: a servlet's parameters (pieces split
+/// at their first `=`, nameless ones skipped), whitespace-only values empty.
+fn form_entries<'a>(body: &'a [u8], entries: &mut Vec<Entry<'a>>) -> Result<(), ValidationError> {
     let body = std::str::from_utf8(body).map_err(|_| {
         ValidationError::new("body", "URL-encoded UTF-8 text", "bytes that are not UTF-8")
     })?;
-    let mut map = HashMap::new();
-    // The query's escapes as Java's own decoder reads them (its names are
-    // compared with the query map's), the body's as a servlet's parser does.
-    let sources = [
-        ("query", query, Escapes::UrlDecoder),
-        ("body", body, Escapes::Strict),
-    ];
-    for (field, source, escapes) in sources {
-        for piece in source.split('&').filter(|p| !p.is_empty()) {
-            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
-            let name = decode(name, escapes, field)?;
-            let value = decode(value, escapes, field)?;
-            if name.is_empty() || query_map.contains_key(name.as_ref()) {
-                continue;
-            }
-            let value = if java::is_blank(&value) {
-                Cow::Borrowed("")
-            } else {
-                value
-            };
-            map.entry(name.into_owned())
-                .or_insert_with(|| value.into_owned());
+    entries.reserve(body.bytes().filter(|b| *b == b'&').count() + 1);
+    for piece in body.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+        let key = decode(name, Escapes::Strict, "body")?;
+        if key.is_empty() {
+            continue;
         }
+        let value = blank_as_empty(decode(value, Escapes::Strict, "body")?);
+        entries.push(Entry {
+            key,
+            value,
+            source: Source::Form,
+        });
     }
-    Ok(map)
+    Ok(())
+}
+
+/// `StringUtils.isEmpty(value) ? "" : value`.
+fn blank_as_empty(value: Cow<'_, str>) -> Cow<'_, str> {
+    if java::is_blank(&value) {
+        Cow::Borrowed("")
+    } else {
+        value
+    }
 }
 
 /// Java reads the body as text and signs that text's bytes: bytes that are

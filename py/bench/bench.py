@@ -109,6 +109,33 @@ def import_time_ms() -> float:
     return statistics.median(runs)
 
 
+def spi_call(fields: int) -> Dict[str, Any]:
+    """An urlencoded SPI call of `fields` form fields, signed by its own hand
+    (md5 of the sorted pairs, as SpiUtils does), so verify_spi accepts it."""
+    import hashlib
+    ts = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(time.time() + 8 * 3600))
+    form = [(f"f{i:06d}", f"v{i}+%E4%B8%AD") for i in range(fields)]
+    pairs = sorted([(k, v.replace("+", " ").replace("%E4%B8%AD", "中")) for k, v in form]
+                   + [("timestamp", ts)])
+    text = SECRET + "".join(k + v for k, v in pairs) + SECRET
+    sign = hashlib.md5(text.encode()).hexdigest().upper()
+    return {"query": urllib.parse.urlencode({"timestamp": ts, "sign": sign}), "headers": {},
+            "body": "&".join(f"{k}={v}" for k, v in form).encode(), "secret": SECRET,
+            "content_type": "application/x-www-form-urlencoded"}
+
+
+def spi_scaling() -> None:
+    """verify_spi per form field at 1,000, 10,000 and 100,000 fields: linear
+    time means the same per-field cost at every size."""
+    print(f"{'verify_spi, urlencoded form':38} {'fields':>8} {'ms':>9} {'ns/field':>9}")
+    for n in (1_000, 10_000, 100_000):
+        call = spi_call(n)
+        topwire.verify_spi(**call)
+        ms = best_us(lambda: topwire.verify_spi(**call), max(1, 20_000 // n)) / 1000
+        print(f"{'':38} {n:8} {ms:9.2f} {ms * 1e6 / n:9.0f}")
+    print()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--wheel-dir", type=Path)
@@ -130,6 +157,7 @@ def main() -> None:
     for name, ours, theirs in rows:
         print(f"{name:38} {ours:11.2f} {theirs:10.2f} {theirs / ours:8.1f}x")
     print()
+    spi_scaling()
     if args.wheel_dir:
         for wheel in sorted(args.wheel_dir.glob("topwire-*.whl")):
             print(f"wheel: {wheel.name}: {wheel.stat().st_size / 1024:.0f} KiB")
