@@ -33,6 +33,37 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The error's attributes under the names every binding gives them
+    /// (`field`, `code`, `reason`, ...), absent optional ones as null: what a
+    /// binding sets on its host exception, besides the message.
+    pub fn attributes(&self) -> Vec<(&'static str, crate::Value)> {
+        use crate::Value;
+        let opt = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
+        match self {
+            Error::Validation(e) => vec![
+                ("field", e.field.as_str().into()),
+                ("expected", e.expected.as_str().into()),
+                ("got", e.got.as_str().into()),
+            ],
+            Error::Api(e) => vec![
+                ("code", e.code.into()),
+                ("msg", e.msg.as_str().into()),
+                ("sub_code", opt(&e.sub_code)),
+                ("sub_msg", opt(&e.sub_msg)),
+                ("request_id", opt(&e.request_id)),
+                ("retryable", e.retryable.into()),
+                (
+                    "retry_after",
+                    e.retry_after.map_or(Value::Null, Value::from),
+                ),
+            ],
+            Error::Decode(_) => Vec::new(),
+            Error::Signature(e) => vec![("reason", e.reason.as_str().into())],
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -22,10 +22,10 @@ a request); ``python -m topwire.gateway`` and :func:`topwire.gateway.serve`
 put it behind an HTTP server for tests.
 """
 
+from ._file import FileItem
 from ._errors import ApiError, DecodeError, SignatureError, TopError, ValidationError
 from ._native import (
     DEFAULT_GATEWAY,
-    FileItem,
     Gateway,
     PreparedRequest,
     TopClient,

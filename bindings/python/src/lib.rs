@@ -25,93 +25,53 @@ use topwire::{
 /// structures are a ValidationError instead of a stack overflow.
 const MAX_DEPTH: usize = 64;
 
-const ERRORS_MODULE: &str = "topwire._errors";
-
-static VALIDATION_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static API_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static DECODE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static SIGNATURE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static FILE_ITEM: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 // ---------------------------------------------------------------- errors
 
 /// The Python exception for a core error: an instance of the class of the
-/// same name in `topwire._errors`, its attributes filled from the variant.
+/// same name in `topwire._errors`, its attributes the core's.
 fn to_py_err(py: Python<'_>, err: Error) -> PyErr {
-    build_exception(py, &err).unwrap_or_else(|import_failure| import_failure)
-}
-
-fn build_exception(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
-    let kwargs = PyDict::new(py);
-    let class = match err {
-        Error::Validation(e) => {
-            kwargs.set_item("field", &e.field)?;
-            kwargs.set_item("expected", &e.expected)?;
-            kwargs.set_item("got", &e.got)?;
-            VALIDATION_ERROR.import(py, ERRORS_MODULE, "ValidationError")?
+    let build = || -> PyResult<PyErr> {
+        let kwargs = PyDict::new(py);
+        for (name, value) in err.attributes() {
+            kwargs.set_item(name, to_python(py, &value)?)?;
         }
-        Error::Api(e) => {
-            kwargs.set_item("code", e.code)?;
-            kwargs.set_item("msg", &e.msg)?;
-            kwargs.set_item("sub_code", &e.sub_code)?;
-            kwargs.set_item("sub_msg", &e.sub_msg)?;
-            kwargs.set_item("request_id", &e.request_id)?;
-            kwargs.set_item("retryable", e.retryable)?;
-            kwargs.set_item("retry_after", e.retry_after)?;
-            API_ERROR.import(py, ERRORS_MODULE, "ApiError")?
-        }
-        Error::Decode(_) => DECODE_ERROR.import(py, ERRORS_MODULE, "DecodeError")?,
-        Error::Signature(e) => {
-            kwargs.set_item("reason", e.reason.as_str())?;
-            SIGNATURE_ERROR.import(py, ERRORS_MODULE, "SignatureError")?
-        }
+        let class = py.import("topwire._errors")?.getattr(err.kind())?;
+        Ok(PyErr::from_value(
+            class.call((err.to_string(),), Some(&kwargs))?,
+        ))
     };
-    let instance = class.call((err.to_string(),), Some(&kwargs))?;
-    Ok(PyErr::from_value(instance))
+    build().unwrap_or_else(|import_failure| import_failure)
 }
 
 fn invalid(field: &str, expected: &str, got: impl Into<String>) -> Error {
     ValidationError::new(field, expected, got).into()
 }
 
-/// `the int 123…` style description of a Python object, for glue-level
-/// validation errors (a type name and a short repr, never more than 40 chars).
-fn describe(obj: &Bound<'_, PyAny>) -> String {
-    let type_name = obj
-        .get_type()
-        .name()
-        .and_then(|n| n.extract::<String>())
-        .unwrap_or_else(|_| "object".to_owned());
-    let shown: String = obj
-        .repr()
+/// `the int 123…`: a label and a value's text cut at 40 characters.
+fn describe(label: &str, text: PyResult<Bound<'_, PyString>>) -> String {
+    let shown = text
         .map(|r| r.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut short: String = shown.chars().take(40).collect();
-    if shown.chars().nth(40).is_some() {
-        short.push('…');
-    }
-    format!("the {type_name} {short}")
+    let cut: String = shown.chars().take(40).collect();
+    let more = if cut.len() < shown.len() { "…" } else { "" };
+    format!("the {label} {cut}{more}")
 }
 
 fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type()
-        .name()
-        .and_then(|n| n.extract::<String>())
-        .unwrap_or_else(|_| "object".to_owned())
+    let name = obj.get_type().name().and_then(|n| n.extract::<String>());
+    name.unwrap_or_else(|_| "object".to_owned())
 }
 
 // ---------------------------------------------------------------- Python -> Value
 
-/// One step of a field path, kept while an error bubbles up.
-enum Segment {
-    Key(String),
-    Index(usize),
-}
-
-/// A conversion failure: a Python error, or a value that has no core form.
+/// A conversion failure: a Python error, or a value that has no core form
+/// (its field path built backwards as the error bubbles up).
 enum ConvertError {
     Py(PyErr),
     Invalid {
-        path: Vec<Segment>,
+        path: String,
         expected: &'static str,
         got: String,
     },
@@ -124,9 +84,18 @@ impl From<PyErr> for ConvertError {
 }
 
 impl ConvertError {
-    fn at(mut self, segment: Segment) -> Self {
+    /// Prefixes the path with a key (`key.rest`) or an index (`[i]rest`).
+    fn at(mut self, key: Option<&str>, index: usize) -> Self {
         if let ConvertError::Invalid { path, .. } = &mut self {
-            path.push(segment);
+            let sep = if path.is_empty() || path.starts_with('[') {
+                ""
+            } else {
+                "."
+            };
+            *path = match key {
+                Some(k) => format!("{k}{sep}{path}"),
+                None => format!("[{index}]{sep}{path}"),
+            };
         }
         self
     }
@@ -140,25 +109,8 @@ impl ConvertError {
                 expected,
                 got,
             } => {
-                let mut field = String::new();
-                for segment in path.iter().rev() {
-                    match segment {
-                        Segment::Key(k) if field.is_empty() => field.push_str(k),
-                        Segment::Key(k) => {
-                            field.push('.');
-                            field.push_str(k);
-                        }
-                        Segment::Index(i) => {
-                            field.push('[');
-                            field.push_str(&i.to_string());
-                            field.push(']');
-                        }
-                    }
-                }
-                if field.is_empty() {
-                    field.push_str(root);
-                }
-                to_py_err(py, invalid(&field, expected, got))
+                let field = if path.is_empty() { root } else { &path };
+                to_py_err(py, invalid(field, expected, got))
             }
         }
     }
@@ -166,7 +118,7 @@ impl ConvertError {
 
 fn bad(expected: &'static str, got: String) -> ConvertError {
     ConvertError::Invalid {
-        path: Vec::new(),
+        path: String::new(),
         expected,
         got,
     }
@@ -199,7 +151,10 @@ fn to_value(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, ConvertError>
         if let Ok(u) = obj.extract::<u64>() {
             return Ok(Value::UInt(u));
         }
-        return Err(bad("an integer within the 64-bit range", describe_int(obj)));
+        return Err(bad(
+            "an integer within the 64-bit range",
+            describe("number", obj.str()),
+        ));
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
         // `float.__repr__` of the value (shortest round-trip text), also for
@@ -215,8 +170,17 @@ fn to_value(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, ConvertError>
     if let Some(content) = buffer_bytes(obj)? {
         return Ok(Value::File(FileItem::new(content)));
     }
-    if let Ok(f) = obj.cast::<PyFileItem>() {
-        return Ok(Value::File(f.get().inner.clone()));
+    if obj.is_instance(FILE_ITEM.import(obj.py(), "topwire._file", "FileItem")?)? {
+        let data = obj.getattr("data")?;
+        let mut file = FileItem::new(
+            data.cast::<PyBytes>()
+                .map_err(PyErr::from)?
+                .as_bytes()
+                .to_vec(),
+        );
+        file.filename = obj.getattr("filename")?.extract()?;
+        file.content_type = obj.getattr("content_type")?.extract()?;
+        return Ok(Value::File(file));
     }
     if let Some(file) = file_tuple(obj)? {
         return Ok(Value::File(file));
@@ -237,14 +201,14 @@ fn to_value(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, ConvertError>
     if let Ok(l) = obj.cast::<PyList>() {
         let mut items = Vec::with_capacity(l.len());
         for (i, item) in l.iter().enumerate() {
-            items.push(to_value(&item, depth + 1).map_err(|e| e.at(Segment::Index(i)))?);
+            items.push(to_value(&item, depth + 1).map_err(|e| e.at(None, i))?);
         }
         return Ok(Value::List(items));
     }
     if let Ok(t) = obj.cast::<PyTuple>() {
         let mut items = Vec::with_capacity(t.len());
         for (i, item) in t.iter().enumerate() {
-            items.push(to_value(&item, depth + 1).map_err(|e| e.at(Segment::Index(i)))?);
+            items.push(to_value(&item, depth + 1).map_err(|e| e.at(None, i))?);
         }
         return Ok(Value::List(items));
     }
@@ -311,23 +275,16 @@ fn pair(
     depth: usize,
 ) -> Result<(String, Value), ConvertError> {
     let Ok(k) = key.cast::<PyString>() else {
-        return Err(bad("string keys", format!("the key {}", describe(key))));
+        return Err(bad(
+            "string keys",
+            format!("the key {}", describe(&type_name(key), key.repr())),
+        ));
     };
     let name = py_str(k)?;
     match to_value(value, depth + 1) {
         Ok(v) => Ok((name, v)),
-        Err(e) => Err(e.at(Segment::Key(name))),
+        Err(e) => Err(e.at(Some(&name), 0)),
     }
-}
-
-fn describe_int(obj: &Bound<'_, PyAny>) -> String {
-    let text = obj.str().map(|s| s.to_string_lossy().into_owned());
-    let text = text.unwrap_or_default();
-    let mut short: String = text.chars().take(40).collect();
-    if text.chars().nth(40).is_some() {
-        short.push('…');
-    }
-    format!("the number {short}")
 }
 
 // ---------------------------------------------------------------- Value -> Python
@@ -532,76 +489,6 @@ impl PyPreparedRequest {
             self.inner.url,
             self.inner.body.len()
         )
-    }
-}
-
-/// A file to upload (TOP's `byte[]`), with the file name and content type
-/// sent in its part; plain `bytes` need neither.
-#[pyclass(frozen, eq, module = "topwire", name = "FileItem")]
-#[derive(PartialEq)]
-struct PyFileItem {
-    inner: FileItem,
-}
-
-#[pymethods]
-impl PyFileItem {
-    #[new]
-    #[pyo3(signature = (data, filename=None, content_type=None))]
-    fn new(
-        data: &Bound<'_, PyAny>,
-        filename: Option<String>,
-        content_type: Option<String>,
-    ) -> PyResult<Self> {
-        let Some(content) = buffer_bytes(data)? else {
-            return Err(PyTypeError::new_err(format!(
-                "data must be bytes, bytearray or memoryview, not {}",
-                type_name(data)
-            )));
-        };
-        Ok(PyFileItem {
-            inner: FileItem {
-                content,
-                filename,
-                content_type,
-            },
-        })
-    }
-
-    /// The file's bytes.
-    #[getter]
-    fn data<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.inner.content)
-    }
-
-    /// The file name sent (the parameter's name when None).
-    #[getter]
-    fn filename(&self) -> Option<&str> {
-        self.inner.filename.as_deref()
-    }
-
-    /// The content type sent (application/octet-stream when None).
-    #[getter]
-    fn content_type(&self) -> Option<&str> {
-        self.inner.content_type.as_deref()
-    }
-
-    fn __len__(&self) -> usize {
-        self.inner.content.len()
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let opt = |v: &Option<String>| -> PyResult<String> {
-            match v {
-                Some(s) => Ok(PyString::new(py, s).repr()?.to_string()),
-                None => Ok("None".to_owned()),
-            }
-        };
-        Ok(format!(
-            "FileItem(<{} bytes>, filename={}, content_type={})",
-            self.inner.content.len(),
-            opt(&self.inner.filename)?,
-            opt(&self.inner.content_type)?
-        ))
     }
 }
 
@@ -879,7 +766,6 @@ fn verify_spi(
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyTopClient>()?;
     m.add_class::<PyPreparedRequest>()?;
-    m.add_class::<PyFileItem>()?;
     m.add_class::<PyGateway>()?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(string_to_sign, m)?)?;
