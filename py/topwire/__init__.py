@@ -22,13 +22,13 @@ a request); ``python -m topwire.gateway`` and :func:`topwire.gateway.serve`
 put it behind an HTTP server for tests.
 """
 
+from ._client import TopClient
 from ._file import FileItem
 from ._errors import ApiError, DecodeError, SignatureError, TopError, ValidationError
 from ._native import (
     DEFAULT_GATEWAY,
     Gateway,
     PreparedRequest,
-    TopClient,
     __version__,
     sign,
     string_to_sign,

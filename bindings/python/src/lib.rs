@@ -368,12 +368,8 @@ fn body_bytes<'a>(
             )),
         };
     }
-    let is_buffer = value.is_instance(&py.get_type::<pyo3::types::PyByteArray>())?
-        || value.is_instance(&py.get_type::<pyo3::types::PyMemoryView>())?;
-    if is_buffer {
-        let copied = py.get_type::<PyBytes>().call1((value,))?;
-        let bytes = copied.cast::<PyBytes>()?;
-        return Ok(Cow::Owned(bytes.as_bytes().to_vec()));
+    if let Some(copied) = buffer_bytes(value)? {
+        return Ok(Cow::Owned(copied));
     }
     Err(PyTypeError::new_err(format!(
         "{field} must be bytes or str, not {}",
@@ -493,7 +489,7 @@ impl PyPreparedRequest {
 }
 
 /// An application's credentials and settings: immutable, shareable between threads.
-#[pyclass(frozen, module = "topwire", name = "TopClient")]
+#[pyclass(frozen, subclass, module = "topwire", name = "TopClient")]
 struct PyTopClient {
     inner: topwire::TopClient,
 }
@@ -570,53 +566,21 @@ impl PyTopClient {
         to_python(py, &value)
     }
 
-    #[getter]
-    fn app_key(&self) -> &str {
-        self.inner.app_key()
-    }
-    #[getter]
-    fn sign_method(&self) -> &'static str {
-        self.inner.sign_method().as_str()
-    }
-    #[getter]
-    fn format(&self) -> &'static str {
-        self.inner.format().as_str()
-    }
-    #[getter]
-    fn simplify(&self) -> bool {
-        self.inner.simplify()
-    }
-    #[getter]
-    fn gateway(&self) -> &str {
-        self.inner.gateway()
-    }
-    #[getter]
-    fn partner_id(&self) -> Option<&str> {
-        self.inner.partner_id()
-    }
-    #[getter]
-    fn target_app_key(&self) -> Option<&str> {
-        self.inner.target_app_key()
-    }
-
-    fn __repr__(&self) -> String {
+    /// `(app_key, sign_method, format, simplify, gateway, partner_id,
+    /// target_app_key)`: the Python class's properties and repr read these.
+    #[allow(clippy::type_complexity)]
+    fn _settings(&self) -> (&str, &str, &str, bool, &str, Option<&str>, Option<&str>) {
         let c = &self.inner;
-        let mut out = format!(
-            "TopClient(app_key={:?}, app_secret='***', sign_method={:?}, format={:?}, simplify={}, gateway={:?}",
+        let (sign_method, format) = (c.sign_method().as_str(), c.format().as_str());
+        (
             c.app_key(),
-            c.sign_method().as_str(),
-            c.format().as_str(),
-            if c.simplify() { "True" } else { "False" },
-            c.gateway()
-        );
-        if let Some(id) = c.partner_id() {
-            out.push_str(&format!(", partner_id={id:?}"));
-        }
-        if let Some(key) = c.target_app_key() {
-            out.push_str(&format!(", target_app_key={key:?}"));
-        }
-        out.push(')');
-        out
+            sign_method,
+            format,
+            c.simplify(),
+            c.gateway(),
+            c.partner_id(),
+            c.target_app_key(),
+        )
     }
 }
 
