@@ -1,0 +1,383 @@
+//! C ABI glue of topwire: UTF-8 JSON text and byte runs in, records and
+//! owned buffers out. No TOP knowledge lives here: every rule about the
+//! protocol is the core's; this crate only converts and guards the boundary.
+//!
+//! The header `include/topwire.h` is generated from this file by cbindgen
+//! (`tests/header.rs` checks it is current; `TOPWIRE_BLESS=1` rewrites it).
+//! The core forbids `unsafe`; here it is confined to `ffi.rs`, one checked
+//! helper per kind of raw-pointer access.
+
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
+
+mod ffi;
+mod options;
+mod record;
+
+use std::ffi::c_char;
+
+use topwire::{PreparedRequest, SpiRequest, TopClient};
+
+use crate::ffi::{bytes, call, give, handle, opt_text, put, take, text};
+
+/// What a call returned. Anything but `TOPWIRE_STATUS_OK` comes with an
+/// error record (JSON text) in the call's `error` buffer, when one was given.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TopwireStatus {
+    /// Success: the outputs are filled.
+    Ok = 0,
+    /// Bad input (an argument, an option, a parameter): the record names the `field`.
+    ValidationError = 1,
+    /// The gateway answered with `error_response` (`code`, `sub_code`, `retryable`, ...).
+    ApiError = 2,
+    /// The body is not a TOP response for that method.
+    DecodeError = 3,
+    /// An inbound SPI call failed its check (`reason`).
+    SignatureError = 4,
+    /// A bug inside topwire was caught before it reached the host; nothing was changed.
+    InternalError = 5,
+}
+
+/// Bytes owned by topwire: `len` bytes at `ptr`, not NUL-terminated. Free it
+/// with `topwire_buffer_free` (on any thread); `ptr` is NULL when empty.
+#[repr(C)]
+#[derive(Debug)]
+pub struct TopwireBuffer {
+    /// The first byte.
+    pub ptr: *mut u8,
+    /// How many bytes.
+    pub len: usize,
+}
+
+/// Bytes borrowed from a record topwire owns, valid until that record is freed.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct TopwireSlice {
+    /// The first byte.
+    pub ptr: *const u8,
+    /// How many bytes.
+    pub len: usize,
+}
+
+impl TopwireSlice {
+    fn of(bytes: &[u8]) -> TopwireSlice {
+        TopwireSlice {
+            ptr: bytes.as_ptr(),
+            len: bytes.len(),
+        }
+    }
+}
+
+/// A client: app key, secret and settings. Immutable once made.
+pub struct TopwireClient {
+    inner: TopClient,
+}
+
+/// A signed request, ready for any HTTP client. Every field borrows from the
+/// record; free it with `topwire_request_free`.
+#[repr(C)]
+#[derive(Debug)]
+pub struct TopwireRequest {
+    /// The HTTP method (`POST`).
+    pub method: TopwireSlice,
+    /// The gateway URL with the system parameters and `sign` in its query.
+    pub url: TopwireSlice,
+    /// The headers to send, as a JSON object of strings.
+    pub headers: TopwireSlice,
+    /// The body to send, as bytes.
+    pub body: TopwireSlice,
+}
+
+/// What a `TopwireRequest *` really points to: the view first (so the two
+/// pointers are the same, repr(C)), then what it borrows from.
+#[repr(C)]
+struct Prepared {
+    view: TopwireRequest,
+    request: PreparedRequest,
+    headers: String,
+}
+
+impl Prepared {
+    fn boxed(request: PreparedRequest) -> Box<Prepared> {
+        let headers = record::headers_json(request.headers);
+        let empty = TopwireSlice::of(&[]);
+        let mut p = Box::new(Prepared {
+            view: TopwireRequest {
+                method: empty,
+                url: empty,
+                headers: empty,
+                body: empty,
+            },
+            request,
+            headers,
+        });
+        // The heap text the slices point to does not move with the box.
+        p.view = TopwireRequest {
+            method: TopwireSlice::of(p.request.method.as_bytes()),
+            url: TopwireSlice::of(p.request.url.as_bytes()),
+            headers: TopwireSlice::of(p.headers.as_bytes()),
+            body: TopwireSlice::of(p.request.body.as_bytes()),
+        };
+        p
+    }
+}
+
+/// The library's version (`0.1.0`), a static NUL-terminated string. Thread-safe.
+#[no_mangle]
+pub extern "C" fn topwire_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// Frees a buffer topwire returned and sets it to {NULL, 0}; NULL, or a
+/// buffer already freed this way, is a no-op.
+///
+/// # Safety
+/// `buffer` is NULL or points to a `TopwireBuffer` filled by topwire.
+#[no_mangle]
+pub unsafe extern "C" fn topwire_buffer_free(buffer: *mut TopwireBuffer) {
+    // SAFETY: the caller's contract (a buffer topwire filled, or NULL).
+    if let Some(b) = unsafe { buffer.as_mut() } {
+        // SAFETY: its pointer and length are those topwire made.
+        unsafe { b.release() };
+    }
+}
+
+/// Makes a client from its options, a JSON object: `app_key` and
+/// `app_secret` (required), `sign_method` (`md5`, `hmac`, `hmac-sha256`),
+/// `format` (`json`, `xml`), `simplify` (boolean), `gateway` (URL),
+/// `partner_id`, `target_app_key`. Free it with `topwire_client_free`.
+///
+/// # Safety
+/// `options` points to `options_len` bytes; `out` to a writable pointer;
+/// `error` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn topwire_client_new(
+    options: *const c_char,
+    options_len: usize,
+    out: *mut *mut TopwireClient,
+    error: *mut TopwireBuffer,
+) -> TopwireStatus {
+    call(error, || {
+        // SAFETY: the caller's contract, checked for null and length.
+        let text = unsafe { text("options", options, options_len) }?;
+        let inner = options::client(text)?;
+        // SAFETY: as above.
+        unsafe { put("out", out, give(TopwireClient { inner })) }
+    })
+}
+
+/// Frees a client; NULL is a no-op. No other call may be using it.
+///
+/// # Safety
+/// `client` is NULL or from `topwire_client_new`, and not freed before.
+#[no_mangle]
+pub unsafe extern "C" fn topwire_client_free(client: *mut TopwireClient) {
+    // SAFETY: the caller's contract.
+    unsafe { take(client) }
+}
+
+/// Signs a call of `method` (e.g. `taobao.travel.ticket.order.verify`).
+/// `params` is a JSON object of the API's parameters (NULL: none); integers
+/// are exact over 64 bits and other numbers are sent as written. `options`
+/// is NULL or a JSON object: `session`, `timestamp_ms` (epoch milliseconds;
+/// default: the system clock), `allow_unknown` (boolean). On success `*out`
+/// is a request to free with `topwire_request_free`.
+///
+/// # Safety
+/// Each pointer + length pair is readable (or NULL where allowed); `client`
+/// is live; `out` is writable; `error` is NULL or writable.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn topwire_prepare(
+    client: *const TopwireClient,
+    method: *const c_char,
+    method_len: usize,
+    params: *const c_char,
+    params_len: usize,
+    options: *const c_char,
+    options_len: usize,
+    out: *mut *mut TopwireRequest,
+    error: *mut TopwireBuffer,
+) -> TopwireStatus {
+    call(error, || {
+        // SAFETY: the caller's contract, checked for null and length.
+        let client = unsafe { handle("client", client) }?;
+        // SAFETY: see above.
+        let method = unsafe { text("method", method, method_len) }?;
+        // SAFETY: see above.
+        let params = match unsafe { opt_text("params", params, params_len) }? {
+            Some(t) => options::json("params", t)?,
+            None => topwire::Value::Null,
+        };
+        // SAFETY: see above.
+        let opts = options::prepare(unsafe { opt_text("options", options, options_len) }?)?;
+        let request = client.inner.prepare(method, &params, &opts)?;
+        let prepared = Box::into_raw(Prepared::boxed(request));
+        // SAFETY: writes the view's address (the record's own, repr(C)).
+        unsafe { put("out", out, prepared.cast::<TopwireRequest>()) }.inspect_err(|_| {
+            // SAFETY: just made by `Box::into_raw` and never given out.
+            drop(unsafe { Box::from_raw(prepared) });
+        })
+    })
+}
+
+/// Every parameter the request sends, sorted as signed with `sign` last, as
+/// a JSON list of `[name, value]` string pairs (for debugging error 25, or
+/// to send everything as a GET query). Free `*out` with `topwire_buffer_free`.
+///
+/// # Safety
+/// `request` is live (from `topwire_prepare`); `out` writable; `error` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn topwire_request_params(
+    request: *const TopwireRequest,
+    out: *mut TopwireBuffer,
+    error: *mut TopwireBuffer,
+) -> TopwireStatus {
+    call(error, || {
+        // SAFETY: a `TopwireRequest *` from `topwire_prepare` is a `Prepared *`.
+        let prepared = unsafe { handle("request", request.cast::<Prepared>()) }?;
+        let json = record::pairs_json(&prepared.request.params());
+        // SAFETY: the caller's contract.
+        unsafe { put("out", out, TopwireBuffer::new(json.into_bytes())) }
+    })
+}
+
+/// Frees a prepared request; NULL is a no-op.
+///
+/// # Safety
+/// `request` is NULL or from `topwire_prepare`, and not freed before.
+#[no_mangle]
+pub unsafe extern "C" fn topwire_request_free(request: *mut TopwireRequest) {
+    // SAFETY: the caller's contract; a `TopwireRequest *` from
+    // `topwire_prepare` is the address of a boxed `Prepared`.
+    unsafe { take(request.cast::<Prepared>()) }
+}
+
+/// Parses the gateway's reply to `method` (JSON, simplified JSON or XML,
+/// the body decides): on success `*out` holds the data as JSON text
+/// (integers exact, other numbers as the reply wrote them); an
+/// `error_response` is `TOPWIRE_STATUS_API_ERROR` with its record.
+///
+/// # Safety
+/// Each pointer + length pair is readable (`body` may be NULL when
+/// `body_len` is 0); `client` is live; `out` writable; `error` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn topwire_parse(
+    client: *const TopwireClient,
+    method: *const c_char,
+    method_len: usize,
+    body: *const u8,
+    body_len: usize,
+    out: *mut TopwireBuffer,
+    error: *mut TopwireBuffer,
+) -> TopwireStatus {
+    call(error, || {
+        // SAFETY: the caller's contract, checked for null and length.
+        let client = unsafe { handle("client", client) }?;
+        // SAFETY: see above.
+        let method = unsafe { text("method", method, method_len) }?;
+        // SAFETY: see above.
+        let body = unsafe { bytes("body", body, body_len) }?;
+        let parsed = client.inner.parse_spanned(method, body)?;
+        // The reply's own text when it is exactly the data; written anew otherwise.
+        let json: Box<[u8]> = match parsed.verbatim.and_then(|r| body.get(r)) {
+            Some(slice) => slice.into(),
+            None => parsed.data.to_json().into_bytes().into(),
+        };
+        // SAFETY: the caller's contract.
+        unsafe { put("out", out, TopwireBuffer::new(json)) }
+    })
+}
+
+/// The `sign` of a parameter list: `params` is a JSON object of strings or
+/// a list of `[name, value]` string pairs; `sign_method` is `md5`, `hmac` or
+/// `hmac-sha256`. `*out` gets the upper-case hex digest.
+///
+/// # Safety
+/// Each pointer + length pair is readable; `out` writable; `error` NULL or writable.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn topwire_sign(
+    params: *const c_char,
+    params_len: usize,
+    secret: *const c_char,
+    secret_len: usize,
+    sign_method: *const c_char,
+    sign_method_len: usize,
+    out: *mut TopwireBuffer,
+    error: *mut TopwireBuffer,
+) -> TopwireStatus {
+    call(error, || {
+        // SAFETY: the caller's contract, checked for null and length.
+        let params = unsafe { text("params", params, params_len) }?;
+        // SAFETY: see above.
+        let secret = unsafe { text("secret", secret, secret_len) }?;
+        // SAFETY: see above.
+        let method = unsafe { text("sign_method", sign_method, sign_method_len) }?;
+        let pairs = options::string_pairs("params", &options::json("params", params)?)?;
+        let method = topwire::SignMethod::parse(method)?;
+        let sign = topwire::sign(&pairs, secret, method);
+        // SAFETY: the caller's contract.
+        unsafe { put("out", out, TopwireBuffer::new(sign.into_bytes())) }
+    })
+}
+
+/// The text `topwire_sign` digests (between the secrets), for debugging
+/// error 25: `params` as in `topwire_sign`.
+///
+/// # Safety
+/// `params` is readable; `out` writable; `error` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn topwire_string_to_sign(
+    params: *const c_char,
+    params_len: usize,
+    out: *mut TopwireBuffer,
+    error: *mut TopwireBuffer,
+) -> TopwireStatus {
+    call(error, || {
+        // SAFETY: the caller's contract, checked for null and length.
+        let params = unsafe { text("params", params, params_len) }?;
+        let pairs = options::string_pairs("params", &options::json("params", params)?)?;
+        let text = topwire::string_to_sign(&pairs);
+        // SAFETY: the caller's contract.
+        unsafe { put("out", out, TopwireBuffer::new(text.into_bytes())) }
+    })
+}
+
+/// Checks an inbound (SPI) call from TOP. `request` is a JSON object:
+/// `query` (the raw query string, `?` optional), `headers` (object or
+/// `[name, value]` pairs), `content_type` (NULL: looked up in `headers`),
+/// `secret`, `now_ms` (default: the system clock), `max_skew_ms` (default
+/// 600000). `body` is the raw body. A forged or stale call is
+/// `TOPWIRE_STATUS_SIGNATURE_ERROR` with a `reason`.
+///
+/// # Safety
+/// Each pointer + length pair is readable (`body` may be NULL when
+/// `body_len` is 0); `error` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn topwire_verify_spi(
+    request: *const c_char,
+    request_len: usize,
+    body: *const u8,
+    body_len: usize,
+    error: *mut TopwireBuffer,
+) -> TopwireStatus {
+    call(error, || {
+        // SAFETY: the caller's contract, checked for null and length.
+        let input = options::spi(unsafe { text("request", request, request_len) }?)?;
+        // SAFETY: see above.
+        let body = unsafe { bytes("body", body, body_len) }?;
+        let headers: Vec<(&str, &str)> = input
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let req = SpiRequest {
+            query: &input.query,
+            headers: &headers,
+            body,
+            content_type: input.content_type.as_deref(),
+        };
+        topwire::verify_spi(&req, &input.secret, input.now_ms, input.max_skew_ms)
+    })
+}

@@ -1,0 +1,68 @@
+//! The JSON records handed to C: errors, and the prepared request's parts
+//! that are structured (headers, signed params). Written with the core's
+//! JSON writer, so every host reads the same text.
+
+use topwire::{Error, Value};
+
+/// An error as a JSON object: `kind` (`ValidationError`, `ApiError`,
+/// `DecodeError`, `SignatureError`), `message` (the text every language
+/// shows), and the kind's own fields under the names JS and Python use in
+/// snake_case. Optional fields of an `ApiError` are `null` when absent.
+pub(crate) fn error_record(err: &Error) -> String {
+    let text = |s: &str| Value::from(s);
+    let opt = |o: &Option<String>| o.as_deref().map_or(Value::Null, Value::from);
+    let mut pairs = vec![
+        ("kind", text(err.kind())),
+        ("message", Value::String(err.to_string())),
+    ];
+    match err {
+        Error::Validation(e) => pairs.extend([
+            ("field", text(&e.field)),
+            ("expected", text(&e.expected)),
+            ("got", text(&e.got)),
+        ]),
+        Error::Api(e) => pairs.extend([
+            ("code", Value::Int(e.code)),
+            ("msg", text(&e.msg)),
+            ("sub_code", opt(&e.sub_code)),
+            ("sub_msg", opt(&e.sub_msg)),
+            ("request_id", opt(&e.request_id)),
+            ("retryable", Value::Bool(e.retryable)),
+            (
+                "retry_after",
+                e.retry_after.map_or(Value::Null, Value::from),
+            ),
+        ]),
+        Error::Decode(_) => {}
+        Error::Signature(e) => pairs.push(("reason", text(e.reason.as_str()))),
+    }
+    Value::object(pairs).to_json()
+}
+
+/// The record of a caught panic: a bug in topwire, never the caller's input.
+pub(crate) fn internal_record() -> String {
+    Value::object([
+        ("kind", Value::from("InternalError")),
+        (
+            "message",
+            Value::from(
+                "topwire failed internally (a bug: please report it); no state was changed",
+            ),
+        ),
+    ])
+    .to_json()
+}
+
+/// `[["key","value"],...]`: pairs in the order given.
+pub(crate) fn pairs_json<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
+    let items = pairs
+        .iter()
+        .map(|(k, v)| Value::List(vec![Value::from(k.as_ref()), Value::from(v.as_ref())]))
+        .collect();
+    Value::List(items).to_json()
+}
+
+/// `{"Name":"value",...}`: headers as one JSON object.
+pub(crate) fn headers_json(headers: &[(&str, &str)]) -> String {
+    Value::object(headers.iter().map(|(k, v)| (*k, Value::from(*v)))).to_json()
+}

@@ -1,0 +1,362 @@
+//! Every case of every file in `tests/vectors/` and `tests/fixtures/`, run
+//! through the C ABI (the exported `extern "C"` functions, JSON text in and
+//! out), the fourth place each case is checked after the Rust core, Node and
+//! Python. A file with no runner, with no cases, or a duplicate case name
+//! fails, as in `tests/shared_cases.rs`. Format: `tests/README.md`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::Failure;
+use topwire::{from_json, Value};
+
+type Outcome = Result<(), String>;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests")
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn load(path: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc = from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    match doc.get("cases") {
+        Some(Value::List(cases)) => cases.clone(),
+        _ => panic!("{}: no cases array", path.display()),
+    }
+}
+
+#[test]
+fn shared_cases_through_the_c_abi() {
+    let mut failures: Vec<String> = Vec::new();
+    let mut total = 0;
+    for (dir, is_fixture) in [("vectors", false), ("fixtures", true)] {
+        let files = json_files(&root().join(dir));
+        assert!(!files.is_empty(), "no case files in tests/{dir}");
+        for path in files {
+            let file = path.file_name().unwrap().to_string_lossy().into_owned();
+            let cases = load(&path);
+            assert!(!cases.is_empty(), "{dir}/{file} has no cases");
+            let mut names: Vec<&str> = Vec::new();
+            for case in &cases {
+                total += 1;
+                let name = str_of(case, "name").unwrap_or("<unnamed>");
+                if names.contains(&name) {
+                    failures.push(format!("{dir}/{file}: duplicate case name {name:?}"));
+                }
+                names.push(name);
+                let outcome = if is_fixture {
+                    run_parse(case)
+                } else {
+                    match file.as_str() {
+                        "sign.json" => run_sign(case),
+                        "prepare.json" => run_prepare(case),
+                        "timestamp.json" => run_timestamp(case),
+                        "spi.json" => run_spi(case),
+                        other => Err(format!("no C ABI runner for tests/vectors/{other}")),
+                    }
+                };
+                if let Err(why) = outcome {
+                    failures.push(format!("{dir}/{file} :: {name}\n    {why}"));
+                }
+            }
+        }
+    }
+    eprintln!("shared cases through the C ABI: {total}");
+    assert!(
+        failures.is_empty(),
+        "{} shared case(s) failed through the C ABI:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+// ---- reading cases ----
+
+fn str_of<'a>(case: &'a Value, key: &str) -> Option<&'a str> {
+    case.get(key).and_then(Value::as_str)
+}
+
+fn need_str<'a>(case: &'a Value, key: &str) -> Result<&'a str, String> {
+    str_of(case, key).ok_or_else(|| format!("case has no string `{key}`"))
+}
+
+fn expect_or_error(case: &Value) -> Result<Result<&Value, &Value>, String> {
+    match (case.get("expect"), case.get("error")) {
+        (Some(e), None) => Ok(Ok(e)),
+        (None, Some(err)) => Ok(Err(err)),
+        _ => Err("case needs exactly one of `expect` and `error`".to_owned()),
+    }
+}
+
+/// The members of `case` named in `keys` that are present, as a JSON object.
+fn pick(case: &Value, keys: &[&str]) -> String {
+    let members = keys
+        .iter()
+        .filter_map(|k| case.get(k).map(|v| (*k, v.clone())));
+    Value::object(members).to_json()
+}
+
+/// JSON equality: objects as maps, everything else exactly (1 is not 1.0).
+fn json_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.iter().any(|(k2, v2)| k == k2 && json_eq(v, v2)))
+        }
+        (Value::List(x), Value::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
+        }
+        _ => a == b,
+    }
+}
+
+fn at<'a>(v: &'a Value, key: &str) -> &'a Value {
+    v.get(key).unwrap_or(&Value::Null)
+}
+
+fn same(what: &str, got: &Value, want: &Value) -> Outcome {
+    if json_eq(got, want) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what}:\n      got  {}\n      want {}",
+            got.to_json(),
+            want.to_json()
+        ))
+    }
+}
+
+// ---- errors ----
+
+/// The record's field for a case's error key: `type` is the record's
+/// `kind`; a `null` in the case means absent (null or missing in the record).
+fn check_error(got: &Failure, want: &Value) -> Outcome {
+    let Value::Object(keys) = want else {
+        return Err(format!("`error` is not an object: {}", want.to_json()));
+    };
+    let expected_status = match str_of(want, "type") {
+        Some("ValidationError") => 1,
+        Some("ApiError") => 2,
+        Some("DecodeError") => 3,
+        Some("SignatureError") => 4,
+        other => return Err(format!("`error.type` is not a known kind: {other:?}")),
+    };
+    let mut problems = Vec::new();
+    if got.status as i32 != expected_status {
+        problems.push(format!("status {:?}, want {expected_status}", got.status));
+    }
+    for (key, expected) in keys {
+        let name = if key == "type" { "kind" } else { key.as_str() };
+        let actual = got.record.get(name).cloned().unwrap_or(Value::Null);
+        if !json_eq(&actual, expected) {
+            problems.push(format!(
+                "error.{key}:\n      got  {}\n      want {}",
+                actual.to_json(),
+                expected.to_json()
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}\n    (record was: {})",
+            problems.join("\n    "),
+            got.record.to_json()
+        ))
+    }
+}
+
+fn unexpected(f: &Failure) -> String {
+    format!("unexpected error: {}", f.record.to_json())
+}
+
+/// Compares a call's outcome with the case's `expect` or `error`.
+fn judge<T>(
+    got: Result<T, Failure>,
+    case: &Value,
+    check: impl FnOnce(T, &Value) -> Outcome,
+) -> Outcome {
+    match (got, expect_or_error(case)?) {
+        (Ok(v), Ok(want)) => check(v, want),
+        (Err(f), Err(want)) => check_error(&f, want),
+        (Err(f), Ok(_)) => Err(unexpected(&f)),
+        (Ok(_), Err(_)) => Err("expected an error, the call succeeded".to_owned()),
+    }
+}
+
+// ---- runners ----
+
+fn run_sign(case: &Value) -> Outcome {
+    let params = case.get("params").ok_or("no params")?.to_json();
+    let text = common::string_to_sign(&params).map_err(|f| unexpected(&f))?;
+    same(
+        "string_to_sign",
+        &Value::String(text),
+        case.get("string_to_sign").ok_or("no string_to_sign")?,
+    )?;
+    let sign = common::sign(
+        &params,
+        need_str(case, "secret")?,
+        need_str(case, "sign_method")?,
+    )
+    .map_err(|f| unexpected(&f))?;
+    same(
+        "sign",
+        &Value::String(sign),
+        case.get("sign").ok_or("no sign")?,
+    )
+}
+
+const CLIENT_KEYS: &[&str] = &[
+    "app_key",
+    "app_secret",
+    "sign_method",
+    "format",
+    "simplify",
+    "gateway",
+    "partner_id",
+    "target_app_key",
+];
+
+fn run_prepare(case: &Value) -> Outcome {
+    let method = need_str(case, "method")?;
+    let client_json = pick(case.get("client").unwrap_or(&Value::Null), CLIENT_KEYS);
+    let params = case.get("params").unwrap_or(&Value::Null).to_json();
+    let options = pick(case, &["session", "timestamp_ms", "allow_unknown"]);
+    let got = common::client(&client_json)
+        .and_then(|c| common::prepare(&c, method, Some(&params), Some(&options)));
+    judge(got, case, |req, want| {
+        same("method", &Value::String(req.method), at(want, "method"))?;
+        same("url", &Value::String(req.url), at(want, "url"))?;
+        let body = String::from_utf8(req.body).map_err(|e| e.to_string())?;
+        same("body", &Value::String(body), at(want, "body"))?;
+        same("headers", &req.headers, at(want, "headers"))?;
+        same("params", &req.params, at(want, "params"))
+    })
+}
+
+/// Timestamps are checked through `prepare`, as every binding does: the
+/// `timestamp` of the signed params.
+fn run_timestamp(case: &Value) -> Outcome {
+    let client = common::client(r#"{"app_key":"12345678","app_secret":"secret"}"#)
+        .map_err(|f| unexpected(&f))?;
+    let options = pick(case, &["timestamp_ms"]);
+    let got = common::prepare(&client, "taobao.time.get", None, Some(&options));
+    match (got, case.get("error")) {
+        (Ok(req), None) => {
+            let Value::List(pairs) = &req.params else {
+                return Err("params is not a list".to_owned());
+            };
+            let stamp = pairs
+                .iter()
+                .find(|p| p.as_list_key() == Some("timestamp"))
+                .ok_or("no timestamp among the params")?;
+            same(
+                "text",
+                &stamp.pair_value(),
+                case.get("text").ok_or("no text")?,
+            )
+        }
+        (Err(f), Some(want)) => check_error(&f, want),
+        (Err(f), None) => Err(unexpected(&f)),
+        (Ok(_), Some(_)) => Err("expected an error, the call succeeded".to_owned()),
+    }
+}
+
+trait Pair {
+    fn as_list_key(&self) -> Option<&str>;
+    fn pair_value(&self) -> Value;
+}
+
+impl Pair for Value {
+    fn as_list_key(&self) -> Option<&str> {
+        match self {
+            Value::List(kv) => kv.first().and_then(Value::as_str),
+            _ => None,
+        }
+    }
+    fn pair_value(&self) -> Value {
+        match self {
+            Value::List(kv) => kv.get(1).cloned().unwrap_or(Value::Null),
+            _ => Value::Null,
+        }
+    }
+}
+
+fn run_spi(case: &Value) -> Outcome {
+    let request = pick(
+        case,
+        &[
+            "query",
+            "headers",
+            "content_type",
+            "secret",
+            "now_ms",
+            "max_skew_ms",
+        ],
+    );
+    let body = need_str(case, "body")?.as_bytes();
+    judge(common::verify_spi(&request, body), case, |(), want| {
+        same("expect", &Value::from("ok"), want)
+    })
+}
+
+fn run_parse(case: &Value) -> Outcome {
+    let body = match (str_of(case, "body"), str_of(case, "body_base64")) {
+        (Some(text), None) => text.as_bytes().to_vec(),
+        (None, Some(b64)) => base64_decode(b64)?,
+        _ => return Err("case needs exactly one of `body` and `body_base64`".to_owned()),
+    };
+    let simplify = case.get("simplify").cloned().unwrap_or(Value::Bool(false));
+    let options = Value::object([
+        ("app_key", Value::from("12345678")),
+        ("app_secret", Value::from("secret")),
+        ("simplify", simplify),
+    ]);
+    let client = common::client(&options.to_json()).map_err(|f| unexpected(&f))?;
+    let got = common::parse(&client, need_str(case, "method")?, &body);
+    judge(got, case, |json, want| {
+        let data = from_json(&json).map_err(|e| format!("data is not JSON ({e}): {json}"))?;
+        same("data", &data, want)
+    })
+}
+
+fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for c in text.bytes().filter(|&c| c != b'=') {
+        let v = ALPHABET
+            .iter()
+            .position(|&a| a == c)
+            .ok_or_else(|| format!("bad base64 character {:?}", char::from(c)))?;
+        acc = (acc << 6) | u32::try_from(v).unwrap();
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(u8::try_from((acc >> bits) & 0xff).unwrap());
+        }
+    }
+    Ok(out)
+}
