@@ -1,8 +1,9 @@
 # topwire: the README's commands.
-#   make demo   the three seed calls from Node and Python over real HTTP against a local gateway
-#   make test   every test suite (Rust, Node, browser, Python, type checks)
+#   make demo   the three seed calls from Node, Python, PHP and Go over real HTTP against local gateways
+#   make test   every test suite (Rust, Node, browser, Python, PHP and Go hosts of the C library, type checks)
 #   make bench  benchmarks against py-taobao-open and node-taobao-topclient
-# Each part keeps its own rules: js/js.mk (npm package), py/py.mk (Python package).
+# Each part keeps its own rules: js/js.mk (npm package), py/py.mk (Python package),
+# bindings/c/c.mk (C library, PHP and Go hosts).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -14,7 +15,7 @@ export PROPTEST_CASES ?= 2000
 .PHONY: test demo bench types fuzz setup test-rust bench-rust
 .DEFAULT_GOAL := test
 
-test: test-rust js-test py-test
+test: test-rust js-test py-test c-test
 
 test-rust:
 	rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
@@ -24,7 +25,7 @@ test-rust:
 	cargo clippy -p topwire-wasm --target wasm32-unknown-unknown --features gateway -- -D warnings
 	cargo test --workspace
 
-demo: js-build py-build
+demo: js-build py-build c-build c-setup
 	bash scripts/demo.sh
 
 fuzz:
@@ -32,8 +33,9 @@ fuzz:
 
 types:
 	TOPWIRE_BLESS=1 cargo test --test codegen
+	TOPWIRE_BLESS=1 cargo test -p topwire-c --test header
 
-bench: bench-rust js-bench py-bench
+bench: bench-rust js-bench py-bench c-bench
 
 bench-rust:
 	cargo bench --bench core
@@ -41,3 +43,4 @@ bench-rust:
 
 include js/js.mk
 include py/py.mk
+include bindings/c/c.mk

@@ -17,7 +17,18 @@ def median_ns(name: str) -> float:
     return json.loads(path.read_text())["median"]["point_estimate"]
 
 
+def c_abi() -> int:
+    """`make c-bench`: the C ABI against the Rust calls of the same run."""
+    for what in ("prepare", "parse"):
+        rust, c = median_ns(f"rust_{what}_verify"), median_ns(f"c_{what}_verify")
+        print(f"{what} of the verify call: C ABI {c:.0f}ns, Rust {rust:.0f}ns, ratio {c / rust:.2f}x")
+    print("target: prepare through the C ABI (JSON crossing included) within 1.5x the Rust prepare")
+    return 0
+
+
 def main() -> int:
+    if sys.argv[1:] == ["c"]:
+        return c_abi()
     print(f"{'API':<10} {'prepare':>10} {'bare hash':>10} {'ratio':>7} {'parse':>10}")
     for api in ("verify", "resend", "reserve"):
         prep, hashed, parsed = (median_ns(f"{k}_{api}") for k in ("prepare", "hash", "parse"))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make demo`: the three seed calls (and one deliberate error) from Node and
-# Python over real HTTP, against topwire's local TOP gateways.
+# `make demo`: the three seed calls (and one deliberate error) from Node,
+# Python, PHP and Go over real HTTP, against topwire's local TOP gateways.
 #
 # Each language's examples talk to the *other* language's gateway, so both
 # servers and both clients are exercised: Node -> Python gateway, Python ->
@@ -9,34 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=.venv/bin/python
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# Starts a gateway on a free port and stores its URL in the variable named
-# by $1, read from the first line the server writes once it listens (no
-# sleeping, no port guessing). Not run in a subshell, so `pids` keeps the pid.
-start_gateway() {
-  local var=$1 name=$2; shift 2
-  mkfifo "$tmp/$name.out"
-  "$@" --port 0 >"$tmp/$name.out" 2>"$tmp/$name.log" &
-  pids+=($!)
-  exec {fd}<"$tmp/$name.out"
-  local line
-  if ! IFS= read -r -t 60 line <&"$fd"; then
-    echo "the $name gateway did not start:" >&2
-    cat "$tmp/$name.log" >&2
-    exit 1
-  fi
-  cat <&"$fd" >/dev/null &   # keep draining its stdout
-  echo "$line"
-  printf -v "$var" '%s' "$(grep -oE 'http://[^ ]+' <<<"$line")"
-}
+source scripts/gateway.sh
 
 # The Node example imports 'topwire' as a user's program would: link the
 # package beside it, as `npm install topwire` would (node_modules/ is ignored).
@@ -56,6 +29,10 @@ run() {
 run "$py_gateway" node examples/node/seed_calls.mjs
 run "$node_gateway" "$PY" examples/python/seed_calls_urllib.py
 run "$node_gateway" "$PY" examples/python/seed_calls_httpx.py
+# PHP (FFI) and Go (cgo) load the C library that `make c-build` made.
+source scripts/c_env.sh
+run "$py_gateway" php examples/php/seed_calls.php
+run "$node_gateway" bash -c 'cd examples/go && exec go run .'
 
 if [ "$status" -eq 0 ]; then
   printf '\ndemo: every call behaved as expected\n'

@@ -178,7 +178,7 @@ void topwire_request_free(struct TopwireRequest *request);
 enum TopwireStatus topwire_parse(const struct TopwireClient *client,
                                  const char *method,
                                  size_t method_len,
-                                 const uint8_t *body,
+                                 const void *body,
                                  size_t body_len,
                                  struct TopwireBuffer *out,
                                  struct TopwireBuffer *error);
@@ -220,7 +220,7 @@ enum TopwireStatus topwire_string_to_sign(const char *params,
 // `body_len` is 0); `error` NULL or writable.
 enum TopwireStatus topwire_verify_spi(const char *request,
                                       size_t request_len,
-                                      const uint8_t *body,
+                                      const void *body,
                                       size_t body_len,
                                       struct TopwireBuffer *error);
 

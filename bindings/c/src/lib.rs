@@ -13,7 +13,7 @@ mod ffi;
 mod options;
 mod record;
 
-use std::ffi::c_char;
+use std::ffi::{c_char, c_void};
 
 use topwire::{PreparedRequest, SpiRequest, TopClient};
 
@@ -266,7 +266,7 @@ pub unsafe extern "C" fn topwire_parse(
     client: *const TopwireClient,
     method: *const c_char,
     method_len: usize,
-    body: *const u8,
+    body: *const c_void,
     body_len: usize,
     out: *mut TopwireBuffer,
     error: *mut TopwireBuffer,
@@ -277,7 +277,7 @@ pub unsafe extern "C" fn topwire_parse(
         // SAFETY: see above.
         let method = unsafe { text("method", method, method_len) }?;
         // SAFETY: see above.
-        let body = unsafe { bytes("body", body, body_len) }?;
+        let body = unsafe { bytes("body", body.cast::<u8>(), body_len) }?;
         let parsed = client.inner.parse_spanned(method, body)?;
         // The reply's own text when it is exactly the data; written anew otherwise.
         let json: Box<[u8]> = match parsed.verbatim.and_then(|r| body.get(r)) {
@@ -358,7 +358,7 @@ pub unsafe extern "C" fn topwire_string_to_sign(
 pub unsafe extern "C" fn topwire_verify_spi(
     request: *const c_char,
     request_len: usize,
-    body: *const u8,
+    body: *const c_void,
     body_len: usize,
     error: *mut TopwireBuffer,
 ) -> TopwireStatus {
@@ -366,7 +366,7 @@ pub unsafe extern "C" fn topwire_verify_spi(
         // SAFETY: the caller's contract, checked for null and length.
         let input = options::spi(unsafe { text("request", request, request_len) }?)?;
         // SAFETY: see above.
-        let body = unsafe { bytes("body", body, body_len) }?;
+        let body = unsafe { bytes("body", body.cast::<u8>(), body_len) }?;
         let headers: Vec<(&str, &str)> = input
             .headers
             .iter()

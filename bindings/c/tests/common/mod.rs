@@ -154,7 +154,7 @@ pub fn parse(client: &Client, method: &str, body: &[u8]) -> Result<String, Failu
             client.0,
             m,
             mn,
-            body.as_ptr(),
+            body.as_ptr().cast(),
             body.len(),
             &mut out,
             &mut error,
@@ -188,6 +188,6 @@ pub fn verify_spi(request_json: &str, body: &[u8]) -> Result<(), Failure> {
     let (r, rn) = raw(request_json);
     let mut error = empty();
     // SAFETY: valid pointers and lengths.
-    let status = unsafe { topwire_verify_spi(r, rn, body.as_ptr(), body.len(), &mut error) };
+    let status = unsafe { topwire_verify_spi(r, rn, body.as_ptr().cast(), body.len(), &mut error) };
     outcome(status, error)
 }

@@ -1,0 +1,3 @@
+module topwire.example/go
+
+go 1.19

@@ -1,0 +1,153 @@
+package topwire
+
+import (
+	"bytes"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+)
+
+const verify = "taobao.travel.ticket.order.verify"
+
+func newClient(t *testing.T) *Client {
+	t.Helper()
+	c, err := NewClient(ClientOptions{AppKey: "12345678", AppSecret: "test-secret", SignMethod: "md5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
+func topError(t *testing.T, err error, kind string) *Error {
+	t.Helper()
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != kind {
+		t.Fatalf("want a %s, got %v", kind, err)
+	}
+	return e
+}
+
+func TestVersionIsTheWorkspaceVersion(t *testing.T) {
+	cargo, err := os.ReadFile("../../../Cargo.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := regexp.MustCompile(`(?m)^version = "(.+)"`).FindSubmatch(cargo)
+	if want == nil || Version() != string(want[1]) {
+		t.Fatalf("Version() = %q, Cargo.toml says %q", Version(), want)
+	}
+}
+
+func TestPrepareSignsExactly(t *testing.T) {
+	c := newClient(t)
+	params := map[string]any{"order_id": int64(9223372036854775807), "check_num": 1}
+	req, err := c.Prepare(verify, params, &PrepareOptions{TimestampMs: 1700000000000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// encoding/json writes map keys sorted.
+	if string(req.Body) != "check_num=1&order_id=9223372036854775807" || req.Method != "POST" {
+		t.Fatalf("%s %s", req.Method, req.Body)
+	}
+	if req.Headers["Content-Type"] != "application/x-www-form-urlencoded;charset=utf-8" {
+		t.Fatalf("headers %v", req.Headers)
+	}
+	// MD5(secret + sorted pairs + secret), computed here without topwire.
+	text := "app_key12345678check_num1formatjsonmethod" + verify +
+		"order_id9223372036854775807sign_methodmd5timestamp2023-11-15 06:13:20v2.0"
+	sum := md5.Sum([]byte("test-secret" + text + "test-secret"))
+	if want := "&sign=" + strings.ToUpper(hex.EncodeToString(sum[:])); !strings.HasSuffix(req.URL, want) {
+		t.Fatalf("url %s does not end with %s", req.URL, want)
+	}
+}
+
+func TestParseKeepsNumbersExact(t *testing.T) {
+	c := newClient(t)
+	body := `{"custom_call_response":{"id":2106027287988611313,"big":123456789012345678901234567890,"price":0.30000000000000000001}}`
+	data, err := c.Parse("taobao.custom.call", []byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var got map[string]json.Number
+	if err := dec.Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got["id"] != "2106027287988611313" || got["big"] != "123456789012345678901234567890" || got["price"] != "0.30000000000000000001" {
+		t.Fatalf("%v", got)
+	}
+}
+
+func TestErrorsCarryTheirFields(t *testing.T) {
+	c := newClient(t)
+	body := `{"error_response":{"code":7,"msg":"App Call Limited","sub_code":"accesscontrol.limited-by-app-access-count","sub_msg":"This ban will last for 23 more seconds","request_id":"abc"}}`
+	_, err := c.Parse(verify, []byte(body))
+	e := topError(t, err, "ApiError")
+	if e.Code != 7 || *e.SubCode != "accesscontrol.limited-by-app-access-count" || !e.Retryable || *e.RetryAfter != 23 || *e.RequestID != "abc" {
+		t.Fatalf("%+v", e)
+	}
+	_, err = c.Prepare(verify, map[string]any{"order_id": "x"}, nil)
+	if e := topError(t, err, "ValidationError"); e.Field != "order_id" {
+		t.Fatalf("%+v", e)
+	}
+	_, err = NewClient(ClientOptions{AppKey: "1"})
+	if e := topError(t, err, "ValidationError"); e.Field != "app_secret" {
+		t.Fatalf("%+v", e)
+	}
+	_, err = c.Parse(verify, []byte("<html>busy</html>"))
+	topError(t, err, "DecodeError")
+	err = VerifySpi(SpiRequest{Query: "timestamp=x", Secret: "s"}, nil)
+	if e := topError(t, err, "SignatureError"); e.Reason != "missing_sign" {
+		t.Fatalf("%+v", e)
+	}
+}
+
+func TestInvalidUTF8IsAnError(t *testing.T) {
+	c := newClient(t)
+	_, err := c.Prepare("taobao.\xff.get", nil, nil)
+	if e := topError(t, err, "ValidationError"); e.Field != "method" || e.Got != "invalid UTF-8 at byte 7" {
+		t.Fatalf("%+v", e)
+	}
+	_, err = c.Parse(verify, []byte("{\"a\":\"\xff\"}"))
+	topError(t, err, "DecodeError")
+}
+
+func TestSign(t *testing.T) {
+	params := map[string]string{"method": "taobao.user.seller.get", "timestamp": "2013-05-06 13:52:03", "format": "xml",
+		"app_key": "test", "v": "2.0", "fields": "nick", "sign_method": "md5", "session": "test"}
+	if got, err := Sign(params, "test", "md5"); err != nil || got != "72CB4D809B375A54502C09360D879C64" {
+		t.Fatalf("%q %v", got, err)
+	}
+}
+
+func TestOneClientFromManyGoroutines(t *testing.T) {
+	c := newClient(t)
+	opts := &PrepareOptions{TimestampMs: 1700000000000}
+	want, err := c.Prepare(verify, map[string]any{"order_id": 1, "check_num": 1}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				got, err := c.Prepare(verify, map[string]any{"order_id": 1, "check_num": 1}, opts)
+				if err != nil || got.URL != want.URL {
+					t.Errorf("%v %v", got, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}

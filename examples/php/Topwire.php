@@ -1,0 +1,221 @@
+<?php
+// topwire for PHP 8 through the FFI extension: a thin wrapper over the C ABI
+// (bindings/c/include/topwire.h, libtopwire_c.so). Values cross as JSON text;
+// every error comes back as a TopError subclass carrying the C record's fields.
+//
+//   $client = new Topwire\TopClient(['app_key' => '12345678', 'app_secret' => $secret]);
+//   $req = $client->prepare('taobao.travel.ticket.order.verify', ['order_id' => 12345678]);
+//   // send $req->method, $req->url, $req->headers, $req->body with curl or streams
+//   $data = $client->parse('taobao.travel.ticket.order.verify', $responseBody);
+//
+// The library and header are found through TOPWIRE_LIB and TOPWIRE_HEADER, or
+// passed to Topwire\Library::load().
+
+declare(strict_types=1);
+
+namespace Topwire;
+
+/** Any topwire error; getCode() is TOP's error code for an ApiError, 0 otherwise. */
+class TopError extends \RuntimeException
+{
+    /** @param array<string, mixed> $record the C ABI's error record */
+    public function __construct(public readonly array $record)
+    {
+        parent::__construct((string)($record['message'] ?? ''), (int)($record['code'] ?? 0));
+    }
+
+    public function field(): ?string { return $this->record['field'] ?? null; }
+}
+
+/** Bad input: field(), $record['expected'], $record['got']. */
+final class ValidationError extends TopError {}
+
+/** The gateway's error_response: getCode(), subCode(), retryable(), retryAfter(). */
+final class ApiError extends TopError
+{
+    public function msg(): string { return $this->record['msg']; }
+    public function subCode(): ?string { return $this->record['sub_code']; }
+    public function subMsg(): ?string { return $this->record['sub_msg']; }
+    public function requestId(): ?string { return $this->record['request_id']; }
+    public function retryable(): bool { return $this->record['retryable']; }
+    public function retryAfter(): ?int { return $this->record['retry_after']; }
+}
+
+/** The body is not a TOP response for that method. */
+final class DecodeError extends TopError {}
+
+/** An inbound SPI call failed its check: reason() is missing_sign, mismatch, ... */
+final class SignatureError extends TopError
+{
+    public function reason(): string { return $this->record['reason']; }
+}
+
+/** A signed request, ready for curl or a stream context. */
+final class PreparedRequest
+{
+    /** @param array<string, string> $headers */
+    public function __construct(
+        public readonly string $method,
+        public readonly string $url,
+        public readonly array $headers,
+        public readonly string $body,
+    ) {}
+}
+
+/** Loads libtopwire_c once per process. */
+final class Library
+{
+    private static ?\FFI $ffi = null;
+
+    public static function load(?string $lib = null, ?string $header = null): \FFI
+    {
+        if (self::$ffi !== null) {
+            return self::$ffi;
+        }
+        $header ??= getenv('TOPWIRE_HEADER') ?: __DIR__ . '/../../bindings/c/include/topwire.h';
+        $lib ??= getenv('TOPWIRE_LIB') ?: 'libtopwire_c.so';
+        $text = file_get_contents($header);
+        if ($text === false) {
+            throw new \RuntimeException("cannot read the topwire header at $header");
+        }
+        // PHP's FFI reads declarations only: drop the C++ guard and the
+        // preprocessor lines of the generated header.
+        $decls = preg_replace(['/#ifdef __cplusplus.*?#endif[^\n]*\n/s', '/^#.*$/m'], '', $text);
+        return self::$ffi = \FFI::cdef($decls, $lib);
+    }
+
+    /** Takes the bytes of a buffer topwire filled, and frees it. */
+    public static function take(\FFI\CData $buffer): string
+    {
+        $ffi = self::load();
+        $bytes = $buffer->len > 0 ? \FFI::string($buffer->ptr, $buffer->len) : '';
+        $ffi->topwire_buffer_free(\FFI::addr($buffer));
+        return $bytes;
+    }
+
+    /** Throws the error of a failed call (its record is freed here). */
+    public static function check(int $status, \FFI\CData $error): void
+    {
+        if ($status === self::load()->TOPWIRE_STATUS_OK) {
+            return;
+        }
+        $record = json_decode(self::take($error), true, 512, JSON_BIGINT_AS_STRING | JSON_THROW_ON_ERROR);
+        throw match ($record['kind']) {
+            'ValidationError' => new ValidationError($record),
+            'ApiError' => new ApiError($record),
+            'DecodeError' => new DecodeError($record),
+            'SignatureError' => new SignatureError($record),
+            default => new TopError($record),
+        };
+    }
+
+    /** JSON text for topwire: integers exact, UTF-8 as is; NULL for nothing. */
+    public static function json(?array $value): ?string
+    {
+        return $value === null || $value === [] ? null
+            : json_encode($value, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR);
+    }
+
+    /** Decodes topwire's JSON: objects as arrays, integers beyond 64 bits as strings. */
+    public static function decode(string $json): mixed
+    {
+        return json_decode($json, true, 512, JSON_BIGINT_AS_STRING | JSON_THROW_ON_ERROR);
+    }
+}
+
+/** An app's credentials and settings; one client may serve every call. */
+final class TopClient
+{
+    private \FFI $ffi;
+    private \FFI\CData $handle;
+
+    /** @param array<string, mixed> $options app_key, app_secret, sign_method, format, simplify, gateway, partner_id, target_app_key */
+    public function __construct(array $options)
+    {
+        $this->ffi = Library::load();
+        $json = Library::json($options) ?? '{}';
+        $out = $this->ffi->new('TopwireClient*');
+        $error = $this->ffi->new('TopwireBuffer');
+        $status = $this->ffi->topwire_client_new($json, strlen($json), \FFI::addr($out), \FFI::addr($error));
+        Library::check($status, $error);
+        $this->handle = $out;
+    }
+
+    public function __destruct()
+    {
+        if (isset($this->handle)) {
+            $this->ffi->topwire_client_free($this->handle);
+        }
+    }
+
+    /**
+     * @param array<string, mixed>|null $params the API's parameters
+     * @param array<string, mixed> $options session, timestamp_ms (default: now), allow_unknown
+     */
+    public function prepare(string $method, ?array $params = null, array $options = []): PreparedRequest
+    {
+        $p = Library::json($params);
+        $o = Library::json($options);
+        $out = $this->ffi->new('TopwireRequest*');
+        $error = $this->ffi->new('TopwireBuffer');
+        $status = $this->ffi->topwire_prepare(
+            $this->handle, $method, strlen($method),
+            $p, $p === null ? 0 : strlen($p), $o, $o === null ? 0 : strlen($o),
+            \FFI::addr($out), \FFI::addr($error),
+        );
+        Library::check($status, $error);
+        $r = $out[0];
+        $slice = fn (\FFI\CData $s): string => $s->len > 0 ? \FFI::string($s->ptr, $s->len) : '';
+        $request = new PreparedRequest(
+            $slice($r->method), $slice($r->url), Library::decode($slice($r->headers)), $slice($r->body),
+        );
+        $this->ffi->topwire_request_free($out);
+        return $request;
+    }
+
+    /** The reply's data (arrays; integers beyond 64 bits as strings), or a TopError. */
+    public function parse(string $method, string $body): mixed
+    {
+        $out = $this->ffi->new('TopwireBuffer');
+        $error = $this->ffi->new('TopwireBuffer');
+        $status = $this->ffi->topwire_parse(
+            $this->handle, $method, strlen($method), $body, strlen($body),
+            \FFI::addr($out), \FFI::addr($error),
+        );
+        Library::check($status, $error);
+        return Library::decode(Library::take($out));
+    }
+}
+
+/** The sign of name => value pairs (md5, hmac or hmac-sha256). */
+function sign(array $params, string $secret, string $signMethod): string
+{
+    $ffi = Library::load();
+    $p = json_encode((object)$params, JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR);
+    $out = $ffi->new('TopwireBuffer');
+    $error = $ffi->new('TopwireBuffer');
+    $status = $ffi->topwire_sign(
+        $p, strlen($p), $secret, strlen($secret), $signMethod, strlen($signMethod),
+        \FFI::addr($out), \FFI::addr($error),
+    );
+    Library::check($status, $error);
+    return Library::take($out);
+}
+
+/**
+ * Checks an inbound SPI call; throws SignatureError if forged or stale.
+ * @param array<string, mixed> $request query, headers, content_type, secret, now_ms, max_skew_ms
+ */
+function verify_spi(array $request, string $body): void
+{
+    $ffi = Library::load();
+    $r = json_encode((object)$request, JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR);
+    $error = $ffi->new('TopwireBuffer');
+    $status = $ffi->topwire_verify_spi($r, strlen($r), $body, strlen($body), \FFI::addr($error));
+    Library::check($status, $error);
+}
+
+function version(): string
+{
+    return Library::load()->topwire_version();
+}

@@ -1,0 +1,103 @@
+<?php
+// Checks of the PHP host through the C ABI (run by `make c-test`): exact
+// values, typed errors with every field, bytes that are not UTF-8. The seed
+// calls over HTTP are seed_calls.php. Prints "N passed, N failed".
+
+declare(strict_types=1);
+
+require __DIR__ . '/Topwire.php';
+
+use Topwire\{ApiError, DecodeError, SignatureError, TopClient, ValidationError};
+
+$passed = 0;
+$failed = 0;
+function check(string $name, callable $test): void
+{
+    global $passed, $failed;
+    try {
+        $test();
+        $passed++;
+        echo "ok   $name\n";
+    } catch (Throwable $e) {
+        $failed++;
+        echo "FAIL $name: " . get_class($e) . ': ' . $e->getMessage() . "\n";
+    }
+}
+function same(mixed $got, mixed $want): void
+{
+    if ($got !== $want) {
+        throw new RuntimeException('got ' . var_export($got, true) . ', want ' . var_export($want, true));
+    }
+}
+/** The TopError a call throws, or a failure if it returns. */
+function thrown(string $class, callable $call): Topwire\TopError
+{
+    try {
+        $call();
+    } catch (Topwire\TopError $e) {
+        same(get_class($e), $class);
+        return $e;
+    }
+    throw new RuntimeException("no $class");
+}
+
+const VERIFY = 'taobao.travel.ticket.order.verify';
+$client = new TopClient(['app_key' => '12345678', 'app_secret' => 'test-secret', 'sign_method' => 'md5']);
+
+check('version is the workspace version', function () {
+    preg_match('/^version = "(.+)"/m', file_get_contents(__DIR__ . '/../../Cargo.toml'), $m);
+    same(Topwire\version(), $m[1]);
+});
+
+check('prepare: the protocol known answer and exact 64-bit ids', function () use ($client) {
+    $req = $client->prepare(VERIFY, ['order_id' => PHP_INT_MAX, 'check_num' => 1], ['timestamp_ms' => 1700000000000]);
+    same($req->method, 'POST');
+    same($req->body, 'order_id=9223372036854775807&check_num=1');
+    same($req->headers, ['Content-Type' => 'application/x-www-form-urlencoded;charset=utf-8']);
+    same(str_contains($req->url, '&timestamp=2023-11-15+06%3A13%3A20&'), true);
+    // MD5(secret + sorted pairs + secret), computed here without topwire.
+    $pairs = ['app_key' => '12345678', 'check_num' => '1', 'format' => 'json', 'method' => VERIFY,
+        'order_id' => '9223372036854775807', 'sign_method' => 'md5', 'timestamp' => '2023-11-15 06:13:20', 'v' => '2.0'];
+    $text = '';
+    foreach ($pairs as $k => $v) {
+        $text .= $k . $v;
+    }
+    same(substr($req->url, -37), 'sign=' . strtoupper(md5("test-secret{$text}test-secret")));
+});
+
+check('parse: integers beyond 64 bits arrive exact, as strings', function () use ($client) {
+    $body = '{"custom_call_response":{"id":2106027287988611313,"big":123456789012345678901234567890,"ok":true}}';
+    same($client->parse('taobao.custom.call', $body), ['id' => 2106027287988611313, 'big' => '123456789012345678901234567890', 'ok' => true]);
+});
+
+check('ApiError carries every field', function () use ($client) {
+    $body = '{"error_response":{"code":7,"msg":"App Call Limited","sub_code":"accesscontrol.limited-by-app-access-count","sub_msg":"This ban will last for 23 more seconds","request_id":"abc"}}';
+    $e = thrown(ApiError::class, fn () => $client->parse(VERIFY, $body));
+    same([$e->getCode(), $e->msg(), $e->subCode(), $e->requestId(), $e->retryable(), $e->retryAfter()],
+        [7, 'App Call Limited', 'accesscontrol.limited-by-app-access-count', 'abc', true, 23]);
+});
+
+check('ValidationError names the field', function () use ($client) {
+    $e = thrown(ValidationError::class, fn () => $client->prepare(VERIFY, ['order_id' => 'x', 'check_num' => 1]));
+    same($e->field(), 'order_id');
+    $e = thrown(ValidationError::class, fn () => new TopClient(['app_key' => '1', 'app_secret' => 's', 'signMethod' => 'md5']));
+    same($e->field(), 'signMethod');
+});
+
+check('bytes that are not UTF-8 are errors, not guesses', function () use ($client) {
+    $e = thrown(ValidationError::class, fn () => $client->prepare("taobao.\xff.get"));
+    same($e->record['got'], 'invalid UTF-8 at byte 7');
+    thrown(DecodeError::class, fn () => $client->parse(VERIFY, "{\"a\":\"\xff\"}"));
+    thrown(DecodeError::class, fn () => $client->parse(VERIFY, '<html>busy</html>'));
+});
+
+check('sign and verify_spi', function () {
+    $params = ['method' => 'taobao.user.seller.get', 'timestamp' => '2013-05-06 13:52:03', 'format' => 'xml',
+        'app_key' => 'test', 'v' => '2.0', 'fields' => 'nick', 'sign_method' => 'md5', 'session' => 'test'];
+    same(Topwire\sign($params, 'test', 'md5'), '72CB4D809B375A54502C09360D879C64');
+    $e = thrown(SignatureError::class, fn () => Topwire\verify_spi(['query' => 'timestamp=x', 'secret' => 's'], ''));
+    same($e->reason(), 'missing_sign');
+});
+
+echo "$passed passed, $failed failed\n";
+exit($failed === 0 ? 0 : 1);
