@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 source scripts/gateway.sh
 source scripts/c_env.sh
 
+echo '===== the header compiles as C99 and C++'
+gcc -std=c99 -Wall -Wextra -Werror -fsyntax-only -x c "$TOPWIRE_HEADER"
+g++ -Wall -Wextra -Werror -fsyntax-only -x c++ "$TOPWIRE_HEADER"
+
 start_gateway gateway python .venv/bin/python -m topwire.gateway
 export TOP_GATEWAY=$gateway TOP_APP_KEY=12345678 TOP_APP_SECRET=topwire-local-secret TOP_SESSION=c-session
 

@@ -13,6 +13,7 @@ mod ffi;
 mod options;
 mod record;
 
+use std::borrow::Cow;
 use std::ffi::{c_char, c_void};
 
 use topwire::{PreparedRequest, SpiRequest, TopClient};
@@ -94,7 +95,7 @@ pub struct TopwireRequest {
 struct Prepared {
     view: TopwireRequest,
     request: PreparedRequest,
-    headers: String,
+    headers: Cow<'static, str>,
 }
 
 impl Prepared {

@@ -2,6 +2,9 @@
 //! that are structured (headers, signed params). Written with the core's
 //! JSON writer, so every host reads the same text.
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
 use topwire::{Error, Value};
 
 /// An error as a JSON object: `kind` (`ValidationError`, `ApiError`,
@@ -62,7 +65,14 @@ pub(crate) fn pairs_json<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Stri
     Value::List(items).to_json()
 }
 
-/// `{"Name":"value",...}`: headers as one JSON object.
-pub(crate) fn headers_json(headers: &[(&str, &str)]) -> String {
-    Value::object(headers.iter().map(|(k, v)| (*k, Value::from(*v)))).to_json()
+/// `{"Name":"value",...}`: headers as one JSON object. The form headers of
+/// almost every request are written once per process.
+pub(crate) fn headers_json(headers: &[(&str, &str)]) -> Cow<'static, str> {
+    static FORM: OnceLock<String> = OnceLock::new();
+    let write =
+        |h: &[(&str, &str)]| Value::object(h.iter().map(|(k, v)| (*k, Value::from(*v)))).to_json();
+    if headers == topwire::FORM_HEADERS {
+        return Cow::Borrowed(FORM.get_or_init(|| write(topwire::FORM_HEADERS)));
+    }
+    Cow::Owned(write(headers))
 }
