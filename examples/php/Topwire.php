@@ -151,16 +151,19 @@ final class TopClient
     /**
      * @param array<string, mixed>|null $params the API's parameters
      * @param array<string, mixed> $options session, timestamp_ms (default: now), allow_unknown
+     * @param list<array{name: string, content: string, filename?: string, content_type?: string}> $files
+     *        uploads (TOP's byte[] parameters): the request becomes multipart/form-data
      */
-    public function prepare(string $method, ?array $params = null, array $options = []): PreparedRequest
+    public function prepare(string $method, ?array $params = null, array $options = [], array $files = []): PreparedRequest
     {
         $p = Library::json($params);
         $o = Library::json($options);
+        [$f, $keep] = $this->files($files);
         $out = $this->ffi->new('TopwireRequest*');
         $error = $this->ffi->new('TopwireBuffer');
         $status = $this->ffi->topwire_prepare(
             $this->handle, $method, strlen($method),
-            $p, $p === null ? 0 : strlen($p), $o, $o === null ? 0 : strlen($o),
+            $p, $p === null ? 0 : strlen($p), $o, $o === null ? 0 : strlen($o), $f, count($files),
             \FFI::addr($out), \FFI::addr($error),
         );
         Library::check($status, $error);
@@ -171,6 +174,37 @@ final class TopClient
         );
         $this->ffi->topwire_request_free($out);
         return $request;
+    }
+
+    /** The files as a C array; the second value keeps its memory alive during the call. */
+    private function files(array $files): array
+    {
+        if ($files === []) {
+            return [null, []];
+        }
+        $items = $this->ffi->new('TopwireFile[' . count($files) . ']');
+        $keep = [$items];
+        $bytes = function (?string $s) use (&$keep): ?\FFI\CData {
+            if ($s === null || $s === '') {
+                return null;
+            }
+            $buf = $this->ffi->new('char[' . strlen($s) . ']');
+            \FFI::memcpy($buf, $s, strlen($s));
+            $keep[] = $buf;
+            return \FFI::addr($buf[0]);
+        };
+        foreach (array_values($files) as $i => $file) {
+            $item = $items[$i];
+            $item->name = $bytes($file['name']);
+            $item->name_len = strlen($file['name']);
+            $item->content = $bytes($file['content']);
+            $item->content_len = strlen($file['content']);
+            $item->filename = $bytes($file['filename'] ?? null);
+            $item->filename_len = strlen($file['filename'] ?? '');
+            $item->content_type = $bytes($file['content_type'] ?? null);
+            $item->content_type_len = strlen($file['content_type'] ?? '');
+        }
+        return [$items, $keep];
     }
 
     /** The reply's data (arrays; integers beyond 64 bits as strings), or a TopError. */

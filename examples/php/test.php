@@ -91,6 +91,20 @@ check('bytes that are not UTF-8 are errors, not guesses', function () use ($clie
     thrown(DecodeError::class, fn () => $client->parse(VERIFY, '<html>busy</html>'));
 });
 
+check('an upload is a multipart body of bytes', function () use ($client) {
+    $png = "\x89PNG\r\n\x1a\n\x00\xff";
+    $req = $client->prepare('taobao.eticket.merchant.img.upload', null, ['session' => 's', 'timestamp_ms' => 1700000000000],
+        [['name' => 'img_bytes', 'content' => $png, 'filename' => 'qr.png', 'content_type' => 'image/png']]);
+    $type = $req->headers['Content-Type'];
+    $boundary = substr($type, strrpos($type, 'boundary=') + 9);
+    same(str_starts_with($type, 'multipart/form-data'), true);
+    same($req->body, "--$boundary\r\nContent-Disposition: form-data; name=\"img_bytes\"; filename=\"qr.png\"\r\n"
+        . "Content-Type: image/png\r\n\r\n$png\r\n--$boundary--\r\n");
+    $e = thrown(ValidationError::class, fn () => $client->prepare('taobao.custom.upload', null, [],
+        [['name' => 'f', 'content' => 'x', 'filename' => 'a"b']]));
+    same($e->field(), 'f.filename');
+});
+
 check('sign and verify_spi', function () {
     $params = ['method' => 'taobao.user.seller.get', 'timestamp' => '2013-05-06 13:52:03', 'format' => 'xml',
         'app_key' => 'test', 'v' => '2.0', 'fields' => 'nick', 'sign_method' => 'md5', 'session' => 'test'];

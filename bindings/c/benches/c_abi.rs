@@ -53,6 +53,8 @@ fn c_prepare(client: *mut TopwireClient, params: &str, options: &str) -> usize {
             params.len(),
             options.as_ptr().cast(),
             options.len(),
+            ptr::null(),
+            0,
             &mut out,
             &mut error,
         )

@@ -77,6 +77,28 @@ typedef struct TopwireBuffer {
   size_t len;
 } TopwireBuffer;
 
+// A file to upload (TOP's `byte[]` parameters, e.g. `img_bytes`): the
+// request becomes `multipart/form-data`, the file an unsigned part.
+// Borrowed for the call only.
+typedef struct TopwireFile {
+  // The parameter's name (UTF-8): a top-level parameter.
+  const char *name;
+  // Its length in bytes.
+  size_t name_len;
+  // The file's bytes (NULL with length 0: an empty file, which is not sent).
+  const void *content;
+  // How many bytes.
+  size_t content_len;
+  // The file name sent with it (UTF-8), or NULL: the parameter's name.
+  const char *filename;
+  // Its length in bytes.
+  size_t filename_len;
+  // Its content type (`image/png`), or NULL: `application/octet-stream`.
+  const char *content_type;
+  // Its length in bytes.
+  size_t content_type_len;
+} TopwireFile;
+
 // Bytes borrowed from a record topwire owns, valid until that record is freed.
 typedef struct TopwireSlice {
   // The first byte.
@@ -135,12 +157,13 @@ void topwire_client_free(struct TopwireClient *client);
 // `params` is a JSON object of the API's parameters (NULL: none); integers
 // are exact over 64 bits and other numbers are sent as written. `options`
 // is NULL or a JSON object: `session`, `timestamp_ms` (epoch milliseconds;
-// default: the system clock), `allow_unknown` (boolean). On success `*out`
-// is a request to free with `topwire_request_free`.
+// default: the system clock), `allow_unknown` (boolean). `files` points to
+// `files_len` uploads (NULL and 0: none), added to `params` after its
+// members. On success `*out` is a request to free with `topwire_request_free`.
 //
 // # Safety
-// Each pointer + length pair is readable (or NULL where allowed); `client`
-// is live; `out` is writable; `error` is NULL or writable.
+// Each pointer + length pair is readable (or NULL where allowed), those in
+// `files` too; `client` is live; `out` is writable; `error` is NULL or writable.
 enum TopwireStatus topwire_prepare(const struct TopwireClient *client,
                                    const char *method,
                                    size_t method_len,
@@ -148,6 +171,8 @@ enum TopwireStatus topwire_prepare(const struct TopwireClient *client,
                                    size_t params_len,
                                    const char *options,
                                    size_t options_len,
+                                   const struct TopwireFile *files,
+                                   size_t files_len,
                                    struct TopwireRequest **out,
                                    struct TopwireBuffer *error);
 

@@ -12,7 +12,7 @@ use crate::{TopwireBuffer, TopwireStatus};
 
 /// What a null or oversized pointer argument is reported as.
 fn bad_pointer(field: &str, got: &str) -> Error {
-    ValidationError::new(field, "a pointer to UTF-8 text and its length", got).into()
+    ValidationError::new(field, "a pointer and a length", got).into()
 }
 
 /// The `len` bytes at `ptr`, borrowed for the call. A null `ptr` is `None`.
@@ -47,6 +47,34 @@ pub(crate) unsafe fn bytes<'a>(field: &str, ptr: *const u8, len: usize) -> Resul
         None if len == 0 => Ok(&[]),
         None => Err(bad_pointer(field, "a null pointer with a non-zero length")),
     }
+}
+
+/// The `len` items at `ptr` (NULL with length 0: none).
+///
+/// # Safety
+/// A non-null `ptr` must point to `len` initialised, aligned `T`s that stay
+/// unchanged during the call.
+pub(crate) unsafe fn array<'a, T>(
+    field: &str,
+    ptr: *const T,
+    len: usize,
+) -> Result<&'a [T], Error> {
+    if ptr.is_null() {
+        return if len == 0 {
+            Ok(&[])
+        } else {
+            Err(bad_pointer(field, "a null pointer with a non-zero length"))
+        };
+    }
+    if len
+        .checked_mul(std::mem::size_of::<T>())
+        .and_then(|n| isize::try_from(n).ok())
+        .is_none()
+    {
+        return Err(bad_pointer(field, "a length beyond isize::MAX bytes"));
+    }
+    // SAFETY: non-null, size in range; validity is the caller's contract.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
 /// Optional UTF-8 text: `None` for a null pointer.

@@ -16,9 +16,9 @@ mod record;
 use std::borrow::Cow;
 use std::ffi::{c_char, c_void};
 
-use topwire::{PreparedRequest, SpiRequest, TopClient};
+use topwire::{Error, FileItem, PreparedRequest, SpiRequest, TopClient, ValidationError, Value};
 
-use crate::ffi::{bytes, call, give, handle, opt_text, put, take, text};
+use crate::ffi::{array, bytes, call, give, handle, opt_text, put, take, text};
 
 /// What a call returned. Anything but `TOPWIRE_STATUS_OK` comes with an
 /// error record (JSON text) in the call's `error` buffer, when one was given.
@@ -69,6 +69,30 @@ impl TopwireSlice {
     }
 }
 
+/// A file to upload (TOP's `byte[]` parameters, e.g. `img_bytes`): the
+/// request becomes `multipart/form-data`, the file an unsigned part.
+/// Borrowed for the call only.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct TopwireFile {
+    /// The parameter's name (UTF-8): a top-level parameter.
+    pub name: *const c_char,
+    /// Its length in bytes.
+    pub name_len: usize,
+    /// The file's bytes (NULL with length 0: an empty file, which is not sent).
+    pub content: *const c_void,
+    /// How many bytes.
+    pub content_len: usize,
+    /// The file name sent with it (UTF-8), or NULL: the parameter's name.
+    pub filename: *const c_char,
+    /// Its length in bytes.
+    pub filename_len: usize,
+    /// Its content type (`image/png`), or NULL: `application/octet-stream`.
+    pub content_type: *const c_char,
+    /// Its length in bytes.
+    pub content_type_len: usize,
+}
+
 /// A client: app key, secret and settings. Immutable once made.
 pub struct TopwireClient {
     inner: TopClient,
@@ -100,7 +124,7 @@ struct Prepared {
 
 impl Prepared {
     fn boxed(request: PreparedRequest) -> Box<Prepared> {
-        let headers = record::headers_json(request.headers);
+        let headers = record::headers_json(&request.headers());
         let empty = TopwireSlice::of(&[]);
         let mut p = Box::new(Prepared {
             view: TopwireRequest {
@@ -181,12 +205,13 @@ pub unsafe extern "C" fn topwire_client_free(client: *mut TopwireClient) {
 /// `params` is a JSON object of the API's parameters (NULL: none); integers
 /// are exact over 64 bits and other numbers are sent as written. `options`
 /// is NULL or a JSON object: `session`, `timestamp_ms` (epoch milliseconds;
-/// default: the system clock), `allow_unknown` (boolean). On success `*out`
-/// is a request to free with `topwire_request_free`.
+/// default: the system clock), `allow_unknown` (boolean). `files` points to
+/// `files_len` uploads (NULL and 0: none), added to `params` after its
+/// members. On success `*out` is a request to free with `topwire_request_free`.
 ///
 /// # Safety
-/// Each pointer + length pair is readable (or NULL where allowed); `client`
-/// is live; `out` is writable; `error` is NULL or writable.
+/// Each pointer + length pair is readable (or NULL where allowed), those in
+/// `files` too; `client` is live; `out` is writable; `error` is NULL or writable.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn topwire_prepare(
@@ -197,6 +222,8 @@ pub unsafe extern "C" fn topwire_prepare(
     params_len: usize,
     options: *const c_char,
     options_len: usize,
+    files: *const TopwireFile,
+    files_len: usize,
     out: *mut *mut TopwireRequest,
     error: *mut TopwireBuffer,
 ) -> TopwireStatus {
@@ -210,6 +237,8 @@ pub unsafe extern "C" fn topwire_prepare(
             Some(t) => options::json("params", t)?,
             None => topwire::Value::Null,
         };
+        // SAFETY: see above.
+        let params = with_files(params, unsafe { array("files", files, files_len) }?)?;
         // SAFETY: see above.
         let opts = options::prepare(unsafe { opt_text("options", options, options_len) }?)?;
         let request = client.inner.prepare(method, &params, &opts)?;
@@ -381,4 +410,38 @@ pub unsafe extern "C" fn topwire_verify_spi(
         };
         topwire::verify_spi(&req, &input.secret, input.now_ms, input.max_skew_ms)
     })
+}
+
+/// `params` with each file appended as a top-level member.
+fn with_files(params: Value, files: &[TopwireFile]) -> Result<Value, Error> {
+    if files.is_empty() {
+        return Ok(params);
+    }
+    let mut members = match params {
+        Value::Object(m) => m,
+        Value::Null => Vec::new(),
+        other => {
+            let expected = "an object of parameters (there are files to add to it)";
+            return Err(ValidationError::new("params", expected, other.describe()).into());
+        }
+    };
+    for (i, f) in files.iter().enumerate() {
+        let at = |what: &str| format!("files[{i}].{what}");
+        // SAFETY: each file's pointer + length pairs follow the header's rule.
+        let (name, content, filename, content_type) = unsafe {
+            (
+                text(&at("name"), f.name, f.name_len)?,
+                bytes(&at("content"), f.content.cast::<u8>(), f.content_len)?,
+                opt_text(&at("filename"), f.filename, f.filename_len)?,
+                opt_text(&at("content_type"), f.content_type, f.content_type_len)?,
+            )
+        };
+        let item = FileItem {
+            content: content.to_vec(),
+            filename: filename.map(str::to_owned),
+            content_type: content_type.map(str::to_owned),
+        };
+        members.push((name.to_owned(), Value::File(item)));
+    }
+    Ok(Value::Object(members))
 }

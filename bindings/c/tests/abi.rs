@@ -186,6 +186,8 @@ fn raw_prepare(
             params.1,
             o.cast(),
             on,
+            ptr::null(),
+            0,
             out,
             &mut error,
         )
@@ -350,4 +352,66 @@ fn sign_and_spi_take_json_inputs() {
     assert_eq!(field(&f), "headerz");
     let text = take_text(empty());
     assert!(text.is_empty());
+}
+
+#[test]
+fn files_make_a_multipart_request_of_bytes() {
+    let client = common::client(OPTIONS).unwrap();
+    let png = b"\x89PNG\r\n\x1a\n\x00\xff".to_vec();
+    let file = common::File {
+        name: "img_bytes".to_owned(),
+        content: png.clone(),
+        filename: Some("qr.png".to_owned()),
+        content_type: Some("image/png".to_owned()),
+    };
+    let options = r#"{"timestamp_ms":1700000000000,"session":"s"}"#;
+    let req = common::prepare_files(
+        &client,
+        "taobao.eticket.merchant.img.upload",
+        None,
+        Some(options),
+        &[file],
+    )
+    .unwrap();
+    let content_type = req
+        .headers
+        .get("Content-Type")
+        .and_then(Value::as_str)
+        .unwrap();
+    let boundary = content_type.rsplit("boundary=").next().unwrap();
+    assert!(
+        content_type.starts_with("multipart/form-data"),
+        "{content_type}"
+    );
+    let head = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"img_bytes\"; filename=\"qr.png\"\r\nContent-Type: image/png\r\n\r\n"
+    );
+    let mut want = head.into_bytes();
+    want.extend_from_slice(&png);
+    want.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    assert_eq!(req.body, want, "{:?}", String::from_utf8_lossy(&req.body));
+
+    let bad = common::File {
+        name: "img_bytes".to_owned(),
+        content: vec![1],
+        filename: Some("a\"b".to_owned()),
+        content_type: None,
+    };
+    let f =
+        common::prepare_files(&client, "taobao.custom.upload", None, Some(TS), &[bad]).unwrap_err();
+    assert_eq!(field(&f), "img_bytes.filename");
+    let f = common::prepare_files(
+        &client,
+        "taobao.custom.upload",
+        Some("[1]"),
+        Some(TS),
+        &[common::File {
+            name: "f".to_owned(),
+            content: vec![1],
+            filename: None,
+            content_type: None,
+        }],
+    )
+    .unwrap_err();
+    assert_eq!(field(&f), "params");
 }

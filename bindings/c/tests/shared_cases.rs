@@ -47,6 +47,7 @@ fn load(path: &Path) -> Vec<Value> {
 fn shared_cases_through_the_c_abi() {
     let mut failures: Vec<String> = Vec::new();
     let mut total = 0;
+    let mut no_c_form: Vec<String> = Vec::new();
     for (dir, is_fixture) in [("vectors", false), ("fixtures", true)] {
         let files = json_files(&root().join(dir));
         assert!(!files.is_empty(), "no case files in tests/{dir}");
@@ -62,6 +63,12 @@ fn shared_cases_through_the_c_abi() {
                     failures.push(format!("{dir}/{file}: duplicate case name {name:?}"));
                 }
                 names.push(name);
+                if file == "prepare.json"
+                    && has_nested_file(case.get("params").unwrap_or(&Value::Null))
+                {
+                    no_c_form.push(format!("{dir}/{file} :: {name}"));
+                    continue;
+                }
                 let outcome = if is_fixture {
                     run_parse(case)
                 } else {
@@ -79,7 +86,12 @@ fn shared_cases_through_the_c_abi() {
             }
         }
     }
-    eprintln!("shared cases through the C ABI: {total}");
+    eprintln!(
+        "shared cases through the C ABI: {} run; {} with a file inside a structure, which C cannot express: {:?}",
+        total - no_c_form.len(),
+        no_c_form.len(),
+        no_c_form
+    );
     assert!(
         failures.is_empty(),
         "{} shared case(s) failed through the C ABI:\n{}",
@@ -241,18 +253,85 @@ const CLIENT_KEYS: &[&str] = &[
 fn run_prepare(case: &Value) -> Outcome {
     let method = need_str(case, "method")?;
     let client_json = pick(case.get("client").unwrap_or(&Value::Null), CLIENT_KEYS);
-    let params = case.get("params").unwrap_or(&Value::Null).to_json();
+    let (params, files) = split_files(case.get("params").unwrap_or(&Value::Null))?;
+    let params = params.to_json();
     let options = pick(case, &["session", "timestamp_ms", "allow_unknown"]);
     let got = common::client(&client_json)
-        .and_then(|c| common::prepare(&c, method, Some(&params), Some(&options)));
+        .and_then(|c| common::prepare_files(&c, method, Some(&params), Some(&options), &files));
     judge(got, case, |req, want| {
         same("method", &Value::String(req.method), at(want, "method"))?;
         same("url", &Value::String(req.url), at(want, "url"))?;
-        let body = String::from_utf8(req.body).map_err(|e| e.to_string())?;
-        same("body", &Value::String(body), at(want, "body"))?;
+        match str_of(want, "body_base64") {
+            Some(b64) if req.body == base64_decode(b64)? => {}
+            Some(_) => {
+                return Err(format!(
+                    "body: got {:?}",
+                    String::from_utf8_lossy(&req.body)
+                ))
+            }
+            None => {
+                let body = String::from_utf8(req.body).map_err(|e| e.to_string())?;
+                same("body", &Value::String(body), at(want, "body"))?;
+            }
+        }
         same("headers", &req.headers, at(want, "headers"))?;
         same("params", &req.params, at(want, "params"))
     })
+}
+
+/// The case's files (objects with `file_base64`, `tests/README.md`) as C
+/// uploads, taken out of the params.
+fn split_files(params: &Value) -> Result<(Value, Vec<common::File>), String> {
+    let Value::Object(members) = params else {
+        return Ok((params.clone(), Vec::new()));
+    };
+    let mut kept = Vec::new();
+    let mut files = Vec::new();
+    for (name, v) in members {
+        match file_of(v)? {
+            Some(mut f) => {
+                f.name.clone_from(name);
+                files.push(f);
+            }
+            None => kept.push((name.clone(), v.clone())),
+        }
+    }
+    Ok((Value::Object(kept), files))
+}
+
+/// Whether a file sits inside a list or object. In C a file is a top-level
+/// parameter by construction (`TopwireFile.name`), so the cases checking that
+/// the core refuses nested files have no C form; they are listed as such.
+fn has_nested_file(params: &Value) -> bool {
+    fn any_file(v: &Value) -> bool {
+        match v {
+            Value::Object(m) => {
+                v.get("file_base64").is_some() || m.iter().any(|(_, x)| any_file(x))
+            }
+            Value::List(items) => items.iter().any(any_file),
+            _ => false,
+        }
+    }
+    match params {
+        Value::Object(m) => m.iter().any(|(_, v)| match v {
+            Value::Object(inner) => inner.iter().any(|(_, x)| any_file(x)),
+            Value::List(items) => items.iter().any(any_file),
+            _ => false,
+        }),
+        _ => false,
+    }
+}
+
+fn file_of(v: &Value) -> Result<Option<common::File>, String> {
+    let Some(b64) = v.get("file_base64").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    Ok(Some(common::File {
+        name: String::new(),
+        content: base64_decode(b64)?,
+        filename: str_of(v, "filename").map(str::to_owned),
+        content_type: str_of(v, "content_type").map(str::to_owned),
+    }))
 }
 
 /// Timestamps are checked through `prepare`, as every binding does: the

@@ -158,9 +158,50 @@ func (c *Client) Close() {
 	c.handle = nil
 }
 
+// File is a file to upload as the top-level parameter Name (TOP's byte[]
+// parameters, e.g. img_bytes): the request becomes multipart/form-data.
+// Empty Filename: the parameter's name; empty ContentType: application/octet-stream.
+type File struct {
+	Name, Filename, ContentType string
+	Content                     []byte
+}
+
+// cFiles copies files into C memory (cgo forbids Go pointers inside memory
+// passed to C); free releases it after the call.
+func cFiles(files []File) (ptr *C.TopwireFile, n C.size_t, free func()) {
+	if len(files) == 0 {
+		return nil, 0, func() {}
+	}
+	var allocs []unsafe.Pointer
+	alloc := func(b []byte) unsafe.Pointer {
+		p := C.CBytes(b) // malloc(0) may be NULL: topwire takes NULL with length 0
+		allocs = append(allocs, p)
+		return p
+	}
+	size := C.size_t(unsafe.Sizeof(C.TopwireFile{}))
+	ptr = (*C.TopwireFile)(C.calloc(C.size_t(len(files)), size))
+	allocs = append(allocs, unsafe.Pointer(ptr))
+	items := unsafe.Slice(ptr, len(files))
+	for i, f := range files {
+		items[i].name, items[i].name_len = (*C.char)(alloc([]byte(f.Name))), C.size_t(len(f.Name))
+		items[i].content, items[i].content_len = alloc(f.Content), C.size_t(len(f.Content))
+		if f.Filename != "" {
+			items[i].filename, items[i].filename_len = (*C.char)(alloc([]byte(f.Filename))), C.size_t(len(f.Filename))
+		}
+		if f.ContentType != "" {
+			items[i].content_type, items[i].content_type_len = (*C.char)(alloc([]byte(f.ContentType))), C.size_t(len(f.ContentType))
+		}
+	}
+	return ptr, C.size_t(len(files)), func() {
+		for _, p := range allocs {
+			C.free(p)
+		}
+	}
+}
+
 // Prepare signs a call. params is anything encoding/json writes as an object
-// (a map, a struct, json.RawMessage), or nil; opts may be nil.
-func (c *Client) Prepare(method string, params any, opts *PrepareOptions) (*Request, error) {
+// (a map, a struct, json.RawMessage), or nil; opts may be nil; files are uploads.
+func (c *Client) Prepare(method string, params any, opts *PrepareOptions, files ...File) (*Request, error) {
 	var paramsJSON, optsJSON []byte
 	var err error
 	if params != nil {
@@ -182,7 +223,9 @@ func (c *Client) Prepare(method string, params any, opts *PrepareOptions) (*Requ
 		p, pn = nil, 0
 	}
 	o, on := arg(optsJSON)
-	if err := check(C.topwire_prepare(c.handle, m, mn, p, pn, o, on, &out, &record), &record); err != nil {
+	f, fn, free := cFiles(files)
+	defer free()
+	if err := check(C.topwire_prepare(c.handle, m, mn, p, pn, o, on, f, fn, &out, &record), &record); err != nil {
 		return nil, err
 	}
 	defer C.topwire_request_free(out)

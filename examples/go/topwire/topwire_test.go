@@ -151,3 +151,25 @@ func TestOneClientFromManyGoroutines(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestUploadIsMultipartBytes(t *testing.T) {
+	c := newClient(t)
+	png := []byte("\x89PNG\r\n\x1a\n\x00\xff")
+	req, err := c.Prepare("taobao.eticket.merchant.img.upload", nil,
+		&PrepareOptions{Session: "s", TimestampMs: 1700000000000},
+		File{Name: "img_bytes", Filename: "qr.png", ContentType: "image/png", Content: png})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct := req.Headers["Content-Type"]
+	boundary := ct[strings.LastIndex(ct, "boundary=")+len("boundary="):]
+	want := "--" + boundary + "\r\nContent-Disposition: form-data; name=\"img_bytes\"; filename=\"qr.png\"\r\n" +
+		"Content-Type: image/png\r\n\r\n" + string(png) + "\r\n--" + boundary + "--\r\n"
+	if !strings.HasPrefix(ct, "multipart/form-data") || string(req.Body) != want {
+		t.Fatalf("%s\n%q", ct, req.Body)
+	}
+	_, err = c.Prepare("taobao.custom.upload", nil, nil, File{Name: "f", Filename: "a\"b", Content: []byte{1}})
+	if e := topError(t, err, "ValidationError"); e.Field != "f.filename" {
+		t.Fatalf("%+v", e)
+	}
+}

@@ -11,7 +11,8 @@ use topwire::{from_json, Value};
 use topwire_c::{
     topwire_buffer_free, topwire_client_free, topwire_client_new, topwire_parse, topwire_prepare,
     topwire_request_free, topwire_request_params, topwire_sign, topwire_string_to_sign,
-    topwire_verify_spi, TopwireBuffer, TopwireClient, TopwireRequest, TopwireSlice, TopwireStatus,
+    topwire_verify_spi, TopwireBuffer, TopwireClient, TopwireFile, TopwireRequest, TopwireSlice,
+    TopwireStatus,
 };
 
 /// A failed call: its status and its error record.
@@ -116,13 +117,63 @@ pub fn prepare(
     params_json: Option<&str>,
     options_json: Option<&str>,
 ) -> Result<Prepared, Failure> {
+    prepare_files(client, method, params_json, options_json, &[])
+}
+
+/// A file to upload, owned by the test.
+pub struct File {
+    pub name: String,
+    pub content: Vec<u8>,
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+}
+
+pub fn prepare_files(
+    client: &Client,
+    method: &str,
+    params_json: Option<&str>,
+    options_json: Option<&str>,
+    files: &[File],
+) -> Result<Prepared, Failure> {
+    let files: Vec<TopwireFile> = files
+        .iter()
+        .map(|f| {
+            let (name, name_len) = raw(&f.name);
+            let (filename, filename_len) = opt_raw(f.filename.as_deref());
+            let (content_type, content_type_len) = opt_raw(f.content_type.as_deref());
+            TopwireFile {
+                name,
+                name_len,
+                content: f.content.as_ptr().cast(),
+                content_len: f.content.len(),
+                filename,
+                filename_len,
+                content_type,
+                content_type_len,
+            }
+        })
+        .collect();
     let (m, mn) = raw(method);
     let (p, pn) = opt_raw(params_json);
     let (o, on) = opt_raw(options_json);
     let mut out: *mut TopwireRequest = ptr::null_mut();
     let mut error = empty();
     // SAFETY: valid pointers and lengths; a live client.
-    let status = unsafe { topwire_prepare(client.0, m, mn, p, pn, o, on, &mut out, &mut error) };
+    let status = unsafe {
+        topwire_prepare(
+            client.0,
+            m,
+            mn,
+            p,
+            pn,
+            o,
+            on,
+            files.as_ptr(),
+            files.len(),
+            &mut out,
+            &mut error,
+        )
+    };
     outcome(status, error)?;
     // SAFETY: a live request record from topwire_prepare.
     let view = unsafe { &*out };
