@@ -9,37 +9,14 @@ use topwire::{Error, Value};
 
 /// An error as a JSON object: `kind` (`ValidationError`, `ApiError`,
 /// `DecodeError`, `SignatureError`), `message` (the text every language
-/// shows), and the kind's own fields under the names JS and Python use in
-/// snake_case. Optional fields of an `ApiError` are `null` when absent.
+/// shows), then the core's attributes of that kind under the names every
+/// binding uses (absent optional ones `null`).
 pub(crate) fn error_record(err: &Error) -> String {
-    let text = |s: &str| Value::from(s);
-    let opt = |o: &Option<String>| o.as_deref().map_or(Value::Null, Value::from);
-    let mut pairs = vec![
-        ("kind", text(err.kind())),
+    let head = [
+        ("kind", Value::from(err.kind())),
         ("message", Value::String(err.to_string())),
     ];
-    match err {
-        Error::Validation(e) => pairs.extend([
-            ("field", text(&e.field)),
-            ("expected", text(&e.expected)),
-            ("got", text(&e.got)),
-        ]),
-        Error::Api(e) => pairs.extend([
-            ("code", Value::Int(e.code)),
-            ("msg", text(&e.msg)),
-            ("sub_code", opt(&e.sub_code)),
-            ("sub_msg", opt(&e.sub_msg)),
-            ("request_id", opt(&e.request_id)),
-            ("retryable", Value::Bool(e.retryable)),
-            (
-                "retry_after",
-                e.retry_after.map_or(Value::Null, Value::from),
-            ),
-        ]),
-        Error::Decode(_) => {}
-        Error::Signature(e) => pairs.push(("reason", text(e.reason.as_str()))),
-    }
-    Value::object(pairs).to_json()
+    Value::object(head.into_iter().chain(err.attributes())).to_json()
 }
 
 /// The record of a caught panic: a bug in topwire, never the caller's input.
