@@ -255,18 +255,21 @@ function serveGateway(options = {}) {
   });
 }
 
-const USAGE = `usage: topwire-gateway [--host HOST] [--port PORT] [--config FILE] [--app-key K --app-secret S] [--quiet]
+const USAGE = `usage: topwire-gateway [--host HOST] [--port PORT] [--config FILE] [--app-key K --app-secret S]
+                       [--max-body-bytes N] [--max-connections N] [--quiet]
 
 A local TOP gateway for tests: checks calls as TOP does and answers with TOP's
 error codes or the documented sample responses.
 
-  --host HOST        address to bind (default 127.0.0.1)
-  --port PORT        port (default ${DEFAULT_PORT}; 0 picks a free one)
-  --config FILE      JSON config: apps, sessions, max_skew_seconds, responses, errors
-  --app-key K        accept only this app key (with --app-secret)
-  --app-secret S     the secret of --app-key
-  --quiet            do not log requests to stderr
-  -h, --help         show this help
+  --host HOST            address to bind (default 127.0.0.1)
+  --port PORT            port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --config FILE          JSON config: apps, sessions, max_skew_seconds, responses, errors
+  --app-key K            accept only this app key (with --app-secret)
+  --app-secret S         the secret of --app-key
+  --max-body-bytes N     refuse bodies over N bytes with 413 (default ${DEFAULT_LIMITS.maxBodyBytes})
+  --max-connections N    close connections past N open at once (default ${DEFAULT_LIMITS.maxConnections})
+  --quiet                do not log requests to stderr
+  -h, --help             show this help
 `;
 
 function usageError(message) {
@@ -286,6 +289,8 @@ async function main(argv = process.argv.slice(2)) {
         config: { type: 'string' },
         'app-key': { type: 'string' },
         'app-secret': { type: 'string' },
+        'max-body-bytes': { type: 'string' },
+        'max-connections': { type: 'string' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -301,6 +306,13 @@ async function main(argv = process.argv.slice(2)) {
   }
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65535) return usageError(`argument --port: invalid port '${values.port}'`);
+  const limits = {};
+  for (const [flag, key] of [['max-body-bytes', 'maxBodyBytes'], ['max-connections', 'maxConnections']]) {
+    const text = values[flag];
+    if (text === undefined) continue;
+    if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(Number(text))) return usageError(`argument --${flag}: expected a positive integer, got '${text}'`);
+    limits[key] = Number(text);
+  }
   if ((values['app-key'] === undefined) !== (values['app-secret'] === undefined)) {
     return usageError('--app-key and --app-secret go together');
   }
@@ -314,7 +326,7 @@ async function main(argv = process.argv.slice(2)) {
   }
   let gw;
   try {
-    gw = await serveGateway({ host: values.host, port, gateway, log: values.quiet ? undefined : process.stderr });
+    gw = await serveGateway({ host: values.host, port, gateway, limits, log: values.quiet ? undefined : process.stderr });
   } catch (e) {
     process.stderr.write(`topwire gateway: cannot listen on ${values.host}:${port}: ${e.message}\n`);
     return 2;

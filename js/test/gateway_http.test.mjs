@@ -4,6 +4,7 @@
 // Plus the bounds that need more than one connection. No sleeps: every wait
 // is on the server (a reply or a close), with a socket timeout as a fuse.
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -174,5 +175,31 @@ test('requestListener refuses a body over its maxBodyBytes', async () => {
     assert.deepEqual(parseReplies(raw).map((r) => r.status), [413]);
   } finally {
     server.close();
+  }
+});
+
+const CLI = join(ROOT, 'js', 'bin', 'topwire-gateway.js');
+
+test('the CLI takes --max-body-bytes and --max-connections', async () => {
+  const proc = spawn(process.execPath, [CLI, '--port', '0', '--quiet', '--max-body-bytes', '5', '--max-connections', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    proc.stdout.setEncoding('utf8');
+    const [line] = await once(proc.stdout, 'data'); // the listening line: it serves from now on
+    const port = Number(/:(\d+)\/router\/rest/.exec(line)[1]);
+    const raw = await exchange(port, Buffer.from('POST /router/rest HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\n'), false);
+    assert.deepEqual(parseReplies(raw).map((r) => r.status), [413]);
+  } finally {
+    proc.kill('SIGTERM');
+    await once(proc, 'exit');
+  }
+});
+
+test('the CLI refuses limits that are not positive integers', () => {
+  for (const flag of ['--max-body-bytes', '--max-connections']) {
+    for (const value of ['0', '-1', 'x', '1.5', '9'.repeat(30)]) {
+      const out = spawnSync(process.execPath, [CLI, '--port', '0', flag, value], { encoding: 'utf8' });
+      assert.equal(out.status, 2, `${flag} ${value}`);
+      assert.match(out.stderr, /--max-/);
+    }
   }
 });

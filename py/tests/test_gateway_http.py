@@ -184,17 +184,30 @@ def test_a_malformed_request_leaves_no_traceback(capfd: pytest.CaptureFixture[st
 
 
 def test_the_quiet_cli_stays_quiet_on_malformed_requests() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "topwire.gateway", "--port", "0", "--quiet"],
+    proc = subprocess.Popen([sys.executable, "-m", "topwire.gateway", "--port", "0", "--quiet",
+                             "--max-body-bytes", "5"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()  # blocks until the server listens
         port = int(line.split(" on ", 1)[1].split("/router/rest", 1)[0].rsplit(":", 1)[1])
         for data in (b"GARBAGE\r\n\r\n", b"GET / HTTP/9\r\n\r\n", b"POST / HTTP/1.1\r\nHost: x\r\n"
-                     b"Content-Length: 9\r\n\r\nabc"):
+                     b"Content-Length: 4\r\n\r\nabc"):
             assert parse_replies(exchange(port, data, False))[0][0] == 400
+        # --max-body-bytes 5
+        post = b"POST /router/rest HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\n"
+        assert parse_replies(exchange(port, post, False))[0][0] == 413
     finally:
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=FUSE)
     assert proc.returncode == 0
     assert err == "topwire gateway stopped\n"
+
+
+@pytest.mark.parametrize("flag", ["--max-body-bytes", "--max-connections"])
+@pytest.mark.parametrize("value", ["0", "-1", "x", "\u00b2", "9" * 5000])
+def test_cli_limit_flags_need_positive_integers(flag: str, value: str) -> None:
+    out = subprocess.run([sys.executable, "-m", "topwire.gateway", "--port", "0", flag, value],
+                         capture_output=True, text=True, timeout=FUSE)
+    assert out.returncode == 2 and out.stdout == ""
+    assert "expected a positive integer" in out.stderr

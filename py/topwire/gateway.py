@@ -327,6 +327,12 @@ def serve(
     return GatewayServer(host, port, **options)
 
 
+def _positive(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) <= 18) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return int(text)
+
+
 def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m topwire.gateway",
@@ -341,6 +347,12 @@ def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                         help="JSON config: apps, sessions, max_skew_seconds, responses, errors")
     parser.add_argument("--app-key", help="accept only this app key (with --app-secret)")
     parser.add_argument("--app-secret", help="the secret of --app-key")
+    defaults = Limits()
+    parser.add_argument("--max-body-bytes", type=_positive, metavar="N",
+                        help=f"refuse bodies over N bytes with 413 (default {defaults.max_body_bytes})")
+    parser.add_argument("--max-connections", type=_positive, metavar="N",
+                        help="close connections past N open at once "
+                        f"(default {defaults.max_connections})")
     parser.add_argument("--quiet", action="store_true", help="do not log requests to stderr")
     args = parser.parse_args(argv)
     if (args.app_key is None) != (args.app_secret is None):
@@ -358,7 +370,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"topwire gateway: {e}", file=sys.stderr)
         return 2
     try:
-        server = GatewayServer(args.host, args.port, gateway=gateway,
+        limits = {k: v for k, v in (("max_body_bytes", args.max_body_bytes),
+                                    ("max_connections", args.max_connections)) if v is not None}
+        server = GatewayServer(args.host, args.port, gateway=gateway, limits=Limits(**limits),
                                log=None if args.quiet else sys.stderr)
     except OSError as e:
         print(f"topwire gateway: cannot listen on {args.host}:{args.port}: {e}", file=sys.stderr)
