@@ -1659,7 +1659,27 @@ def gateway_http_cases():
     # Keep-alive, pipelining, Expect.
     raw("two requests in one write get two replies", "GET /a HTTP/1.1\r\n" + H +
         "\r\nPOST /router/rest HTTP/1.1\r\n" + H + "Content-Length: 3\r\n\r\nabc", 404, 200)
+    raw("a malformed request after a good one: the good one's reply first",
+        "GET /a HTTP/1.1\r\n" + H + "\r\nGARBAGE\r\n\r\n", 404, 400)
+    raw("two good requests, then a malformed one", "GET /a HTTP/1.1\r\n" + H +
+        "\r\nGET /b HTTP/1.1\r\n" + H + "\r\nGARBAGE\r\n\r\n", 404, 404, 400)
+    raw("a body longer than Content-Length: the rest is a malformed request",
+        P + "Content-Length: 3\r\n\r\nabcd", 200, 400)
+    raw("a good request, then a bad chunk size in the next", P + "Content-Length: 3\r\n\r\nabc" + C +
+        "0x\r\n\r\n", 200, 400)
+    raw("a good request, then one with headers over the limit", "GET /a HTTP/1.1\r\n" + H +
+        "\r\nGET / HTTP/1.1\r\nX: " + "a" * 4000 + "\r\n\r\n", 404, 431)
+    raw("nothing is read after Connection: close", "GET / HTTP/1.1\r\n" + H +
+        "Connection: close\r\n\r\nGET / HTTP/1.1\r\n" + H + "\r\n", 404)
+    raw("HTTP/1.0 closes after one reply", "GET / HTTP/1.0\r\n\r\nGET / HTTP/1.1\r\n" + H +
+        "\r\n", 404)
+    raw("HTTP/1.0 with Connection: keep-alive", "GET / HTTP/1.0\r\nConnection: keep-alive\r\n"
+        "\r\nGET / HTTP/1.1\r\n" + H + "\r\n", 404, 404)
+    raw("a 413 closes the connection", P + "Content-Length: 99999999\r\n\r\nGET / HTTP/1.1\r\n" +
+        H + "\r\n", 413)
     raw("Expect: 100-continue", P + "Expect: 100-continue\r\nContent-Length: 3\r\n\r\nabc", 100, 200)
+    raw("Expect: 100-continue, then another request", P + "Expect: 100-continue\r\n"
+        "Content-Length: 3\r\n\r\nabcGET / HTTP/1.1\r\n" + H + "\r\n", 100, 200, 404)
     raw("another Expect", P + "Expect: something\r\nContent-Length: 3\r\n\r\nabc", 417)
     # Bounds (the cases' server: 2048 bytes of headers, 2048 of body).
     raw("headers over the limit: 431", "GET / HTTP/1.1\r\n" + H + "X-Big: " + "a" * 4000 +

@@ -101,6 +101,11 @@ function logLine(req, status) {
 function requestListener(gateway, { clock, log, maxBodyBytes = DEFAULT_LIMITS.maxBodyBytes } = {}) {
   const write = typeof log === 'function' ? log : log ? (line) => log.write(line) : undefined;
   return (req, res) => {
+    const pending = inFlight.get(req.socket) ?? new Set();
+    inFlight.set(req.socket, pending);
+    const entry = { req, res };
+    pending.add(entry);
+    res.once('close', () => pending.delete(entry));
     const chunks = [];
     let size = 0;
     let refused = false;
@@ -156,6 +161,12 @@ function requestListener(gateway, { clock, log, maxBodyBytes = DEFAULT_LIMITS.ma
   };
 }
 
+// The request and response each connection is still answering. Node's parser reads a whole
+// packet at once, so a malformed request pipelined after a good one fails
+// before the good one is answered; its 400 waits for that answer (as the
+// Python server, which reads one request at a time, sends them).
+const inFlight = new WeakMap();
+
 /** The status Node's parser errors get: as the Python server answers them. */
 function clientErrorStatus(err) {
   if (err && err.code === 'HPE_HEADER_OVERFLOW') return 431;
@@ -199,12 +210,18 @@ function serveGateway(options = {}) {
   // Past the cap Node closes a new connection at once (as the Python server does).
   server.maxConnections = limits.maxConnections;
   server.on('clientError', (err, socket) => {
-    if (socket.writable && !socket.destroyed) {
-      const status = clientErrorStatus(err);
-      socket.end(rawReply(status, PLAIN, status === 400 ? 'bad request\n' : `${REASONS[status].toLowerCase()}\n`));
-    } else {
-      socket.destroy();
-    }
+    const refuse = () => {
+      if (socket.writable && !socket.destroyed) {
+        const status = clientErrorStatus(err);
+        socket.end(rawReply(status, PLAIN, status === 400 ? 'bad request\n' : `${REASONS[status].toLowerCase()}\n`));
+      } else {
+        socket.destroy();
+      }
+    };
+    // Requests read whole and not yet answered came first: their replies go first.
+    const earlier = [...(inFlight.get(socket) ?? [])].filter((e) => e.req.complete && !e.res.writableFinished);
+    if (earlier.length === 0) refuse();
+    else Promise.all(earlier.map((e) => new Promise((done) => e.res.once('close', done)))).then(refuse);
   });
   // CONNECT gets the core's answer (a 404: TOP serves no tunnels), then the connection closes.
   server.on('connect', (req, socket) => {
