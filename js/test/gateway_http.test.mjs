@@ -52,7 +52,8 @@ function exchange(port, data, hold) {
     socket.on('data', (chunk) => out.push(chunk));
     // The server's end of the connection: all it sends (a held side is closed now).
     socket.on('end', () => socket.end());
-    socket.on('error', (e) => (e.code === 'ECONNRESET' ? undefined : reject(e)));
+    // A connection closed unanswered (past the cap) may end in a reset.
+    socket.on('error', (e) => (e.code === 'ECONNRESET' || e.code === 'EPIPE' ? undefined : reject(e)));
     socket.on('close', () => resolve(Buffer.concat(out)));
   });
 }

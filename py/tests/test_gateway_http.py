@@ -141,10 +141,10 @@ def keep_alive_request(port: int) -> socket.socket:
 def served(port: int) -> Optional[bytes]:
     """The first bytes a new connection gets, or None when it is closed unanswered."""
     with socket.create_connection(("127.0.0.1", port), timeout=FUSE) as s:
-        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         try:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             data = s.recv(65536)
-        except ConnectionResetError:
+        except (ConnectionResetError, BrokenPipeError):
             return None
         return data or None
 
