@@ -10,7 +10,6 @@
 //! for JSON, XML and text bodies. Always MD5, whatever `sign_method` says.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use subtle::ConstantTimeEq;
 
@@ -163,21 +162,26 @@ fn failure(reason: SignatureFailure, message: &str) -> Error {
     .into()
 }
 
-/// The request headers by lower-case name, the first of repeated ones kept
-/// (a servlet's `getHeader`), so each lookup is one hash probe.
-struct HeaderIndex<'a>(HashMap<String, &'a str>);
+/// The request headers by lower-case name, sorted, the first of repeated
+/// ones kept (a servlet's `getHeader`): each lookup is a binary search.
+/// (A sorted list rather than a hash map: no hashing code in the wasm build.)
+struct HeaderIndex<'a>(Vec<(String, &'a str)>);
 
 impl<'a> HeaderIndex<'a> {
     fn new(headers: &[(&str, &'a str)]) -> Self {
-        let mut map = HashMap::with_capacity(headers.len());
-        for (name, value) in headers {
-            map.entry(name.to_ascii_lowercase()).or_insert(*value);
-        }
-        HeaderIndex(map)
+        let mut index: Vec<(String, &'a str)> = headers
+            .iter()
+            .map(|(name, value)| (name.to_ascii_lowercase(), *value))
+            .collect();
+        index.sort_by(|a, b| a.0.cmp(&b.0)); // stable: the first of equal names stays first
+        index.dedup_by(|later, first| later.0 == first.0);
+        HeaderIndex(index)
     }
 
     fn get(&self, name: &str) -> Option<&'a str> {
-        self.0.get(&name.to_ascii_lowercase()).copied()
+        let name = name.to_ascii_lowercase();
+        let found = self.0.binary_search_by(|(k, _)| k.as_str().cmp(&name));
+        found.ok().and_then(|i| self.0.get(i)).map(|(_, v)| *v)
     }
 }
 
