@@ -22,18 +22,11 @@ a request); ``python -m topwire.gateway`` and :func:`topwire.gateway.serve`
 put it behind an HTTP server for tests.
 """
 
-from ._client import TopClient
-from ._file import FileItem
+from ._classes import Gateway, TopClient
 from ._errors import ApiError, DecodeError, SignatureError, TopError, ValidationError
-from ._native import (
-    DEFAULT_GATEWAY,
-    Gateway,
-    PreparedRequest,
-    __version__,
-    sign,
-    string_to_sign,
-    verify_spi,
-)
+from ._file import FileItem
+from ._functions import sign, string_to_sign, verify_spi
+from ._native import DEFAULT_GATEWAY, PreparedRequest, __version__
 
 __all__ = [
     "DEFAULT_GATEWAY",

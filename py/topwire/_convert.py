@@ -1,24 +1,23 @@
-"""Python times and durations to the core's epoch milliseconds.
+"""Python arguments to the plain values the native module takes.
 
-The native module calls these for anything but a plain ``int`` (its fast
-path); they raise the same errors everywhere: ``TypeError`` for a value of the
-wrong kind, :class:`ValidationError` for one of the right kind out of range.
+Times and durations become epoch milliseconds (the native module calls
+``epoch_ms`` itself for anything but a plain ``int``), pairs a list of
+``(str, str)``, bodies ``bytes``. Each raises ``TypeError`` for a value of the
+wrong kind and a :class:`TopError` for one of the right kind that is invalid.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
 
-from ._errors import ValidationError
+from ._errors import DecodeError, ValidationError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, List, Tuple
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_ONE_MS = timedelta(milliseconds=1)
 _I64 = 1 << 63
+# `datetime` is imported on first use, not with the package (import time).
 
 
 def _invalid(field: str, expected: str, got: str) -> ValidationError:
@@ -39,11 +38,14 @@ def epoch_ms(field: str, value: Any) -> int:
         if -_I64 <= value < _I64:
             return int(value)
         raise _invalid(field, expected, "the number " + _short(str(value)))
+    from datetime import datetime, timedelta, timezone
+
     if isinstance(value, datetime):
         if value.utcoffset() is None:
             raise _invalid(field, "an aware datetime (with tzinfo) or epoch milliseconds",
                            "a naive datetime (no tzinfo)")
-        return (value - _EPOCH) // _ONE_MS
+        epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+        return (value - epoch) // timedelta(milliseconds=1)
     raise TypeError(f"{field} must be an aware datetime or epoch milliseconds (int), "
                     f"not {type(value).__name__}")
 
@@ -63,7 +65,40 @@ def duration_ms(field: str, value: Any) -> int:
             whole = math.trunc(scaled)  # then half away from zero (exact: no float sums)
             return whole + (int(math.copysign(1, scaled)) if abs(scaled - whole) >= 0.5 else 0)
         raise _invalid(field, expected, f"the {type(value).__name__} " + _short(repr(value)))
+    from datetime import timedelta
+
     if isinstance(value, timedelta):
-        return value // _ONE_MS
+        return value // timedelta(milliseconds=1)
     raise TypeError(f"{field} must be seconds (int or float) or a timedelta, "
                     f"not {type(value).__name__}")
+
+
+def pairs(field: str, value: Any) -> List[Tuple[str, str]]:
+    """``(str, str)`` pairs from a mapping (anything with ``.items()``) or an
+    iterable of 2-item sequences, in the order given."""
+    items = value.items() if hasattr(value, "items") else value
+    out = []
+    for item in items:
+        try:
+            k, v = item
+        except (TypeError, ValueError):
+            raise TypeError(f"{field} must be a mapping or an iterable of (str, str) pairs") from None
+        for text in (k, v):
+            if not isinstance(text, str):
+                raise TypeError(f"{field} must be str, not {type(text).__name__}")
+        out.append((k, v))
+    return out
+
+
+def body(field: str, value: Any) -> bytes:
+    """The bytes of ``bytes``, ``bytearray``, ``memoryview`` or ``str`` (as UTF-8)."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        try:
+            return value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise DecodeError(f"{field} is a str with a lone surrogate, not text") from None
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    raise TypeError(f"{field} must be bytes or str, not {type(value).__name__}")

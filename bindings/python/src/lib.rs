@@ -323,7 +323,7 @@ fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>>
 
 // ---------------------------------------------------------------- time
 
-fn now_ms() -> i64 {
+fn now_ms_of_clock() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
@@ -334,7 +334,7 @@ fn now_ms() -> i64 {
 /// else (an aware `datetime`, or an error to raise) is `topwire._convert`'s.
 fn epoch_ms(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
     match value.filter(|v| !v.is_none()) {
-        None => Ok(now_ms()),
+        None => Ok(now_ms_of_clock()),
         Some(v) if v.is_exact_instance_of::<PyInt>() && v.extract::<i64>().is_ok() => v.extract(),
         Some(v) => convert(py, "epoch_ms", field, v),
     }
@@ -377,43 +377,12 @@ fn body_bytes<'a>(
     )))
 }
 
-fn text(field: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
-    match value.cast::<PyString>() {
-        Ok(s) => Ok(s.to_cow()?.into_owned()),
-        Err(_) => Err(PyTypeError::new_err(format!(
-            "{field} must be str, not {}",
-            type_name(value)
-        ))),
-    }
-}
-
-/// `(str, str)` pairs from a mapping (anything with `.items()`) or an
 /// Owned `(name, value)` pairs borrowed as the core's `(&str, &str)` pairs.
 fn borrow_pairs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
     pairs
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect()
-}
-
-/// iterable of 2-item sequences, in the order given.
-fn string_pairs(field: &str, value: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
-    let items = if value.cast::<PyDict>().is_ok() || value.hasattr("items")? {
-        value.call_method0("items")?
-    } else {
-        value.clone()
-    };
-    let mut out = Vec::new();
-    for item in items.try_iter()? {
-        let item = item?;
-        let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
-            PyTypeError::new_err(format!(
-                "{field} must be a mapping or an iterable of (str, str) pairs"
-            ))
-        })?;
-        out.push((text(field, &k)?, text(field, &v)?));
-    }
-    Ok(out)
 }
 
 // ---------------------------------------------------------------- classes
@@ -589,7 +558,7 @@ type Reply<'py> = (u16, Vec<(String, String)>, Bound<'py, PyBytes>);
 
 /// The local TOP gateway, sans I/O: the reply TOP would send to a request.
 /// Immutable; `handle` runs without the GIL, so server threads share one.
-#[pyclass(frozen, module = "topwire", name = "Gateway")]
+#[pyclass(frozen, subclass, module = "topwire", name = "Gateway")]
 struct PyGateway {
     inner: topwire::gateway::Gateway,
 }
@@ -623,104 +592,79 @@ impl PyGateway {
         })
     }
 
-    /// Answers one HTTP request: `(status, [(header, value)], body)`.
-    /// `target` is the request target (path and query) or a full URL;
-    /// `now_ms` (epoch milliseconds or an aware datetime) defaults to the clock.
-    #[pyo3(signature = (method, target, headers, body, now_ms=None))]
-    fn handle<'py>(
+    /// One HTTP request's reply `(status, [(header, value)], body)`; the
+    /// Python class's `handle` converts the arguments.
+    fn _handle<'py>(
         &self,
         py: Python<'py>,
         method: &str,
         target: &str,
-        headers: &Bound<'py, PyAny>,
-        body: &Bound<'py, PyAny>,
-        now_ms: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Reply<'py>> {
-        let headers = string_pairs("headers", headers)?;
-        let body = body_bytes(py, "body", body)?;
-        let now = epoch_ms(py, "now_ms", now_ms)?;
-        let gateway = &self.inner;
-        let reply = py.detach(|| {
-            let header_refs = borrow_pairs(&headers);
-            let request = GatewayRequest {
-                method,
-                url: target,
-                headers: &header_refs,
-                body: &body,
-            };
-            gateway.handle(&request, now)
-        });
+        headers: Vec<(String, String)>,
+        body: &[u8],
+        now_ms: Option<i64>,
+    ) -> Reply<'py> {
+        let now = now_ms.unwrap_or_else(now_ms_of_clock);
+        let header_refs = borrow_pairs(&headers);
+        let request = GatewayRequest {
+            method,
+            url: target,
+            headers: &header_refs,
+            body,
+        };
+        let reply = py.detach(|| self.inner.handle(&request, now));
         let payload = PyBytes::new(py, reply.body.as_bytes());
-        Ok((reply.status, reply.headers, payload))
+        (reply.status, reply.headers, payload)
     }
 
     /// The app keys it accepts (never the secrets).
     #[getter]
-    fn app_keys(&self) -> Vec<String> {
-        self.inner
-            .config()
-            .app_keys()
-            .into_iter()
-            .map(str::to_owned)
-            .collect()
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let keys = PyList::new(py, self.inner.config().app_keys())?;
-        Ok(format!("Gateway(app_keys={})", keys.repr()?))
+    fn app_keys(&self) -> Vec<&str> {
+        self.inner.config().app_keys()
     }
 }
 
 // ---------------------------------------------------------------- functions
 
-/// The `sign` of a parameter list: upper-case hex digest.
+/// The `sign` of `(name, value)` pairs: upper-case hex digest.
 #[pyfunction]
 fn sign(
     py: Python<'_>,
-    params: &Bound<'_, PyAny>,
+    pairs: Vec<(String, String)>,
     secret: &str,
-    sign_method: &str,
+    method: &str,
 ) -> PyResult<String> {
-    let pairs = string_pairs("params", params)?;
-    let method = SignMethod::parse(sign_method).map_err(|e| to_py_err(py, e.into()))?;
+    let method = SignMethod::parse(method).map_err(|e| to_py_err(py, e.into()))?;
     Ok(py.detach(|| topwire::sign(&pairs, secret, method)))
 }
 
 /// The canonical string the signature covers (for debugging error 25).
 #[pyfunction]
-fn string_to_sign(params: &Bound<'_, PyAny>) -> PyResult<String> {
-    let pairs = string_pairs("params", params)?;
-    Ok(topwire::string_to_sign(&pairs))
+fn string_to_sign(pairs: Vec<(String, String)>) -> String {
+    topwire::string_to_sign(&pairs)
 }
 
-/// Checks the signature and timestamp of an inbound (SPI) call from TOP.
+/// Checks an inbound (SPI) call; `topwire.verify_spi` converts the arguments.
 #[pyfunction]
-#[pyo3(signature = (*, query, headers, body, secret, content_type=None, now=None, max_skew=None))]
 #[allow(clippy::too_many_arguments)]
 fn verify_spi(
     py: Python<'_>,
     query: &str,
-    headers: &Bound<'_, PyAny>,
-    body: &Bound<'_, PyAny>,
+    headers: Vec<(String, String)>,
+    body: &[u8],
     secret: &str,
     content_type: Option<&str>,
-    now: Option<&Bound<'_, PyAny>>,
-    max_skew: Option<&Bound<'_, PyAny>>,
+    now_ms: Option<i64>,
+    max_skew_ms: Option<i64>,
 ) -> PyResult<()> {
-    let headers = string_pairs("headers", headers)?;
     let header_refs = borrow_pairs(&headers);
-    let body = body_bytes(py, "body", body)?;
-    let now_ms = epoch_ms(py, "now", now)?;
-    let max_skew_ms = match max_skew.filter(|m| !m.is_none()) {
-        None => topwire::DEFAULT_SPI_SKEW_MS,
-        Some(m) => convert(py, "duration_ms", "max_skew", m)?,
-    };
     let request = SpiRequest {
         query: query.strip_prefix('?').unwrap_or(query),
         headers: &header_refs,
-        body: &body,
+        body,
         content_type,
     };
+    let now_ms = now_ms.unwrap_or_else(now_ms_of_clock);
+    let max_skew_ms = max_skew_ms.unwrap_or(topwire::DEFAULT_SPI_SKEW_MS);
     py.detach(|| topwire::verify_spi(&request, secret, now_ms, max_skew_ms))
         .map_err(|e| to_py_err(py, e))
 }

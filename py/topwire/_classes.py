@@ -1,16 +1,19 @@
-"""TopClient: the native client with its settings as read-only properties.
+"""The Python faces of the native TopClient and Gateway classes.
 
-prepare and parse are the native class's own methods (no Python frame on the
-hot path); only the settings and the repr, read rarely, are written here.
+TopClient's prepare and parse are the native class's own methods (no Python
+frame on the hot path); only its settings and repr, read rarely, are written
+here. Gateway.handle converts its arguments here, then runs in the core.
 """
 
 from __future__ import annotations
 
+from . import _convert
+from ._native import Gateway as _NativeGateway
 from ._native import TopClient as _NativeClient
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Optional
+    from typing import Any, List, Optional, Tuple
 
 
 class TopClient(_NativeClient):
@@ -55,3 +58,22 @@ class TopClient(_NativeClient):
         if target is not None:
             out += f", target_app_key={target!r}"
         return out + ")"
+
+
+class Gateway(_NativeGateway):
+    """The local TOP gateway, sans I/O: the reply TOP would send to a request.
+    Immutable; ``handle`` runs without the GIL, so server threads share one."""
+
+    __slots__ = ()
+
+    def handle(self, method: str, target: str, headers: Any, body: Any,
+               now_ms: Any = None) -> Tuple[int, List[Tuple[str, str]], bytes]:
+        """Answers one HTTP request: ``(status, [(header, value)], body)``.
+        ``target`` is the request target (path and query) or a full URL;
+        ``now_ms`` (epoch milliseconds or an aware datetime) defaults to the clock."""
+        return self._handle(method, target, _convert.pairs("headers", headers),
+                            _convert.body("body", body),
+                            None if now_ms is None else _convert.epoch_ms("now_ms", now_ms))
+
+    def __repr__(self) -> str:
+        return f"Gateway(app_keys={self.app_keys!r})"
