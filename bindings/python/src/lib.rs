@@ -17,8 +17,7 @@ use pyo3::types::{
 };
 use topwire::gateway::{GatewayConfig, GatewayRequest};
 use topwire::{
-    ClientOptions, DecodeError, Error, FileItem, PrepareOptions, SignMethod, SpiRequest,
-    ValidationError, Value,
+    ClientOptions, Error, FileItem, PrepareOptions, SignMethod, SpiRequest, ValidationError, Value,
 };
 
 /// Deepest nesting of parameters accepted from Python; deeper (or cyclic)
@@ -198,17 +197,10 @@ fn to_value(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, ConvertError>
         }
         return Ok(Value::Object(pairs));
     }
-    if let Ok(l) = obj.cast::<PyList>() {
-        let mut items = Vec::with_capacity(l.len());
-        for (i, item) in l.iter().enumerate() {
-            items.push(to_value(&item, depth + 1).map_err(|e| e.at(None, i))?);
-        }
-        return Ok(Value::List(items));
-    }
-    if let Ok(t) = obj.cast::<PyTuple>() {
-        let mut items = Vec::with_capacity(t.len());
-        for (i, item) in t.iter().enumerate() {
-            items.push(to_value(&item, depth + 1).map_err(|e| e.at(None, i))?);
+    if obj.cast::<PyList>().is_ok() || obj.cast::<PyTuple>().is_ok() {
+        let mut items = Vec::new();
+        for (i, item) in obj.try_iter()?.enumerate() {
+            items.push(to_value(&item?, depth + 1).map_err(|e| e.at(None, i))?);
         }
         return Ok(Value::List(items));
     }
@@ -336,45 +328,38 @@ fn epoch_ms(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) -> Py
     match value.filter(|v| !v.is_none()) {
         None => Ok(now_ms_of_clock()),
         Some(v) if v.is_exact_instance_of::<PyInt>() && v.extract::<i64>().is_ok() => v.extract(),
-        Some(v) => convert(py, "epoch_ms", field, v),
+        Some(v) => py_convert(py, "epoch_ms", field, v)?.extract(),
     }
 }
 
-/// Calls a converter of `topwire._convert` (times and durations).
-fn convert(py: Python<'_>, func: &str, field: &str, value: &Bound<'_, PyAny>) -> PyResult<i64> {
-    let module = py.import("topwire._convert")?;
-    module.getattr(func)?.call1((field, value))?.extract()
+/// Calls a converter of `topwire._convert` (times, durations, bodies).
+fn py_convert<'py>(
+    py: Python<'py>,
+    func: &str,
+    field: &str,
+    value: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    py.import("topwire._convert")?
+        .getattr(func)?
+        .call1((field, value))
 }
 
 // ---------------------------------------------------------------- bytes and pairs
 
-/// The bytes of a `bytes`, `bytearray`, `memoryview` or `str` (as UTF-8).
-fn body_bytes<'a>(
-    py: Python<'_>,
-    field: &str,
-    value: &'a Bound<'_, PyAny>,
-) -> PyResult<Cow<'a, [u8]>> {
+/// A reply body's bytes: `bytes` borrowed, `str` as UTF-8; anything else
+/// (`bytearray`, `memoryview`, an error to raise) is `topwire._convert.body`'s.
+fn body_bytes<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
     if let Ok(b) = value.cast::<PyBytes>() {
         return Ok(Cow::Borrowed(b.as_bytes()));
     }
-    if let Ok(s) = value.cast::<PyString>() {
-        return match s.to_cow() {
-            Ok(Cow::Borrowed(text)) => Ok(Cow::Borrowed(text.as_bytes())),
-            Ok(Cow::Owned(text)) => Ok(Cow::Owned(text.into_bytes())),
-            Err(_) => Err(to_py_err(
-                py,
-                DecodeError::new(format!("{field} is a str with a lone surrogate, not text"))
-                    .into(),
-            )),
-        };
+    match value.cast::<PyString>().map(|s| s.to_cow()) {
+        Ok(Ok(Cow::Borrowed(text))) => Ok(Cow::Borrowed(text.as_bytes())),
+        Ok(Ok(Cow::Owned(text))) => Ok(Cow::Owned(text.into_bytes())),
+        _ => {
+            let converted = py_convert(value.py(), "body", "body", value)?;
+            Ok(Cow::Owned(converted.cast::<PyBytes>()?.as_bytes().to_vec()))
+        }
     }
-    if let Some(copied) = buffer_bytes(value)? {
-        return Ok(Cow::Owned(copied));
-    }
-    Err(PyTypeError::new_err(format!(
-        "{field} must be bytes or str, not {}",
-        type_name(value)
-    )))
 }
 
 /// Owned `(name, value)` pairs borrowed as the core's `(&str, &str)` pairs.
@@ -527,7 +512,7 @@ impl PyTopClient {
         method: &str,
         body: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let bytes = body_bytes(py, "body", body)?;
+        let bytes = body_bytes(body)?;
         let client = &self.inner;
         let value = py
             .detach(|| client.parse(method, &bytes))
