@@ -40,7 +40,7 @@ mod java;
 mod json;
 mod multipart;
 mod params;
-mod path;
+pub mod path;
 mod response;
 mod shape;
 mod sign;

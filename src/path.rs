@@ -1,10 +1,11 @@
 //! Where a value sits in parameters or a response (`isv_ma_list[3].num`),
 //! rendered to text only when an error names it: formatting a path for
 //! every value that is fine would cost more than the checks themselves.
+//! Public so that bindings name fields exactly as the core does.
 
 /// A location, as a chain of borrowed segments on the stack.
 #[derive(Clone, Copy)]
-pub(crate) enum Path<'a> {
+pub enum Path<'a> {
     /// The top of a response.
     Root,
     /// A top-level parameter or field.
@@ -17,7 +18,7 @@ pub(crate) enum Path<'a> {
 
 impl Path<'_> {
     /// The path as users write it: `a.b[2].c`.
-    pub(crate) fn render(&self) -> String {
+    pub fn render(&self) -> String {
         match self {
             Path::Root => String::new(),
             Path::Top(name) | Path::Member(Path::Root, name) => (*name).to_owned(),

@@ -13,9 +13,11 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
-    PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple, PyType,
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PyMemoryView,
+    PyString, PyTuple, PyType,
 };
 use topwire::gateway::{GatewayConfig, GatewayRequest};
+use topwire::path::Path;
 use topwire::{
     ClientOptions, Error, FileItem, PrepareOptions, SignMethod, SpiRequest, ValidationError, Value,
 };
@@ -65,77 +67,30 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 
 // ---------------------------------------------------------------- Python -> Value
 
-/// A conversion failure: a Python error, or a value that has no core form
-/// (its field path built backwards as the error bubbles up).
-enum ConvertError {
-    Py(PyErr),
-    Invalid {
-        path: String,
-        expected: &'static str,
-        got: String,
-    },
+/// A ValidationError at `path` (the core's path type, rendered only now);
+/// the whole value being wrong names `params`.
+fn bad(py: Python<'_>, path: &Path<'_>, expected: &str, got: String) -> PyErr {
+    let field = path.render();
+    let field = if field.is_empty() { "params" } else { &field };
+    to_py_err(py, invalid(field, expected, got))
 }
 
-impl From<PyErr> for ConvertError {
-    fn from(e: PyErr) -> Self {
-        ConvertError::Py(e)
-    }
-}
-
-impl ConvertError {
-    /// Prefixes the path with a key (`key.rest`) or an index (`[i]rest`).
-    fn at(mut self, key: Option<&str>, index: usize) -> Self {
-        if let ConvertError::Invalid { path, .. } = &mut self {
-            let sep = if path.is_empty() || path.starts_with('[') {
-                ""
-            } else {
-                "."
-            };
-            *path = match key {
-                Some(k) => format!("{k}{sep}{path}"),
-                None => format!("[{index}]{sep}{path}"),
-            };
-        }
-        self
-    }
-
-    /// The Python exception; `root` names the field when the whole value is wrong.
-    fn into_py(self, py: Python<'_>, root: &str) -> PyErr {
-        match self {
-            ConvertError::Py(e) => e,
-            ConvertError::Invalid {
-                path,
-                expected,
-                got,
-            } => {
-                let field = if path.is_empty() { root } else { &path };
-                to_py_err(py, invalid(field, expected, got))
-            }
-        }
-    }
-}
-
-fn bad(expected: &'static str, got: String) -> ConvertError {
-    ConvertError::Invalid {
-        path: String::new(),
-        expected,
-        got,
-    }
-}
-
-fn py_str(s: &Bound<'_, PyString>) -> Result<String, ConvertError> {
-    match s.to_cow() {
-        Ok(text) => Ok(text.into_owned()),
-        Err(_) => Err(bad(
+fn py_str(s: &Bound<'_, PyString>, path: &Path<'_>) -> PyResult<String> {
+    let lone = |_| {
+        bad(
+            s.py(),
+            path,
             "valid Unicode text",
-            "a string with a lone surrogate".to_owned(),
-        )),
-    }
+            "a string with a lone surrogate".into(),
+        )
+    };
+    s.to_cow().map(Cow::into_owned).map_err(lone)
 }
 
-fn to_value(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, ConvertError> {
+fn to_value(obj: &Bound<'_, PyAny>, path: &Path<'_>, depth: usize) -> PyResult<Value> {
+    let py = obj.py();
     if let Ok(s) = obj.cast::<PyString>() {
-        return py_str(s).map(Value::String);
+        return py_str(s, path).map(Value::String);
     }
     if obj.is_none() {
         return Ok(Value::Null);
@@ -150,10 +105,8 @@ fn to_value(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, ConvertError>
         if let Ok(u) = obj.extract::<u64>() {
             return Ok(Value::UInt(u));
         }
-        return Err(bad(
-            "an integer within the 64-bit range",
-            describe("number", obj.str()),
-        ));
+        let got = describe("number", obj.str());
+        return Err(bad(py, path, "an integer within the 64-bit range", got));
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
         // `float.__repr__` of the value (shortest round-trip text), also for
@@ -162,45 +115,37 @@ fn to_value(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, ConvertError>
         let exact = if f.is_exact_instance_of::<PyFloat>() {
             f.clone()
         } else {
-            PyFloat::new(obj.py(), f.value())
+            PyFloat::new(py, f.value())
         };
         return Ok(Value::Decimal(exact.repr()?.to_cow()?.into_owned()));
     }
     if let Some(content) = buffer_bytes(obj)? {
         return Ok(Value::File(FileItem::new(content)));
     }
-    if obj.is_instance(FILE_ITEM.import(obj.py(), "topwire._file", "FileItem")?)? {
-        let data = obj.getattr("data")?;
-        let mut file = FileItem::new(
-            data.cast::<PyBytes>()
-                .map_err(PyErr::from)?
-                .as_bytes()
-                .to_vec(),
-        );
+    if obj.is_instance(FILE_ITEM.import(py, "topwire._file", "FileItem")?)? {
+        let mut file = FileItem::new(obj.getattr("data")?.cast::<PyBytes>()?.as_bytes().to_vec());
         file.filename = obj.getattr("filename")?.extract()?;
         file.content_type = obj.getattr("content_type")?.extract()?;
         return Ok(Value::File(file));
     }
-    if let Some(file) = file_tuple(obj)? {
+    if let Some(file) = file_tuple(obj, path)? {
         return Ok(Value::File(file));
     }
     if depth >= MAX_DEPTH {
-        return Err(bad(
-            "at most 64 levels of nesting",
-            "a deeper (or self-referencing) structure".to_owned(),
-        ));
+        let got = "a deeper (or self-referencing) structure".to_owned();
+        return Err(bad(py, path, "at most 64 levels of nesting", got));
     }
     if let Ok(d) = obj.cast::<PyDict>() {
         let mut pairs = Vec::with_capacity(d.len());
         for (k, v) in d.iter() {
-            pairs.push(pair(&k, &v, depth)?);
+            pairs.push(pair(&k, &v, path, depth)?);
         }
         return Ok(Value::Object(pairs));
     }
     if obj.cast::<PyList>().is_ok() || obj.cast::<PyTuple>().is_ok() {
         let mut items = Vec::new();
         for (i, item) in obj.try_iter()?.enumerate() {
-            items.push(to_value(&item?, depth + 1).map_err(|e| e.at(None, i))?);
+            items.push(to_value(&item?, &Path::Item(path, i), depth + 1)?);
         }
         return Ok(Value::List(items));
     }
@@ -208,14 +153,12 @@ fn to_value(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, ConvertError>
         let mut pairs = Vec::new();
         for item in m.items()?.iter() {
             let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
-            pairs.push(pair(&k, &v, depth)?);
+            pairs.push(pair(&k, &v, path, depth)?);
         }
         return Ok(Value::Object(pairs));
     }
-    Err(bad(
-        "a str, int, float, bool, None, list, tuple, mapping, bytes or FileItem",
-        format!("a {}", type_name(obj)),
-    ))
+    let expected = "a str, int, float, bool, None, list, tuple, mapping, bytes or FileItem";
+    Err(bad(py, path, expected, format!("a {}", type_name(obj))))
 }
 
 /// The bytes of a `bytes`, `bytearray` or `memoryview` (a file to upload).
@@ -223,11 +166,8 @@ fn buffer_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<u8>>> {
     if let Ok(b) = obj.cast::<PyBytes>() {
         return Ok(Some(b.as_bytes().to_vec()));
     }
-    let py = obj.py();
-    let is_buffer = obj.is_instance(&py.get_type::<pyo3::types::PyByteArray>())?
-        || obj.is_instance(&py.get_type::<pyo3::types::PyMemoryView>())?;
-    if is_buffer {
-        let copied = py.get_type::<PyBytes>().call1((obj,))?;
+    if obj.is_instance_of::<PyByteArray>() || obj.is_instance_of::<PyMemoryView>() {
+        let copied = obj.py().get_type::<PyBytes>().call1((obj,))?;
         return Ok(Some(copied.cast::<PyBytes>()?.as_bytes().to_vec()));
     }
     Ok(None)
@@ -235,28 +175,24 @@ fn buffer_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<u8>>> {
 
 /// `(filename, data)` or `(filename, data, content_type)`, as `requests`
 /// takes files: a tuple of a str and bytes-like data (any other tuple is a list).
-fn file_tuple(obj: &Bound<'_, PyAny>) -> Result<Option<FileItem>, ConvertError> {
-    let Ok(t) = obj.cast::<PyTuple>() else {
+fn file_tuple(obj: &Bound<'_, PyAny>, path: &Path<'_>) -> PyResult<Option<FileItem>> {
+    let Some(t) = obj.cast::<PyTuple>().ok().filter(|t| t.len() <= 3) else {
         return Ok(None);
     };
-    if !(2..=3).contains(&t.len()) {
-        return Ok(None);
-    }
     let (Ok(name), Ok(data)) = (t.get_item(0), t.get_item(1)) else {
         return Ok(None);
     };
     let (Ok(name), Some(content)) = (name.cast::<PyString>(), buffer_bytes(&data)?) else {
         return Ok(None);
     };
-    let mut file = FileItem::new(content).with_filename(py_str(name)?);
+    let mut file = FileItem::new(content).with_filename(py_str(name, path)?);
     if let Ok(ct) = t.get_item(2) {
         let Ok(ct) = ct.cast::<PyString>() else {
-            return Err(bad(
-                "(filename, data, content_type) with a str content type",
-                format!("a {} content type", type_name(&ct)),
-            ));
+            let got = format!("a {} content type", type_name(&ct));
+            let expected = "(filename, data, content_type) with a str content type";
+            return Err(bad(obj.py(), path, expected, got));
         };
-        file = file.with_content_type(py_str(ct)?);
+        file = file.with_content_type(py_str(ct, path)?);
     }
     Ok(Some(file))
 }
@@ -264,19 +200,16 @@ fn file_tuple(obj: &Bound<'_, PyAny>) -> Result<Option<FileItem>, ConvertError> 
 fn pair(
     key: &Bound<'_, PyAny>,
     value: &Bound<'_, PyAny>,
+    path: &Path<'_>,
     depth: usize,
-) -> Result<(String, Value), ConvertError> {
+) -> PyResult<(String, Value)> {
     let Ok(k) = key.cast::<PyString>() else {
-        return Err(bad(
-            "string keys",
-            format!("the key {}", describe(&type_name(key), key.repr())),
-        ));
+        let got = format!("the key {}", describe(&type_name(key), key.repr()));
+        return Err(bad(key.py(), path, "string keys", got));
     };
-    let name = py_str(k)?;
-    match to_value(value, depth + 1) {
-        Ok(v) => Ok((name, v)),
-        Err(e) => Err(e.at(Some(&name), 0)),
-    }
+    let name = py_str(k, path)?;
+    let value = to_value(value, &Path::Member(path, &name), depth + 1)?;
+    Ok((name, value))
 }
 
 // ---------------------------------------------------------------- Value -> Python
@@ -492,7 +425,7 @@ impl PyTopClient {
         let params = match params.filter(|p| !p.is_none()) {
             None => Value::Null,
             // Anything else than a mapping is refused by the core, naming `params`.
-            Some(p) => to_value(p, 0).map_err(|e| e.into_py(py, "params"))?,
+            Some(p) => to_value(p, &Path::Root, 0)?,
         };
         let options = PrepareOptions {
             session,
