@@ -13,8 +13,8 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
-    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PyMemoryView,
-    PyString, PyTuple, PyType,
+    IntoPyDict, PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping,
+    PyMemoryView, PyString, PyTuple, PyType,
 };
 use topwire::gateway::{GatewayConfig, GatewayRequest};
 use topwire::path::Path;
@@ -329,11 +329,7 @@ impl PyPreparedRequest {
     /// The headers to send (a new dict on each access).
     #[getter]
     fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let dict = PyDict::new(py);
-        for (k, v) in self.inner.headers() {
-            dict.set_item(k, v)?;
-        }
-        Ok(dict)
+        self.inner.headers().into_py_dict(py)
     }
 
     /// The body's content type: urlencoded, or multipart for an upload.
@@ -357,12 +353,8 @@ impl PyPreparedRequest {
 
     /// Every parameter sent, sorted as signed, `sign` last.
     #[getter]
-    fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for (k, v) in &self.inner.params() {
-            list.append((k, v))?;
-        }
-        Ok(list)
+    fn params(&self) -> Vec<(String, String)> {
+        self.inner.params()
     }
 
     fn __repr__(&self) -> String {
