@@ -2,23 +2,13 @@
 // checks signature, timestamp and body without topwire.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startGateway } from './gateway.mjs';
+import { linkExamplePackage } from './link_example.mjs';
 import { serveGateway } from 'topwire/gateway';
 
-const js = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const example = resolve(js, '..', 'examples', 'node', 'seed_calls.mjs');
-
-// The example imports 'topwire' as a user would; link the package beside it
-// (what `npm install topwire` does), in the ignored node_modules/.
-const modules = join(dirname(example), 'node_modules');
-mkdirSync(modules, { recursive: true });
-rmSync(join(modules, 'topwire'), { force: true, recursive: true });
-symlinkSync(js, join(modules, 'topwire'), 'dir');
+const example = linkExamplePackage('seed_calls.mjs');
 
 for (const signMethod of ['hmac-sha256', 'md5', 'hmac']) {
   test(`seed_calls.mjs over HTTP (${signMethod}) in TZ=America/New_York`, async () => {
