@@ -20,17 +20,24 @@ const MAX_DEPTH: usize = 128;
 
 /// Parses JSON text into a [`Value`].
 pub(crate) fn parse(text: &str) -> Result<Value, DecodeError> {
-    parse_spanned(text).map(|(value, _)| value)
+    read(text, false).map(|(value, _)| value)
 }
 
 /// Parses JSON text into a [`Value`] and, when the root is an object, the
 /// byte range of each member's value text (in member order): `parse` uses
 /// them to hand a response's inner object to hosts that parse JSON natively.
 pub(crate) fn parse_spanned(text: &str) -> Result<(Value, Vec<Range<usize>>), DecodeError> {
+    read(text, true)
+}
+
+/// Spans are recorded only when asked for: plain parsing (params handed over
+/// as JSON text) saves their allocations.
+fn read(text: &str, spans: bool) -> Result<(Value, Vec<Range<usize>>), DecodeError> {
     let mut reader = Reader {
         bytes: text.as_bytes(),
         text,
         pos: 0,
+        spans,
         root_spans: Vec::new(),
     };
     reader.skip_ws();
@@ -46,6 +53,8 @@ struct Reader<'a> {
     bytes: &'a [u8],
     text: &'a str,
     pos: usize,
+    /// Whether to record `root_spans`.
+    spans: bool,
     /// Where the root object's member values lie (see [`parse_spanned`]).
     root_spans: Vec<Range<usize>>,
 }
@@ -148,7 +157,7 @@ impl Reader<'_> {
             self.skip_ws();
             let start = self.pos;
             pairs.push((key, self.value(depth)?));
-            if depth == 1 {
+            if depth == 1 && self.spans {
                 self.root_spans.push(start..self.pos);
             }
             self.skip_ws();
@@ -321,6 +330,7 @@ pub(crate) fn is_number(text: &str) -> bool {
         bytes: text.as_bytes(),
         text,
         pos: 0,
+        spans: false,
         root_spans: Vec::new(),
     };
     matches!(reader.peek(), Some(b'-' | b'0'..=b'9'))

@@ -103,6 +103,10 @@ fn benches(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    // What the JSON crossing costs: the params read by the core's reader.
+    c.bench_function("json_params/verify", |b| {
+        b.iter(|| from_json(black_box(PARAMS)).unwrap())
+    });
     let client = c_client();
     c.bench_function("c_prepare/verify", |b| {
         b.iter(|| c_prepare(client, black_box(PARAMS), black_box(OPTIONS)))
