@@ -72,13 +72,16 @@ pub struct ClientOptions<'a> {
     pub target_app_key: Option<&'a str>,
 }
 
-/// Per-call options of [`TopClient::prepare`].
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Per-call options of [`TopClient::prepare`]; hosts give them as
+/// `{ session, timestamp, allowUnknown }` (strict, see [`crate::options`]).
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct PrepareOptions {
     /// The seller's authorization token, for APIs that need one.
     pub session: Option<String>,
     /// The call's time in epoch milliseconds; the bindings pass the host's
     /// clock when the caller gives none.
+    #[serde(rename = "timestamp")]
     pub timestamp_ms: i64,
     /// Send fields a typed API's description does not know (new fields the
     /// platform added); by default they are an error, so a typo is not sent.

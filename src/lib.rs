@@ -39,6 +39,7 @@ pub mod gateway;
 mod java;
 mod json;
 mod multipart;
+pub mod options;
 mod params;
 pub mod path;
 mod response;
@@ -49,6 +50,7 @@ mod spi;
 mod time;
 mod urlencode;
 mod value;
+mod value_serde;
 mod xml;
 
 pub use client::{
@@ -62,3 +64,4 @@ pub use sign::{sign, string_to_sign, SignMethod};
 pub use spi::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
 pub use time::{format_timestamp, parse_timestamp};
 pub use value::{from_json, FileItem, Value};
+pub use value_serde::MAX_DEPTH;

@@ -235,7 +235,7 @@ fn is_scalar(v: &Value) -> bool {
     !matches!(v, Value::List(_) | Value::Object(_))
 }
 
-fn scalar_text<'a>(v: &'a Value, path: &str) -> Result<Cow<'a, str>, ValidationError> {
+pub(crate) fn scalar_text<'a>(v: &'a Value, path: &str) -> Result<Cow<'a, str>, ValidationError> {
     match v {
         Value::Bool(b) => Ok(Cow::Borrowed(if *b { "true" } else { "false" })),
         Value::Int(i) => Ok(Cow::Owned(i.to_string())),

@@ -24,7 +24,7 @@ pub const DEFAULT_SPI_SKEW_MS: i64 = 10 * 60 * 1000;
 /// An inbound HTTP call, as the host's server received it.
 #[derive(Clone, Copy, Debug)]
 pub struct SpiRequest<'a> {
-    /// The raw query string, without the leading `?`.
+    /// The raw query string, with or without the leading `?`.
     pub query: &'a str,
     /// The request headers, names in any case.
     pub headers: &'a [(&'a str, &'a str)],
@@ -75,7 +75,11 @@ pub fn verify_spi(
     let role = body_role(ctype, req.body)?;
     // Java fills one map: headers, then the query over them, then the form.
     let mut entries = header_entries(&headers)?;
-    query_entries(req.query, matches!(role, BodyRole::Form), &mut entries)?;
+    query_entries(
+        req.query.strip_prefix('?').unwrap_or(req.query),
+        matches!(role, BodyRole::Form),
+        &mut entries,
+    )?;
     if matches!(role, BodyRole::Form) {
         form_entries(req.body, &mut entries)?;
     }

@@ -9,14 +9,13 @@
 use std::borrow::Cow;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
     IntoPyDict, PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping,
     PyMemoryView, PyString, PyTuple, PyType,
 };
-use topwire::gateway::{GatewayConfig, GatewayRequest};
+use topwire::gateway::GatewayRequest;
 use topwire::path::Path;
 use topwire::{
     ClientOptions, Error, FileItem, PrepareOptions, SignMethod, SpiRequest, ValidationError, Value,
@@ -483,23 +482,14 @@ impl PyGateway {
         app_key: Option<&str>,
         app_secret: Option<&str>,
     ) -> PyResult<Self> {
-        let core = |e: ValidationError| to_py_err(py, e.into());
-        let mut cfg = match config {
-            Some(text) => GatewayConfig::from_json(text).map_err(core)?,
-            None => GatewayConfig::default(),
+        let options = topwire::options::GatewayOptions {
+            app_key: app_key.map(str::to_owned),
+            app_secret: app_secret.map(str::to_owned),
         };
-        cfg = match (app_key, app_secret) {
-            (None, None) => cfg,
-            (Some(key), Some(secret)) => cfg.with_app(key, secret).map_err(core)?,
-            _ => {
-                return Err(PyTypeError::new_err(
-                    "app_key and app_secret must be given together",
-                ))
-            }
-        };
-        Ok(PyGateway {
-            inner: topwire::gateway::Gateway::new(cfg),
-        })
+        let inner = options
+            .gateway(config)
+            .map_err(|e| to_py_err(py, e.into()))?;
+        Ok(PyGateway { inner })
     }
 
     /// One HTTP request's reply `(status, [(header, value)], body)`; the
@@ -568,13 +558,13 @@ fn verify_spi(
 ) -> PyResult<()> {
     let header_refs = borrow_pairs(&headers);
     let request = SpiRequest {
-        query: query.strip_prefix('?').unwrap_or(query),
+        query,
         headers: &header_refs,
         body,
         content_type,
     };
     let now_ms = now_ms.unwrap_or_else(now_ms_of_clock);
-    let max_skew_ms = max_skew_ms.unwrap_or(topwire::DEFAULT_SPI_SKEW_MS);
+    let max_skew_ms = topwire::options::spi_skew(max_skew_ms);
     py.detach(|| topwire::verify_spi(&request, secret, now_ms, max_skew_ms))
         .map_err(|e| to_py_err(py, e))
 }

@@ -1,0 +1,506 @@
+//! The records hosts hand to the core and get back, declared once with serde:
+//! client options, per-call options, SPI and gateway inputs in, the prepared
+//! request, gateway replies and error records out. The wasm glue reads them
+//! with serde-wasm-bindgen, a C ABI with serde_json; the camelCase names a JS
+//! or JSON caller writes come from the `rename_all` here and nowhere else.
+//!
+//! Options are strict: an unknown key is a [`ValidationError`] naming it, with
+//! the right spelling when one is close ([`did_you_mean`]), so a typo such as
+//! `sign_method` or `sesion` is refused instead of silently ignored.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+
+use crate::client::{ClientOptions, PreparedRequest, TopClient};
+use crate::error::{Error, ValidationError};
+use crate::gateway::{Gateway, GatewayConfig, GatewayRequest, GatewayResponse};
+use crate::spi::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
+use crate::value::Value;
+
+/// Settings of a [`TopClient`] as a host gives them (`new TopClient({...})`).
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct ClientConfig {
+    /// The app key (required).
+    pub app_key: String,
+    /// The app secret (required; never printed).
+    pub app_secret: String,
+    /// `md5`, `hmac` or `hmac-sha256` (default).
+    pub sign_method: Option<String>,
+    /// `json` (default) or `xml`.
+    pub format: Option<String>,
+    /// Ask for simplified JSON (no `*_response` wrapper).
+    pub simplify: Option<bool>,
+    /// Gateway URL; default [`crate::DEFAULT_GATEWAY`].
+    pub gateway: Option<String>,
+    /// Sent as `partner_id`.
+    pub partner_id: Option<String>,
+    /// Sent as `target_app_key`.
+    pub target_app_key: Option<String>,
+}
+
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("app_key", &self.app_key)
+            .field("app_secret", &"***")
+            .field("sign_method", &self.sign_method)
+            .field("format", &self.format)
+            .field("simplify", &self.simplify)
+            .field("gateway", &self.gateway)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientConfig {
+    /// The client these settings describe, every setting checked.
+    pub fn client(&self) -> Result<TopClient, ValidationError> {
+        let options = ClientOptions {
+            sign_method: self.sign_method.as_deref(),
+            format: self.format.as_deref(),
+            simplify: self.simplify,
+            gateway: self.gateway.as_deref(),
+            partner_id: self.partner_id.as_deref(),
+            target_app_key: self.target_app_key.as_deref(),
+        };
+        TopClient::with_options(&self.app_key, &self.app_secret, &options)
+    }
+}
+
+/// An inbound (SPI) call and how to check it, as a host gives it
+/// (`verifySpi({...})`).
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct SpiInput {
+    /// The raw query string, with or without the leading `?`.
+    pub query: String,
+    /// The request headers as `(name, value)` pairs, names in any case.
+    pub headers: Vec<(String, String)>,
+    /// The raw body (text or bytes).
+    pub body: Bytes,
+    /// The `Content-Type`; looked up in `headers` when absent.
+    pub content_type: Option<String>,
+    /// The app secret (never printed).
+    pub secret: String,
+    /// The host's clock, epoch milliseconds.
+    pub now: i64,
+    /// Allowed distance of the call's timestamp from `now`; default
+    /// [`DEFAULT_SPI_SKEW_MS`].
+    pub max_skew_ms: Option<i64>,
+}
+
+impl fmt::Debug for SpiInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SpiInput")
+            .field("query", &self.query)
+            .field("content_type", &self.content_type)
+            .field("secret", &"***")
+            .field("now", &self.now)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SpiInput {
+    /// Checks the call (see [`verify_spi`]).
+    pub fn verify(&self) -> Result<(), Error> {
+        let headers = borrow_pairs(&self.headers);
+        let req = SpiRequest {
+            query: &self.query,
+            headers: &headers,
+            body: &self.body.0,
+            content_type: self.content_type.as_deref(),
+        };
+        verify_spi(&req, &self.secret, self.now, spi_skew(self.max_skew_ms))
+    }
+}
+
+/// The allowed SPI clock skew: the caller's, else [`DEFAULT_SPI_SKEW_MS`].
+pub fn spi_skew(max_skew_ms: Option<i64>) -> i64 {
+    max_skew_ms.unwrap_or(DEFAULT_SPI_SKEW_MS)
+}
+
+/// The app a local gateway accepts instead of its configured ones
+/// (`new Gateway(config, { appKey, appSecret })`, the servers' flags).
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct GatewayOptions {
+    /// Accept only this app key (with `app_secret`).
+    pub app_key: Option<String>,
+    /// The secret of `app_key` (never printed).
+    pub app_secret: Option<String>,
+}
+
+impl fmt::Debug for GatewayOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GatewayOptions")
+            .field("app_key", &self.app_key)
+            .field("app_secret", &"***")
+            .finish()
+    }
+}
+
+impl GatewayOptions {
+    /// `config` with these options applied: the app replaces the configured
+    /// apps; an app key without its secret (or the reverse) is refused.
+    pub fn apply(&self, config: GatewayConfig) -> Result<GatewayConfig, ValidationError> {
+        match (&self.app_key, &self.app_secret) {
+            (None, None) => Ok(config),
+            (Some(key), Some(secret)) => config.with_app(key, secret),
+            (Some(_), None) => Err(ValidationError::new(
+                "app_secret",
+                "the secret of app_key (app key and secret go together)",
+                "none",
+            )),
+            (None, Some(_)) => Err(ValidationError::new(
+                "app_key",
+                "the app key of app_secret (app key and secret go together)",
+                "none",
+            )),
+        }
+    }
+
+    /// The gateway of a config file's JSON text (none: the default config)
+    /// with these options applied.
+    pub fn gateway(&self, config_json: Option<&str>) -> Result<Gateway, ValidationError> {
+        let config = match config_json {
+            Some(text) => GatewayConfig::from_json(text)?,
+            None => GatewayConfig::default(),
+        };
+        Ok(Gateway::new(self.apply(config)?))
+    }
+}
+
+/// An HTTP request to the local gateway, as a host's server received it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct GatewayInput {
+    /// HTTP method.
+    pub method: String,
+    /// The request target (`/router/rest?...`) or a full URL.
+    pub url: String,
+    /// Headers as `(name, value)` pairs.
+    pub headers: Vec<(String, String)>,
+    /// The raw body.
+    pub body: Bytes,
+}
+
+impl GatewayInput {
+    /// The gateway's reply to this request at `now_ms`.
+    pub fn handle(&self, gateway: &Gateway, now_ms: i64) -> GatewayResponse {
+        let headers = borrow_pairs(&self.headers);
+        let req = GatewayRequest {
+            method: &self.method,
+            url: &self.url,
+            headers: &headers,
+            body: &self.body.0,
+        };
+        gateway.handle(&req, now_ms)
+    }
+}
+
+/// Owned `(name, value)` pairs borrowed as the core's `(&str, &str)` pairs.
+pub fn borrow_pairs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
+/// A body: bytes, or text taken as its UTF-8 (null: empty).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Bytes(pub Vec<u8>);
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Bytes, D::Error> {
+        struct BytesVisitor;
+        impl<'de> Visitor<'de> for BytesVisitor {
+            type Value = Bytes;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string, a Uint8Array or an ArrayBuffer")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Bytes, E> {
+                Ok(Bytes(v.as_bytes().to_vec()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Bytes, E> {
+                Ok(Bytes(v.into_bytes()))
+            }
+            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Bytes, E> {
+                Ok(Bytes(v.to_vec()))
+            }
+            fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Bytes, E> {
+                Ok(Bytes(v))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Bytes, E> {
+                Ok(Bytes::default())
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Bytes, E> {
+                Ok(Bytes::default())
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Bytes, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(b) = seq.next_element::<u8>()? {
+                    out.push(b);
+                }
+                Ok(Bytes(out))
+            }
+        }
+        d.deserialize_any(BytesVisitor)
+    }
+}
+
+// ---- records out ----
+
+/// `{ method, url, headers: { name: value }, body, signedQueryStart }`; the
+/// body is the form's text, or null for a multipart upload, whose bytes
+/// ([`crate::Body::as_bytes`]) a binding hands over beside the record.
+impl Serialize for PreparedRequest {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(5))?;
+        m.serialize_entry("method", self.method)?;
+        m.serialize_entry("url", &self.url)?;
+        m.serialize_entry("headers", &HeaderMap(&self.headers()))?;
+        m.serialize_entry("body", &self.body.as_form())?;
+        m.serialize_entry("signedQueryStart", &self.signed_query_start())?;
+        m.end()
+    }
+}
+
+struct HeaderMap<'a>(&'a [(&'a str, &'a str)]);
+
+impl Serialize for HeaderMap<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().copied())
+    }
+}
+
+/// `{ status, headers: [name, value][], body }`.
+impl Serialize for GatewayResponse {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("status", &self.status)?;
+        m.serialize_entry("headers", &self.headers)?;
+        m.serialize_entry("body", &self.body)?;
+        m.end()
+    }
+}
+
+/// The error record hosts turn into their classes: `{ kind, message, ...fields }`
+/// with the fields of its kind in camelCase (absent ones left out).
+impl Serialize for Error {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("kind", self.kind())?;
+        m.serialize_entry("message", &self.to_string())?;
+        match self {
+            Error::Validation(v) => {
+                m.serialize_entry("field", &v.field)?;
+                m.serialize_entry("expected", &v.expected)?;
+                m.serialize_entry("got", &v.got)?;
+            }
+            Error::Api(a) => {
+                m.serialize_entry("code", &a.code)?;
+                m.serialize_entry("msg", &a.msg)?;
+                let optional = [
+                    ("subCode", &a.sub_code),
+                    ("subMsg", &a.sub_msg),
+                    ("requestId", &a.request_id),
+                ];
+                for (key, value) in optional {
+                    if let Some(v) = value {
+                        m.serialize_entry(key, v)?;
+                    }
+                }
+                m.serialize_entry("retryable", &a.retryable)?;
+                if let Some(secs) = a.retry_after {
+                    m.serialize_entry("retryAfter", &secs)?;
+                }
+            }
+            Error::Decode(_) => {}
+            Error::Signature(e) => m.serialize_entry("reason", e.reason.as_str())?,
+        }
+        m.end()
+    }
+}
+
+// ---- strict reading ----
+
+/// Reads a record with any serde deserializer (serde-wasm-bindgen, serde_json),
+/// every failure a [`ValidationError`] naming the field: an unknown key with
+/// its likely spelling, a missing one, a value of the wrong type.
+pub fn from_deserializer<'de, T, D>(de: D) -> Result<T, ValidationError>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        validation_error(&path, &e.inner().to_string())
+    })
+}
+
+/// A serde error message at `path` (`.` for the top) as a [`ValidationError`].
+/// serde words its errors the same way in every format: `unknown field
+/// `x`, expected one of `a`, `b``, `missing field `x``, `invalid type: Y,
+/// expected Z`; serde_json adds ` at line L column C`.
+pub fn validation_error(path: &str, message: &str) -> ValidationError {
+    let message = message
+        .rfind(" at line ")
+        .map_or(message, |at| message.get(..at).unwrap_or(message));
+    let path = if path == "." { "" } else { path };
+    // serde_path_to_error puts an unknown key in the path already.
+    let join = |name: &str| {
+        if path == name || path.ends_with(&format!(".{name}")) {
+            path.to_owned()
+        } else if path.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        // The expected names are the odd parts between backticks.
+        let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let hint = match did_you_mean(name, &known) {
+            Some(right) => format!("a known option (did you mean {right}?)"),
+            None if known.is_empty() => "no options here".to_owned(),
+            None => format!("one of {}", known.join(", ")),
+        };
+        return ValidationError::new(join(name), hint, "an unknown option");
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or(rest);
+        return ValidationError::new(join(name), "a value", "none");
+    }
+    let detail = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))
+        .or_else(|| message.strip_prefix("invalid length "));
+    let field = if path.is_empty() { "options" } else { path };
+    match detail.and_then(|d| d.rsplit_once(", expected ")) {
+        Some((got, expected)) => ValidationError::new(field, expected, describe_unexpected(got)),
+        None => ValidationError::new(field, "a valid value", message),
+    }
+}
+
+/// serde's description of a wrong value, without the value itself (it may be
+/// a secret): `string "..."` -> `a string`.
+fn describe_unexpected(got: &str) -> String {
+    let kind = got.split(['`', '"']).next().unwrap_or(got).trim();
+    match kind {
+        "string" => "a string".to_owned(),
+        "integer" | "floating point" => "a number".to_owned(),
+        "boolean" => "a boolean".to_owned(),
+        "map" => "an object".to_owned(),
+        "sequence" => "an array".to_owned(),
+        "unit value" | "null" => "null".to_owned(),
+        "byte array" => "bytes".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// The known name `key` was probably meant to be: the same letters in
+/// another case or separator style (`sign_method` -> `signMethod`), else
+/// the closest one at most a third of its length away (`sesion` -> `session`).
+pub fn did_you_mean<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    let fold = |s: &str| -> Vec<char> {
+        s.chars()
+            .filter(|c| !matches!(c, '_' | '-'))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let key = fold(key);
+    let limit = (key.len() / 3).max(1);
+    known
+        .iter()
+        .map(|k| (edit_distance(&key, &fold(k)), *k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance, with an adjacent swap counting as one edit.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    // Rows of the classic table; names are short, so this stays tiny.
+    let mut before: Vec<usize> = Vec::new();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut row = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            let sub = prev.get(j).map_or(usize::MAX, |d| d + cost);
+            let del = prev.get(j + 1).map_or(usize::MAX, |d| d + 1);
+            let ins = row.get(j).map_or(usize::MAX, |d| d + 1);
+            let mut best = sub.min(del).min(ins);
+            let swapped = i > 0 && j > 0 && a.get(i - 1) == Some(cb) && b.get(j - 1) == Some(ca);
+            if swapped {
+                best = best.min(before.get(j - 1).map_or(usize::MAX, |d| d + 1));
+            }
+            row.push(best);
+        }
+        before = std::mem::replace(&mut prev, row);
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+/// `sign`'s parameters: each value a string, number or boolean (null: empty)
+/// rendered by the same rules as `prepare`'s scalars.
+pub fn sign_pairs(params: &[(String, Value)]) -> Result<Vec<(String, String)>, ValidationError> {
+    params
+        .iter()
+        .map(|(k, v)| {
+            let text = match v {
+                Value::Null => String::new(),
+                other => crate::params::scalar_text(other, k)?.into_owned(),
+            };
+            Ok((k.clone(), text))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        let known = ["appKey", "appSecret", "signMethod", "session", "timestamp"];
+        assert_eq!(did_you_mean("sign_method", &known), Some("signMethod"));
+        assert_eq!(did_you_mean("SIGN-METHOD", &known), Some("signMethod"));
+        assert_eq!(did_you_mean("sesion", &known), Some("session"));
+        assert_eq!(did_you_mean("sessoin", &known), Some("session"));
+        assert_eq!(did_you_mean("app_secret", &known), Some("appSecret"));
+        assert_eq!(did_you_mean("colour", &known), None);
+        assert_eq!(did_you_mean("", &known), None);
+    }
+
+    #[test]
+    fn serde_messages_become_validation_errors() {
+        let e = validation_error(
+            ".",
+            "unknown field `sign_method`, expected one of `appKey`, `signMethod` at line 1 column 14",
+        );
+        assert_eq!(e.field, "sign_method");
+        assert_eq!(e.expected, "a known option (did you mean signMethod?)");
+        assert_eq!(e.got, "an unknown option");
+        let e = validation_error(
+            ".",
+            "unknown field `zzz`, expected `appKey` or `signMethod`",
+        );
+        assert_eq!(e.expected, "one of appKey, signMethod");
+        let e = validation_error(
+            "appSecret",
+            "invalid type: string \"s3cret\", expected a boolean",
+        );
+        assert_eq!(
+            (e.field.as_str(), e.got.as_str()),
+            ("appSecret", "a string")
+        );
+        assert!(!e.to_string().contains("s3cret"));
+        let e = validation_error(".", "missing field `query`");
+        assert_eq!((e.field.as_str(), e.got.as_str()), ("query", "none"));
+    }
+}

@@ -1,0 +1,154 @@
+//! A [`Value`] read from any serde format (JS values through
+//! serde-wasm-bindgen, JSON through serde_json): the number rules and the
+//! nesting limit every host's params go through, written once.
+//!
+//! Numbers: integers come exact (i64, u64; serde-wasm-bindgen hands a JS
+//! number over as an integer when it is a safe one). A float is a fraction,
+//! kept as the decimal text JavaScript writes for it; an integral float
+//! beyond 2^53, NaN and the infinities are refused, since sending them would
+//! round or drop the caller's number.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
+use serde::Deserialize;
+
+use crate::value::Value;
+
+/// Nesting deeper than this is refused (it also stops cyclic host objects).
+pub const MAX_DEPTH: usize = 64;
+
+/// Largest integer a binary64 float holds exactly: 2^53 − 1.
+const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        Nested(0).deserialize(d)
+    }
+}
+
+/// Reads one value at a nesting depth.
+#[derive(Clone, Copy)]
+struct Nested(usize);
+
+impl<'de> DeserializeSeed<'de> for Nested {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl Nested {
+    fn deeper<E: de::Error>(self) -> Result<Nested, E> {
+        if self.0 >= MAX_DEPTH {
+            return Err(E::invalid_value(
+                Unexpected::Other("deeper nesting (a cycle?)"),
+                &"at most 64 levels of nesting",
+            ));
+        }
+        Ok(Nested(self.0 + 1))
+    }
+}
+
+/// A float's text as JavaScript's `String(x)` writes it (fractions only:
+/// integral floats never get here within the safe range).
+fn float_text(x: f64) -> String {
+    if x != 0.0 && x.abs() < 1e-6 {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+impl<'de> Visitor<'de> for Nested {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string, number, bigint, boolean, array or plain object")
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        self.deserialize(d)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or(Value::UInt(v), Value::Int))
+    }
+    fn visit_f64<E: de::Error>(self, x: f64) -> Result<Value, E> {
+        if !x.is_finite() {
+            let text = if x.is_nan() {
+                "the number NaN"
+            } else {
+                "an infinite number"
+            };
+            return Err(E::invalid_value(
+                Unexpected::Other(text),
+                &"a finite number",
+            ));
+        }
+        if x.fract() == 0.0 {
+            if x.abs() <= MAX_SAFE {
+                // Integral and within ±2^53: exact.
+                #[allow(clippy::cast_possible_truncation)]
+                return Ok(Value::Int(x as i64));
+            }
+            return Err(E::invalid_value(
+                Unexpected::Other(&format!(
+                    "the number {}, which a float cannot hold exactly",
+                    float_text(x)
+                )),
+                &"a safe integer (at most 2^53 - 1 in size), a bigint or a decimal string",
+            ));
+        }
+        Ok(Value::Decimal(float_text(x)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let inner = self.deeper()?;
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element_seed(inner)? {
+            items.push(item);
+        }
+        Ok(Value::List(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let inner = self.deeper()?;
+        let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(inner)?;
+            pairs.push((key, value));
+        }
+        Ok(Value::Object(pairs))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_text_is_javascripts() {
+        assert_eq!(float_text(0.1), "0.1");
+        assert_eq!(float_text(-1.5), "-1.5");
+        assert_eq!(float_text(1e-7), "1e-7");
+        assert_eq!(float_text(1.25e-7), "1.25e-7");
+        assert_eq!(float_text(123456.789), "123456.789");
+        assert_eq!(float_text(0.000001), "0.000001");
+    }
+}

@@ -1,0 +1,115 @@
+//! The host records of `topwire::options`, read as a C ABI or any JSON host
+//! reads them (serde_json): strict keys with a suggestion, fields named in
+//! every error, the number rules of `Value`.
+
+use topwire::options::{from_deserializer, ClientConfig, GatewayOptions, SpiInput};
+use topwire::{Error, PrepareOptions, ValidationError, Value};
+
+fn read<T: for<'de> serde::Deserialize<'de>>(json: &str) -> Result<T, ValidationError> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    from_deserializer(&mut de)
+}
+
+#[test]
+fn client_options_in_camel_case() {
+    let c: ClientConfig =
+        read(r#"{"appKey":"k","appSecret":"s","signMethod":"md5","targetAppKey":"t"}"#).unwrap();
+    let client = c.client().unwrap();
+    assert_eq!(client.sign_method().as_str(), "md5");
+    assert_eq!(client.target_app_key(), Some("t"));
+    assert!(!format!("{c:?}").contains("\"s\""));
+}
+
+#[test]
+fn unknown_keys_are_refused_with_the_right_spelling() {
+    let e =
+        read::<ClientConfig>(r#"{"appKey":"k","appSecret":"s","sign_method":"md5"}"#).unwrap_err();
+    assert_eq!(e.field, "sign_method");
+    assert_eq!(e.expected, "a known option (did you mean signMethod?)");
+    assert_eq!(e.got, "an unknown option");
+    let e = read::<PrepareOptions>(r#"{"sesion":"abc"}"#).unwrap_err();
+    assert_eq!(
+        (e.field.as_str(), e.expected.as_str()),
+        ("sesion", "a known option (did you mean session?)")
+    );
+    let e = read::<SpiInput>(r#"{"query":"","secret":"s","now":1,"maxSkew":5}"#).unwrap_err();
+    assert_eq!(e.expected, "a known option (did you mean maxSkewMs?)");
+}
+
+#[test]
+fn wrong_types_name_the_field_and_never_echo_the_value() {
+    let e = read::<ClientConfig>(r#"{"appKey":"k","appSecret":1234567}"#).unwrap_err();
+    assert_eq!(e.field, "appSecret");
+    assert_eq!(
+        (e.expected.as_str(), e.got.as_str()),
+        ("a string", "a number")
+    );
+    assert!(!e.to_string().contains("1234567"), "{e}");
+    let e = read::<PrepareOptions>(r#"{"allowUnknown":"yes"}"#).unwrap_err();
+    assert_eq!(
+        (e.field.as_str(), e.expected.as_str(), e.got.as_str()),
+        ("allowUnknown", "a boolean", "a string")
+    );
+}
+
+#[test]
+fn prepare_options_take_the_timestamp() {
+    let o: PrepareOptions =
+        read(r#"{"session":"s","timestamp":1700000000000,"allowUnknown":true}"#).unwrap();
+    assert_eq!(
+        o,
+        PrepareOptions {
+            session: Some("s".into()),
+            timestamp_ms: 1_700_000_000_000,
+            allow_unknown: true
+        }
+    );
+}
+
+#[test]
+fn app_key_and_secret_go_together() {
+    let only_key: GatewayOptions = read(r#"{"appKey":"k"}"#).unwrap();
+    let e = only_key.gateway(None).unwrap_err();
+    assert_eq!((e.field.as_str(), e.got.as_str()), ("app_secret", "none"));
+    let both: GatewayOptions = read(r#"{"appKey":"k","appSecret":"s"}"#).unwrap();
+    assert_eq!(both.gateway(None).unwrap().config().app_keys(), ["k"]);
+    let neither = GatewayOptions::default().gateway(None).unwrap();
+    assert_eq!(
+        neither.config().app_keys(),
+        [topwire::gateway::DEFAULT_APP_KEY]
+    );
+}
+
+#[test]
+fn values_keep_numbers_exact_or_refuse_them() {
+    let v: Value = read(r#"{"a":[1,-2,18446744073709551615,0.5,1e-7],"b":null}"#).unwrap();
+    let expected = Value::object([
+        (
+            "a",
+            Value::List(vec![
+                Value::Int(1),
+                Value::Int(-2),
+                Value::UInt(u64::MAX),
+                Value::Decimal("0.5".into()),
+                Value::Decimal("1e-7".into()),
+            ]),
+        ),
+        ("b", Value::Null),
+    ]);
+    assert_eq!(v, expected);
+    let e = read::<Value>(r#"{"a":{"b":[1e300]}}"#).unwrap_err();
+    assert_eq!(e.field, "a.b[0]");
+    assert!(e.expected.starts_with("a safe integer"), "{e}");
+    let deep = format!("{}1{}", "[".repeat(70), "]".repeat(70));
+    let e = read::<Value>(&deep).unwrap_err();
+    assert_eq!(e.expected, "at most 64 levels of nesting");
+}
+
+#[test]
+fn spi_query_may_keep_its_question_mark() {
+    let input: SpiInput = read(r#"{"query":"?a=1","secret":"s","now":0}"#).unwrap();
+    match input.verify() {
+        Err(Error::Signature(e)) => assert_eq!(e.reason.as_str(), "missing_sign"),
+        other => panic!("{other:?}"),
+    }
+}
