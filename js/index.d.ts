@@ -11,6 +11,7 @@ export type RequestOf<M extends string> = M extends KnownMethod ? KnownRequests[
 /** Parsed response data of `method`: typed for known methods, free-form otherwise. */
 export type ResponseOf<M extends string> = M extends KnownMethod ? KnownResponses[M] : Record<string, unknown>;
 
+/** Options are strict: an unknown key is a ValidationError naming it (with the likely spelling). */
 export interface TopClientOptions {
   appKey: string;
   /** Kept inside the WebAssembly instance: never printed, inspected or serialised. */
@@ -142,6 +143,8 @@ export class Gateway {
   static readonly DEFAULT_APP_KEY: string;
   /** `topwire-local-secret`: the secret of DEFAULT_APP_KEY (public, local only). */
   static readonly DEFAULT_APP_SECRET: string;
+  /** `/router/rest`: where the gateway serves TOP's API. */
+  static readonly PATH: string;
   /** The app keys accepted (never the secrets). */
   readonly appKeys: string[];
   /** The reply to one request at `nowMs` (a Date or epoch milliseconds; default now). */

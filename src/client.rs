@@ -349,6 +349,20 @@ impl TopClient {
         self
     }
 
+    /// The public settings, as a host gives them; the secret left empty.
+    pub fn settings(&self) -> crate::options::ClientConfig {
+        crate::options::ClientConfig {
+            app_key: self.app_key.clone(),
+            app_secret: String::new(),
+            sign_method: Some(self.sign_method.as_str().to_owned()),
+            format: Some(self.format.as_str().to_owned()),
+            simplify: Some(self.simplify),
+            gateway: Some(self.gateway.clone()),
+            partner_id: self.partner_id.clone(),
+            target_app_key: self.target_app_key.clone(),
+        }
+    }
+
     /// The app key.
     pub fn app_key(&self) -> &str {
         &self.app_key

@@ -50,6 +50,7 @@ mod spi;
 mod time;
 mod urlencode;
 mod value;
+mod value_ser;
 mod value_serde;
 mod xml;
 
@@ -64,4 +65,5 @@ pub use sign::{sign, string_to_sign, SignMethod};
 pub use spi::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
 pub use time::{format_timestamp, parse_timestamp};
 pub use value::{from_json, FileItem, Value};
-pub use value_serde::MAX_DEPTH;
+pub use value_ser::{to_value, WriteError};
+pub use value_serde::{ReadError, ValueDeserializer, MAX_DEPTH};

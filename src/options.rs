@@ -21,12 +21,14 @@ use crate::spi::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
 use crate::value::Value;
 
 /// Settings of a [`TopClient`] as a host gives them (`new TopClient({...})`).
-#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+/// [`TopClient::settings`] gives them back, the secret left out.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct ClientConfig {
     /// The app key (required).
     pub app_key: String,
-    /// The app secret (required; never printed).
+    /// The app secret (required; never printed or serialized).
+    #[serde(skip_serializing)]
     pub app_secret: String,
     /// `md5`, `hmac` or `hmac-sha256` (default).
     pub sign_method: Option<String>,
@@ -37,8 +39,10 @@ pub struct ClientConfig {
     /// Gateway URL; default [`crate::DEFAULT_GATEWAY`].
     pub gateway: Option<String>,
     /// Sent as `partner_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partner_id: Option<String>,
     /// Sent as `target_app_key`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_app_key: Option<String>,
 }
 
@@ -175,15 +179,17 @@ impl GatewayOptions {
 
 /// An HTTP request to the local gateway, as a host's server received it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GatewayInput {
     /// HTTP method.
     pub method: String,
     /// The request target (`/router/rest?...`) or a full URL.
     pub url: String,
     /// Headers as `(name, value)` pairs.
+    #[serde(default)]
     pub headers: Vec<(String, String)>,
     /// The raw body.
+    #[serde(default)]
     pub body: Bytes,
 }
 
@@ -339,6 +345,13 @@ where
         let path = e.path().to_string();
         validation_error(&path, &e.inner().to_string())
     })
+}
+
+/// Reads a record out of a [`Value`] (JSON text the host wrote, read by the
+/// core's own reader), every failure a [`ValidationError`] naming the field.
+pub fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ValidationError> {
+    T::deserialize(crate::ValueDeserializer(value))
+        .map_err(|e| validation_error(&e.path, &e.message))
 }
 
 /// A serde error message at `path` (`.` for the top) as a [`ValidationError`].

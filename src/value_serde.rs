@@ -138,6 +138,172 @@ impl<'de> Visitor<'de> for Nested {
     }
 }
 
+// ---- records read out of a Value ----
+
+/// Why a record could not be read from a [`Value`]: serde's message and
+/// where (`a.b[0]`; empty at the top).
+#[derive(Debug)]
+pub struct ReadError {
+    /// Where the offending value sits.
+    pub path: String,
+    /// serde's message.
+    pub message: String,
+}
+
+impl ReadError {
+    /// The same error one level further down: under `segment` (`key` or `[i]`).
+    fn under(mut self, segment: &str) -> ReadError {
+        let sep = if self.path.is_empty() || self.path.starts_with('[') || segment.is_empty() {
+            ""
+        } else {
+            "."
+        };
+        self.path = format!("{segment}{sep}{}", self.path);
+        self
+    }
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+impl de::Error for ReadError {
+    fn custom<T: fmt::Display>(msg: T) -> ReadError {
+        ReadError {
+            path: String::new(),
+            message: msg.to_string(),
+        }
+    }
+
+    // serde's own wording would print the value (a secret, perhaps) and pull
+    // float formatting into the wasm build; the kind of value is enough.
+    fn invalid_type(unexp: Unexpected<'_>, exp: &dyn de::Expected) -> ReadError {
+        de::Error::custom(format_args!(
+            "invalid type: {}, expected {exp}",
+            kind(&unexp)
+        ))
+    }
+
+    fn invalid_value(unexp: Unexpected<'_>, exp: &dyn de::Expected) -> ReadError {
+        de::Error::custom(format_args!(
+            "invalid value: {}, expected {exp}",
+            kind(&unexp)
+        ))
+    }
+}
+
+/// What kind of value serde found, in a JSON caller's words.
+fn kind<'a>(unexp: &Unexpected<'a>) -> &'a str {
+    match unexp {
+        Unexpected::Bool(_) => "a boolean",
+        Unexpected::Unsigned(_) | Unexpected::Signed(_) | Unexpected::Float(_) => "a number",
+        Unexpected::Char(_) | Unexpected::Str(_) => "a string",
+        Unexpected::Bytes(_) => "bytes",
+        Unexpected::Unit | Unexpected::Option => "null",
+        Unexpected::Seq => "an array",
+        Unexpected::Map => "an object",
+        Unexpected::Other(other) => other,
+        _ => "another kind of value",
+    }
+}
+
+/// A [`Value`] as a serde data source: how the bindings that receive JSON
+/// text (the wasm glue) read the records of [`crate::options`].
+pub struct ValueDeserializer(pub Value);
+
+impl<'de> Deserializer<'de> for ValueDeserializer {
+    type Error = ReadError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ReadError> {
+        match self.0 {
+            Value::Null => v.visit_unit(),
+            Value::Bool(b) => v.visit_bool(b),
+            Value::Int(i) => v.visit_i64(i),
+            Value::UInt(u) => v.visit_u64(u),
+            // No record field takes a fraction; refused without float parsing.
+            Value::Decimal(_) => Err(de::Error::invalid_type(
+                Unexpected::Other("a number with a fraction"),
+                &v,
+            )),
+            Value::String(s) => v.visit_string(s),
+            Value::File(f) => v.visit_byte_buf(f.content),
+            Value::List(items) => v.visit_seq(Items {
+                iter: items.into_iter(),
+                index: 0,
+            }),
+            Value::Object(pairs) => v.visit_map(Pairs {
+                iter: pairs.into_iter(),
+                value: None,
+            }),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ReadError> {
+        match self.0 {
+            Value::Null => v.visit_none(),
+            other => v.visit_some(ValueDeserializer(other)),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+struct Items {
+    iter: std::vec::IntoIter<Value>,
+    index: usize,
+}
+
+impl<'de> SeqAccess<'de> for Items {
+    type Error = ReadError;
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, ReadError> {
+        let Some(item) = self.iter.next() else {
+            return Ok(None);
+        };
+        let at = self.index;
+        self.index += 1;
+        seed.deserialize(ValueDeserializer(item))
+            .map(Some)
+            .map_err(|e| e.under(&format!("[{at}]")))
+    }
+}
+
+struct Pairs {
+    iter: std::vec::IntoIter<(String, Value)>,
+    value: Option<(String, Value)>,
+}
+
+impl<'de> MapAccess<'de> for Pairs {
+    type Error = ReadError;
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, ReadError> {
+        let Some((key, value)) = self.iter.next() else {
+            return Ok(None);
+        };
+        let out = seed.deserialize(de::value::StrDeserializer::<ReadError>::new(&key))?;
+        self.value = Some((key, value));
+        Ok(Some(out))
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, ReadError> {
+        let (key, value) = self.value.take().unwrap_or((String::new(), Value::Null));
+        seed.deserialize(ValueDeserializer(value))
+            .map_err(|e| e.under(&key))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 //! every error, the number rules of `Value`.
 
 use topwire::options::{from_deserializer, ClientConfig, GatewayOptions, SpiInput};
-use topwire::{Error, PrepareOptions, ValidationError, Value};
+use topwire::{Error, PrepareOptions, TopClient, ValidationError, Value};
 
 fn read<T: for<'de> serde::Deserialize<'de>>(json: &str) -> Result<T, ValidationError> {
     let mut de = serde_json::Deserializer::from_str(json);
@@ -112,4 +112,65 @@ fn spi_query_may_keep_its_question_mark() {
         Err(Error::Signature(e)) => assert_eq!(e.reason.as_str(), "missing_sign"),
         other => panic!("{other:?}"),
     }
+}
+
+/// The wasm glue's route: JSON text read by the core's own reader, records
+/// read out of the Value, records written back as JSON text.
+#[test]
+fn records_through_values() {
+    use topwire::options::{from_value, GatewayInput};
+    let read = |json: &str| topwire::from_json(json).unwrap();
+    let e = from_value::<ClientConfig>(read(r#"{"appKey":"k","appSecret":"s","sign_method":1}"#))
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "sign_method: expected a known option (did you mean signMethod?), got an unknown option"
+    );
+    let e = from_value::<GatewayInput>(read(r#"{"method":"GET","url":"/","headers":[["a",1]]}"#))
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "headers[0][1]: expected a string, got a number"
+    );
+    let e = from_value::<GatewayInput>(read(r#"{"method":"GET"}"#)).unwrap_err();
+    assert_eq!(e.to_string(), "url: expected a value, got none");
+    let e = from_value::<PrepareOptions>(read(r#"{"timestamp":1.5}"#)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "timestamp: expected i64, got a number with a fraction"
+    );
+    let o: PrepareOptions = from_value(read(r#"{"session":null,"timestamp":5}"#)).unwrap();
+    assert_eq!((o.session, o.timestamp_ms), (None, 5));
+
+    let client = TopClient::new("k", "secret-value").unwrap();
+    let settings = topwire::to_value(&client.settings()).unwrap().to_json();
+    assert_eq!(
+        settings,
+        r#"{"appKey":"k","signMethod":"hmac-sha256","format":"json","simplify":false,"gateway":"https://eco.taobao.com/router/rest"}"#
+    );
+    let options = PrepareOptions {
+        timestamp_ms: 1_700_000_000_000,
+        ..Default::default()
+    };
+    let req = client
+        .prepare(
+            "taobao.x.y",
+            &Value::object([("a", Value::from(1))]),
+            &options,
+        )
+        .unwrap();
+    let record = topwire::to_value(&req).unwrap();
+    assert_eq!(record.get("body"), Some(&Value::from("a=1")));
+    assert_eq!(record.get("method"), Some(&Value::from("POST")));
+    let start = usize::try_from(match record.get("signedQueryStart") {
+        Some(Value::Int(i)) => *i,
+        other => panic!("{other:?}"),
+    })
+    .unwrap();
+    assert!(req.url[start..].starts_with("app_key=k&"));
+    let err = Error::from(ValidationError::new("f", "e", "g"));
+    assert_eq!(
+        topwire::to_value(&err).unwrap().to_json(),
+        r#"{"kind":"ValidationError","message":"f: expected e, got g","field":"f","expected":"e","got":"g"}"#
+    );
 }

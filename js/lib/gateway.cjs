@@ -175,7 +175,7 @@ function clientErrorStatus(err) {
 }
 
 function urlOf(host, port) {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}/router/rest`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}${Gateway.PATH}`;
 }
 
 /**
@@ -329,9 +329,6 @@ async function main(argv = process.argv.slice(2)) {
     if (text === undefined) continue;
     if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(Number(text))) return usageError(`argument --${flag}: expected a positive integer, got '${text}'`);
     limits[key] = Number(text);
-  }
-  if ((values['app-key'] === undefined) !== (values['app-secret'] === undefined)) {
-    return usageError('--app-key and --app-secret go together');
   }
   let gateway;
   try {

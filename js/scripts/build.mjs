@@ -1,6 +1,7 @@
 // Builds the npm package's dist/: the wasm crate (cargo, --profile wasm),
-// wasm-bindgen for three targets (Node: opt-level 3 + gateway; browsers: opt-level z), wasm-opt (npm binaryen) and the thin
-// wrappers around src/facade.js. Skips the work when nothing changed.
+// wasm-bindgen for three targets (Node: opt-level 3 + gateway; browsers: opt-level z), wasm-opt (npm binaryen), and
+// src/facade.js (a real ES module) copied next to each target's glue with that target's runtime. Skips the work when
+// nothing changed.
 //   node scripts/build.mjs [--force]
 // CARGO_TARGET_DIR is honoured (the root Makefile exports it).
 import { execFileSync } from 'node:child_process';
@@ -32,11 +33,13 @@ for (const [name, [profile, extra, rustflags]] of Object.entries(BUILDS)) {
   rawWasm[name] = join(targetDir, 'wasm32-unknown-unknown', profile, 'topwire_wasm.wasm');
 }
 
-const facade = readFileSync(join(js, 'src', 'facade.js'), 'utf8');
+const src = (name) => readFileSync(join(js, 'src', name), 'utf8');
+const SOURCES = ['facade.js', 'runtime-node.cjs', 'runtime-web.js', 'runtime-bundler.js'];
+const facade = src('facade.js');
 const stamp = createHash('sha256')
   .update(readFileSync(rawWasm.node))
   .update(readFileSync(rawWasm.browser))
-  .update(facade)
+  .update(SOURCES.map(src).join('\0'))
   .update(readFileSync(fileURLToPath(import.meta.url)))
   .digest('hex');
 const stampFile = join(dist, '.stamp');
@@ -51,7 +54,6 @@ const FEATURES = [
   '--enable-bulk-memory', '--enable-bulk-memory-opt', '--enable-reference-types', '--enable-sign-ext',
   '--enable-mutable-globals', '--enable-nontrapping-float-to-int', '--enable-multivalue',
 ];
-const EXPORTS = 'TopError, ValidationError, ApiError, DecodeError, SignatureError, TopClient, Gateway, sign, stringToSign, verifySpi';
 
 rmSync(dist, { recursive: true, force: true });
 const sizes = [];
@@ -67,55 +69,35 @@ for (const [target, dir, build] of [['nodejs', 'node', 'node'], ['web', 'web', '
   sizes.push({ target, raw: before, opt: opt.length, gz: gzipSync(opt, { level: 9 }).length });
 }
 
-// Node: CommonJS around the nodejs glue; ESM re-exports the same objects, so
-// `instanceof` holds whichever way a program loads the package.
-writeFileSync(join(dist, 'node', 'index.cjs'), `'use strict';
-const wasm = require('./topwire_wasm.js');
-const GATEWAY_GLUE = wasm;
-function ensureReady() {}
-${facade}
-module.exports = { ${EXPORTS}, init: async () => {}, initSync: () => {} };
-`);
+// Node: CommonJS, so `require('topwire')` works in every Node 18+ (the ESM
+// entry re-exports the same objects, and `instanceof` holds whichever way a
+// program loads the package). The CommonJS text is the facade module with its
+// two imports and its export list spelled the CommonJS way; nothing else.
+const IMPORTS = "import * as wasm from './topwire_wasm.js';\nimport { ensureReady, gatewayGlue } from './runtime.js';\n";
+const EXPORT = /^export \{ ([^}]+) \};\n$/m;
+if (!facade.includes(IMPORTS) || !EXPORT.test(facade)) throw new Error('js-build: src/facade.js must keep its import lines and one final export list');
+const names = facade.match(EXPORT)[1];
+writeFileSync(join(dist, 'node', 'index.cjs'), "'use strict';\n" + facade
+  .replace(IMPORTS, "const wasm = require('./topwire_wasm.js');\nconst { ensureReady, gatewayGlue, init, initSync } = require('./runtime.js');\n")
+  .replace(EXPORT, `module.exports = { ${names}, init, initSync };\n`));
+writeFileSync(join(dist, 'node', 'runtime.js'), src('runtime-node.cjs'));
 writeFileSync(join(dist, 'node', 'index.mjs'), `import cjs from './index.cjs';
-export const { ${EXPORTS}, init, initSync } = cjs;
+export const { ${names}, init, initSync } = cjs;
 export default cjs;
 `);
 // Every JS file in dist/node is CommonJS except index.mjs.
 writeFileSync(join(dist, 'node', 'package.json'), '{ "type": "commonjs" }\n');
 
-// Web: ESM; call `await init()` (or initSync(bytes)) once before use.
-writeFileSync(join(dist, 'web', 'index.js'), `import __wbg_init, * as wasm from './topwire_wasm.js';
-const GATEWAY_GLUE = undefined;
-let ready = false;
-let loading;
-function ensureReady() {
-  if (!ready) throw new Error('topwire: call \`await init()\` (or initSync) before using the web build');
+// Web (call `await init()` once) and bundlers: the facade module as is.
+for (const [dir, runtime, pkg] of [
+  ['web', 'runtime-web.js', '{ "type": "module" }\n'],
+  ['bundler', 'runtime-bundler.js', '{ "type": "module", "sideEffects": ["./topwire_wasm.js"] }\n'],
+]) {
+  writeFileSync(join(dist, dir, 'facade.js'), facade);
+  writeFileSync(join(dist, dir, 'runtime.js'), src(runtime));
+  writeFileSync(join(dist, dir, 'index.js'), "export * from './facade.js';\nexport { init, initSync } from './runtime.js';\n");
+  writeFileSync(join(dist, dir, 'package.json'), pkg);
 }
-${facade}
-/** Loads the WebAssembly module (default: topwire_wasm_bg.wasm next to this file). */
-export function init(input) {
-  loading ??= __wbg_init(input === undefined ? undefined : { module_or_path: input }).then(() => { ready = true; });
-  return loading;
-}
-/** Synchronous init from the wasm bytes or a compiled WebAssembly.Module. */
-export function initSync(module) {
-  wasm.initSync({ module });
-  ready = true;
-}
-export { ${EXPORTS} };
-`);
-writeFileSync(join(dist, 'web', 'package.json'), '{ "type": "module" }\n');
-
-// Bundler: ESM importing the .wasm directly (webpack 5 asyncWebAssembly and the like).
-writeFileSync(join(dist, 'bundler', 'index.js'), `import * as wasm from './topwire_wasm.js';
-const GATEWAY_GLUE = undefined;
-function ensureReady() {}
-${facade}
-export async function init() {}
-export function initSync() {}
-export { ${EXPORTS} };
-`);
-writeFileSync(join(dist, 'bundler', 'package.json'), '{ "type": "module", "sideEffects": ["./topwire_wasm.js"] }\n');
 
 writeFileSync(join(dist, 'sizes.json'), JSON.stringify(sizes, null, 2) + '\n');
 for (const s of sizes) {

@@ -1,17 +1,23 @@
 // The JS face of topwire: error classes, TopClient, sign, verifySpi, Gateway.
-// Everything TOP-specific happens in the Rust core (the wasm module, `wasm`
-// here); this file only turns options into arguments, the core's packed
-// results into objects and its error records into Error classes.
-// scripts/build.mjs wraps this file for each target (CommonJS for Node, ESM
-// for the web), which supplies `wasm`, `ensureReady` and `GATEWAY_GLUE` (the
-// glue in Node, undefined in browsers).
+// Everything TOP-specific happens in the Rust core (the wasm module); the
+// records it reads and writes are declared once there (src/options.rs).
+//
+// The contract with the glue (bindings/wasm): the caller's values are read
+// exactly once, here, into fresh plain data (`copy`), which crosses into
+// WebAssembly as JSON text (UTF-8 bytes); records come back as JSON text.
+// A throwing getter, Proxy trap or toJSON therefore throws in plain JS with
+// no wasm frame on the stack, and the instance stays sound. The copy also
+// applies the JS number rules and refuses what would otherwise change on the
+// way: lone surrogates, and inputs too large for wasm memory.
+//
+// This file is a real ES module. scripts/build.mjs copies it next to each
+// build's glue (`topwire_wasm.js`) and runtime (`runtime.js`: init and,
+// in Node, the gateway exports).
+import * as wasm from './topwire_wasm.js';
+import { ensureReady, gatewayGlue } from './runtime.js';
 
 /** Base class of every error topwire throws. */
-class TopError extends Error {
-  constructor(message, options) {
-    super(message, options);
-  }
-}
+class TopError extends Error {}
 
 /** The caller's input is wrong: `field` names it, `expected` and `got` say how. */
 class ValidationError extends TopError {
@@ -56,59 +62,257 @@ for (const [Cls, name] of [[TopError, 'TopError'], [ValidationError, 'Validation
   Object.defineProperty(Cls.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
-// Errors from the wasm side are plain records `{ kind, message, ...fields }`;
-// anything else (a TypeError about argument types) passes through unchanged.
+/** Throws a core error record (the JSON of `{ kind, message, ...fields }`) as its class; anything else as is. */
 function rethrow(e) {
-  const Cls = e !== null && typeof e === 'object' && !(e instanceof Error) ? CLASSES[e.kind] : undefined;
+  const record = typeof e === 'string' && e.startsWith('{"kind":') ? JSON.parse(e) : undefined;
+  const Cls = record === undefined ? undefined : CLASSES[record.kind];
   if (Cls === undefined) throw e;
-  const err = new Cls(e.message, e);
+  const err = new Cls(record.message, record);
   // Drop the facade's frames: the stack points at the caller.
   if (Error.captureStackTrace) Error.captureStackTrace(err, rethrow);
   throw err;
 }
 
+/** A ValidationError raised by the facade itself (same shape as the core's). */
+function invalid(field, expected, got) {
+  return new ValidationError(`${field}: expected ${expected}, got ${got}`, { field, expected, got });
+}
+
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
-function optionsObject(options, what) {
-  if (options === undefined || options === null) return {};
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`${what} must be an object, got ${Array.isArray(options) ? 'an array' : typeof options}`);
-  }
-  return options;
+function typeName(v) {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  const t = typeof v;
+  return t === 'undefined' ? 'undefined' : t === 'object' ? 'an object' : `a ${t}`;
 }
 
-// Pairs for the wasm side: `[key, value][]`, from an array, a plain object,
-// a Map, a Headers or URLSearchParams (anything with entries()).
-function toPairs(value, what) {
-  if (value === undefined || value === null || Array.isArray(value)) return value;
-  if (typeof value !== 'object') return value; // the wasm side names the wrong type
-  const out = [];
-  if (typeof value.entries === 'function' && Object.getPrototypeOf(value) !== Object.prototype) {
-    for (const [k, v] of value.entries()) out.push([k, v]);
-    return out;
+// ---- reading the caller's values once ----
+
+/** Nesting deeper than this is refused (the core's MAX_DEPTH; it also stops cycles). */
+const MAX_DEPTH = 64;
+/**
+ * Characters and bytes one call may carry. The copy crosses into wasm
+ * memory (32-bit, at most 4 GiB, UTF-8 up to 3 bytes a character): far
+ * beyond anything TOP accepts, and well inside what the instance can grow
+ * to, so an oversized input is a ValidationError instead of a trap.
+ */
+const MAX_INPUT = 256 * 1024 * 1024;
+
+const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const wellFormed = String.prototype.isWellFormed ? (s) => s.isWellFormed() : (s) => !LONE.test(s);
+
+/** Counts what a call carries (see MAX_INPUT), and whether it holds bigints. */
+class Budget {
+  used = 0;
+  bigints = false;
+  take(n, field) {
+    this.used += n;
+    if (this.used > MAX_INPUT) throw invalid(field, `at most ${MAX_INPUT} characters or bytes in one call`, 'more');
   }
-  for (const k of Object.keys(value)) {
-    const v = value[k];
+}
+
+/** A string as is, once checked: well-formed UTF-16 and within the budget. */
+function text(s, field, budget) {
+  budget.take(s.length, field);
+  if (!wellFormed(s)) throw invalid(field, 'well-formed text', 'a lone surrogate (half of a UTF-16 pair)');
+  return s;
+}
+
+const child = (field, key) => (field === '' ? key : `${field}.${key}`);
+
+/** Sets an own data property, `__proto__` included. */
+function put(out, key, value) {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
+function isPlain(v) {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Bytes as a fresh Uint8Array, or undefined if `v` holds none. */
+function bytesOf(v, field, budget) {
+  let view;
+  if (v instanceof Uint8Array) view = v;
+  else if (v instanceof ArrayBuffer) view = new Uint8Array(v);
+  else return undefined;
+  budget.take(view.length, field);
+  return view.slice();
+}
+
+const MIN_I64 = -(2n ** 63n);
+const MAX_U64 = 2n ** 64n - 1n;
+
+/**
+ * The number rules, for prepare and sign alike: safe integers and finite
+ * fractions as they are; bigints within 64 bits; NaN, the infinities and
+ * integers a JS number cannot hold exactly are refused (sending them would
+ * drop or round the caller's number). Decimal strings pass as strings.
+ */
+function number(v, field, budget) {
+  if (typeof v === 'bigint') {
+    if (v < MIN_I64 || v > MAX_U64) throw invalid(field, 'an integer within 64 bits', `the bigint ${v}`);
+    budget.bigints = true;
+    return v;
+  }
+  if (Number.isSafeInteger(v) || (Number.isFinite(v) && !Number.isInteger(v))) return v;
+  if (!Number.isFinite(v)) throw invalid(field, 'a finite number', `the number ${v}`);
+  throw invalid(field, 'a safe integer (at most 2^53 - 1 in size), a bigint or a decimal string', `the number ${v}, which a JS number cannot hold exactly`);
+}
+
+/**
+ * The caller's value as fresh plain data, every property read once:
+ * strings, numbers, bigints, booleans, null, arrays and plain objects.
+ */
+function copy(v, field, depth, budget) {
+  switch (typeof v) {
+    case 'string':
+      return text(v, field || 'params', budget);
+    case 'number':
+    case 'bigint':
+      return number(v, field || 'params', budget);
+    case 'boolean':
+      return v;
+    case 'undefined':
+      return null;
+    case 'object': {
+      if (v === null) return null;
+      if (depth >= MAX_DEPTH) throw invalid(field || 'params', `at most ${MAX_DEPTH} levels of nesting`, 'deeper nesting (a cycle?)');
+      if (Array.isArray(v)) {
+        const n = v.length;
+        const out = new Array(n);
+        for (let i = 0; i < n; i++) out[i] = copy(v[i], `${field}[${i}]`, depth + 1, budget);
+        return out;
+      }
+      if (!isPlain(v)) break;
+      const out = {};
+      for (const k of Object.keys(v)) {
+        const key = child(field, k);
+        text(k, key, budget);
+        put(out, k, copy(v[k], key, depth + 1, budget));
+      }
+      return out;
+    }
+    default:
+      break;
+  }
+  const got = v instanceof Date ? 'a Date' : typeName(v);
+  throw invalid(field || 'params', 'a string, number, bigint, boolean, array or plain object', got);
+}
+
+/** Plain data (from `copy`) as JSON text: the native stringify, or by hand when it holds bigints. */
+function jsonOf(v, budget) {
+  return budget.bigints ? encode(v) : JSON.stringify(v);
+}
+
+function encode(v) {
+  switch (typeof v) {
+    case 'bigint':
+      return String(v);
+    case 'object': {
+      if (v === null) return 'null';
+      if (Array.isArray(v)) return `[${v.map(encode).join(',')}]`;
+      return `{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${encode(v[k])}`).join(',')}}`;
+    }
+    default:
+      return JSON.stringify(v);
+  }
+}
+
+const UTF8 = new TextEncoder();
+let scratch = new Uint8Array(4096);
+
+/**
+ * The UTF-8 of `text` as a view of a reused buffer, valid until the next
+ * call: `encodeInto` skips the fresh allocation `encode` makes, and the glue
+ * copies the view into wasm memory straight away.
+ */
+function utf8(text) {
+  if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3);
+  return scratch.subarray(0, UTF8.encodeInto(text, scratch).written);
+}
+
+/** Plain data as the glue takes it: UTF-8 JSON bytes. */
+const wire = (v, budget) => utf8(jsonOf(v, budget));
+
+/** A required string argument: a TypeError if not a string, checked as text. */
+function stringArg(v, name, budget) {
+  if (typeof v !== 'string') throw new TypeError(`${name} must be a string, got ${typeName(v)}`);
+  return text(v, name, budget);
+}
+
+/** Epoch milliseconds from a Date, number or bigint (default now); else the value, for the core to refuse. */
+function epochMs(v, field, budget) {
+  if (v === undefined || v === null) return Date.now();
+  if (v instanceof Date) return number(v.getTime(), field, budget);
+  return copy(v, field, 1, budget);
+}
+
+/** `[name, value]` pairs from an array of pairs, a plain object, a Map, Headers or URLSearchParams. */
+function pairsOf(v, field, budget) {
+  const out = [];
+  const add = (k, value) => {
+    if (value === undefined) return;
     // Node's IncomingHttpHeaders gives repeated headers as arrays.
-    out.push([k, what === 'headers' && Array.isArray(v) ? v.join(', ') : v]);
+    const joined = Array.isArray(value) && field === 'headers' ? value.join(', ') : value;
+    out.push([copy(k, `${field}[${out.length}]`, 2, budget), copy(joined, child(field, String(k)), 2, budget)]);
+  };
+  if (Array.isArray(v)) {
+    for (const pair of v) {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`${field} must hold [key, value] pairs`);
+      add(pair[0], pair[1]);
+    }
+  } else if (v !== null && typeof v === 'object' && !isPlain(v) && typeof v.entries === 'function') {
+    for (const [k, value] of v.entries()) add(k, value);
+  } else if (v !== null && typeof v === 'object') {
+    for (const k of Object.keys(v)) add(k, v[k]);
+  } else {
+    throw new TypeError(`${field} must be an object or an array of [key, value] pairs, got ${typeName(v)}`);
   }
   return out;
 }
 
-// The prepared request arrives as one string: "len,len,...;" then the parts.
-/** Slices strings packed by the glue as `"len,len,...;" + parts`. */
-function unpackParts(packed) {
-  const head = packed.indexOf(';');
-  const out = [];
-  if (head <= 0) return out;
-  let at = head + 1;
-  for (const len of packed.slice(0, head).split(',')) {
-    out.push(packed.slice(at, (at += +len)));
+/** A body as fresh bytes (a string as its UTF-8). */
+function bodyOf(v, field, budget) {
+  if (v === undefined || v === null) return new Uint8Array(0);
+  if (typeof v === 'string') return UTF8.encode(text(v, field, budget));
+  const bytes = bytesOf(v, field, budget);
+  if (bytes === undefined) throw new TypeError(`${field} must be a string, a Uint8Array or an ArrayBuffer, got ${typeName(v)}`);
+  return bytes;
+}
+
+/**
+ * An options object copied for the core, which refuses unknown keys.
+ * `special` reads some keys its own way (times, headers, bodies).
+ */
+function optionsOf(options, what, budget, special = {}) {
+  const out = {};
+  if (options === undefined || options === null) return out;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${what} must be an object, got ${typeName(options)}`);
+  }
+  for (const k of Object.keys(options)) {
+    const v = options[k];
+    // `undefined` and `null` mean "not given", as JS callers expect of options.
+    if (v === undefined || (v === null && special[k] === undefined)) continue;
+    const read = special[k];
+    put(out, text(k, k, budget), read ? read(v, k, budget) : copy(v, k, 1, budget));
   }
   return out;
 }
 
-let HEADERS;
+/** Calls into wasm with records already copied; core error records become classes. */
+function call(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    return rethrow(e);
+  }
+}
+
+// ---- TopClient ----
 
 /**
  * A signed request: `method`, `url`, `headers` and `body` for any HTTP
@@ -119,31 +323,18 @@ class PreparedRequest {
   #start;
   #params;
 
-  constructor(packed) {
-    const a = packed.indexOf('\n');
-    const b = packed.indexOf('\n', a + 1);
-    const c = packed.indexOf('\n', b + 1);
-    this.method = packed.slice(0, a);
-    this.#start = +packed.slice(a + 1, b);
-    this.url = packed.slice(b + 1, c);
-    if (HEADERS === undefined) {
-      const parts = unpackParts(wasm.requestHeaders());
-      HEADERS = [];
-      for (let i = 0; i + 1 < parts.length; i += 2) HEADERS.push([parts[i], parts[i + 1]]);
-    }
-    this.headers = {};
-    for (const [k, v] of HEADERS) this.headers[k] = v;
-    this.body = packed.slice(c + 1);
+  constructor(json) {
+    const r = JSON.parse(json);
+    this.method = r.method;
+    this.url = r.url;
+    this.headers = r.headers;
+    this.body = r.body;
+    this.#start = r.signedQueryStart;
   }
 
   /** @returns {[string, string][]} */
   get params() {
-    if (this.#params === undefined) {
-      const parts = unpackParts(wasm.decodeParams(this.url.slice(this.#start), this.body));
-      const pairs = [];
-      for (let i = 0; i + 1 < parts.length; i += 2) pairs.push([parts[i], parts[i + 1]]);
-      this.#params = pairs;
-    }
+    this.#params ??= JSON.parse(wasm.decodeParams(this.url.slice(this.#start), this.body));
     return this.#params.map((p) => [p[0], p[1]]);
   }
 
@@ -152,7 +343,7 @@ class PreparedRequest {
   }
 }
 
-// `parse` spans arrive packed as `end * SPAN + start` (bindings/wasm span_out).
+// `parse` spans arrive as `end * SPAN + start` (bindings/wasm span_out).
 const SPAN = 2 ** 21;
 const UTF8_DECODER = new TextDecoder();
 
@@ -165,138 +356,15 @@ const REPLY_METHODS_MAX = 256;
 function replyMethod(name) {
   let m = REPLY_METHODS.get(name);
   if (m === undefined) {
-    m = new wasm.Method(stringArg(name, 'method'));
+    const checked = stringArg(name, 'method', new Budget());
+    m = call(() => new wasm.Method(checked));
     if (REPLY_METHODS.size >= REPLY_METHODS_MAX) REPLY_METHODS.clear();
     REPLY_METHODS.set(name, m);
   }
   return m;
 }
-const data = (out) => (typeof out === 'string' ? JSON.parse(out) : out);
 
-function typeName(v) {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  const t = typeof v;
-  return t === 'undefined' ? 'undefined' : t === 'object' ? 'an object' : `a ${t}`;
-}
-
-function stringArg(v, name) {
-  if (typeof v !== 'string') throw new TypeError(`${name} must be a string, got ${typeName(v)}`);
-  return v;
-}
-
-function epochMs(v, name) {
-  if (v === undefined || v === null) return Date.now();
-  if (typeof v === 'number') return v;
-  if (v instanceof Date) return v.getTime();
-  if (typeof v === 'bigint') return Number(v);
-  throw new TypeError(`${name} must be a Date or epoch milliseconds (number or bigint), got ${typeName(v)}`);
-}
-
-// Params travel to the wasm side as JSON text: one crossing instead of one
-// per value. Anything JSON cannot carry exactly (NaN, unsafe integers,
-// bigints beyond 64 bits, Dates, class instances, lone surrogates, deep
-// nesting) makes this return undefined; the wasm side then walks the values
-// itself and names the offending field.
-const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const wellFormed = String.prototype.isWellFormed ? (s) => s.isWellFormed() : (s) => !LONE.test(s);
-const MIN_I64 = -(2n ** 63n);
-const MAX_U64 = 2n ** 64n - 1n;
-
-/**
- * Whether `JSON.stringify` gives exactly the text `encode` would: only
- * well-formed strings, safe numbers, booleans, null/undefined and plain
- * objects and arrays. A cheap walk plus the native stringify is several times
- * faster than building the text in JS; anything else (bigints, unsafe
- * numbers, Dates, functions) goes the slow, exact way.
- */
-function plainJson(v, depth) {
-  switch (typeof v) {
-    case 'string':
-      return wellFormed(v);
-    case 'number':
-      return Number.isSafeInteger(v) || (Number.isFinite(v) && !Number.isInteger(v));
-    case 'boolean':
-    case 'undefined':
-      return true;
-    case 'object': {
-      if (v === null) return true;
-      if (depth >= 64) return false;
-      if (Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) if (!plainJson(v[i], depth + 1)) return false;
-        return true;
-      }
-      const proto = Object.getPrototypeOf(v);
-      if (proto !== Object.prototype && proto !== null) return false;
-      for (const k in v) {
-        if (!Object.hasOwn(v, k)) continue;
-        if (!wellFormed(k) || !plainJson(v[k], depth + 1)) return false;
-      }
-      return true;
-    }
-    default:
-      return false;
-  }
-}
-
-const UTF8 = new TextEncoder();
-let scratch = new Uint8Array(4096);
-
-/**
- * The UTF-8 of `text` as a view of a reused buffer, valid until the next
- * call: `encodeInto` skips the fresh allocation `encode` makes (a third of
- * the facade's cost for a typical call), and the glue copies the view into
- * wasm memory straight away.
- */
-function utf8(text) {
-  if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3);
-  return scratch.subarray(0, UTF8.encodeInto(text, scratch).written);
-}
-
-function encode(v, depth) {
-  switch (typeof v) {
-    case 'string':
-      return wellFormed(v) ? JSON.stringify(v) : undefined;
-    case 'number':
-      return Number.isSafeInteger(v) || (Number.isFinite(v) && !Number.isInteger(v)) ? String(v) : undefined;
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'bigint':
-      return v >= MIN_I64 && v <= MAX_U64 ? String(v) : undefined;
-    case 'undefined':
-      return 'null';
-    case 'object': {
-      if (v === null) return 'null';
-      if (depth >= 64) return undefined;
-      if (Array.isArray(v)) {
-        let s = '[';
-        for (let i = 0; i < v.length; i++) {
-          const e = encode(v[i], depth + 1);
-          if (e === undefined) return undefined;
-          s += i === 0 ? e : ',' + e;
-        }
-        return s + ']';
-      }
-      const proto = Object.getPrototypeOf(v);
-      if (proto !== Object.prototype && proto !== null) return undefined;
-      let s = '{';
-      for (const k of Object.keys(v)) {
-        const e = encode(v[k], depth + 1);
-        if (e === undefined || !wellFormed(k)) return undefined;
-        s += (s.length === 1 ? '' : ',') + JSON.stringify(k) + ':' + e;
-      }
-      return s + '}';
-    }
-    default:
-      return undefined;
-  }
-}
-
-/** `[method, session, params]` as JSON, with params already encoded (undefined: could not be). */
-function callText(method, session, params) {
-  if (params === undefined) return undefined;
-  return `[${JSON.stringify(method)},${session == null ? 'null' : JSON.stringify(session)},${params}]`;
-}
+const PREPARE_OPTIONS = { timestamp: epochMs };
 
 /**
  * A TOP application: app key, secret and settings. Immutable; share it.
@@ -307,80 +375,52 @@ class TopClient {
 
   constructor(options) {
     ensureReady();
-    const o = optionsObject(options, 'TopClient options');
-    try {
-      this.#inner = new wasm.Client(
-        o.appKey, o.appSecret, o.signMethod, o.format, o.simplify,
-        o.gateway, o.partnerId, o.targetAppKey,
-      );
-    } catch (e) {
-      rethrow(e);
-    }
+    const budget = new Budget();
+    const o = wire(optionsOf(options, 'TopClient options', budget), budget);
+    this.#inner = call(() => new wasm.Client(o));
   }
 
   /** Signs a call: `{ method, url, headers, body, params }`, ready for fetch. */
   prepare(method, params, options) {
-    const o = options === undefined ? {} : optionsObject(options, 'prepare options');
-    stringArg(method, 'method');
-    const session = o.session;
-    if (session !== undefined && session !== null) stringArg(session, 'session');
-    const allowUnknown = o.allowUnknown;
-    if (allowUnknown !== undefined && typeof allowUnknown !== 'boolean') {
-      throw new TypeError(`allowUnknown must be a boolean, got ${typeName(allowUnknown)}`);
-    }
-    const ts = epochMs(o.timestamp, 'timestamp');
-    // The whole call as one JSON text: one native stringify (params are
-    // JSON-safe, checked by the walk), else params written exactly by `encode`.
-    const call = plainJson(params, 0)
-      ? JSON.stringify([method, session ?? null, params ?? null])
-      : callText(method, session, encode(params, 0));
-    try {
-      // UTF-8 from the native encoder crosses as bytes: much cheaper than
-      // wasm-bindgen copying a string character by character.
-      const packed = call === undefined
-        ? this.#inner.prepareValues(method, params, session ?? undefined, ts, allowUnknown === true)
-        : this.#inner.prepare(utf8(call), ts, allowUnknown === true);
-      return new PreparedRequest(packed);
-    } catch (e) {
-      return rethrow(e);
-    }
+    const budget = new Budget();
+    const m = stringArg(method, 'method', budget);
+    const p = copy(params, '', 0, budget);
+    const o = optionsOf(options, 'prepare options', budget, PREPARE_OPTIONS);
+    o.timestamp ??= Date.now();
+    const bytes = wire([m, p, o], budget);
+    return new PreparedRequest(call(() => this.#inner.prepare(bytes)));
   }
 
   /** Parses a response body (string or bytes); throws ApiError for `error_response`. */
   parse(method, body) {
-    let span;
-    try {
-      const m = replyMethod(method);
-      if (typeof body === 'string') {
-        span = this.#inner.parse(m, body);
-        // The core checked the reply and found its own text to be the data:
-        // the native JSON.parse of that slice is the fastest way to objects.
-        if (span >= 0) return JSON.parse(body.slice(span % SPAN, Math.floor(span / SPAN)));
-      } else if (body instanceof Uint8Array || body instanceof ArrayBuffer) {
-        const bytes = body instanceof Uint8Array ? body : new Uint8Array(body);
-        span = this.#inner.parseBytes(m, bytes);
-        if (span >= 0) return JSON.parse(UTF8_DECODER.decode(bytes.subarray(span % SPAN, Math.floor(span / SPAN))));
-      } else {
-        throw new TypeError(`body must be a string, a Uint8Array or an ArrayBuffer, got ${typeName(body)}`);
-      }
-    } catch (e) {
-      rethrow(e);
+    const m = replyMethod(method);
+    if (typeof body === 'string') {
+      if (body.length > MAX_INPUT) throw invalid('body', `at most ${MAX_INPUT} characters`, 'more');
+      const out = call(() => this.#inner.parse(m, body));
+      // The core checked the reply and found its own text to be the data:
+      // the native JSON.parse of that slice is the fastest way to objects.
+      if (typeof out === 'number') return JSON.parse(body.slice(out % SPAN, Math.floor(out / SPAN)));
+      return typeof out === 'string' ? JSON.parse(out) : out;
     }
-    return data(this.#inner.takeData());
+    const bytes = bytesOf(body, 'body', new Budget());
+    if (bytes === undefined) throw new TypeError(`body must be a string, a Uint8Array or an ArrayBuffer, got ${typeName(body)}`);
+    const out = call(() => this.#inner.parseBytes(m, bytes));
+    if (typeof out === 'number') return JSON.parse(UTF8_DECODER.decode(bytes.subarray(out % SPAN, Math.floor(out / SPAN))));
+    return typeof out === 'string' ? JSON.parse(out) : out;
   }
 
   /** The settings, without the secret. */
   toJSON() {
-    return this.#inner.describe();
+    return JSON.parse(this.#inner.describe());
   }
 
   [INSPECT](depth, opts, inspect) {
-    const fields = this.#inner.describe();
+    const fields = JSON.parse(this.#inner.describe());
     return `TopClient ${inspect ? inspect(fields, opts) : JSON.stringify(fields)}`;
   }
 
   toString() {
-    return `[TopClient ${this.#inner.describe().appKey}]`;
+    return `[TopClient ${JSON.parse(this.#inner.describe()).appKey}]`;
   }
 
   /** Releases the WebAssembly memory now instead of at garbage collection. */
@@ -389,25 +429,48 @@ class TopClient {
   }
 }
 
+// ---- sign, stringToSign, verifySpi ----
+
+/** Params of `sign` as a fresh object; pairs may not repeat a name. */
+function signParams(params, budget) {
+  if (params === null || typeof params !== 'object') {
+    throw new TypeError(`params must be an object or an array of [key, value] pairs, got ${typeName(params)}`);
+  }
+  if (isPlain(params)) return copy(params, '', 0, budget);
+  const out = {};
+  for (const [k, v] of pairsOf(params, 'params', budget)) {
+    if (typeof k !== 'string') throw new TypeError('params must hold [key, value] pairs with string keys');
+    if (Object.hasOwn(out, k)) throw invalid(k, 'each parameter once', 'it twice');
+    put(out, k, v);
+  }
+  return out;
+}
+
 /** The bare signature of `params` (`[key, value][]` or an object). */
 function sign(params, secret, signMethod) {
   ensureReady();
-  try {
-    return wasm.sign(toPairs(params, 'params'), secret, signMethod);
-  } catch (e) {
-    return rethrow(e);
-  }
+  const budget = new Budget();
+  const p = signParams(params, budget);
+  const s = stringArg(secret, 'secret', budget);
+  const m = stringArg(signMethod, 'signMethod', budget);
+  const bytes = wire([p, s, m], budget);
+  return call(() => wasm.sign(bytes));
 }
 
 /** The string the signature covers, for debugging error 25 (invalid signature). */
 function stringToSign(params) {
   ensureReady();
-  try {
-    return wasm.stringToSign(toPairs(params, 'params'));
-  } catch (e) {
-    return rethrow(e);
-  }
+  const budget = new Budget();
+  const bytes = wire(signParams(params, budget), budget);
+  return call(() => wasm.stringToSign(bytes));
 }
+
+const SPI_FIELDS = {
+  query: (v, k, budget) => (typeof URLSearchParams !== 'undefined' && v instanceof URLSearchParams ? text(v.toString(), k, budget) : copy(v, k, 1, budget)),
+  headers: (v, k, budget) => (v == null ? [] : pairsOf(v, k, budget)),
+  body: bodyOf,
+  now: epochMs,
+};
 
 /**
  * Checks an inbound (SPI) call from TOP. Returns nothing when it is genuine;
@@ -415,68 +478,74 @@ function stringToSign(params) {
  */
 function verifySpi(request) {
   ensureReady();
-  const r = optionsObject(request, 'verifySpi request');
-  try {
-    const query = typeof URLSearchParams !== 'undefined' && r.query instanceof URLSearchParams ? r.query.toString() : r.query;
-    const now = epochMs(r.now, 'now');
-    const skew = r.maxSkewMs;
-    if (skew !== undefined && skew !== null && typeof skew !== 'number') {
-      throw new TypeError(`maxSkewMs must be a number of milliseconds, got ${typeName(skew)}`);
-    }
-    wasm.verifySpi(query, toPairs(r.headers, 'headers'), r.body, r.contentType, r.secret, now, skew ?? undefined);
-  } catch (e) {
-    rethrow(e);
-  }
+  if (request === undefined || request === null) throw new TypeError('verifySpi request must be an object');
+  const budget = new Budget();
+  const r = optionsOf(request, 'verifySpi request', budget, SPI_FIELDS);
+  r.now ??= Date.now();
+  // The body crosses as bytes beside the record.
+  const body = r.body ?? new Uint8Array(0);
+  delete r.body;
+  const bytes = wire(r, budget);
+  call(() => wasm.verifySpi(bytes, body));
 }
 
+// ---- Gateway ----
+
 /**
- * The local TOP gateway, sans I/O (the core's): given an HTTP request, the
- * reply TOP would send. `config` is the config file's JSON text or the same
- * as an object; `appKey` with `appSecret` replace its apps. Immutable; the
- * secrets stay inside the WebAssembly instance. `topwire/gateway` serves it
- * over Node's http.
+ * The glue's gateway exports (Node only). They are reached through the
+ * runtime rather than `wasm.Gateway`, which bundlers check statically
+ * (webpack refuses a missing export).
  */
-/**
- * The glue's gateway exports. The browser builds leave the gateway out to
- * stay small; they are reached through this object rather than `wasm.X`,
- * which bundlers check statically (webpack refuses a missing export).
- */
-function gatewayGlue() {
-  const glue = GATEWAY_GLUE;
+function gatewayExports() {
+  const glue = gatewayGlue();
   if (glue === undefined || typeof glue.Gateway !== 'function') {
     throw new TopError('topwire: Gateway is part of the Node build only (the browser build leaves it out to stay small)');
   }
   return glue;
 }
 
+const GATEWAY_REQUEST = { headers: SPI_FIELDS.headers, body: bodyOf };
+
+/**
+ * The local TOP gateway, sans I/O (the core's): given an HTTP request, the
+ * reply TOP would send. `config` is the config file's JSON text or the same
+ * as an object; `appKey` with `appSecret` replace its apps. Immutable; the
+ * secrets stay inside the WebAssembly instance. `topwire/gateway` serves it
+ * over Node's http. The browser builds leave it out to stay small.
+ */
 class Gateway {
   #inner;
 
   constructor(config, options) {
     ensureReady();
-    const glue = gatewayGlue();
-    const o = optionsObject(options, 'Gateway options');
-    let text = config;
-    if (config !== undefined && config !== null && typeof config === 'object') {
-      text = JSON.stringify(config);
+    const glue = gatewayExports();
+    const budget = new Budget();
+    let text = config ?? undefined;
+    if (typeof config === 'object' && config !== null) {
+      text = JSON.stringify(copy(config, 'config', 0, budget));
+    } else if (text !== undefined) {
+      text = stringArg(text, 'config', budget);
     }
-    try {
-      this.#inner = new glue.Gateway(text, o.appKey, o.appSecret);
-    } catch (e) {
-      rethrow(e);
-    }
+    const o = wire(optionsOf(options, 'Gateway options', budget), budget);
+    this.#inner = call(() => new glue.Gateway(text, o));
   }
 
   /** The app key a gateway accepts when nothing names one: `12345678`. */
   static get DEFAULT_APP_KEY() {
     ensureReady();
-    return gatewayGlue().gatewayDefaults()[0];
+    return gatewayExports().gatewayDefaults()[0];
   }
 
   /** The secret of DEFAULT_APP_KEY (public, local only): `topwire-local-secret`. */
   static get DEFAULT_APP_SECRET() {
     ensureReady();
-    return gatewayGlue().gatewayDefaults()[1];
+    return gatewayExports().gatewayDefaults()[1];
+  }
+
+  /** Where the gateway serves TOP's API: `/router/rest`. */
+  static get PATH() {
+    ensureReady();
+    return gatewayExports().gatewayDefaults()[2];
   }
 
   /** The app keys accepted (never the secrets). */
@@ -489,14 +558,15 @@ class Gateway {
    * query, or a full URL) at `nowMs` (default now): `{ status, headers, body }`.
    */
   handle(request, nowMs) {
-    const r = optionsObject(request, 'Gateway request');
-    const now = epochMs(nowMs, 'nowMs');
-    let out;
-    try {
-      out = this.#inner.handle(r.method, r.url, toPairs(r.headers, 'headers'), r.body, now);
-    } catch (e) {
-      rethrow(e);
-    }
+    if (request === undefined || request === null) throw new TypeError('Gateway request must be an object');
+    const budget = new Budget();
+    const r = optionsOf(request, 'Gateway request', budget, GATEWAY_REQUEST);
+    const now = typeof nowMs === 'bigint' ? Number(nowMs) : epochMs(nowMs, 'nowMs', budget);
+    if (typeof now !== 'number') throw new TypeError(`nowMs must be a Date or epoch milliseconds, got ${typeName(nowMs)}`);
+    const body = r.body ?? new Uint8Array(0);
+    delete r.body;
+    const bytes = wire(r, budget);
+    const out = JSON.parse(call(() => this.#inner.handle(bytes, body, now)));
     const headers = {};
     for (const [k, v] of out.headers) headers[k] = v;
     return { status: out.status, headers, body: out.body };
@@ -521,3 +591,5 @@ class Gateway {
     this.#inner.free();
   }
 }
+
+export { TopError, ValidationError, ApiError, DecodeError, SignatureError, TopClient, Gateway, sign, stringToSign, verifySpi };

@@ -84,7 +84,7 @@ test('wrong argument types are TypeErrors, never traps', () => {
     assert.ok(e.message.length > 10, e.message);
   }
   assert.match(catchIt(() => client.prepare(undefined, {})).message, /method must be a string, got undefined/);
-  assert.match(catchIt(() => new TopClient({ appKey: '1', appSecret: 5 })).message, /appSecret must be a string, got a number/);
+  assert.match(catchIt(() => new TopClient({ appKey: '1', appSecret: 5 })).message, /^appSecret: expected a string, got a number$/);
 });
 
 test('bad values are ValidationErrors naming the field', () => {

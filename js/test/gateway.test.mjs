@@ -362,10 +362,11 @@ test('bad configs are ValidationErrors; wrong arguments TypeErrors', async () =>
   assert.throws(() => new Gateway('{"errors": {"m": {"msg": "no code"}}}'), (e) => e instanceof ValidationError && e.field === 'config.errors.m.code');
   assert.throws(() => new Gateway('{"unknown": 1}'), ValidationError);
   assert.throws(() => new Gateway(null, { appKey: '', appSecret: 's' }), ValidationError);
-  assert.throws(() => new Gateway(null, { appKey: 'k' }), TypeError);
+  assert.throws(() => new Gateway(null, { appKey: 'k' }), (e) => e instanceof ValidationError && e.field === 'app_secret');
+  assert.throws(() => new Gateway(null, { appkey: 'k', appSecret: 's' }), (e) => e instanceof ValidationError && e.field === 'appkey' && /did you mean appKey\?/.test(e.message));
   assert.throws(() => new Gateway(42), TypeError);
   assert.throws(() => new Gateway().handle({ method: 'POST', url: '/router/rest', body: 12 }), TypeError);
-  assert.throws(() => new Gateway().handle({ method: 'POST' }), TypeError);
+  assert.throws(() => new Gateway().handle({ method: 'POST' }), (e) => e instanceof ValidationError && e.field === 'url');
   assert.throws(() => serveGateway({ config: '{}', configFile: 'x.json' }), TypeError);
   assert.throws(() => serveGateway({ gateway: new Gateway(), appKey: 'k', appSecret: 's' }), TypeError);
   // A port in use is refused.

@@ -386,8 +386,9 @@ def test_bad_configs_are_validation_errors(tmp_path: Path) -> None:
     assert info.value.field == "config.errors.m.code"
     with pytest.raises(ValidationError):
         Gateway(app_key="", app_secret="s")
-    with pytest.raises(TypeError):
+    with pytest.raises(ValidationError) as info:
         Gateway(app_key="k")
+    assert info.value.field == "app_secret"
     with pytest.raises(TypeError):
         serve(config="{}", config_file=tmp_path / "x.json")
 

@@ -239,7 +239,7 @@ class GatewayServer:
     def url(self) -> str:
         """The gateway URL to give to ``TopClient(gateway=...)``."""
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}/router/rest"
+        return f"http://{host}:{self.port}{_native.GATEWAY_PATH}"
 
     @property
     def app_keys(self) -> List[str]:
@@ -354,10 +354,8 @@ def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                         help="close connections past N open at once "
                         f"(default {defaults.max_connections})")
     parser.add_argument("--quiet", action="store_true", help="do not log requests to stderr")
-    args = parser.parse_args(argv)
-    if (args.app_key is None) != (args.app_secret is None):
-        parser.error("--app-key and --app-secret go together")
-    return args
+    # --app-key without --app-secret (or the reverse) is the core's to refuse.
+    return parser.parse_args(argv)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -581,6 +581,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DEFAULT_GATEWAY", topwire::DEFAULT_GATEWAY)?;
     m.add("GATEWAY_APP_KEY", topwire::gateway::DEFAULT_APP_KEY)?;
     m.add("GATEWAY_APP_SECRET", topwire::gateway::DEFAULT_APP_SECRET)?;
+    m.add("GATEWAY_PATH", topwire::gateway::GATEWAY_PATH)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -1,14 +1,11 @@
 //! The local TOP gateway for the Node build: the core's `Gateway` held
 //! inside the wasm instance, so its secrets never leave it.
 
-use js_sys::{Array, Object};
-use topwire::gateway::{GatewayConfig, GatewayRequest};
+use js_sys::Array;
+use topwire::options::{GatewayInput, GatewayOptions};
 use wasm_bindgen::prelude::*;
 
-use crate::{
-    borrow_pairs, epoch_ms, js_err, opt_body_bytes, opt_pairs_arg, opt_string_arg, set, string_arg,
-    type_error, JsResult,
-};
+use crate::{js_err, read, to_json, JsResult};
 
 /// The local TOP gateway, sans I/O, held inside the wasm instance (its
 /// secrets never leave it): the reply TOP would send to a request.
@@ -19,26 +16,13 @@ pub struct Gateway {
 
 #[wasm_bindgen]
 impl Gateway {
-    /// A gateway from optional config JSON text and an optional app
-    /// (`appKey` and `appSecret` together, replacing the configured apps).
+    /// A gateway from optional config JSON text and the JSON of
+    /// `{ appKey, appSecret }` (together, replacing the configured apps).
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &JsValue, app_key: &JsValue, app_secret: &JsValue) -> JsResult<Gateway> {
-        let config = opt_string_arg(config, "config")?;
-        let app_key = opt_string_arg(app_key, "appKey")?;
-        let app_secret = opt_string_arg(app_secret, "appSecret")?;
-        let core = |e: topwire::ValidationError| js_err(e.into());
-        let mut cfg = match config {
-            Some(text) => GatewayConfig::from_json(&text).map_err(core)?,
-            None => GatewayConfig::default(),
-        };
-        cfg = match (app_key, app_secret) {
-            (None, None) => cfg,
-            (Some(key), Some(secret)) => cfg.with_app(&key, &secret).map_err(core)?,
-            _ => return Err(type_error("appKey and appSecret must be given together")),
-        };
-        Ok(Gateway {
-            inner: topwire::gateway::Gateway::new(cfg),
-        })
+    pub fn new(config: Option<String>, options: &[u8]) -> JsResult<Gateway> {
+        let options: GatewayOptions = read(options)?;
+        let inner = options.gateway(config.as_deref()).map_err(js_err)?;
+        Ok(Gateway { inner })
     }
 
     /// The app keys it accepts (never the secrets).
@@ -52,49 +36,43 @@ impl Gateway {
             .collect()
     }
 
-    /// Answers one HTTP request: `{ status, headers: [name, value][], body: string }`.
-    /// `url` is the request target (path and query) or a full URL; `headers`
-    /// are `[name, value]` pairs; `body` a string, Uint8Array or ArrayBuffer.
-    pub fn handle(
-        &self,
-        method: &JsValue,
-        url: &JsValue,
-        headers: &JsValue,
-        body: &JsValue,
-        now_ms: f64,
-    ) -> JsResult<JsValue> {
-        let method = string_arg(method, "method")?;
-        let url = string_arg(url, "url")?;
-        let headers = opt_pairs_arg(headers, "headers")?;
-        let header_refs = borrow_pairs(&headers);
-        let body = opt_body_bytes(body)?;
+    /// Answers one HTTP request, the JSON of `{ method, url, headers }` and
+    /// the body's bytes, at `now_ms`: the JSON of `{ status, headers:
+    /// [name, value][], body }`.
+    pub fn handle(&self, request: &[u8], body: Vec<u8>, now_ms: f64) -> JsResult<String> {
+        let mut request: GatewayInput = read(request)?;
+        request.body.0 = body;
         let now_ms = epoch_ms(now_ms, "nowMs")?;
-        let request = GatewayRequest {
-            method: &method,
-            url: &url,
-            headers: &header_refs,
-            body: &body,
-        };
-        let reply = self.inner.handle(&request, now_ms);
-        let o = Object::new();
-        set(&o, "status", reply.status.into());
-        let pairs: Array = reply
-            .headers
-            .iter()
-            .map(|(k, v)| -> JsValue { Array::of2(&k.as_str().into(), &v.as_str().into()).into() })
-            .collect();
-        set(&o, "headers", pairs.into());
-        set(&o, "body", reply.body.as_str().into());
-        Ok(o.into())
+        Ok(to_json(&request.handle(&self.inner, now_ms)))
     }
 }
 
-/// `[DEFAULT_APP_KEY, DEFAULT_APP_SECRET]`: the app a gateway accepts when
-/// nothing names one (public, local-only values).
+/// `[DEFAULT_APP_KEY, DEFAULT_APP_SECRET, PATH]`: the app a gateway accepts
+/// when nothing names one (public, local-only values) and where it listens.
 #[wasm_bindgen(js_name = gatewayDefaults)]
 pub fn gateway_defaults() -> Array {
-    Array::of2(
-        &topwire::gateway::DEFAULT_APP_KEY.into(),
-        &topwire::gateway::DEFAULT_APP_SECRET.into(),
-    )
+    [
+        topwire::gateway::DEFAULT_APP_KEY,
+        topwire::gateway::DEFAULT_APP_SECRET,
+        topwire::gateway::GATEWAY_PATH,
+    ]
+    .into_iter()
+    .map(JsValue::from_str)
+    .collect()
+}
+
+/// Whole epoch milliseconds from the facade's number (NaN and infinities
+/// refused; out-of-range instants are the core's to refuse).
+fn epoch_ms(ms: f64, field: &str) -> JsResult<i64> {
+    if !ms.is_finite() {
+        let got = format!("the number {ms}");
+        return Err(js_err(topwire::ValidationError::new(
+            field,
+            "a valid Date or finite epoch milliseconds",
+            got,
+        )));
+    }
+    // `as` saturates at the i64 bounds, which the core then refuses by range.
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(ms.floor() as i64)
 }

@@ -1,400 +1,64 @@
-//! wasm-bindgen glue of topwire: JS values to core values and back, core
-//! errors to JS values. No TOP knowledge lives here; the JS facade
-//! (`js/src/facade.js`) turns the thrown error records into `Error` classes.
+//! wasm-bindgen glue of topwire: the core's records (`topwire::options`)
+//! in and out as JSON text. No TOP knowledge lives here.
 //!
-//! Errors are thrown as plain objects `{ kind, message, ...fields }` (or a
-//! real `TypeError` for an argument of the wrong JS type); nothing here may
-//! panic, since a trap would poison the module instance.
+//! The contract with the facade (`js/src/facade.js`): it reads the caller's
+//! values once, in plain JS, and hands over JSON text (UTF-8 bytes) of plain
+//! data: well-formed strings, safe integers, finite fractions, 64-bit
+//! integers, booleans, null, arrays and objects. So no caller code (a
+//! getter, a Proxy trap, `toJSON`) runs while wasm frames are on the stack.
+//! Records come back as JSON text; errors are thrown as the JSON text of
+//! `{ kind, message, ...fields }`, which the facade rethrows as its classes.
+//! JSON text both ways is one `encodeInto` and one `JSON.parse` in JS, and
+//! keeps a JSON library (or serde-wasm-bindgen) out of the wasm build.
+//! Nothing here may panic: a trap would poison the instance.
 
-use std::cell::Cell;
 use std::ops::Range;
 
-use js_sys::{Array, BigInt, Date, Object, Reflect, Uint8Array};
-use topwire::{ClientOptions, Error, PrepareOptions, SignMethod, SpiRequest, Value};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use topwire::options::{from_value, sign_pairs, ClientConfig, SpiInput};
+use topwire::{Error, PrepareOptions, SignMethod, ValidationError, Value};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 // The local gateway is in the Node build only (see Cargo.toml).
 #[cfg(feature = "gateway")]
 mod gateway;
 
-/// Largest integer a JS number holds exactly: 2^53 − 1.
-const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
-/// Nesting deeper than this is refused (it also stops cyclic objects).
-const MAX_DEPTH: usize = 64;
-
 type JsResult<T> = Result<T, JsValue>;
 
-// ---- errors ----
-
-fn set(obj: &Object, key: &str, value: JsValue) {
-    // Setting a property on a fresh plain object cannot fail.
-    let _ = Reflect::set(obj, &JsValue::from_str(key), &value);
+/// A core record as JSON text.
+fn to_json<T: Serialize + ?Sized>(record: &T) -> String {
+    // Records hold strings, integers, booleans, lists and maps, which always
+    // convert; the fallback is never reached.
+    topwire::to_value(record).map_or_else(|_| "null".to_owned(), |v| v.to_json())
 }
 
-fn opt_str(s: Option<&str>) -> JsValue {
-    s.map_or(JsValue::UNDEFINED, JsValue::from_str)
+fn js_err(e: impl Into<Error>) -> JsValue {
+    JsValue::from_str(&to_json(&e.into()))
 }
 
-/// A core error as a record the facade rethrows as the matching class.
-fn error_record(e: &Error) -> JsValue {
-    let o = Object::new();
-    set(&o, "kind", e.kind().into());
-    set(&o, "message", e.to_string().into());
-    match e {
-        Error::Validation(v) => {
-            set(&o, "field", v.field.as_str().into());
-            set(&o, "expected", v.expected.as_str().into());
-            set(&o, "got", v.got.as_str().into());
-        }
-        Error::Api(a) => {
-            set(&o, "code", int(a.code));
-            set(&o, "msg", a.msg.as_str().into());
-            set(&o, "subCode", opt_str(a.sub_code.as_deref()));
-            set(&o, "subMsg", opt_str(a.sub_msg.as_deref()));
-            set(&o, "requestId", opt_str(a.request_id.as_deref()));
-            set(&o, "retryable", a.retryable.into());
-            set(
-                &o,
-                "retryAfter",
-                a.retry_after.map_or(JsValue::UNDEFINED, uint),
-            );
-        }
-        Error::Decode(_) => {}
-        Error::Signature(s) => set(&o, "reason", s.reason.as_str().into()),
-    }
-    o.into()
+/// The facade's JSON text as a value.
+fn json(text: &[u8]) -> JsResult<Value> {
+    let text = std::str::from_utf8(text).unwrap_or_default();
+    topwire::from_json(text).map_err(|e| {
+        js_err(ValidationError::new(
+            "call",
+            "JSON text from the facade",
+            e.message,
+        ))
+    })
 }
 
-fn js_err(e: Error) -> JsValue {
-    error_record(&e)
-}
-
-fn validation(field: &str, expected: &str, got: String) -> JsValue {
-    error_record(&Error::Validation(topwire::ValidationError::new(
-        field, expected, got,
-    )))
-}
-
-fn type_error(msg: &str) -> JsValue {
-    js_sys::TypeError::new(msg).into()
-}
-
-// ---- scalars ----
-
-fn int(i: i64) -> JsValue {
-    // The cast is exact inside the safe range, which the guard checks.
-    #[allow(clippy::cast_precision_loss)]
-    let x = i as f64;
-    if x.abs() <= MAX_SAFE {
-        JsValue::from_f64(x)
-    } else {
-        BigInt::from(i).into()
-    }
-}
-
-fn uint(u: u64) -> JsValue {
-    i64::try_from(u).map_or_else(|_| BigInt::from(u).into(), int)
-}
-
-/// A required string argument, or a TypeError naming it.
-fn string_arg(v: &JsValue, name: &str) -> JsResult<String> {
-    v.as_string()
-        .ok_or_else(|| type_error(&format!("{name} must be a string, got {}", js_type(v))))
-}
-
-/// An optional string argument (`undefined` and `null` mean absent).
-fn opt_string_arg(v: &JsValue, name: &str) -> JsResult<Option<String>> {
-    if v.is_undefined() || v.is_null() {
-        Ok(None)
-    } else {
-        string_arg(v, name).map(Some)
-    }
-}
-
-fn opt_bool_arg(v: &JsValue, name: &str) -> JsResult<Option<bool>> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    v.as_bool()
-        .map(Some)
-        .ok_or_else(|| type_error(&format!("{name} must be a boolean, got {}", js_type(v))))
-}
-
-/// A JS type name for messages: `undefined`, `null`, `an array`, `a number`, ...
-fn js_type(v: &JsValue) -> String {
-    if v.is_null() {
-        return "null".to_owned();
-    }
-    if Array::is_array(v) {
-        return "an array".to_owned();
-    }
-    match v.js_typeof().as_string().as_deref() {
-        Some("undefined") => "undefined".to_owned(),
-        Some("object") => "an object".to_owned(),
-        Some(t) => format!("a {t}"),
-        None => "a value".to_owned(),
-    }
-}
-
-/// Whole epoch milliseconds from the facade's number (a Date's getTime(),
-/// the caller's number or bigint, or Date.now()). Out-of-range instants are
-/// the core's to refuse; only NaN and infinities are refused here.
-fn epoch_ms(ms: f64, field: &str) -> JsResult<i64> {
-    if !ms.is_finite() {
-        return Err(validation(
-            field,
-            "a valid Date or finite epoch milliseconds",
-            format!("the number {}", number_text(ms)),
-        ));
-    }
-    // `as` saturates at the i64 bounds, which the core then refuses by range.
-    #[allow(clippy::cast_possible_truncation)]
-    Ok(ms.floor() as i64)
-}
-
-/// A number as JavaScript writes it (`String(x)`): shortest round-trip text.
-fn number_text(x: f64) -> String {
-    js_sys::Number::from(x)
-        .to_string_with_radix(10)
-        .map(String::from)
-        .unwrap_or_else(|_| "NaN".to_owned())
-}
-
-fn body_bytes(v: &JsValue) -> JsResult<Vec<u8>> {
-    if let Some(s) = v.as_string() {
-        Ok(s.into_bytes())
-    } else if let Some(a) = v.dyn_ref::<Uint8Array>() {
-        Ok(a.to_vec())
-    } else if let Some(b) = v.dyn_ref::<js_sys::ArrayBuffer>() {
-        Ok(Uint8Array::new(b).to_vec())
-    } else {
-        Err(type_error(&format!(
-            "body must be a string, a Uint8Array or an ArrayBuffer, got {}",
-            js_type(v)
-        )))
-    }
-}
-
-// ---- JS -> Value ----
-
-fn child(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-fn to_value(v: &JsValue, path: &str, depth: usize) -> JsResult<Value> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(Value::Null);
-    }
-    if let Some(s) = v.as_string() {
-        return Ok(Value::String(s));
-    }
-    if let Some(x) = v.as_f64() {
-        return number(x, path);
-    }
-    if let Some(b) = v.as_bool() {
-        return Ok(Value::Bool(b));
-    }
-    if v.is_bigint() {
-        if let Ok(i) = i64::try_from(v.clone()) {
-            return Ok(Value::Int(i));
-        }
-        if let Ok(u) = u64::try_from(v.clone()) {
-            return Ok(Value::UInt(u));
-        }
-        let text = v
-            .dyn_ref::<BigInt>()
-            .and_then(|b| b.to_string(10).ok())
-            .map(String::from)
-            .unwrap_or_default();
-        return Err(validation(
-            path,
-            "an integer within 64 bits",
-            format!("the bigint {text}"),
-        ));
-    }
-    if depth >= MAX_DEPTH {
-        return Err(validation(
-            path,
-            "at most 64 levels of nesting",
-            "deeper nesting (a cycle?)".to_owned(),
-        ));
-    }
-    if Array::is_array(v) {
-        let arr: &Array = v.unchecked_ref();
-        let mut items = Vec::with_capacity(arr.length() as usize);
-        for (i, item) in arr.iter().enumerate() {
-            items.push(to_value(&item, &format!("{path}[{i}]"), depth + 1)?);
-        }
-        return Ok(Value::List(items));
-    }
-    if v.is_object() && !v.is_function() && is_plain(v) {
-        let obj: &Object = v.unchecked_ref();
-        let keys = Object::keys(obj);
-        let mut pairs = Vec::with_capacity(keys.length() as usize);
-        for key in keys.iter() {
-            let name = key.as_string().unwrap_or_default();
-            let item = Reflect::get(obj, &key)?;
-            let value = to_value(&item, &child(path, &name), depth + 1)?;
-            pairs.push((name, value));
-        }
-        return Ok(Value::Object(pairs));
-    }
-    let got = if v.dyn_ref::<Date>().is_some() {
-        "a Date".to_owned()
-    } else {
-        js_type(v)
-    };
-    Err(validation(
-        if path.is_empty() { "params" } else { path },
-        "a string, number, bigint, boolean, array or plain object",
-        got,
-    ))
-}
-
-/// A plain object: its prototype is `Object.prototype` or `null`.
-fn is_plain(v: &JsValue) -> bool {
-    let proto: JsValue = Object::get_prototype_of(v).into();
-    proto.is_null() || Object::get_prototype_of(&proto).is_null()
-}
-
-fn number(x: f64, path: &str) -> JsResult<Value> {
-    if x.is_finite() && x.fract() == 0.0 {
-        if x.abs() <= MAX_SAFE {
-            // Integral and within ±2^53: exact.
-            #[allow(clippy::cast_possible_truncation)]
-            return Ok(Value::Int(x as i64));
-        }
-        return Err(validation(
-            if path.is_empty() { "params" } else { path },
-            "a safe integer (at most 2^53 - 1 in size), a bigint or a decimal string",
-            format!(
-                "the number {}, which a JS number cannot hold exactly",
-                number_text(x)
-            ),
-        ));
-    }
-    // Fractions, NaN and infinities, as JavaScript writes them: the core
-    // sends that text as is, or refuses it by field.
-    Ok(Value::Decimal(number_text(x)))
-}
-
-// ---- Value -> JS ----
-
-fn has_unsafe(v: &Value) -> bool {
-    match v {
-        Value::Int(i) => i.unsigned_abs() > 9_007_199_254_740_991,
-        Value::UInt(_) => true,
-        Value::Decimal(_) => v.as_big_integer().is_some(),
-        Value::List(items) => items.iter().any(has_unsafe),
-        Value::Object(pairs) => pairs.iter().any(|(_, v)| has_unsafe(v)),
-        _ => false,
-    }
-}
-
-fn to_js(v: &Value) -> JsValue {
-    match v {
-        Value::Null => JsValue::NULL,
-        Value::Bool(b) => (*b).into(),
-        Value::Int(i) => int(*i),
-        Value::UInt(u) => uint(*u),
-        Value::Decimal(t) if v.as_big_integer().is_some() => BigInt::new(&JsValue::from_str(t))
-            .map_or_else(|_| js_sys::parse_float(t).into(), Into::into),
-        Value::Decimal(t) => js_sys::parse_float(t).into(),
-        Value::String(s) => s.as_str().into(),
-        // Parsing never makes one; a file's bytes if one ever comes back.
-        Value::File(f) => Uint8Array::from(f.content.as_slice()).into(),
-        Value::List(items) => items.iter().map(to_js).collect::<Array>().into(),
-        Value::Object(pairs) => {
-            let o = Object::new();
-            for (k, item) in pairs {
-                let key = JsValue::from_str(k);
-                let value = to_js(item);
-                if k == "__proto__" {
-                    // An own data property, as JSON.parse makes it.
-                    let desc = Object::new();
-                    set(&desc, "value", value);
-                    set(&desc, "enumerable", true.into());
-                    set(&desc, "writable", true.into());
-                    set(&desc, "configurable", true.into());
-                    Object::define_property(&o, &key, &desc);
-                } else {
-                    let _ = Reflect::set(&o, &key, &value);
-                }
-            }
-            o.into()
-        }
-    }
-}
-
-/// Parsed data for the facade: JSON text (which `JSON.parse` turns into
-/// objects fastest) unless an integer needs a bigint, then the objects.
-fn data_out(v: &Value) -> JsValue {
-    if has_unsafe(v) {
-        to_js(v)
-    } else {
-        JsValue::from_str(&v.to_json())
-    }
-}
-
-// ---- the API ----
-
-fn utf16_len(s: &str) -> usize {
-    s.chars().map(char::len_utf16).sum()
-}
-
-/// Strings packed into one for one crossing: `"len,len,...;" + parts`,
-/// lengths in UTF-16 units. The facade slices them back.
-fn pack_parts<'a>(parts: impl IntoIterator<Item = &'a str> + Clone) -> String {
-    let lens: Vec<String> = parts
-        .clone()
-        .into_iter()
-        .map(|p| utf16_len(p).to_string())
-        .collect();
-    let mut out = lens.join(",");
-    out.push(';');
-    parts.into_iter().for_each(|p| out.push_str(p));
-    out
-}
-
-/// A prepared request for the facade: `method \n start \n url \n body`. The
-/// URL and body are percent-encoded ASCII, so no newline occurs in them; the
-/// signed params are decoded only if the program reads them (`decodeParams`).
-fn pack(req: &topwire::PreparedRequest) -> String {
-    let start = req.signed_query_start().to_string();
-    let mut out = String::with_capacity(req.url.len() + req.body.len() + 16);
-    for part in [req.method, start.as_str(), req.url.as_str()] {
-        out.push_str(part);
-        out.push('\n');
-    }
-    // JS values never become files yet, so the body is always a form.
-    out.push_str(req.body.as_form().unwrap_or_default());
-    out
-}
-
-/// The signed params of a prepared request, from its signed query and body.
-#[wasm_bindgen(js_name = decodeParams)]
-pub fn decode_params(signed_query: &str, body: &str) -> String {
-    let params = topwire::decode_params(signed_query, body);
-    pack_parts(params.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]))
-}
-
-/// The headers every prepared request carries.
-#[wasm_bindgen(js_name = requestHeaders)]
-pub fn request_headers() -> String {
-    pack_parts(topwire::FORM_HEADERS.iter().flat_map(|(k, v)| [*k, *v]))
+/// A record read from the facade's JSON text: a missing, unknown or
+/// mistyped key is a ValidationError naming it.
+fn read<T: DeserializeOwned>(text: &[u8]) -> JsResult<T> {
+    from_value(json(text)?).map_err(js_err)
 }
 
 /// A TOP client held inside the wasm instance (the secret never leaves it).
 #[wasm_bindgen]
 pub struct Client {
     inner: topwire::TopClient,
-    /// The data of the last `parse` that could not be a span (see `takeData`).
-    data: Cell<Option<JsValue>>,
 }
 
 /// A checked method name, which the facade keeps per name: parsing a reply
@@ -411,149 +75,86 @@ impl Method {
     pub fn new(name: &str) -> JsResult<Method> {
         topwire::ReplyMethod::new(name)
             .map(|inner| Method { inner })
-            .map_err(|e| js_err(e.into()))
+            .map_err(js_err)
     }
 }
 
 #[wasm_bindgen]
 impl Client {
-    /// Builds a client; every option may be `undefined`.
+    /// A client from the JSON of `{ appKey, appSecret, signMethod, ... }` (strict keys).
     #[wasm_bindgen(constructor)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        app_key: &JsValue,
-        app_secret: &JsValue,
-        sign_method: &JsValue,
-        format: &JsValue,
-        simplify: &JsValue,
-        gateway: &JsValue,
-        partner_id: &JsValue,
-        target_app_key: &JsValue,
-    ) -> JsResult<Client> {
-        let app_key = string_arg(app_key, "appKey")?;
-        let app_secret = string_arg(app_secret, "appSecret")?;
-        let sign_method = opt_string_arg(sign_method, "signMethod")?;
-        let format = opt_string_arg(format, "format")?;
-        let gateway = opt_string_arg(gateway, "gateway")?;
-        let partner_id = opt_string_arg(partner_id, "partnerId")?;
-        let target_app_key = opt_string_arg(target_app_key, "targetAppKey")?;
-        let options = ClientOptions {
-            sign_method: sign_method.as_deref(),
-            format: format.as_deref(),
-            simplify: opt_bool_arg(simplify, "simplify")?,
-            gateway: gateway.as_deref(),
-            partner_id: partner_id.as_deref(),
-            target_app_key: target_app_key.as_deref(),
-        };
-        topwire::TopClient::with_options(&app_key, &app_secret, &options)
-            .map(|inner| Client {
-                inner,
-                data: Cell::new(None),
-            })
-            .map_err(|e| js_err(e.into()))
+    pub fn new(options: &[u8]) -> JsResult<Client> {
+        let config: ClientConfig = read(options)?;
+        config
+            .client()
+            .map(|inner| Client { inner })
+            .map_err(js_err)
     }
 
-    /// The client's public settings (never the secret), for inspection.
-    pub fn describe(&self) -> JsValue {
-        let c = &self.inner;
-        let o = Object::new();
-        set(&o, "appKey", c.app_key().into());
-        set(&o, "signMethod", c.sign_method().as_str().into());
-        set(&o, "format", c.format().as_str().into());
-        set(&o, "simplify", c.simplify().into());
-        set(&o, "gateway", c.gateway().into());
-        set(&o, "partnerId", opt_str(c.partner_id()));
-        set(&o, "targetAppKey", opt_str(c.target_app_key()));
-        o.into()
+    /// The client's public settings (never the secret), as JSON.
+    pub fn describe(&self) -> String {
+        to_json(&self.inner.settings())
     }
 
-    /// Signs a call. `call` is the JSON text `[method, session, params]`
-    /// (the facade's encoding of plain data, one crossing instead of one per
-    /// value); returns the packed request (see `pack`).
-    pub fn prepare(&self, call: &[u8], timestamp_ms: f64, allow_unknown: bool) -> JsResult<String> {
-        let call = std::str::from_utf8(call)
-            .map_err(|_| type_error("prepare: malformed call encoding"))?;
-        let Ok(Value::List(items)) = topwire::from_json(call) else {
-            return Err(type_error("prepare: malformed call encoding"));
+    /// Signs a call given as the JSON of `[method, params, options]`
+    /// (`options`: `{ session, timestamp, allowUnknown }`, the timestamp
+    /// filled in). Returns the JSON of the prepared request
+    /// `{ method, url, headers, body, signedQueryStart }`.
+    pub fn prepare(&self, call: &[u8]) -> JsResult<String> {
+        let mut parts = match json(call)? {
+            Value::List(parts) => parts.into_iter(),
+            other => vec![other].into_iter(),
         };
-        let mut items = items.into_iter();
-        let method = match items.next() {
-            Some(Value::String(m)) => m,
-            _ => return Err(type_error("prepare: malformed call encoding")),
-        };
-        let session = match items.next() {
-            Some(Value::String(s)) => Some(s),
-            _ => None,
-        };
-        let params = items.next().unwrap_or(Value::Null);
-        self.prepare_value(&method, &params, session, timestamp_ms, allow_unknown)
+        let method = parts.next().unwrap_or(Value::Null);
+        let params = parts.next().unwrap_or(Value::Null);
+        let options: PrepareOptions =
+            from_value(parts.next().unwrap_or(Value::Null)).map_err(js_err)?;
+        let method = method.as_str().unwrap_or_default();
+        self.inner
+            .prepare(method, &params, &options)
+            .map(|req| to_json(&req))
+            .map_err(js_err)
     }
 
-    /// Signs a call whose params the facade could not encode as JSON
-    /// (bigints beyond 64 bits, unsafe numbers, NaN, Dates, cycles...): the
-    /// values are walked here, and the offending one is named.
-    #[wasm_bindgen(js_name = prepareValues)]
-    pub fn prepare_values(
-        &self,
-        method: &str,
-        params: &JsValue,
-        session: Option<String>,
-        timestamp_ms: f64,
-        allow_unknown: bool,
-    ) -> JsResult<String> {
-        let params = to_value(params, "", 0)?;
-        self.prepare_value(method, &params, session, timestamp_ms, allow_unknown)
-    }
-
-    /// Parses a response body given as text. The result is a number: a
-    /// span of `body` in UTF-16 units (see [`span_out`]) whose slice is the
-    /// data as JSON text, for the native `JSON.parse`; or -1, and `takeData`
-    /// gives the data. A number crosses the boundary without allocating.
-    pub fn parse(&self, method: &Method, body: &str) -> JsResult<f64> {
+    /// Parses a response body given as text. Returns the data as JSON text
+    /// or objects (objects when an integer needs a bigint), or, when the
+    /// body's own text is the data, the span of it to slice and hand to the
+    /// native `JSON.parse`: a number, `end * 2^21 + start` in UTF-16 units,
+    /// which crosses without allocating (see [`span_out`]).
+    pub fn parse(&self, method: &Method, body: &str) -> JsResult<JsValue> {
         let parsed = self
             .inner
             .parse_reply(&method.inner, body.as_bytes())
             .map_err(js_err)?;
         let span = parsed.verbatim.and_then(|r| utf16_range(body, r));
-        Ok(self.parsed_out(&parsed.data, span))
+        Ok(parsed_out(&parsed.data, span))
     }
 
     /// Parses a response body given as bytes; a span is in bytes.
     #[wasm_bindgen(js_name = parseBytes)]
-    pub fn parse_bytes(&self, method: &Method, body: &[u8]) -> JsResult<f64> {
+    pub fn parse_bytes(&self, method: &Method, body: &[u8]) -> JsResult<JsValue> {
         let parsed = self
             .inner
             .parse_reply(&method.inner, body)
             .map_err(js_err)?;
-        Ok(self.parsed_out(&parsed.data, parsed.verbatim))
-    }
-
-    /// The data of the last `parse` that returned -1: JSON text, or objects
-    /// when an integer needs a bigint.
-    #[wasm_bindgen(js_name = takeData)]
-    pub fn take_data(&self) -> JsValue {
-        self.data.take().unwrap_or(JsValue::UNDEFINED)
+        Ok(parsed_out(&parsed.data, parsed.verbatim))
     }
 }
 
-impl Client {
-    /// The span when the body's own text is the data and JS numbers hold
-    /// every integer in it; else -1, with the data kept for `takeData`.
-    fn parsed_out(&self, data: &Value, span: Option<Range<usize>>) -> f64 {
-        match span.and_then(span_out) {
-            Some(packed) if !has_unsafe(data) => packed,
-            _ => {
-                self.data.set(Some(data_out(data)));
-                -1.0
-            }
-        }
+/// The span when the body's own text is the data and JS numbers hold every
+/// integer in it; else the data itself.
+fn parsed_out(data: &Value, span: Option<Range<usize>>) -> JsValue {
+    let unsafe_ints = has_unsafe(data);
+    match span.and_then(span_out) {
+        Some(packed) if !unsafe_ints => JsValue::from_f64(packed),
+        _ if unsafe_ints => to_js_value(data),
+        _ => JsValue::from_str(&data.to_json()),
     }
 }
 
 /// A span as one number, `end * 2^21 + start`: exact in an f64 while the
 /// data starts in the first 2 MiB of the body and ends in the first 4 GiB
-/// (the wrapper key comes first, so it always does in practice). One number
-/// crosses the boundary without allocating; `None` falls back to JSON text.
+/// (the wrapper key comes first, so it always does in practice).
 fn span_out(r: Range<usize>) -> Option<f64> {
     const START_BITS: u32 = 21;
     let start = u32::try_from(r.start)
@@ -563,9 +164,12 @@ fn span_out(r: Range<usize>) -> Option<f64> {
     Some(f64::from(end) * f64::from(1u32 << START_BITS) + f64::from(start))
 }
 
+fn utf16_len(s: &str) -> usize {
+    s.chars().map(char::len_utf16).sum()
+}
+
 /// A byte range of `text` in UTF-16 units, the unit of JS string offsets
-/// (`None` if it does not fall on character boundaries: the data is then
-/// sent the slow way rather than sliced wrong).
+/// (`None` if it does not fall on character boundaries).
 fn utf16_range(text: &str, r: Range<usize>) -> Option<Range<usize>> {
     if text.is_ascii() {
         return text.get(r.clone()).map(|_| r);
@@ -574,136 +178,103 @@ fn utf16_range(text: &str, r: Range<usize>) -> Option<Range<usize>> {
     Some(start..start + utf16_len(text.get(r)?))
 }
 
-impl Client {
-    fn prepare_value(
-        &self,
-        method: &str,
-        params: &Value,
-        session: Option<String>,
-        timestamp_ms: f64,
-        allow_unknown: bool,
-    ) -> JsResult<String> {
-        let options = PrepareOptions {
-            session,
-            timestamp_ms: epoch_ms(timestamp_ms, "timestamp")?,
-            allow_unknown,
-        };
-        self.inner
-            .prepare(method, params, &options)
-            .map(|req| pack(&req))
-            .map_err(js_err)
+/// Whether an integer in `v` is beyond what a JS number holds exactly.
+fn has_unsafe(v: &Value) -> bool {
+    match v {
+        Value::Int(i) => i.unsigned_abs() > 9_007_199_254_740_991,
+        Value::UInt(_) => true,
+        Value::Decimal(_) => v.as_big_integer().is_some(),
+        Value::List(items) => items.iter().any(has_unsafe),
+        Value::Object(pairs) => pairs.iter().any(|(_, v)| has_unsafe(v)),
+        _ => false,
     }
 }
 
-/// Owned `(name, value)` pairs borrowed as the core's `(&str, &str)` pairs.
-fn borrow_pairs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect()
-}
-
-/// Like [`pairs_arg`], with `undefined`/`null` meaning none.
-fn opt_pairs_arg(v: &JsValue, name: &str) -> JsResult<Vec<(String, String)>> {
-    if v.is_undefined() || v.is_null() {
-        Ok(Vec::new())
-    } else {
-        pairs_arg(v, name)
-    }
-}
-
-/// Like [`body_bytes`], with `undefined`/`null` meaning an empty body.
-fn opt_body_bytes(v: &JsValue) -> JsResult<Vec<u8>> {
-    if v.is_undefined() || v.is_null() {
-        Ok(Vec::new())
-    } else {
-        body_bytes(v)
-    }
-}
-
-/// Reads `[key, value][]` pairs of strings (values may be numbers or
-/// booleans, written as text).
-fn pairs_arg(v: &JsValue, name: &str) -> JsResult<Vec<(String, String)>> {
-    let Some(arr) = v.dyn_ref::<Array>() else {
-        return Err(type_error(&format!(
-            "{name} must be an object or an array of [key, value] pairs, got {}",
-            js_type(v)
-        )));
-    };
-    let mut out = Vec::with_capacity(arr.length() as usize);
-    for pair in arr.iter() {
-        let bad = || type_error(&format!("{name} must hold [key, value] pairs of strings"));
-        let p = pair.dyn_ref::<Array>().ok_or_else(bad)?;
-        if p.length() != 2 {
-            return Err(bad());
+/// Data with big integers as objects: bigints where JS numbers would round.
+fn to_js_value(v: &Value) -> JsValue {
+    use js_sys::{Array, BigInt, Object, Reflect};
+    match v {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => (*b).into(),
+        Value::Int(i) if i.unsigned_abs() <= 9_007_199_254_740_991 => {
+            // Exact: within ±2^53.
+            #[allow(clippy::cast_precision_loss)]
+            JsValue::from_f64(*i as f64)
         }
-        let k = p.get(0).as_string().ok_or_else(bad)?;
-        let value = p.get(1);
-        let text = match to_value(&value, &k, 0)? {
-            Value::String(s) => s,
-            Value::Null => String::new(),
-            Value::Bool(b) => b.to_string(),
-            Value::Int(i) => i.to_string(),
-            Value::UInt(u) => u.to_string(),
-            Value::Decimal(t) => t,
-            _ => return Err(bad()),
-        };
-        out.push((k, text));
+        Value::Int(i) => BigInt::from(*i).into(),
+        Value::UInt(u) => BigInt::from(*u).into(),
+        Value::Decimal(t) => match v.as_big_integer() {
+            Some(digits) => BigInt::new(&JsValue::from_str(digits))
+                .map_or_else(|_| js_sys::parse_float(t).into(), Into::into),
+            None => js_sys::parse_float(t).into(),
+        },
+        Value::String(s) => s.as_str().into(),
+        // Parsing never makes one; a file's bytes if one ever comes back.
+        Value::File(f) => js_sys::Uint8Array::from(f.content.as_slice()).into(),
+        Value::List(items) => items.iter().map(to_js_value).collect::<Array>().into(),
+        Value::Object(pairs) => {
+            let o = Object::new();
+            for (k, item) in pairs {
+                let desc = Object::new();
+                // An own data property, as JSON.parse makes it (even `__proto__`).
+                let _ = Reflect::set(&desc, &"value".into(), &to_js_value(item));
+                for flag in ["enumerable", "writable", "configurable"] {
+                    let _ = Reflect::set(&desc, &flag.into(), &true.into());
+                }
+                Object::define_property(&o, &k.as_str().into(), &desc);
+            }
+            o.into()
+        }
     }
-    Ok(out)
 }
 
-fn sign_method_arg(v: &JsValue) -> JsResult<SignMethod> {
-    let name = string_arg(v, "signMethod")?;
-    SignMethod::parse(&name).map_err(|e| js_err(e.into()))
+/// The signed params of a prepared request, from its signed query and body:
+/// the JSON of `[name, value][]`, sorted as signed, `sign` last.
+#[wasm_bindgen(js_name = decodeParams)]
+pub fn decode_params(signed_query: &str, body: &str) -> String {
+    to_json(&topwire::decode_params(signed_query, body))
 }
 
-/// `sign(pairs, secret, signMethod)`: the bare algorithm.
+/// `[name, value]` pairs of a params object, each value a scalar.
+fn sign_input(params: Value) -> JsResult<Vec<(String, String)>> {
+    match params {
+        Value::Object(pairs) => sign_pairs(&pairs).map_err(js_err),
+        other => Err(js_err(ValidationError::new(
+            "params",
+            "an object or [key, value] pairs",
+            other.describe(),
+        ))),
+    }
+}
+
+/// `sign`: the bare algorithm over the JSON of `[params, secret, signMethod]`.
 #[wasm_bindgen]
-pub fn sign(params: &JsValue, secret: &JsValue, sign_method: &JsValue) -> JsResult<String> {
-    let pairs = pairs_arg(params, "params")?;
-    let secret = string_arg(secret, "secret")?;
-    let method = sign_method_arg(sign_method)?;
+pub fn sign(call: &[u8]) -> JsResult<String> {
+    let mut parts = match json(call)? {
+        Value::List(parts) => parts.into_iter(),
+        other => vec![other].into_iter(),
+    };
+    let pairs = sign_input(parts.next().unwrap_or(Value::Null))?;
+    let mut text = || parts.next().and_then(|v| v.as_str().map(str::to_owned));
+    let (secret, method) = (text().unwrap_or_default(), text().unwrap_or_default());
+    let method = SignMethod::parse(&method).map_err(js_err)?;
     Ok(topwire::sign(&pairs, &secret, method))
 }
 
-/// `stringToSign(pairs)`: what the signature covers, for debugging error 25.
+/// `stringToSign`: what the signature covers, for debugging error 25.
 #[wasm_bindgen(js_name = stringToSign)]
-pub fn string_to_sign(params: &JsValue) -> JsResult<String> {
-    let pairs = pairs_arg(params, "params")?;
-    Ok(topwire::string_to_sign(&pairs))
+pub fn string_to_sign(params: &[u8]) -> JsResult<String> {
+    Ok(topwire::string_to_sign(&sign_input(json(params)?)?))
 }
 
-/// Checks an inbound (SPI) call; throws a SignatureError record on failure.
+/// Checks an inbound (SPI) call: the JSON of `{ query, headers,
+/// contentType, secret, now, maxSkewMs }` and the body's bytes. Throws a
+/// SignatureError record on failure.
 #[wasm_bindgen(js_name = verifySpi)]
-pub fn verify_spi(
-    query: &JsValue,
-    headers: &JsValue,
-    body: &JsValue,
-    content_type: &JsValue,
-    secret: &JsValue,
-    now_ms: f64,
-    max_skew_ms: Option<f64>,
-) -> JsResult<()> {
-    let query = string_arg(query, "query")?;
-    let query = query.strip_prefix('?').unwrap_or(&query);
-    let headers = opt_pairs_arg(headers, "headers")?;
-    let header_refs = borrow_pairs(&headers);
-    let body = opt_body_bytes(body)?;
-    let content_type = opt_string_arg(content_type, "contentType")?;
-    let secret = string_arg(secret, "secret")?;
-    let now_ms = epoch_ms(now_ms, "now")?;
-    let max_skew_ms = match max_skew_ms {
-        None => topwire::DEFAULT_SPI_SKEW_MS,
-        Some(ms) => epoch_ms(ms, "max_skew")?,
-    };
-    let req = SpiRequest {
-        query,
-        headers: &header_refs,
-        body: &body,
-        content_type: content_type.as_deref(),
-    };
-    topwire::verify_spi(&req, &secret, now_ms, max_skew_ms).map_err(js_err)
+pub fn verify_spi(input: &[u8], body: Vec<u8>) -> JsResult<()> {
+    let mut input: SpiInput = read(input)?;
+    input.body.0 = body;
+    input.verify().map_err(js_err)
 }
 
 /// The size of the instance's linear memory in bytes (for the memory benchmark).
