@@ -249,11 +249,94 @@ impl<'de> Deserializer<'de> for ValueDeserializer {
         }
     }
 
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct newtype_struct seq tuple
-        tuple_struct map struct enum identifier ignored_any
+    // Each record field asks for the one kind it takes: answering only that
+    // kind (any other is one shared error path) keeps each visitor's copy
+    // of this code small, which is most of what serde costs the wasm build.
+    fn deserialize_bool<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ReadError> {
+        match self.0 {
+            Value::Bool(b) => v.visit_bool(b),
+            other => Err(mismatch(&other, &v)),
+        }
     }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ReadError> {
+        match self.0 {
+            Value::Int(i) => v.visit_i64(i),
+            Value::UInt(u) => v.visit_u64(u),
+            other => Err(mismatch(&other, &v)),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ReadError> {
+        match self.0 {
+            Value::String(s) => v.visit_string(s),
+            other => Err(mismatch(&other, &v)),
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ReadError> {
+        match self.0 {
+            Value::List(items) => v.visit_seq(Items {
+                iter: items.into_iter(),
+                index: 0,
+            }),
+            other => Err(mismatch(&other, &v)),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ReadError> {
+        match self.0 {
+            Value::Object(pairs) => v.visit_map(Pairs {
+                iter: pairs.into_iter(),
+                value: None,
+            }),
+            other => Err(mismatch(&other, &v)),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ReadError> {
+        self.deserialize_string(v)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ReadError> {
+        self.deserialize_string(v)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, v: V) -> Result<V::Value, ReadError> {
+        self.deserialize_seq(v)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, ReadError> {
+        self.deserialize_map(v)
+    }
+
+    serde::forward_to_deserialize_any! {
+        i8 i16 i32 i128 u8 u16 u32 u64 u128 f32 f64 char
+        bytes byte_buf unit unit_struct newtype_struct
+        tuple_struct enum ignored_any
+    }
+}
+
+/// A value of the wrong kind for a field: one out-of-line path for all.
+#[cold]
+#[inline(never)]
+fn mismatch(found: &Value, expected: &dyn de::Expected) -> ReadError {
+    let kind = match found {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(b) => Unexpected::Bool(*b),
+        Value::Int(_) | Value::UInt(_) => Unexpected::Signed(0),
+        Value::Decimal(_) => Unexpected::Other("a number with a fraction"),
+        Value::String(_) => Unexpected::Str(""),
+        Value::File(_) => Unexpected::Bytes(&[]),
+        Value::List(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
+    };
+    de::Error::invalid_type(kind, expected)
 }
 
 struct Items {
