@@ -38,6 +38,7 @@ mod error;
 pub mod gateway;
 mod java;
 mod json;
+mod json_ser;
 mod multipart;
 pub mod options;
 mod params;
@@ -50,7 +51,6 @@ mod spi;
 mod time;
 mod urlencode;
 mod value;
-mod value_ser;
 mod value_serde;
 mod xml;
 
@@ -59,11 +59,11 @@ pub use client::{
     DEFAULT_GATEWAY, FORM_CONTENT_TYPE, FORM_HEADERS,
 };
 pub use error::{ApiError, DecodeError, Error, SignatureError, SignatureFailure, ValidationError};
+pub use json_ser::{record_json, WriteError};
 pub use multipart::{Multipart, DEFAULT_FILE_CONTENT_TYPE};
 pub use response::{parse, parse_reply, parse_spanned, Parsed, ReplyMethod};
 pub use sign::{sign, string_to_sign, SignMethod};
 pub use spi::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
 pub use time::{format_timestamp, parse_timestamp};
 pub use value::{from_json, FileItem, Value};
-pub use value_ser::{to_value, WriteError};
 pub use value_serde::{ReadError, ValueDeserializer, MAX_DEPTH};

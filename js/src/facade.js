@@ -106,9 +106,14 @@ const wellFormed = String.prototype.isWellFormed ? (s) => s.isWellFormed() : (s)
 class Budget {
   used = 0;
   bigints = false;
+  /** Keys and indices down to the value being copied (see `copy`). */
+  path = [];
+  /** `field`: a name, or this budget while copying (named by its path). */
   take(n, field) {
     this.used += n;
-    if (this.used > MAX_INPUT) throw invalid(field, `at most ${MAX_INPUT} characters or bytes in one call`, 'more');
+    if (this.used > MAX_INPUT) {
+      throw invalid(field === this ? pathName(this) : field, `at most ${MAX_INPUT} characters or bytes in one call`, 'more');
+    }
   }
 }
 
@@ -151,47 +156,78 @@ const MAX_U64 = 2n ** 64n - 1n;
  * integers a JS number cannot hold exactly are refused (sending them would
  * drop or round the caller's number). Decimal strings pass as strings.
  */
-function number(v, field, budget) {
+function number(v, budget) {
   if (typeof v === 'bigint') {
-    if (v < MIN_I64 || v > MAX_U64) throw invalid(field, 'an integer within 64 bits', `the bigint ${v}`);
+    if (v < MIN_I64 || v > MAX_U64) throw invalid(pathName(budget), 'an integer within 64 bits', `the bigint ${v}`);
     budget.bigints = true;
     return v;
   }
   if (Number.isSafeInteger(v) || (Number.isFinite(v) && !Number.isInteger(v))) return v;
-  if (!Number.isFinite(v)) throw invalid(field, 'a finite number', `the number ${v}`);
-  throw invalid(field, 'a safe integer (at most 2^53 - 1 in size), a bigint or a decimal string', `the number ${v}, which a JS number cannot hold exactly`);
+  if (!Number.isFinite(v)) throw invalid(pathName(budget), 'a finite number', `the number ${v}`);
+  throw invalid(pathName(budget), 'a safe integer (at most 2^53 - 1 in size), a bigint or a decimal string', `the number ${v}, which a JS number cannot hold exactly`);
 }
 
 /**
  * The caller's value as fresh plain data, every property read once:
  * strings, numbers, bigints, booleans, null, arrays and plain objects.
+ * `field` names the value in errors; inner values are named by the keys and
+ * indices on the way down, kept on a stack and joined only for an error.
  */
 function copy(v, field, depth, budget) {
+  const path = budget.path;
+  const mark = path.length;
+  path.push(field);
+  try {
+    return copyAt(v, depth, budget);
+  } finally {
+    path.length = mark;
+  }
+}
+
+/** The name of the value being copied: `a.b[0].c`. */
+function pathName(budget) {
+  let out = '';
+  for (const seg of budget.path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (seg !== '') out = out === '' ? seg : `${out}.${seg}`;
+  }
+  return out || 'params';
+}
+
+function copyAt(v, depth, budget) {
   switch (typeof v) {
     case 'string':
-      return text(v, field || 'params', budget);
+      budget.take(v.length, budget);
+      if (!wellFormed(v)) throw invalid(pathName(budget), 'well-formed text', 'a lone surrogate (half of a UTF-16 pair)');
+      return v;
     case 'number':
     case 'bigint':
-      return number(v, field || 'params', budget);
+      return number(v, budget);
     case 'boolean':
       return v;
     case 'undefined':
       return null;
     case 'object': {
       if (v === null) return null;
-      if (depth >= MAX_DEPTH) throw invalid(field || 'params', `at most ${MAX_DEPTH} levels of nesting`, 'deeper nesting (a cycle?)');
+      if (depth >= MAX_DEPTH) throw invalid(pathName(budget), `at most ${MAX_DEPTH} levels of nesting`, 'deeper nesting (a cycle?)');
+      const path = budget.path;
       if (Array.isArray(v)) {
         const n = v.length;
         const out = new Array(n);
-        for (let i = 0; i < n; i++) out[i] = copy(v[i], `${field}[${i}]`, depth + 1, budget);
+        for (let i = 0; i < n; i++) {
+          path.push(i);
+          out[i] = copyAt(v[i], depth + 1, budget);
+          path.pop();
+        }
         return out;
       }
       if (!isPlain(v)) break;
       const out = {};
       for (const k of Object.keys(v)) {
-        const key = child(field, k);
-        text(k, key, budget);
-        put(out, k, copy(v[k], key, depth + 1, budget));
+        path.push(k);
+        copyAt(k, depth + 1, budget); // the key is text too
+        put(out, k, copyAt(v[k], depth + 1, budget));
+        path.pop();
       }
       return out;
     }
@@ -199,7 +235,7 @@ function copy(v, field, depth, budget) {
       break;
   }
   const got = v instanceof Date ? 'a Date' : typeName(v);
-  throw invalid(field || 'params', 'a string, number, bigint, boolean, array or plain object', got);
+  throw invalid(pathName(budget), 'a string, number, bigint, boolean, array or plain object', got);
 }
 
 /** Plain data (from `copy`) as JSON text: the native stringify, or by hand when it holds bigints. */
@@ -246,7 +282,7 @@ function stringArg(v, name, budget) {
 /** Epoch milliseconds from a Date, number or bigint (default now); else the value, for the core to refuse. */
 function epochMs(v, field, budget) {
   if (v === undefined || v === null) return Date.now();
-  if (v instanceof Date) return number(v.getTime(), field, budget);
+  if (v instanceof Date) return copy(v.getTime(), field, 1, budget);
   return copy(v, field, 1, budget);
 }
 

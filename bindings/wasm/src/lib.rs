@@ -30,7 +30,7 @@ type JsResult<T> = Result<T, JsValue>;
 fn to_json<T: Serialize + ?Sized>(record: &T) -> String {
     // Records hold strings, integers, booleans, lists and maps, which always
     // convert; the fallback is never reached.
-    topwire::to_value(record).map_or_else(|_| "null".to_owned(), |v| v.to_json())
+    topwire::record_json(record).unwrap_or_else(|_| "null".to_owned())
 }
 
 fn js_err(e: impl Into<Error>) -> JsValue {
