@@ -3,7 +3,7 @@
 // (bindings/c/include/topwire.h, libtopwire_c.so). Values cross as JSON text;
 // every error comes back as a TopError subclass carrying the C record's fields.
 //
-//   $client = new Topwire\TopClient(['app_key' => '12345678', 'app_secret' => $secret]);
+//   $client = new Topwire\TopClient(['appKey' => '12345678', 'appSecret' => $secret]);
 //   $req = $client->prepare('taobao.travel.ticket.order.verify', ['order_id' => 12345678]);
 //   // send $req->method, $req->url, $req->headers, $req->body with curl or streams
 //   $data = $client->parse('taobao.travel.ticket.order.verify', $responseBody);
@@ -129,7 +129,7 @@ final class TopClient
     private \FFI $ffi;
     private \FFI\CData $handle;
 
-    /** @param array<string, mixed> $options app_key, app_secret, sign_method, format, simplify, gateway, partner_id, target_app_key */
+    /** @param array<string, mixed> $options appKey, appSecret, signMethod, format, simplify, gateway, partnerId, targetAppKey */
     public function __construct(array $options)
     {
         $this->ffi = Library::load();
@@ -150,7 +150,7 @@ final class TopClient
 
     /**
      * @param array<string, mixed>|null $params the API's parameters
-     * @param array<string, mixed> $options session, timestamp_ms (default: now), allow_unknown
+     * @param array<string, mixed> $options session, timestamp (epoch ms; default: now), allowUnknown
      * @param list<array{name: string, content: string, filename?: string, content_type?: string}> $files
      *        uploads (TOP's byte[] parameters): the request becomes multipart/form-data
      */
@@ -238,7 +238,7 @@ function sign(array $params, string $secret, string $signMethod): string
 
 /**
  * Checks an inbound SPI call; throws SignatureError if forged or stale.
- * @param array<string, mixed> $request query, headers, content_type, secret, now_ms, max_skew_ms
+ * @param array<string, mixed> $request query, headers ([name, value] pairs), contentType, secret, now, maxSkewMs
  */
 function verify_spi(array $request, string $body): void
 {

@@ -82,7 +82,7 @@ function send(TopClient $client, string $method, array $params, ?string $session
 
 [$gateway, $key, $secret, $session] = settings();
 echo 'topwire ' . Topwire\version() . " through PHP FFI, gateway $gateway\n";
-$client = new TopClient(['app_key' => $key, 'app_secret' => $secret, 'gateway' => $gateway]);
+$client = new TopClient(['appKey' => $key, 'appSecret' => $secret, 'gateway' => $gateway]);
 $failures = 0;
 foreach (SEED_CALLS as [$method, $params]) {
     try {
@@ -95,7 +95,7 @@ foreach (SEED_CALLS as [$method, $params]) {
 }
 
 echo "deliberate error: the verify call signed with a wrong secret\n";
-$wrong = new TopClient(['app_key' => $key, 'app_secret' => "$secret-wrong", 'gateway' => $gateway]);
+$wrong = new TopClient(['appKey' => $key, 'appSecret' => "$secret-wrong", 'gateway' => $gateway]);
 try {
     $data = send($wrong, 'taobao.travel.ticket.order.verify', ['order_id' => 12345678, 'check_num' => 1], null);
     echo '<-- ' . json_encode($data) . " (NOT the expected ApiError code 25)\n";

@@ -42,7 +42,7 @@ function thrown(string $class, callable $call): Topwire\TopError
 }
 
 const VERIFY = 'taobao.travel.ticket.order.verify';
-$client = new TopClient(['app_key' => '12345678', 'app_secret' => 'test-secret', 'sign_method' => 'md5']);
+$client = new TopClient(['appKey' => '12345678', 'appSecret' => 'test-secret', 'signMethod' => 'md5']);
 
 check('version is the workspace version', function () {
     preg_match('/^version = "(.+)"/m', file_get_contents(__DIR__ . '/../../Cargo.toml'), $m);
@@ -50,7 +50,7 @@ check('version is the workspace version', function () {
 });
 
 check('prepare: the protocol known answer and exact 64-bit ids', function () use ($client) {
-    $req = $client->prepare(VERIFY, ['order_id' => PHP_INT_MAX, 'check_num' => 1], ['timestamp_ms' => 1700000000000]);
+    $req = $client->prepare(VERIFY, ['order_id' => PHP_INT_MAX, 'check_num' => 1], ['timestamp' => 1700000000000]);
     same($req->method, 'POST');
     same($req->body, 'order_id=9223372036854775807&check_num=1');
     same($req->headers, ['Content-Type' => 'application/x-www-form-urlencoded;charset=utf-8']);
@@ -80,8 +80,8 @@ check('ApiError carries every field', function () use ($client) {
 check('ValidationError names the field', function () use ($client) {
     $e = thrown(ValidationError::class, fn () => $client->prepare(VERIFY, ['order_id' => 'x', 'check_num' => 1]));
     same($e->field(), 'order_id');
-    $e = thrown(ValidationError::class, fn () => new TopClient(['app_key' => '1', 'app_secret' => 's', 'signMethod' => 'md5']));
-    same($e->field(), 'signMethod');
+    $e = thrown(ValidationError::class, fn () => new TopClient(['appKey' => '1', 'appSecret' => 's', 'sign_method' => 'md5']));
+    same([$e->field(), $e->record['expected']], ['sign_method', 'a known option (did you mean signMethod?)']);
 });
 
 check('bytes that are not UTF-8 are errors, not guesses', function () use ($client) {
@@ -93,7 +93,7 @@ check('bytes that are not UTF-8 are errors, not guesses', function () use ($clie
 
 check('an upload is a multipart body of bytes', function () use ($client) {
     $png = "\x89PNG\r\n\x1a\n\x00\xff";
-    $req = $client->prepare('taobao.eticket.merchant.img.upload', null, ['session' => 's', 'timestamp_ms' => 1700000000000],
+    $req = $client->prepare('taobao.eticket.merchant.img.upload', null, ['session' => 's', 'timestamp' => 1700000000000],
         [['name' => 'img_bytes', 'content' => $png, 'filename' => 'qr.png', 'content_type' => 'image/png']]);
     $type = $req->headers['Content-Type'];
     $boundary = substr($type, strrpos($type, 'boundary=') + 9);

@@ -17,10 +17,10 @@ use topwire_c::{
 
 const METHOD: &str = "taobao.travel.ticket.order.verify";
 const PARAMS: &str = r#"{"check_num":1,"order_id":12345678,"return_num":0,"total_num":1,"out_order_id":"12345","confirm_code":"2516352","voucher_infos":[{"confirm_code":"2516352","used_quantity":1,"used_date":"2020-01-11 14:00:00"}],"write_off_type":0}"#;
-const OPTIONS: &str = r#"{"timestamp_ms":1700000000000}"#;
+const OPTIONS: &str = r#"{"timestamp":1700000000000}"#;
 const REPLY: &str =
     r#"{"travel_ticket_order_verify_response":{"is_success":true,"request_id":"4gk1m4nvkxx1"}}"#;
-const CLIENT: &str = r#"{"app_key":"12345678","app_secret":"0123456789abcdef0123456789abcdef"}"#;
+const CLIENT: &str = r#"{"appKey":"12345678","appSecret":"0123456789abcdef0123456789abcdef"}"#;
 
 fn empty() -> TopwireBuffer {
     TopwireBuffer {

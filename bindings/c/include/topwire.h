@@ -11,8 +11,10 @@
  * - Structured values cross as UTF-8 JSON text, read and written by the
  *   core's own JSON code: integers are exact over the whole 64-bit range
  *   (and beyond), other numbers are kept as their decimal text; nothing is
- *   ever rounded. Option keys are snake_case (app_key, sign_method,
- *   timestamp_ms, ...), as in Rust and Python; an unknown key is an error.
+ *   ever rounded. Options are the records the core declares for every
+ *   host, with JavaScript's camelCase keys (appKey, signMethod, timestamp,
+ *   allowUnknown, contentType, ...); an unknown key is an error naming it
+ *   and its likely spelling. Error records use the snake_case names below.
  * - Every call that can fail returns a TopwireStatus. When it is not
  *   TOPWIRE_STATUS_OK and `error` is not NULL, *error holds a JSON object:
  *     {"kind": "ValidationError" | "ApiError" | "DecodeError" | "SignatureError" | "InternalError",
@@ -134,10 +136,10 @@ const char *topwire_version(void);
 // `buffer` is NULL or points to a `TopwireBuffer` filled by topwire.
 void topwire_buffer_free(struct TopwireBuffer *buffer);
 
-// Makes a client from its options, a JSON object: `app_key` and
-// `app_secret` (required), `sign_method` (`md5`, `hmac`, `hmac-sha256`),
+// Makes a client from its options, a JSON object: `appKey` and
+// `appSecret` (required), `signMethod` (`md5`, `hmac`, `hmac-sha256`),
 // `format` (`json`, `xml`), `simplify` (boolean), `gateway` (URL),
-// `partner_id`, `target_app_key`. Free it with `topwire_client_free`.
+// `partnerId`, `targetAppKey`. Free it with `topwire_client_free`.
 //
 // # Safety
 // `options` points to `options_len` bytes; `out` to a writable pointer;
@@ -156,8 +158,8 @@ void topwire_client_free(struct TopwireClient *client);
 // Signs a call of `method` (e.g. `taobao.travel.ticket.order.verify`).
 // `params` is a JSON object of the API's parameters (NULL: none); integers
 // are exact over 64 bits and other numbers are sent as written. `options`
-// is NULL or a JSON object: `session`, `timestamp_ms` (epoch milliseconds;
-// default: the system clock), `allow_unknown` (boolean). `files` points to
+// is NULL or a JSON object: `session`, `timestamp` (epoch milliseconds;
+// default: the system clock), `allowUnknown` (boolean). `files` points to
 // `files_len` uploads (NULL and 0: none), added to `params` after its
 // members. On success `*out` is a request to free with `topwire_request_free`.
 //
@@ -208,8 +210,9 @@ enum TopwireStatus topwire_parse(const struct TopwireClient *client,
                                  struct TopwireBuffer *out,
                                  struct TopwireBuffer *error);
 
-// The `sign` of a parameter list: `params` is a JSON object of strings or
-// a list of `[name, value]` string pairs; `sign_method` is `md5`, `hmac` or
+// The `sign` of a parameter list: `params` is a JSON object of strings,
+// numbers and booleans (written as `prepare` writes them), or a list of
+// `[name, value]` string pairs; `sign_method` is `md5`, `hmac` or
 // `hmac-sha256`. `*out` gets the upper-case hex digest.
 //
 // # Safety
@@ -234,10 +237,10 @@ enum TopwireStatus topwire_string_to_sign(const char *params,
                                           struct TopwireBuffer *error);
 
 // Checks an inbound (SPI) call from TOP. `request` is a JSON object:
-// `query` (the raw query string, `?` optional), `headers` (object or
-// `[name, value]` pairs), `content_type` (NULL: looked up in `headers`),
-// `secret`, `now_ms` (default: the system clock), `max_skew_ms` (default
-// 600000). `body` is the raw body. A forged or stale call is
+// `query` (the raw query string, `?` optional), `headers` (`[name, value]`
+// pairs), `contentType` (absent: looked up in `headers`), `secret`, `now`
+// (epoch milliseconds; default: the system clock), `maxSkewMs` (default
+// 600000). `body` is the raw body (not a key of the JSON). A forged or stale call is
 // `TOPWIRE_STATUS_SIGNATURE_ERROR` with a `reason`.
 //
 // # Safety

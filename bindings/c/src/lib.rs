@@ -16,7 +16,7 @@ mod record;
 use std::borrow::Cow;
 use std::ffi::{c_char, c_void};
 
-use topwire::{Error, FileItem, PreparedRequest, SpiRequest, TopClient, ValidationError, Value};
+use topwire::{Error, FileItem, PreparedRequest, TopClient, ValidationError, Value};
 
 use crate::ffi::{array, bytes, call, give, handle, opt_text, put, take, text};
 
@@ -167,10 +167,10 @@ pub unsafe extern "C" fn topwire_buffer_free(buffer: *mut TopwireBuffer) {
     }
 }
 
-/// Makes a client from its options, a JSON object: `app_key` and
-/// `app_secret` (required), `sign_method` (`md5`, `hmac`, `hmac-sha256`),
+/// Makes a client from its options, a JSON object: `appKey` and
+/// `appSecret` (required), `signMethod` (`md5`, `hmac`, `hmac-sha256`),
 /// `format` (`json`, `xml`), `simplify` (boolean), `gateway` (URL),
-/// `partner_id`, `target_app_key`. Free it with `topwire_client_free`.
+/// `partnerId`, `targetAppKey`. Free it with `topwire_client_free`.
 ///
 /// # Safety
 /// `options` points to `options_len` bytes; `out` to a writable pointer;
@@ -204,8 +204,8 @@ pub unsafe extern "C" fn topwire_client_free(client: *mut TopwireClient) {
 /// Signs a call of `method` (e.g. `taobao.travel.ticket.order.verify`).
 /// `params` is a JSON object of the API's parameters (NULL: none); integers
 /// are exact over 64 bits and other numbers are sent as written. `options`
-/// is NULL or a JSON object: `session`, `timestamp_ms` (epoch milliseconds;
-/// default: the system clock), `allow_unknown` (boolean). `files` points to
+/// is NULL or a JSON object: `session`, `timestamp` (epoch milliseconds;
+/// default: the system clock), `allowUnknown` (boolean). `files` points to
 /// `files_len` uploads (NULL and 0: none), added to `params` after its
 /// members. On success `*out` is a request to free with `topwire_request_free`.
 ///
@@ -319,8 +319,9 @@ pub unsafe extern "C" fn topwire_parse(
     })
 }
 
-/// The `sign` of a parameter list: `params` is a JSON object of strings or
-/// a list of `[name, value]` string pairs; `sign_method` is `md5`, `hmac` or
+/// The `sign` of a parameter list: `params` is a JSON object of strings,
+/// numbers and booleans (written as `prepare` writes them), or a list of
+/// `[name, value]` string pairs; `sign_method` is `md5`, `hmac` or
 /// `hmac-sha256`. `*out` gets the upper-case hex digest.
 ///
 /// # Safety
@@ -375,10 +376,10 @@ pub unsafe extern "C" fn topwire_string_to_sign(
 }
 
 /// Checks an inbound (SPI) call from TOP. `request` is a JSON object:
-/// `query` (the raw query string, `?` optional), `headers` (object or
-/// `[name, value]` pairs), `content_type` (NULL: looked up in `headers`),
-/// `secret`, `now_ms` (default: the system clock), `max_skew_ms` (default
-/// 600000). `body` is the raw body. A forged or stale call is
+/// `query` (the raw query string, `?` optional), `headers` (`[name, value]`
+/// pairs), `contentType` (absent: looked up in `headers`), `secret`, `now`
+/// (epoch milliseconds; default: the system clock), `maxSkewMs` (default
+/// 600000). `body` is the raw body (not a key of the JSON). A forged or stale call is
 /// `TOPWIRE_STATUS_SIGNATURE_ERROR` with a `reason`.
 ///
 /// # Safety
@@ -394,21 +395,10 @@ pub unsafe extern "C" fn topwire_verify_spi(
 ) -> TopwireStatus {
     call(error, || {
         // SAFETY: the caller's contract, checked for null and length.
-        let input = options::spi(unsafe { text("request", request, request_len) }?)?;
-        // SAFETY: see above.
         let body = unsafe { bytes("body", body.cast::<u8>(), body_len) }?;
-        let headers: Vec<(&str, &str)> = input
-            .headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let req = SpiRequest {
-            query: &input.query,
-            headers: &headers,
-            body,
-            content_type: input.content_type.as_deref(),
-        };
-        topwire::verify_spi(&req, &input.secret, input.now_ms, input.max_skew_ms)
+        // SAFETY: see above.
+        let text = unsafe { text("request", request, request_len) }?;
+        options::spi(text, body)?.verify()
     })
 }
 

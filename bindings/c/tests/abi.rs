@@ -21,10 +21,9 @@ use topwire_c::{
     TopwireRequest, TopwireStatus,
 };
 
-const OPTIONS: &str =
-    r#"{"app_key":"12345678","app_secret":"s3cr3t-app-secret","sign_method":"md5"}"#;
+const OPTIONS: &str = r#"{"appKey":"12345678","appSecret":"s3cr3t-app-secret","signMethod":"md5"}"#;
 const VERIFY: &str = "taobao.travel.ticket.order.verify";
-const TS: &str = r#"{"timestamp_ms":1700000000000}"#;
+const TS: &str = r#"{"timestamp":1700000000000}"#;
 
 fn record(f: &Failure) -> String {
     f.record.to_json()
@@ -118,7 +117,7 @@ fn each_error_kind_has_its_status() {
     assert_eq!(f.status, TopwireStatus::DecodeError);
     assert_eq!(f.record.get("kind"), Some(&Value::from("DecodeError")));
     let f = common::verify_spi(
-        r#"{"query":"timestamp=2023-11-15 06:13:20","secret":"x","now_ms":1700000000000}"#,
+        r#"{"query":"timestamp=2023-11-15 06:13:20","secret":"x","now":1700000000000}"#,
         b"",
     )
     .unwrap_err();
@@ -131,32 +130,36 @@ fn each_error_kind_has_its_status() {
 
 #[test]
 fn options_are_checked_by_name() {
-    let f = common::client(r#"{"app_key":"1","app_secret":"s","signMethod":"md5"}"#).unwrap_err();
+    let f = common::client(r#"{"appKey":"1","appSecret":"s","sign_method":"md5"}"#).unwrap_err();
     assert_eq!(f.status, TopwireStatus::ValidationError);
-    assert_eq!(field(&f), "signMethod");
-    let f = common::client(r#"{"app_key":"1","app_secret":"s","simplify":"yes"}"#).unwrap_err();
+    assert_eq!(field(&f), "sign_method");
+    assert_eq!(
+        f.record.get("expected"),
+        Some(&Value::from("a known option (did you mean signMethod?)"))
+    );
+    let f = common::client(r#"{"appKey":"1","appSecret":"s","simplify":"yes"}"#).unwrap_err();
     assert_eq!(
         record(&f),
-        r#"{"kind":"ValidationError","message":"simplify: expected true or false, got the string \"yes\"","field":"simplify","expected":"true or false","got":"the string \"yes\""}"#
+        r#"{"kind":"ValidationError","message":"simplify: expected a boolean, got a string","field":"simplify","expected":"a boolean","got":"a string"}"#
     );
-    let f = common::client(r#"{"app_key":"1"}"#).unwrap_err();
+    let f = common::client(r#"{"appKey":"1"}"#).unwrap_err();
     assert_eq!(field(&f), "app_secret");
     let f = common::client("[1]").unwrap_err();
     assert_eq!(field(&f), "options");
-    let f = common::client(r#"{"app_key":"1","#).unwrap_err();
+    let f = common::client(r#"{"appKey":"1","#).unwrap_err();
     assert_eq!(field(&f), "options");
     let client = common::client(OPTIONS).unwrap();
     let f = common::prepare(&client, VERIFY, None, Some(r#"{"sesion":"s"}"#)).unwrap_err();
     assert_eq!(field(&f), "sesion");
-    let f = common::prepare(&client, VERIFY, None, Some(r#"{"timestamp_ms":1.5}"#)).unwrap_err();
-    assert_eq!(field(&f), "timestamp_ms");
+    let f = common::prepare(&client, VERIFY, None, Some(r#"{"timestamp":1.5}"#)).unwrap_err();
+    assert_eq!(field(&f), "timestamp");
 }
 
 #[test]
 fn the_secret_never_appears_in_a_record() {
     let secret = "s3cr3t-app-secret";
     let f = common::client(&format!(
-        r#"{{"app_key":"1","app_secret":"{secret}","format":"x"}}"#
+        r#"{{"appKey":"1","appSecret":"{secret}","format":"x"}}"#
     ))
     .unwrap_err();
     assert_eq!(field(&f), "format");
@@ -344,8 +347,8 @@ fn sign_and_spi_take_json_inputs() {
         common::sign(object, "test", "md5").unwrap(),
         "72CB4D809B375A54502C09360D879C64"
     );
-    let f = common::sign(r#"{"a":1}"#, "test", "md5").unwrap_err();
-    assert_eq!(field(&f), "params.a");
+    let f = common::sign(r#"{"a":[1]}"#, "test", "md5").unwrap_err();
+    assert_eq!(field(&f), "a");
     let f = common::sign("{}", "test", "sha1").unwrap_err();
     assert_eq!(field(&f), "sign_method");
     let f = common::verify_spi(r#"{"query":"","secret":"x","headerz":[]}"#, b"").unwrap_err();
@@ -364,7 +367,7 @@ fn files_make_a_multipart_request_of_bytes() {
         filename: Some("qr.png".to_owned()),
         content_type: Some("image/png".to_owned()),
     };
-    let options = r#"{"timestamp_ms":1700000000000,"session":"s"}"#;
+    let options = r#"{"timestamp":1700000000000,"session":"s"}"#;
     let req = common::prepare_files(
         &client,
         "taobao.eticket.merchant.img.upload",

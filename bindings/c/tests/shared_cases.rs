@@ -118,11 +118,13 @@ fn expect_or_error(case: &Value) -> Result<Result<&Value, &Value>, String> {
     }
 }
 
-/// The members of `case` named in `keys` that are present, as a JSON object.
-fn pick(case: &Value, keys: &[&str]) -> String {
+/// The members of `case` named in `keys` that are present, as a JSON object
+/// under the C ABI's names (the records' camelCase; the case files use
+/// snake_case, as the Node runner maps them too).
+fn pick(case: &Value, keys: &[(&str, &str)]) -> String {
     let members = keys
         .iter()
-        .filter_map(|k| case.get(k).map(|v| (*k, v.clone())));
+        .filter_map(|(from, to)| case.get(from).map(|v| (*to, v.clone())));
     Value::object(members).to_json()
 }
 
@@ -239,15 +241,30 @@ fn run_sign(case: &Value) -> Outcome {
     )
 }
 
-const CLIENT_KEYS: &[&str] = &[
-    "app_key",
-    "app_secret",
-    "sign_method",
-    "format",
-    "simplify",
-    "gateway",
-    "partner_id",
-    "target_app_key",
+const CLIENT_KEYS: &[(&str, &str)] = &[
+    ("app_key", "appKey"),
+    ("app_secret", "appSecret"),
+    ("sign_method", "signMethod"),
+    ("format", "format"),
+    ("simplify", "simplify"),
+    ("gateway", "gateway"),
+    ("partner_id", "partnerId"),
+    ("target_app_key", "targetAppKey"),
+];
+
+const PREPARE_KEYS: &[(&str, &str)] = &[
+    ("session", "session"),
+    ("timestamp_ms", "timestamp"),
+    ("allow_unknown", "allowUnknown"),
+];
+
+const SPI_KEYS: &[(&str, &str)] = &[
+    ("query", "query"),
+    ("headers", "headers"),
+    ("content_type", "contentType"),
+    ("secret", "secret"),
+    ("now_ms", "now"),
+    ("max_skew_ms", "maxSkewMs"),
 ];
 
 fn run_prepare(case: &Value) -> Outcome {
@@ -255,7 +272,7 @@ fn run_prepare(case: &Value) -> Outcome {
     let client_json = pick(case.get("client").unwrap_or(&Value::Null), CLIENT_KEYS);
     let (params, files) = split_files(case.get("params").unwrap_or(&Value::Null))?;
     let params = params.to_json();
-    let options = pick(case, &["session", "timestamp_ms", "allow_unknown"]);
+    let options = pick(case, PREPARE_KEYS);
     let got = common::client(&client_json)
         .and_then(|c| common::prepare_files(&c, method, Some(&params), Some(&options), &files));
     judge(got, case, |req, want| {
@@ -337,9 +354,9 @@ fn file_of(v: &Value) -> Result<Option<common::File>, String> {
 /// Timestamps are checked through `prepare`, as every binding does: the
 /// `timestamp` of the signed params.
 fn run_timestamp(case: &Value) -> Outcome {
-    let client = common::client(r#"{"app_key":"12345678","app_secret":"secret"}"#)
+    let client = common::client(r#"{"appKey":"12345678","appSecret":"secret"}"#)
         .map_err(|f| unexpected(&f))?;
-    let options = pick(case, &["timestamp_ms"]);
+    let options = pick(case, &[("timestamp_ms", "timestamp")]);
     let got = common::prepare(&client, "taobao.time.get", None, Some(&options));
     match (got, case.get("error")) {
         (Ok(req), None) => {
@@ -383,17 +400,7 @@ impl Pair for Value {
 }
 
 fn run_spi(case: &Value) -> Outcome {
-    let request = pick(
-        case,
-        &[
-            "query",
-            "headers",
-            "content_type",
-            "secret",
-            "now_ms",
-            "max_skew_ms",
-        ],
-    );
+    let request = pick(case, SPI_KEYS);
     let body = need_str(case, "body")?.as_bytes();
     judge(common::verify_spi(&request, body), case, |(), want| {
         same("expect", &Value::from("ok"), want)
@@ -408,8 +415,8 @@ fn run_parse(case: &Value) -> Outcome {
     };
     let simplify = case.get("simplify").cloned().unwrap_or(Value::Bool(false));
     let options = Value::object([
-        ("app_key", Value::from("12345678")),
-        ("app_secret", Value::from("secret")),
+        ("appKey", Value::from("12345678")),
+        ("appSecret", Value::from("secret")),
         ("simplify", simplify),
     ]);
     let client = common::client(&options.to_json()).map_err(|f| unexpected(&f))?;

@@ -54,21 +54,21 @@ func (e *Error) Error() string { return e.Kind + ": " + e.Message }
 
 // ClientOptions are a client's settings; empty fields take topwire's defaults.
 type ClientOptions struct {
-	AppKey       string `json:"app_key"`
-	AppSecret    string `json:"app_secret"`
-	SignMethod   string `json:"sign_method,omitempty"` // md5, hmac, hmac-sha256 (default)
-	Format       string `json:"format,omitempty"`      // json (default), xml
+	AppKey       string `json:"appKey"`
+	AppSecret    string `json:"appSecret"`
+	SignMethod   string `json:"signMethod,omitempty"` // md5, hmac, hmac-sha256 (default)
+	Format       string `json:"format,omitempty"`     // json (default), xml
 	Simplify     bool   `json:"simplify,omitempty"`
 	Gateway      string `json:"gateway,omitempty"`
-	PartnerID    string `json:"partner_id,omitempty"`
-	TargetAppKey string `json:"target_app_key,omitempty"`
+	PartnerID    string `json:"partnerId,omitempty"`
+	TargetAppKey string `json:"targetAppKey,omitempty"`
 }
 
 // PrepareOptions are per call; a zero TimestampMs means now.
 type PrepareOptions struct {
 	Session      string `json:"session,omitempty"`
-	TimestampMs  int64  `json:"timestamp_ms,omitempty"`
-	AllowUnknown bool   `json:"allow_unknown,omitempty"`
+	TimestampMs  int64  `json:"timestamp,omitempty"`
+	AllowUnknown bool   `json:"allowUnknown,omitempty"`
 }
 
 // Request is a signed request, ready for net/http.
@@ -269,10 +269,10 @@ func Sign(params map[string]string, secret, signMethod string) (string, error) {
 type SpiRequest struct {
 	Query       string      `json:"query"`
 	Headers     [][2]string `json:"headers,omitempty"`
-	ContentType *string     `json:"content_type,omitempty"`
+	ContentType *string     `json:"contentType,omitempty"`
 	Secret      string      `json:"secret"`
-	NowMs       int64       `json:"now_ms,omitempty"`      // zero: now
-	MaxSkewMs   *int64      `json:"max_skew_ms,omitempty"` // nil: 10 minutes
+	NowMs       int64       `json:"now,omitempty"`       // zero: now
+	MaxSkewMs   *int64      `json:"maxSkewMs,omitempty"` // nil: 10 minutes
 }
 
 // VerifySpi checks an inbound call's signature; a forged or stale call is an
