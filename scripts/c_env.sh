@@ -8,3 +8,6 @@ export CGO_CFLAGS="-I$c_root/bindings/c/include"           # Go: cgo finds topwi
 export CGO_LDFLAGS="-L$c_lib_dir -Wl,-rpath,$c_lib_dir"     # ... and libtopwire_c.so
 # The Go example uses the standard library only: never reach for a module proxy.
 export GOPROXY=off GOFLAGS=-mod=mod GOTOOLCHAIN=local
+# Go needs a cache and a GOPATH even then; CI's environment may lack HOME.
+export GOCACHE="${GOCACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/go-build}"
+export GOPATH="${GOPATH:-${HOME:-/tmp}/go}"
