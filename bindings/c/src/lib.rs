@@ -345,7 +345,7 @@ pub unsafe extern "C" fn topwire_sign(
         let secret = unsafe { text("secret", secret, secret_len) }?;
         // SAFETY: see above.
         let method = unsafe { text("sign_method", sign_method, sign_method_len) }?;
-        let pairs = options::string_pairs("params", &options::json("params", params)?)?;
+        let pairs = options::sign_params("params", &options::json("params", params)?)?;
         let method = topwire::SignMethod::parse(method)?;
         let sign = topwire::sign(&pairs, secret, method);
         // SAFETY: the caller's contract.
@@ -368,7 +368,7 @@ pub unsafe extern "C" fn topwire_string_to_sign(
     call(error, || {
         // SAFETY: the caller's contract, checked for null and length.
         let params = unsafe { text("params", params, params_len) }?;
-        let pairs = options::string_pairs("params", &options::json("params", params)?)?;
+        let pairs = options::sign_params("params", &options::json("params", params)?)?;
         let text = topwire::string_to_sign(&pairs);
         // SAFETY: the caller's contract.
         unsafe { put("out", out, TopwireBuffer::new(text.into_bytes())) }

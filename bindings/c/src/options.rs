@@ -59,9 +59,10 @@ pub(crate) fn spi(text: &str, body: &[u8]) -> Result<SpiInput, Error> {
     Ok(input)
 }
 
-/// Text pairs from a JSON object of strings or a list of `[key, value]`
-/// string pairs (repeated keys allowed), as `sign` and SPI headers take them.
-pub(crate) fn string_pairs(field: &str, value: &Value) -> Result<Vec<(String, String)>, Error> {
+/// `sign`'s parameters: a JSON object (values written by the core's rules
+/// for `prepare`'s scalars) or a list of `[key, value]` string pairs, which
+/// may repeat a key.
+pub(crate) fn sign_params(field: &str, value: &Value) -> Result<Vec<(String, String)>, Error> {
     let pair = |k: &str, v: &Value, at: String| match v {
         Value::String(s) => Ok((k.to_owned(), s.clone())),
         other => Err(Error::from(ValidationError::new(
@@ -85,7 +86,7 @@ pub(crate) fn string_pairs(field: &str, value: &Value) -> Result<Vec<(String, St
             .collect(),
         other => Err(ValidationError::new(
             field,
-            "an object of strings or a list of [key, value] pairs",
+            "an object of parameters or a list of [key, value] pairs",
             other.describe(),
         )
         .into()),
