@@ -468,22 +468,22 @@ impl TopClient {
         })
     }
 
-    /// Parses a response body of `method` in the format this client asked for
+    /// Parses a response body of `method`, in whichever format the body is
     /// (see [`crate::parse`]).
     pub fn parse(&self, method: &str, body: &[u8]) -> Result<Value, Error> {
-        response::parse(method, body, self.simplify)
+        response::parse(method, body)
     }
 
     /// [`TopClient::parse`], also telling where the data's JSON text lies in
     /// the body (see [`Parsed::verbatim`]): for bindings whose host parses
     /// JSON natively.
     pub fn parse_spanned(&self, method: &str, body: &[u8]) -> Result<Parsed, Error> {
-        response::parse_spanned(method, body, self.simplify)
+        response::parse_spanned(method, body)
     }
 
     /// [`TopClient::parse_spanned`] with the method checked beforehand.
     pub fn parse_reply(&self, method: &ReplyMethod, body: &[u8]) -> Result<Parsed, Error> {
-        response::parse_reply(method, body, self.simplify)
+        response::parse_reply(method, body)
     }
 
     /// The system parameters, already in signing (byte) order.

@@ -2,9 +2,12 @@
 //!
 //! Our own rather than serde_json for the browser's sake: serde's error
 //! machinery formats floats through `Display`, which links all of core's
-//! float-formatting tables into the wasm build. What it reads: objects (key
-//! order kept, repeated keys kept), arrays, strings with every escape
-//! (surrogate pairs joined, lone surrogates refused), numbers (integers in
+//! float-formatting tables into the wasm build. `tests/json_differential.rs`
+//! checks it against serde_json. What it reads: objects (key order kept,
+//! repeated keys kept), arrays, strings with every escape (surrogate pairs
+//! joined; a lone surrogate, which `JSON.parse` and `json.loads` accept but
+//! no UTF-8 text can hold, becomes U+FFFD as in a lossy UTF-16 decoder),
+//! numbers (integers in
 //! i64/u64 as such, any other number as its exact text: no float conversion,
 //! so nothing is rounded and the wasm build carries no float code), `true`,
 //! `false`, `null`. Nesting is bounded, so hostile input cannot exhaust the
@@ -20,33 +23,41 @@ const MAX_DEPTH: usize = 128;
 
 /// Parses JSON text into a [`Value`].
 pub(crate) fn parse(text: &str) -> Result<Value, DecodeError> {
-    read(text, false).map(|(value, _)| value)
+    read(text, false).map(|s| s.value)
 }
 
-/// Parses JSON text into a [`Value`] and, when the root is an object, the
-/// byte range of each member's value text (in member order): `parse` uses
-/// them to hand a response's inner object to hosts that parse JSON natively.
-pub(crate) fn parse_spanned(text: &str) -> Result<(Value, Vec<Range<usize>>), DecodeError> {
+/// JSON text read by [`parse_spanned`].
+pub(crate) struct Spanned {
+    pub(crate) value: Value,
+    /// When the root is an object, the byte range of each member's value
+    /// text (in member order): `parse` uses them to hand a response's inner
+    /// object to hosts that parse JSON natively.
+    pub(crate) root_spans: Vec<Range<usize>>,
+    /// Whether a lone surrogate became U+FFFD: the text then is not the
+    /// value, and a host's native parser would read it otherwise.
+    pub(crate) replaced: bool,
+}
+
+/// Parses JSON text into a [`Value`], telling where the root's members lie.
+pub(crate) fn parse_spanned(text: &str) -> Result<Spanned, DecodeError> {
     read(text, true)
 }
 
 /// Spans are recorded only when asked for: plain parsing (params handed over
 /// as JSON text) saves their allocations.
-fn read(text: &str, spans: bool) -> Result<(Value, Vec<Range<usize>>), DecodeError> {
-    let mut reader = Reader {
-        bytes: text.as_bytes(),
-        text,
-        pos: 0,
-        spans,
-        root_spans: Vec::new(),
-    };
+fn read(text: &str, spans: bool) -> Result<Spanned, DecodeError> {
+    let mut reader = Reader::new(text, spans);
     reader.skip_ws();
     let value = reader.value(0)?;
     reader.skip_ws();
     if reader.pos < reader.bytes.len() {
         return Err(reader.error("trailing characters"));
     }
-    Ok((value, reader.root_spans))
+    Ok(Spanned {
+        value,
+        root_spans: reader.root_spans,
+        replaced: reader.replaced,
+    })
 }
 
 struct Reader<'a> {
@@ -57,9 +68,22 @@ struct Reader<'a> {
     spans: bool,
     /// Where the root object's member values lie (see [`parse_spanned`]).
     root_spans: Vec<Range<usize>>,
+    /// Whether a lone surrogate was replaced (see [`Spanned::replaced`]).
+    replaced: bool,
 }
 
 impl Reader<'_> {
+    fn new(text: &str, spans: bool) -> Reader<'_> {
+        Reader {
+            bytes: text.as_bytes(),
+            text,
+            pos: 0,
+            spans,
+            root_spans: Vec::new(),
+            replaced: false,
+        }
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -240,23 +264,38 @@ impl Reader<'_> {
         Ok(())
     }
 
-    /// After `\u`: four hex digits, and a second escape for a surrogate pair.
+    /// After `\u`: four hex digits, and a second escape for a surrogate
+    /// pair. A surrogate that is not half of a pair reads as U+FFFD; what
+    /// follows it is read on its own (it may start a pair itself).
     fn unicode_escape(&mut self) -> Result<char, DecodeError> {
         let first = self.hex4()?;
-        if !(0xD800..0xDC00).contains(&first) {
-            return char::from_u32(first)
-                .ok_or_else(|| self.error("lone trailing surrogate in hex escape"));
+        if !(0xD800..0xE000).contains(&first) {
+            return Ok(char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER));
         }
-        if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
-            return Err(self.error("lone leading surrogate in hex escape"));
+        let second = match self.bytes.get(self.pos..self.pos + 2) {
+            Some(b"\\u") if first < 0xDC00 => {
+                let (pos, ok) = (self.pos, self.text.get(self.pos + 2..self.pos + 6));
+                let low = ok
+                    .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()))
+                    .and_then(|d| u32::from_str_radix(d, 16).ok())
+                    .filter(|c| (0xDC00..0xE000).contains(c));
+                if low.is_some() {
+                    self.pos = pos + 6;
+                }
+                low
+            }
+            _ => None,
+        };
+        match second {
+            Some(low) => {
+                let code = 0x10000 + ((first - 0xD800) << 10) + (low - 0xDC00);
+                Ok(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER))
+            }
+            None => {
+                self.replaced = true;
+                Ok(char::REPLACEMENT_CHARACTER)
+            }
         }
-        self.pos += 2;
-        let second = self.hex4()?;
-        if !(0xDC00..0xE000).contains(&second) {
-            return Err(self.error("lone leading surrogate in hex escape"));
-        }
-        let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
-        char::from_u32(code).ok_or_else(|| self.error("invalid unicode code point"))
     }
 
     fn hex4(&mut self) -> Result<u32, DecodeError> {
@@ -326,13 +365,7 @@ impl Reader<'_> {
 
 /// Whether `text` is exactly one JSON number (`-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`).
 pub(crate) fn is_number(text: &str) -> bool {
-    let mut reader = Reader {
-        bytes: text.as_bytes(),
-        text,
-        pos: 0,
-        spans: false,
-        root_spans: Vec::new(),
-    };
+    let mut reader = Reader::new(text, false);
     matches!(reader.peek(), Some(b'-' | b'0'..=b'9'))
         && reader.number().is_ok()
         && reader.pos == text.len()
@@ -363,6 +396,25 @@ mod tests {
     }
 
     #[test]
+    fn lone_surrogates_read_as_replacement_characters() {
+        for (text, want) in [
+            (r#""\ud83d""#, "\u{FFFD}"),
+            (r#""a\ud83d""#, "a\u{FFFD}"),
+            (r#""\udc00x""#, "\u{FFFD}x"),
+            (r#""\ud83d\ud83d\ude00""#, "\u{FFFD}😀"),
+            (r#""\ud83d\u0041""#, "\u{FFFD}A"),
+            (r#""\ude00\ud83d""#, "\u{FFFD}\u{FFFD}"),
+            (r#""\ud83d\n""#, "\u{FFFD}\n"),
+        ] {
+            let read = super::parse_spanned(text).unwrap();
+            assert_eq!(read.value, Value::String(want.to_owned()), "{text}");
+            assert!(read.replaced, "{text}");
+        }
+        assert!(!super::parse_spanned(r#""\ud83d\ude00""#).unwrap().replaced);
+        assert!(parse(r#""\ud83d\u00""#).is_err());
+    }
+
+    #[test]
     fn refuses_what_json_does_not() {
         for (bad, want) in [
             ("", "EOF while parsing a value at line 1 column 1"),
@@ -370,8 +422,6 @@ mod tests {
             ("[1,]", "expected value"),
             ("[1 2]", "expected `,` or `]`"),
             ("{\"a\" 1}", "expected `:`"),
-            ("\"\\ud800\"", "lone leading surrogate"),
-            ("\"\\udc00\"", "lone trailing surrogate"),
             ("\"a\tb\"", "control character"),
             ("\"\\x\"", "invalid escape"),
             ("01", "trailing characters"),

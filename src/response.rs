@@ -1,10 +1,11 @@
 //! `parse`: from the gateway's reply to data, an [`ApiError`] or a [`DecodeError`].
 //!
-//! The body's first character decides JSON or XML (the gateway answers some
-//! failures in XML whatever was asked). A reply is accepted only if it is
-//! this method's response (`{name}_response`), an `error_response`, or, when
-//! simplified JSON was asked for, a bare object. Known APIs are then typed
-//! by their description, so JSON, simplified JSON and XML give the same data.
+//! The body decides what it is, whatever the request asked for: its first
+//! character JSON or XML (the gateway answers some failures in XML whatever
+//! was asked), and a JSON object with the single key `{name}_response` a
+//! wrapped reply, any other object but an `error_response` or another
+//! method's `*_response` a simplified one. Known APIs are then typed by
+//! their description, so JSON, simplified JSON and XML give the same data.
 
 use std::ops::Range;
 
@@ -16,12 +17,10 @@ use crate::spec::{response_key, ApiSpec};
 use crate::value::{quote_truncated, Value};
 use crate::xml;
 
-/// Parses a response body of `method`.
-///
-/// `simplified` says whether the request asked for `simplify=true`; a
-/// wrapped reply is accepted either way.
-pub fn parse(method: &str, body: &[u8], simplified: bool) -> Result<Value, Error> {
-    parse_spanned(method, body, simplified).map(|p| p.data)
+/// Parses a response body of `method`: wrapped JSON, simplified JSON or XML,
+/// as the body says.
+pub fn parse(method: &str, body: &[u8]) -> Result<Value, Error> {
+    parse_spanned(method, body).map(|p| p.data)
 }
 
 /// A successful reply: its data, and where that data's JSON text lies in
@@ -59,12 +58,12 @@ impl ReplyMethod {
 }
 
 /// [`parse`], also telling where the data's JSON text lies in the body.
-pub fn parse_spanned(method: &str, body: &[u8], simplified: bool) -> Result<Parsed, Error> {
-    parse_reply(&ReplyMethod::new(method)?, body, simplified)
+pub fn parse_spanned(method: &str, body: &[u8]) -> Result<Parsed, Error> {
+    parse_reply(&ReplyMethod::new(method)?, body)
 }
 
 /// [`parse_spanned`] with the method checked beforehand.
-pub fn parse_reply(method: &ReplyMethod, body: &[u8], simplified: bool) -> Result<Parsed, Error> {
+pub fn parse_reply(method: &ReplyMethod, body: &[u8]) -> Result<Parsed, Error> {
     let key = method.key.as_str();
     let text = std::str::from_utf8(body).map_err(|e| {
         DecodeError::new(format!(
@@ -77,7 +76,7 @@ pub fn parse_reply(method: &ReplyMethod, body: &[u8], simplified: bool) -> Resul
     let text = trimmed.trim_end();
     let (inner, span) = match text.as_bytes().first() {
         None => return Err(DecodeError::new("response body is empty").into()),
-        Some(b'{') => unwrap_json(text, key, simplified)?,
+        Some(b'{') => unwrap_json(text, key)?,
         // An HTML error page (proxy, load balancer) is said to be one, whether
         // or not it happens to be well-formed XML.
         Some(b'<') if looks_like_html(text) => {
@@ -106,19 +105,22 @@ pub fn parse_reply(method: &ReplyMethod, body: &[u8], simplified: bool) -> Resul
     Ok(Parsed { data, verbatim })
 }
 
-/// The inner object of a JSON reply, and its text's range in `text`.
-fn unwrap_json(
-    text: &str,
-    key: &str,
-    simplified: bool,
-) -> Result<(Value, Option<Range<usize>>), Error> {
-    let (root, spans) = crate::json::parse_spanned(text).map_err(|e| {
+/// The inner object of a JSON reply, and its text's range in `text` (none
+/// when the reader had to replace a lone surrogate: the text is not the data).
+fn unwrap_json(text: &str, key: &str) -> Result<(Value, Option<Range<usize>>), Error> {
+    let read = crate::json::parse_spanned(text).map_err(|e| {
         DecodeError::new(format!(
             "response is not valid JSON ({e}): {}",
             snippet(text)
         ))
     })?;
-    let Value::Object(mut pairs) = root else {
+    let spans = if read.replaced {
+        Vec::new()
+    } else {
+        read.root_spans
+    };
+    let whole = (!read.replaced).then_some(0..text.len());
+    let Value::Object(mut pairs) = read.value else {
         return Err(DecodeError::new("expected a JSON object").into());
     };
     if let [(name, _)] = pairs.as_slice() {
@@ -130,21 +132,15 @@ fn unwrap_json(
                 Ok((expect_object(inner, key)?, spans.first().cloned()))
             };
         }
-        if !simplified || name.ends_with("_response") {
+        // Another method's wrapper, not data named like one.
+        if name.ends_with("_response") {
             return Err(wrong_root(name, key));
         }
     }
     if let Some((_, err)) = pairs.iter().find(|(k, _)| k == "error_response") {
         return Err(api_error(err)?.into());
     }
-    if !simplified {
-        let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).take(5).collect();
-        return Err(DecodeError::new(format!(
-            "expected a JSON object with the single key `{key}`, got keys {keys:?}"
-        ))
-        .into());
-    }
-    Ok((Value::Object(pairs), Some(0..text.len())))
+    Ok((Value::Object(pairs), whole))
 }
 
 fn unwrap_xml(text: &str, key: &str) -> Result<Value, Error> {
@@ -155,9 +151,9 @@ fn unwrap_xml(text: &str, key: &str) -> Result<Value, Error> {
     if root != key {
         return Err(wrong_root(&root, key));
     }
-    // `<x_response/>` and `<x_response></x_response>` are an empty response.
+    // `<x_response/>` and `<x_response>\n</x_response>` are an empty response.
     match inner {
-        Value::String(s) if s.is_empty() => Ok(Value::Object(Vec::new())),
+        Value::String(s) if crate::shape::is_blank(&s) => Ok(Value::Object(Vec::new())),
         other => expect_object(other, key),
     }
 }
@@ -266,22 +262,16 @@ mod tests {
         const M: &str = "taobao.travel.ticket.order.verify";
         let inner = r#"{"is_success":true,"request_id":"x"}"#;
         let body = format!("\u{feff} \n{{\"travel_ticket_order_verify_response\" : {inner} }}\n");
-        let parsed = parse_spanned(M, body.as_bytes(), false).unwrap();
+        let parsed = parse_spanned(M, body.as_bytes()).unwrap();
         assert_eq!(parsed.verbatim.map(|r| &body[r]), Some(inner));
         // Simplified replies are the object itself.
-        let parsed = parse_spanned(M, inner.as_bytes(), true).unwrap();
+        let parsed = parse_spanned(M, inner.as_bytes()).unwrap();
         assert_eq!(parsed.verbatim, Some(0..inner.len()));
         // Typing turns the text "true" into a boolean: the text is not the data.
         let typed = r#"{"travel_ticket_order_verify_response":{"is_success":"true"}}"#;
-        assert_eq!(
-            parse_spanned(M, typed.as_bytes(), false).unwrap().verbatim,
-            None
-        );
+        assert_eq!(parse_spanned(M, typed.as_bytes()).unwrap().verbatim, None);
         let xml = "<travel_ticket_order_verify_response><is_success>true</is_success></travel_ticket_order_verify_response>";
-        assert_eq!(
-            parse_spanned(M, xml.as_bytes(), false).unwrap().verbatim,
-            None
-        );
+        assert_eq!(parse_spanned(M, xml.as_bytes()).unwrap().verbatim, None);
     }
 
     #[test]

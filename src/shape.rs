@@ -28,8 +28,9 @@ fn shape_object(
 ) -> Result<Value, DecodeError> {
     let mut pairs = match value {
         Value::Object(pairs) => pairs,
-        // An empty XML element stands for an empty structure.
-        Value::String(s) if s.is_empty() => {
+        // An empty XML element, pretty-printed or not, stands for an empty
+        // structure.
+        Value::String(s) if is_blank(&s) => {
             *changed = true;
             Vec::new()
         }
@@ -129,7 +130,9 @@ fn unwrap_list(v: Value, item_fields: &[Field], changed: &mut bool) -> Vec<Value
     *changed = true;
     match v {
         Value::List(items) => items,
-        Value::String(s) if s.is_empty() => Vec::new(),
+        Value::String(s) if is_blank(&s) => Vec::new(),
+        // `<items list="true"></items>`: a list without items.
+        Value::Object(pairs) if pairs.is_empty() => Vec::new(),
         Value::Object(mut pairs) => {
             let is_wrapper =
                 matches!(pairs.as_slice(), [(k, _)] if !item_fields.iter().any(|f| f.name == k));
@@ -145,6 +148,11 @@ fn unwrap_list(v: Value, item_fields: &[Field], changed: &mut bool) -> Vec<Value
         }
         other => vec![other],
     }
+}
+
+/// Empty or XML whitespace only: how an empty element reads.
+pub(crate) fn is_blank(s: &str) -> bool {
+    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 fn mismatch(path: Path<'_>, expected: &str, got: &Value) -> DecodeError {

@@ -1,41 +1,116 @@
-//! TOP's XML replies as [`Value`] trees.
+//! TOP's XML replies as [`Value`] trees, read with `quick-xml`.
 //!
 //! An element with children becomes an object (a repeated child name becomes
-//! a list), an element with only text becomes a string. Attributes carry no
-//! data in TOP replies and are ignored. The tree is built with an explicit
-//! stack and its depth is bounded, so hostile input cannot exhaust memory
-//! through nesting or the stack through recursion.
+//! a list, and so does every child of an element marked `list="true"`, as TOP
+//! marks its lists), an element with only text becomes a string (an empty
+//! element, `""`). Whitespace between child elements is layout; other text
+//! beside child elements (mixed content, which TOP never sends) is a
+//! [`DecodeError`] rather than dropped. Attributes other than `list` carry no
+//! data in TOP replies and are ignored.
 //!
-//! The reader is our own rather than a general XML crate: TOP's replies use a
-//! small subset (elements, text, the five predefined entities and character
-//! references, CDATA, comments, a declaration; never a DTD), and a general
-//! parser was a ninth of the browser's gzipped wasm. Anything outside that
-//! subset is a [`DecodeError`], never a guess.
+//! Strict where it matters for hostile input: a DTD (and so any entity
+//! definition or external entity) is refused, only the five predefined
+//! entities and character references of XML characters are read, nesting is
+//! bounded and the tree is built with an explicit stack. Time is linear in
+//! the body: the children of an element are indexed by name once there are
+//! more than a few, so many distinct siblings cost no more than repeated ones.
+
+use std::collections::BTreeMap;
+
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::Reader;
 
 use crate::error::DecodeError;
 use crate::response::snippet;
-use crate::value::Value;
+use crate::value::{quote_truncated, Value};
 
 /// Deepest element nesting accepted; TOP replies are a few levels deep.
 const MAX_DEPTH: usize = 64;
 
+/// Children looked up by a scan below this many, by an index from there on.
+const INDEX_FROM: usize = 8;
+
+/// An element whose end tag has not been read yet.
 struct Element {
     name: String,
+    /// `list="true"`: every child is an item of a list, even a lone one.
+    list: bool,
     children: Vec<(String, Value)>,
+    /// Where each child name is in `children`, once there are many.
+    index: Option<BTreeMap<String, usize>>,
     text: String,
+    /// Whether some text is more than whitespace (it must then be alone).
+    has_text: bool,
 }
 
 impl Element {
-    fn new(name: String) -> Element {
-        Element {
-            name,
+    fn new(start: &BytesStart<'_>) -> Result<Element, DecodeError> {
+        Ok(Element {
+            name: element_name(start)?,
+            list: is_list(start)?,
             children: Vec::new(),
+            index: None,
             text: String::new(),
+            has_text: false,
+        })
+    }
+
+    /// Adds a closed child: a second child of the same name makes a list.
+    fn add_child(&mut self, name: String, value: Value) -> Result<(), DecodeError> {
+        if self.has_text {
+            return Err(self.mixed());
+        }
+        let at = match &self.index {
+            Some(index) => index.get(&name).copied(),
+            None => self.children.iter().position(|(k, _)| *k == name),
+        };
+        match at.and_then(|i| self.children.get_mut(i)) {
+            Some((_, Value::List(items))) => items.push(value),
+            Some((_, existing)) => {
+                let first = std::mem::replace(existing, Value::Null);
+                *existing = Value::List(vec![first, value]);
+            }
+            None => self.push_new(name, value),
+        }
+        Ok(())
+    }
+
+    fn push_new(&mut self, name: String, value: Value) {
+        let value = if self.list {
+            Value::List(vec![value])
+        } else {
+            value
+        };
+        if let Some(index) = &mut self.index {
+            index.insert(name.clone(), self.children.len());
+        }
+        self.children.push((name, value));
+        if self.index.is_none() && self.children.len() >= INDEX_FROM {
+            let index = self.children.iter().enumerate();
+            self.index = Some(index.map(|(i, (k, _))| (k.clone(), i)).collect());
         }
     }
 
+    fn push_text(&mut self, s: &str) -> Result<(), DecodeError> {
+        if !self.has_text && !is_layout(s) {
+            self.has_text = true;
+            if self.list || !self.children.is_empty() {
+                return Err(self.mixed());
+            }
+        }
+        self.text.push_str(s);
+        Ok(())
+    }
+
+    fn mixed(&self) -> DecodeError {
+        DecodeError::new(format!(
+            "XML response mixes text with elements in <{}>",
+            self.name
+        ))
+    }
+
     fn into_value(self) -> Value {
-        if self.children.is_empty() {
+        if self.children.is_empty() && !self.list {
             Value::String(self.text)
         } else {
             Value::Object(self.children)
@@ -43,179 +118,47 @@ impl Element {
     }
 }
 
-/// One piece of markup.
-enum Token<'a> {
-    /// `<name ...>`
-    Start(&'a str),
-    /// `<name .../>`
-    Empty(&'a str),
-    /// `</name>`
-    End(&'a str),
-    /// Character data, entities still escaped.
-    Text(&'a str),
-    /// `<![CDATA[...]]>` content, literal.
-    CData(&'a str),
-    /// A declaration, processing instruction or comment: no data.
-    Skip,
-}
-
-/// Splits `text` into tokens, one at a time.
-struct Tokens<'a> {
-    text: &'a str,
-    pos: usize,
-}
-
-impl<'a> Tokens<'a> {
-    fn next_token(&mut self) -> Result<Option<Token<'a>>, DecodeError> {
-        let rest = self.text.get(self.pos..).unwrap_or("");
-        if rest.is_empty() {
-            return Ok(None);
-        }
-        if !rest.starts_with('<') {
-            let len = rest.find('<').unwrap_or(rest.len());
-            self.pos += len;
-            return Ok(rest.get(..len).map(Token::Text));
-        }
-        let (token, len) = if let Some(body) = rest.strip_prefix("<![CDATA[") {
-            let end = find(body, "]]>", "CDATA section")?;
-            (Token::CData(body.get(..end).unwrap_or("")), 9 + end + 3)
-        } else if let Some(body) = rest.strip_prefix("<!--") {
-            (Token::Skip, 4 + find(body, "-->", "comment")? + 3)
-        } else if let Some(body) = rest.strip_prefix("<?") {
-            (Token::Skip, 2 + find(body, "?>", "declaration")? + 2)
-        } else if rest.starts_with("<!") {
-            return Err(DecodeError::new(format!(
-                "expected a TOP XML response, got {}",
-                snippet(self.text)
-            )));
-        } else if let Some(body) = rest.strip_prefix("</") {
-            let end = find(body, ">", "end tag")?;
-            (
-                Token::End(tag_name(body.get(..end).unwrap_or(""))?),
-                2 + end + 1,
-            )
-        } else {
-            let body = rest.get(1..).unwrap_or("");
-            let end = tag_end(body)?;
-            let inner = body.get(..end).unwrap_or("");
-            match inner.strip_suffix('/') {
-                Some(open) => (Token::Empty(tag_name(open)?), 1 + end + 1),
-                None => (Token::Start(tag_name(inner)?), 1 + end + 1),
-            }
-        };
-        self.pos += len;
-        Ok(Some(token))
-    }
-}
-
-/// Where `needle` starts in `hay`, or an error naming what is unclosed.
-fn find(hay: &str, needle: &str, what: &str) -> Result<usize, DecodeError> {
-    hay.find(needle).ok_or_else(|| {
-        DecodeError::new(format!("XML response is truncated: a {what} is not closed"))
-    })
-}
-
-/// The `>` closing a start tag, skipping any inside quoted attribute values.
-fn tag_end(body: &str) -> Result<usize, DecodeError> {
-    let mut quote: Option<char> = None;
-    for (i, c) in body.char_indices() {
-        match (quote, c) {
-            (None, '>') => return Ok(i),
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '<') => break,
-            _ => {}
-        }
-    }
-    Err(DecodeError::new(
-        "XML response has a start tag that is not closed",
-    ))
-}
-
-/// The element name at the start of a tag's content (attributes follow it).
-fn tag_name(inner: &str) -> Result<&str, DecodeError> {
-    let name = inner
-        .split(|c: char| c.is_ascii_whitespace())
-        .next()
-        .unwrap_or("");
-    let valid_start = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == ':');
-    if !valid_start || name.contains(['<', '>', '"', '\'', '=', '&', '/']) {
-        return Err(DecodeError::new(format!(
-            "XML response has a bad element name {}",
-            crate::value::quote_truncated(name)
-        )));
-    }
-    Ok(name)
-}
-
-/// Character data with line ends normalised (XML turns `\r\n` and a lone
-/// `\r` into `\n`) and entity and character references resolved.
-fn unescape(raw: &str) -> Result<std::borrow::Cow<'_, str>, DecodeError> {
-    if raw.contains('\r') {
-        let normalised = raw.replace("\r\n", "\n").replace('\r', "\n");
-        return unescape(&normalised).map(|c| std::borrow::Cow::Owned(c.into_owned()));
-    }
-    if !raw.contains('&') {
-        return Ok(std::borrow::Cow::Borrowed(raw));
-    }
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(rest.get(..amp).unwrap_or(""));
-        let after = rest.get(amp + 1..).unwrap_or("");
-        let semi = after
-            .find(';')
-            .ok_or_else(|| DecodeError::new("XML response has an unterminated entity reference"))?;
-        out.push_str(&resolve_entity(after.get(..semi).unwrap_or(""))?);
-        rest = after.get(semi + 1..).unwrap_or("");
-    }
-    out.push_str(rest);
-    Ok(std::borrow::Cow::Owned(out))
+/// Whitespace as XML counts it: what pretty-printing puts between tags.
+fn is_layout(s: &str) -> bool {
+    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// Parses an XML document into its root element's name and value.
 pub(crate) fn parse(text: &str) -> Result<(String, Value), DecodeError> {
-    let mut tokens = Tokens { text, pos: 0 };
+    let mut reader = Reader::from_str(text);
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<(String, Value)> = None;
-    while let Some(token) = tokens.next_token()? {
-        match token {
-            Token::Start(name) => {
+    loop {
+        let event = reader.read_event().map_err(|e| malformed(text, &e))?;
+        match event {
+            Event::Start(start) => {
                 if root.is_some() {
-                    return Err(DecodeError::new(
-                        "XML response has content after its root element",
-                    ));
+                    return Err(after_root());
                 }
                 if stack.len() >= MAX_DEPTH {
                     return Err(DecodeError::new(format!(
                         "XML response nests deeper than {MAX_DEPTH} elements"
                     )));
                 }
-                stack.push(Element::new(name.to_owned()));
+                stack.push(Element::new(&start)?);
             }
-            Token::Empty(name) => close(&mut stack, &mut root, Element::new(name.to_owned()))?,
-            Token::End(name) => {
-                let Some(el) = stack.pop() else {
-                    return Err(DecodeError::new(
-                        "XML response closes an element it never opened",
-                    ));
-                };
-                if el.name != name {
-                    return Err(DecodeError::new(format!(
-                        "XML response closes <{}> with </{name}>",
-                        el.name
-                    )));
-                }
-                close(&mut stack, &mut root, el)?;
+            Event::Empty(start) => close(&mut stack, &mut root, Element::new(&start)?)?,
+            Event::End(_) => match stack.pop() {
+                // quick-xml checked that the end tag matches.
+                Some(el) => close(&mut stack, &mut root, el)?,
+                None => return Err(never_opened()),
+            },
+            Event::Text(t) => push_text(&mut stack, &t.xml10_content().map_err(not_utf8)?)?,
+            Event::CData(t) => push_text(&mut stack, &t.xml10_content().map_err(not_utf8)?)?,
+            Event::GeneralRef(r) => push_text(&mut stack, reference(&r, &mut [0; 4])?)?,
+            Event::DocType(_) => {
+                return Err(DecodeError::new(format!(
+                    "expected a TOP XML response, got {}",
+                    snippet(text)
+                )))
             }
-            Token::Text(raw) => push_text(&mut stack, &unescape(raw)?)?,
-            Token::CData(data) => {
-                push_text(&mut stack, &data.replace("\r\n", "\n").replace('\r', "\n"))?
-            }
-            Token::Skip => {}
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
+            Event::Eof => break,
         }
     }
     match (root, stack.is_empty()) {
@@ -227,41 +170,14 @@ pub(crate) fn parse(text: &str) -> Result<(String, Value), DecodeError> {
     }
 }
 
-/// Text between tags; whitespace-only text around child elements is layout.
+/// Text between tags; outside the root only layout is allowed.
 fn push_text(stack: &mut [Element], s: &str) -> Result<(), DecodeError> {
     match stack.last_mut() {
-        Some(el) => {
-            el.text.push_str(s);
-            Ok(())
-        }
-        None if s.trim().is_empty() => Ok(()),
+        Some(el) => el.push_text(s),
+        None if is_layout(s) => Ok(()),
         None => Err(DecodeError::new(
             "XML response has text outside its root element",
         )),
-    }
-}
-
-fn resolve_entity(name: &str) -> Result<String, DecodeError> {
-    let predefined = match name {
-        "lt" => Some("<"),
-        "gt" => Some(">"),
-        "amp" => Some("&"),
-        "apos" => Some("'"),
-        "quot" => Some("\""),
-        _ => None,
-    };
-    if let Some(c) = predefined {
-        return Ok(c.to_owned());
-    }
-    let code = name
-        .strip_prefix("#x")
-        .map(|hex| u32::from_str_radix(hex, 16))
-        .or_else(|| name.strip_prefix('#').map(str::parse::<u32>));
-    match code {
-        Some(Ok(n)) => char::from_u32(n)
-            .map(String::from)
-            .ok_or_else(|| DecodeError::new(format!("bad XML character reference &{name};"))),
-        _ => Err(DecodeError::new(format!("unknown XML entity &{name};"))),
     }
 }
 
@@ -273,25 +189,106 @@ fn close(
 ) -> Result<(), DecodeError> {
     let Some(parent) = stack.last_mut() else {
         if root.is_some() {
-            return Err(DecodeError::new(
-                "XML response has more than one root element",
-            ));
+            return Err(after_root());
         }
         let name = el.name.clone();
         *root = Some((name, el.into_value()));
         return Ok(());
     };
     let name = el.name.clone();
-    let value = el.into_value();
-    match parent.children.iter_mut().find(|(k, _)| *k == name) {
-        Some((_, Value::List(items))) => items.push(value),
-        Some((_, existing)) => {
-            let first = std::mem::replace(existing, Value::Null);
-            *existing = Value::List(vec![first, value]);
-        }
-        None => parent.children.push((name, value)),
+    parent.add_child(name, el.into_value())
+}
+
+/// The text of `&name;`: a predefined entity or a character reference to an
+/// XML character (so not `&#0;`, a lone surrogate or U+FFFE).
+fn reference<'b>(r: &BytesRef<'_>, buf: &'b mut [u8; 4]) -> Result<&'b str, DecodeError> {
+    let name = std::str::from_utf8(r).unwrap_or("");
+    let text = match name {
+        "lt" => "<",
+        "gt" => ">",
+        "amp" => "&",
+        "apos" => "'",
+        "quot" => "\"",
+        _ if r.is_char_ref() => match char_ref(r) {
+            Some(c) => c.encode_utf8(buf),
+            None => {
+                return Err(DecodeError::new(format!(
+                    "XML response has a character reference to no XML character: &{name};"
+                )))
+            }
+        },
+        _ => return Err(DecodeError::new(format!("unknown XML entity &{name};"))),
+    };
+    Ok(text)
+}
+
+/// The character `&#N;` or `&#xN;` refers to, if it is one XML allows.
+fn char_ref(r: &BytesRef<'_>) -> Option<char> {
+    let c = r.resolve_char_ref().ok().flatten()?;
+    let xml_char = matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+        || c >= '\u{10000}';
+    xml_char.then_some(c)
+}
+
+/// The element name, checked to start as XML names do.
+fn element_name(start: &BytesStart<'_>) -> Result<String, DecodeError> {
+    let name = std::str::from_utf8(start.name().into_inner()).unwrap_or("");
+    let valid_start = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == ':');
+    if !valid_start || name.contains(['<', '>', '"', '\'', '=', '&', '/']) {
+        return Err(DecodeError::new(format!(
+            "XML response has a bad element name {}",
+            quote_truncated(name)
+        )));
     }
-    Ok(())
+    Ok(name.to_owned())
+}
+
+/// Whether a start tag has `list="true"`; malformed attributes are refused.
+fn is_list(start: &BytesStart<'_>) -> Result<bool, DecodeError> {
+    let mut list = false;
+    // Without checks: quick-xml's duplicate check is quadratic in attributes.
+    for attr in start.attributes().with_checks(false) {
+        let attr = attr.map_err(|e| {
+            DecodeError::new(format!("XML response has a malformed attribute ({e})"))
+        })?;
+        if attr.key.as_ref() == b"list" {
+            list = attr.value.as_ref() == b"true";
+        }
+    }
+    Ok(list)
+}
+
+fn malformed(text: &str, e: &quick_xml::Error) -> DecodeError {
+    use quick_xml::errors::{Error, IllFormedError};
+    match e {
+        Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
+            DecodeError::new(format!("XML response closes <{expected}> with </{found}>"))
+        }
+        Error::IllFormed(IllFormedError::UnmatchedEndTag(_)) => never_opened(),
+        Error::IllFormed(IllFormedError::UnclosedReference) => {
+            DecodeError::new("XML response has an unterminated entity reference")
+        }
+        Error::Syntax(s) => DecodeError::new(format!(
+            "XML response is malformed or truncated ({s}): {}",
+            snippet(text)
+        )),
+        other => DecodeError::new(format!("XML response is malformed ({other})")),
+    }
+}
+
+fn not_utf8(e: quick_xml::encoding::EncodingError) -> DecodeError {
+    DecodeError::new(format!("XML response is not UTF-8 ({e})"))
+}
+
+fn after_root() -> DecodeError {
+    DecodeError::new("XML response has content after its root element")
+}
+
+fn never_opened() -> DecodeError {
+    DecodeError::new("XML response closes an element it never opened")
 }
 
 #[cfg(test)]
@@ -306,21 +303,50 @@ mod tests {
     }
 
     #[test]
+    fn many_distinct_siblings_and_late_repeats() {
+        let mut doc = String::from("<r>");
+        for i in 0..20 {
+            doc.push_str(&format!("<k{i}>{i}</k{i}>"));
+        }
+        doc.push_str("<k3>again</k3><k19>x</k19></r>");
+        let (_, v) = parse(&doc).unwrap();
+        assert_eq!(v.get("k3").unwrap().to_json(), r#"["3","again"]"#);
+        assert_eq!(v.get("k19").unwrap().to_json(), r#"["19","x"]"#);
+        assert_eq!(v.get("k7").unwrap().to_json(), r#""7""#);
+    }
+
+    #[test]
     fn depth_is_bounded() {
         let deep = "<a>".repeat(100) + &"</a>".repeat(100);
         assert!(parse(&deep).is_err());
+        let ok = "<a>".repeat(64) + &"</a>".repeat(64);
+        assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn list_attribute_makes_lists_of_lone_items() {
+        let (_, v) = parse(
+            "<r><ts list=\"true\"><t><id>1</id></t></ts><e list=\"true\"/>\
+             <f list=\"true\">\n  </f><g list=\"false\"><t>1</t></g></r>",
+        )
+        .unwrap();
+        assert_eq!(
+            v.to_json(),
+            r#"{"ts":{"t":[{"id":"1"}]},"e":{},"f":{},"g":{"t":"1"}}"#
+        );
     }
 
     #[test]
     fn declarations_comments_cdata_and_attributes() {
         let doc = "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\r\n<!-- top -->\
                    <r a=\"x>y\" b='1'><list list=\"true\"><i>1</i></list>\
-                   <c><![CDATA[<b> & ]]></c><e/><n:s>v</n:s><t>a\r\nb</t></r>";
+                   <c><![CDATA[<b> & ]]></c><e/><n:s>v</n:s><t>a\r\nb</t>\
+                   <p>\n  </p></r>";
         let (root, v) = parse(doc).unwrap();
         assert_eq!(root, "r");
         assert_eq!(
             v.to_json(),
-            r#"{"list":{"i":"1"},"c":"<b> & ","e":"","n:s":"v","t":"a\nb"}"#
+            r#"{"list":{"i":["1"]},"c":"<b> & ","e":"","n:s":"v","t":"a\nb","p":"\n  "}"#
         );
     }
 
@@ -334,14 +360,23 @@ mod tests {
             ),
             ("<a>x &nbsp; y</a>", "unknown XML entity"),
             ("<a>x &y</a>", "unterminated entity"),
-            ("<a>&#xD800;</a>", "bad XML character reference"),
-            ("<a><!-- open</a>", "comment is not closed"),
-            ("<a b=\"c></a>", "start tag that is not closed"),
+            ("<a>&#xD800;</a>", "no XML character: &#xD800;"),
+            ("<a>&#0;</a>", "no XML character: &#0;"),
+            ("<a>&#x1;</a>", "no XML character: &#x1;"),
+            ("<a>&#xFFFE;</a>", "no XML character"),
+            ("<a>&#99999999;</a>", "no XML character"),
+            ("<a><!-- open</a>", "malformed or truncated"),
+            ("<a b=\"c></a>", "malformed or truncated"),
+            ("<a b></a>", "malformed attribute"),
             ("<a></a>tail", "text outside its root"),
             ("<a></a><b></b>", "content after its root"),
             ("<a><b>", "truncated"),
             ("<1a></1a>", "bad element name"),
             ("</a>", "never opened"),
+            ("<a>x<b>1</b></a>", "mixes text with elements in <a>"),
+            ("<a><b>1</b>x</a>", "mixes text with elements in <a>"),
+            ("<a><b>1</b><![CDATA[x]]></a>", "mixes text with elements"),
+            ("<a list=\"true\">x</a>", "mixes text with elements"),
         ];
         for (doc, want) in cases {
             let err = parse(doc).unwrap_err().message;

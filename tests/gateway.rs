@@ -141,7 +141,7 @@ fn get(gw: &Gateway, url: &str, now: i64) -> Result<Value, Error> {
         },
         now,
     );
-    topwire::parse("taobao.any.method", resp.body.as_bytes(), true)
+    topwire::parse("taobao.any.method", resp.body.as_bytes())
 }
 
 #[test]
