@@ -1,13 +1,19 @@
 //! Core benchmarks: prepare and parse of each seed API, and the bare hash of
 //! the same canonical string, so the cost of everything around the digest is
-//! visible. `scripts/bench_report.py` prints the ratios after `make bench`.
+//! visible; and the scaling budget: JSON parse, XML parse and SPI
+//! verification of 1,000, 10,000 and 100,000 fields, whose time per field
+//! must stay within 2x across the sizes (hostile bodies cost linear time).
+//! `scripts/bench_report.py` prints the ratios after `make bench`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
+use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use topwire::{from_json, string_to_sign, PrepareOptions, TopClient, Value};
+use topwire::{
+    from_json, string_to_sign, verify_spi, PrepareOptions, SpiRequest, TopClient, Value,
+};
 
 const TS: i64 = 1_700_000_000_000;
 
@@ -81,6 +87,63 @@ fn benches(c: &mut Criterion) {
     });
 }
 
+/// Field counts of the scaling budget.
+const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
+const UNTYPED: &str = "taobao.user.seller.get";
+
+/// The scaling documents (js/bench/run.mjs and py/bench/bench.py build the
+/// same): N distinct members in a JSON reply, N distinct sibling elements in
+/// an XML reply, N form fields in an SPI call.
+fn json_reply(n: usize) -> String {
+    let members: Vec<String> = (0..n).map(|i| format!("\"f{i}\":\"v{i}\"")).collect();
+    format!("{{\"user_seller_get_response\":{{{}}}}}", members.join(","))
+}
+
+fn xml_reply(n: usize) -> String {
+    let members: String = (0..n).map(|i| format!("<f{i}>v{i}</f{i}>")).collect();
+    format!("<user_seller_get_response>{members}</user_seller_get_response>")
+}
+
+fn spi_form(n: usize) -> String {
+    let fields: Vec<String> = (0..n).map(|i| format!("f{i}=v{i}")).collect();
+    fields.join("&")
+}
+
+/// 2023-11-15 06:13:20 in GMT+8, the SPI call's timestamp.
+const SPI_NOW_MS: i64 = 1_700_000_000_000;
+const SPI_QUERY: &str = "timestamp=2023-11-15+06%3A13%3A20&sign=00000000000000000000000000000000";
+
+fn scaling(c: &mut Criterion) {
+    let client = TopClient::new("12345678", "0123456789abcdef0123456789abcdef").unwrap();
+    let mut group = c.benchmark_group("scale");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    for n in SIZES {
+        let json = json_reply(n);
+        group.bench_function(format!("json_{n}"), |b| {
+            b.iter(|| client.parse(UNTYPED, black_box(json.as_bytes())).unwrap())
+        });
+        let xml = xml_reply(n);
+        group.bench_function(format!("xml_{n}"), |b| {
+            b.iter(|| client.parse(UNTYPED, black_box(xml.as_bytes())).unwrap())
+        });
+        let form = spi_form(n);
+        let req = SpiRequest {
+            query: SPI_QUERY,
+            headers: &[],
+            body: form.as_bytes(),
+            content_type: Some("application/x-www-form-urlencoded"),
+        };
+        // A wrong signature: every field is still read, sorted and hashed.
+        group.bench_function(format!("spi_{n}"), |b| {
+            b.iter(|| verify_spi(black_box(&req), "secret", SPI_NOW_MS, 600_000).unwrap_err())
+        });
+    }
+    group.finish();
+}
+
 /// HMAC-SHA256 with the same crates the core uses, over the whole string at once.
 fn bare_hmac_sha256(bytes: &[u8]) -> [u8; 32] {
     use hmac::{Hmac, KeyInit, Mac};
@@ -91,5 +154,5 @@ fn bare_hmac_sha256(bytes: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-criterion_group!(core, benches);
+criterion_group!(core, benches, scaling);
 criterion_main!(core);

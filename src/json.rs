@@ -18,7 +18,8 @@ use std::ops::Range;
 use crate::error::DecodeError;
 use crate::value::Value;
 
-/// Deepest nesting of arrays and objects accepted (serde_json's limit too).
+/// Nesting of arrays and objects refused from this depth on, as serde_json
+/// does (tests/json_differential.rs).
 const MAX_DEPTH: usize = 128;
 
 /// Parses JSON text into a [`Value`].
@@ -126,7 +127,7 @@ impl Reader<'_> {
     }
 
     fn enter(&mut self, depth: usize) -> Result<usize, DecodeError> {
-        if depth >= MAX_DEPTH {
+        if depth + 1 >= MAX_DEPTH {
             return Err(self.error("recursion limit exceeded"));
         }
         self.pos += 1;
@@ -439,7 +440,7 @@ mod tests {
             .unwrap_err()
             .message
             .contains("recursion limit"));
-        assert!(parse(&("[".repeat(129) + &"]".repeat(129))).is_err());
-        assert!(parse(&("[".repeat(128) + &"]".repeat(128))).is_ok());
+        assert!(parse(&("[".repeat(128) + &"]".repeat(128))).is_err());
+        assert!(parse(&("[".repeat(127) + &"]".repeat(127))).is_ok());
     }
 }

@@ -2,6 +2,10 @@
 //! the hot path of `prepare`: runs of safe bytes are copied whole instead of
 //! byte by byte. Space becomes `+`; ASCII letters, digits and `*-._` stay;
 //! every other byte of the UTF-8 text becomes `%XX` (upper-case hex).
+//!
+//! Our own rather than `form_urlencoded::byte_serialize` (measured about
+//! 1.4x faster on `prepare`'s typical values); a property test below checks
+//! it against that crate on arbitrary text.
 
 /// `%00%01...%FF`: an escape is pushed as one 3-byte slice of this, which
 /// is much cheaper than three `char` pushes (notably in wasm).
@@ -92,6 +96,18 @@ mod tests {
         for b in 0..=255u8 {
             assert_eq!(percent_escape(b), format!("%{b:02X}"));
             assert_eq!(hex_pair(b), format!("{b:02X}"));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_form_urlencoded(s in ".*", t in "[ -~中é😀]{0,16}") {
+            for text in [&s, &t] {
+                let mut ours = String::new();
+                append_encoded(&mut ours, text);
+                let reference: String = form_urlencoded::byte_serialize(text.as_bytes()).collect();
+                proptest::prop_assert_eq!(ours, reference);
+            }
         }
     }
 

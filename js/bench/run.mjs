@@ -124,3 +124,45 @@ for (const s of sizes) {
   const budget = s.target === 'nodejs' ? 'n/a (Node)' : '92160';
   console.log(`| ${s.target} | ${s.raw} | ${s.opt} | ${s.gz} | ${budget} |`);
 }
+
+// The scaling budget: JSON parse, XML parse and SPI verification of 1,000,
+// 10,000 and 100,000 fields (the documents of benches/core.rs); the time per
+// field must stay within 2x across the sizes.
+const SIZES = [1000, 10000, 100000];
+const UNTYPED = 'taobao.user.seller.get';
+const fields = (n, f) => Array.from({ length: n }, (_, i) => f(i));
+const jsonReply = (n) => `{"user_seller_get_response":{${fields(n, (i) => `"f${i}":"v${i}"`).join(',')}}}`;
+const xmlReply = (n) => `<user_seller_get_response>${fields(n, (i) => `<f${i}>v${i}</f${i}>`).join('')}</user_seller_get_response>`;
+const spiForm = (n) => fields(n, (i) => `f${i}=v${i}`).join('&');
+const SPI_QUERY = 'timestamp=2023-11-15+06%3A13%3A20&sign=00000000000000000000000000000000';
+// Median of a few runs, at least 0.3 s of work in all.
+function timeOnce(fn) {
+  const runs = [];
+  const start = process.hrtime.bigint();
+  while (runs.length < 5 || (runs.length < 50 && Number(process.hrtime.bigint() - start) < 3e8)) {
+    const t = process.hrtime.bigint();
+    fn();
+    runs.push(Number(process.hrtime.bigint() - t));
+  }
+  runs.sort((a, b) => a - b);
+  return runs[runs.length >> 1];
+}
+const untyped = new TopClient({ appKey: KEY, appSecret: SECRET });
+const spiCall = (form) => () => {
+  try {
+    verifySpi({ query: SPI_QUERY, headers: {}, body: form, contentType: 'application/x-www-form-urlencoded', secret: 'secret', now: TS });
+  } catch (e) {
+    if (e.reason !== 'mismatch') throw e;
+  }
+};
+console.log(`\n| Node, ns per field | ${SIZES.map((n) => n.toLocaleString('en')).join(' | ')} | spread | budget 2x |`);
+console.log(`| --- | ${SIZES.map(() => '---:').join(' | ')} | ---: | --- |`);
+for (const [what, make] of [
+  ['JSON parse', (n) => { const b = jsonReply(n); return () => untyped.parse(UNTYPED, b); }],
+  ['XML parse', (n) => { const b = xmlReply(n); return () => untyped.parse(UNTYPED, b); }],
+  ['SPI verify', (n) => spiCall(new TextEncoder().encode(spiForm(n)))],
+]) {
+  const perField = SIZES.map((n) => timeOnce(make(n)) / n);
+  const spread = Math.max(...perField) / Math.min(...perField);
+  console.log(`| ${what} | ${perField.map((t) => t.toFixed(1)).join(' | ')} | ${spread.toFixed(2)}x | ${spread <= 2 ? 'ok' : 'OVER'} |`);
+}

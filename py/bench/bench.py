@@ -162,6 +162,65 @@ def main() -> None:
         for wheel in sorted(args.wheel_dir.glob("topwire-*.whl")):
             print(f"wheel: {wheel.name}: {wheel.stat().st_size / 1024:.0f} KiB")
     print(f"import topwire (median of 7, -X importtime cumulative): {import_time_ms():.2f} ms")
+    print()
+    scaling()
+
+
+# The scaling budget: JSON parse, XML parse and SPI verification of 1,000,
+# 10,000 and 100,000 fields (the documents of benches/core.rs); the time per
+# field must stay within 2x across the sizes.
+SIZES = (1_000, 10_000, 100_000)
+UNTYPED = "taobao.user.seller.get"
+SPI_QUERY = "timestamp=2023-11-15+06%3A13%3A20&sign=00000000000000000000000000000000"
+SPI_NOW_MS = 1_700_000_000_000
+
+
+def json_reply(n: int) -> str:
+    return '{"user_seller_get_response":{' + ",".join(f'"f{i}":"v{i}"' for i in range(n)) + "}}"
+
+
+def xml_reply(n: int) -> str:
+    return "<user_seller_get_response>" + "".join(f"<f{i}>v{i}</f{i}>" for i in range(n)) \
+        + "</user_seller_get_response>"
+
+
+def spi_call(n: int) -> Callable[[], Any]:
+    form = "&".join(f"f{i}=v{i}" for i in range(n)).encode()
+
+    def run() -> None:
+        try:
+            topwire.verify_spi(query=SPI_QUERY, headers={}, body=form, secret="secret",
+                               content_type="application/x-www-form-urlencoded", now=SPI_NOW_MS)
+        except topwire.SignatureError as e:
+            assert e.reason == "mismatch", e.reason
+
+    return run
+
+
+def median_s(fn: Callable[[], Any]) -> float:
+    """Median of at least 5 runs and about 0.3 s of work."""
+    runs: List[float] = []
+    start = time.perf_counter()
+    while len(runs) < 5 or (len(runs) < 50 and time.perf_counter() - start < 0.3):
+        t = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t)
+    return statistics.median(runs)
+
+
+def scaling() -> None:
+    client = topwire.TopClient(APP_KEY, SECRET)
+    makers: List[Tuple[str, Callable[[int], Callable[[], Any]]]] = [
+        ("JSON parse", lambda n: (lambda b: lambda: client.parse(UNTYPED, b))(json_reply(n))),
+        ("XML parse", lambda n: (lambda b: lambda: client.parse(UNTYPED, b))(xml_reply(n))),
+        ("SPI verify", spi_call),
+    ]
+    print(f"{'Python, ns per field':22}" + "".join(f"{n:>10,}" for n in SIZES) + "   spread  budget 2x")
+    for name, make in makers:
+        per_field = [median_s(make(n)) / n * 1e9 for n in SIZES]
+        spread = max(per_field) / min(per_field)
+        print(f"{name:22}" + "".join(f"{t:10.1f}" for t in per_field)
+              + f"   {spread:5.2f}x  {'ok' if spread <= 2 else 'OVER'}")
 
 
 if __name__ == "__main__":

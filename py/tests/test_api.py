@@ -302,6 +302,23 @@ def test_parse_untyped_keeps_big_ints(client: TopClient) -> None:
     assert client.parse("taobao.some.api", body) == data
 
 
+def test_parse_integer_past_pythons_digit_limit_is_a_decode_error(client: TopClient) -> None:
+    limit = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
+    if not limit:
+        pytest.skip("this Python converts integers of any length")
+    digits = "9" * (limit + 700)
+    body = '{"some_api_response":{"n":' + digits + '}}'
+    with pytest.raises(DecodeError) as info:
+        client.parse("taobao.some.api", body)
+    assert isinstance(info.value, TopError)
+    assert str(info.value) == (
+        "the response holds an integer of %d digits, more than Python's int conversion "
+        "allows (sys.get_int_max_str_digits())" % len(digits))
+    # Within the limit the integer is exact.
+    exact = "-" + "7" * limit
+    assert client.parse("taobao.some.api", '{"some_api_response":{"n":' + exact + '}}') == {"n": int(exact)}
+
+
 def test_parse_api_error(client: TopClient) -> None:
     body = ('{"error_response":{"code":7,"msg":"App Call Limited","sub_code":'
             '"accesscontrol.limited-by-app-access-count","sub_msg":'

@@ -213,6 +213,23 @@ fn pair(
 
 // ---------------------------------------------------------------- Value -> Python
 
+/// `int(text)`; past Python's digit limit (`sys.get_int_max_str_digits()`,
+/// which guards against quadratic conversions), a DecodeError rather than
+/// the bare ValueError that would escape `except TopError`.
+fn big_int<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    py.get_type::<PyInt>().call1((text,)).map_err(|e| {
+        if !e.is_instance_of::<pyo3::exceptions::PyValueError>(py) {
+            return e;
+        }
+        let digits = text.trim_start_matches('-').len();
+        let message = format!(
+            "the response holds an integer of {digits} digits, more than Python's int \
+             conversion allows (sys.get_int_max_str_digits())"
+        );
+        to_py_err(py, DecodeError::new(message).into())
+    })
+}
+
 fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
     Ok(match value {
         Value::Null => py.None().into_bound(py),
@@ -220,9 +237,7 @@ fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>>
         Value::Int(i) => i.into_pyobject(py)?.into_any(),
         Value::UInt(u) => u.into_pyobject(py)?.into_any(),
         // An integer beyond 64 bits stays exact as a Python int.
-        Value::Decimal(t) if value.as_big_integer().is_some() => {
-            py.get_type::<PyInt>().call1((t.as_str(),))?
-        }
+        Value::Decimal(t) if value.as_big_integer().is_some() => big_int(py, t)?,
         // JSON number text (the core checked it), so parsing cannot fail.
         Value::Decimal(t) => PyFloat::new(py, t.parse().unwrap_or(f64::NAN)).into_any(),
         Value::String(s) => PyString::new(py, s).into_any(),

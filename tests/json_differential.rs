@@ -1,0 +1,361 @@
+//! The core's own JSON reader (src/json.rs) against serde_json, the
+//! well-kept crate it stands in for (the form encoder's differential test
+//! against form_urlencoded is in src/urlencode.rs).
+//!
+//! Every generated document serde_json accepts must read to the same value,
+//! every one it rejects must be rejected, except for the deliberate
+//! differences, each also pinned by a plain test below:
+//!
+//! 1. Numbers keep their exact text (`Value::Decimal`): compared here as the
+//!    f64 serde_json makes of them. A number beyond f64's range (`1e400`) is
+//!    read, where serde_json refuses it.
+//! 2. A lone surrogate escape (`"\ud83d"`) reads as U+FFFD, where serde_json
+//!    refuses it (`JSON.parse` and `json.loads` read it). The generator
+//!    writes serde_json's copy of a document with `\ufffd` in its place.
+//! 3. Repeated object keys are all kept, in order; serde_json keeps the last
+//!    value, which is what `Value::get` (and a JS object or Python dict) sees.
+//!
+//! Nesting is bounded alike: 127 levels are read, 128 refused.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use proptest::prelude::*;
+use topwire::{from_json, Value};
+
+/// One piece of a generated string's content.
+#[derive(Clone, Debug)]
+enum Unit {
+    Char(char),
+    /// `\n`, `\"`, `\/` and the like.
+    Escape(&'static str),
+    /// `\uXXXX` of any code unit, surrogates included.
+    Code(u16),
+}
+
+/// A generated document: our text, serde_json's (lone surrogate escapes
+/// written as `\ufffd`, the same length) and where the lone escapes lie.
+#[derive(Clone, Debug, Default)]
+struct Doc {
+    ours: String,
+    theirs: String,
+    lone: Vec<std::ops::Range<usize>>,
+}
+
+impl Doc {
+    fn push(&mut self, s: &str) {
+        self.ours.push_str(s);
+        self.theirs.push_str(s);
+    }
+
+    fn string(&mut self, units: &[Unit]) {
+        self.push("\"");
+        let mut i = 0;
+        while let Some(unit) = units.get(i) {
+            match unit {
+                Unit::Char(c) => self.push(&c.to_string()),
+                Unit::Escape(e) => self.push(e),
+                Unit::Code(hi @ 0xD800..=0xDBFF) => match units.get(i + 1) {
+                    Some(Unit::Code(lo @ 0xDC00..=0xDFFF)) => {
+                        self.push(&format!("\\u{hi:04x}\\u{lo:04X}"));
+                        i += 1;
+                    }
+                    _ => self.lone(*hi),
+                },
+                Unit::Code(lo @ 0xDC00..=0xDFFF) => self.lone(*lo),
+                Unit::Code(c) => self.push(&format!("\\u{c:04x}")),
+            }
+            i += 1;
+        }
+        self.push("\"");
+    }
+
+    fn lone(&mut self, unit: u16) {
+        let start = self.ours.len();
+        self.ours.push_str(&format!("\\u{unit:04x}"));
+        self.theirs.push_str("\\ufffd");
+        self.lone.push(start..self.ours.len());
+    }
+}
+
+/// A JSON-shaped tree to write out.
+#[derive(Clone, Debug)]
+enum Tree {
+    Literal(&'static str),
+    Number(String),
+    Str(Vec<Unit>),
+    List(Vec<Tree>),
+    Object(Vec<(Vec<Unit>, Tree)>),
+}
+
+fn units() -> impl Strategy<Value = Vec<Unit>> {
+    let unit = prop_oneof![
+        4 => "[a-z0-9 ]".prop_map(|s| Unit::Char(s.chars().next().unwrap())),
+        // Any character but a raw backslash, which would make the escape
+        // after it text in one copy only.
+        1 => any::<char>().prop_filter("backslash", |c| *c != '\\').prop_map(Unit::Char),
+        1 => prop::sample::select(vec!["\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t"])
+            .prop_map(Unit::Escape),
+        1 => any::<u16>().prop_map(Unit::Code),
+        1 => (0xD800u16..0xE000).prop_map(Unit::Code),
+    ];
+    prop::collection::vec(unit, 0..6)
+}
+
+fn number() -> impl Strategy<Value = String> {
+    let int = prop_oneof!["0", "[1-9][0-9]{0,3}", "[1-9][0-9]{17,24}"];
+    let frac = prop::option::of("\\.[0-9]{1,4}");
+    let exp = prop::option::of("[eE][+-]?[0-9]{1,3}");
+    (prop::bool::ANY, int, frac, exp).prop_map(|(neg, i, f, e)| {
+        format!(
+            "{}{i}{}{}",
+            if neg { "-" } else { "" },
+            f.unwrap_or_default(),
+            e.unwrap_or_default()
+        )
+    })
+}
+
+fn tree() -> impl Strategy<Value = Tree> {
+    let leaf = prop_oneof![
+        prop::sample::select(vec!["true", "false", "null"]).prop_map(Tree::Literal),
+        number().prop_map(Tree::Number),
+        units().prop_map(Tree::Str),
+    ];
+    leaf.prop_recursive(4, 32, 5, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Tree::List),
+            // Keys from a small set, so some repeat.
+            prop::collection::vec(
+                (
+                    prop_oneof![
+                        units(),
+                        "[ab]".prop_map(|k| vec![Unit::Char(k.chars().next().unwrap())])
+                    ],
+                    inner
+                ),
+                0..5
+            )
+            .prop_map(Tree::Object),
+        ]
+    })
+}
+
+fn write(tree: &Tree, ws: &mut impl Iterator<Item = &'static str>, doc: &mut Doc) {
+    doc.push(ws.next().unwrap_or(""));
+    match tree {
+        Tree::Literal(l) => doc.push(l),
+        Tree::Number(n) => doc.push(n),
+        Tree::Str(units) => doc.string(units),
+        Tree::List(items) => {
+            doc.push("[");
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    doc.push(",");
+                }
+                write(item, ws, doc);
+            }
+            doc.push("]");
+        }
+        Tree::Object(pairs) => {
+            doc.push("{");
+            for (i, (key, item)) in pairs.iter().enumerate() {
+                if i > 0 {
+                    doc.push(",");
+                }
+                doc.push(ws.next().unwrap_or(""));
+                doc.string(key);
+                doc.push(ws.next().unwrap_or(""));
+                doc.push(":");
+                write(item, ws, doc);
+            }
+            doc.push("}");
+        }
+    }
+    doc.push(ws.next().unwrap_or(""));
+}
+
+/// A byte-level edit, applied to both copies alike.
+#[derive(Clone, Debug)]
+enum Edit {
+    Delete(prop::sample::Index),
+    Insert(prop::sample::Index, char),
+    Truncate(prop::sample::Index),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    let significant =
+        prop::sample::select("{}[]\":,\\ 0-9eE.+-tfnu\u{1}".chars().collect::<Vec<_>>());
+    prop_oneof![
+        any::<prop::sample::Index>().prop_map(Edit::Delete),
+        (any::<prop::sample::Index>(), significant).prop_map(|(i, c)| Edit::Insert(i, c)),
+        any::<prop::sample::Index>().prop_map(Edit::Truncate),
+    ]
+}
+
+/// Applies an edit at a character boundary; `None` when it would touch a
+/// lone surrogate escape or the character before it (a backslash there
+/// changes what the escape means, and the two copies differ there).
+fn apply(doc: &mut Doc, edit: &Edit) -> Option<()> {
+    let at = |i: &prop::sample::Index, len: usize| {
+        let bounds: Vec<usize> = (0..=len)
+            .filter(|&b| doc.ours.is_char_boundary(b))
+            .collect();
+        bounds[i.index(bounds.len())]
+    };
+    let touches = |pos: usize| doc.lone.iter().any(|r| r.start <= pos + 1 && pos <= r.end);
+    let (pos, shift) = match edit {
+        Edit::Delete(i) if !doc.ours.is_empty() => {
+            let pos = at(i, doc.ours.len() - 1);
+            if touches(pos) {
+                return None;
+            }
+            let c = doc.ours.remove(pos);
+            doc.theirs.remove(pos);
+            (pos, -(c.len_utf8() as isize))
+        }
+        Edit::Insert(i, c) => {
+            let pos = at(i, doc.ours.len());
+            if touches(pos) {
+                return None;
+            }
+            doc.ours.insert(pos, *c);
+            doc.theirs.insert(pos, *c);
+            (pos, c.len_utf8() as isize)
+        }
+        Edit::Truncate(i) => {
+            let pos = at(i, doc.ours.len());
+            if touches(pos) {
+                return None;
+            }
+            doc.ours.truncate(pos);
+            doc.theirs.truncate(pos);
+            doc.lone.retain(|r| r.end <= pos);
+            return Some(());
+        }
+        Edit::Delete(_) => return Some(()),
+    };
+    for r in doc.lone.iter_mut().filter(|r| r.start > pos) {
+        *r = r.start.checked_add_signed(shift)?..r.end.checked_add_signed(shift)?;
+    }
+    Some(())
+}
+
+/// Whether our value is what serde_json read (see the differences above).
+fn same(ours: &Value, theirs: &serde_json::Value) -> bool {
+    use serde_json::Value as J;
+    match (ours, theirs) {
+        (Value::Null, J::Null) => true,
+        (Value::Bool(a), J::Bool(b)) => a == b,
+        (Value::Int(a), J::Number(n)) => n.as_i64() == Some(*a) || n.as_f64() == Some(*a as f64),
+        (Value::UInt(a), J::Number(n)) => n.as_u64() == Some(*a),
+        (Value::Decimal(t), J::Number(n)) => {
+            !n.is_i64() && !n.is_u64() && t.parse::<f64>().ok() == n.as_f64()
+        }
+        (Value::String(a), J::String(b)) => a == b,
+        (Value::List(a), J::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
+        }
+        (Value::Object(pairs), J::Object(map)) => {
+            let mut keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys.len() == map.len()
+                && map
+                    .iter()
+                    .all(|(k, v)| ours.get(k).is_some_and(|mine| same(mine, v)))
+        }
+        _ => false,
+    }
+}
+
+fn check(doc: &Doc) -> Result<(), TestCaseError> {
+    let theirs = serde_json::from_str::<serde_json::Value>(&doc.theirs);
+    let ours = from_json(&doc.ours);
+    match (&ours, &theirs) {
+        (Ok(a), Ok(b)) => prop_assert!(same(a, b), "{:?}\nours   {a:?}\nserde  {b:?}", doc.ours),
+        (Err(_), Err(_)) => {}
+        // serde_json refuses numbers beyond f64's range: difference 1.
+        (Ok(_), Err(e)) if e.to_string().contains("number out of range") => {}
+        (Ok(a), Err(e)) => prop_assert!(false, "{:?}: ours {a:?}, serde refused: {e}", doc.ours),
+        (Err(e), Ok(b)) => prop_assert!(false, "{:?}: ours refused ({e}), serde {b:?}", doc.ours),
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(2000)
+    ))]
+
+    #[test]
+    fn json_reader_agrees_with_serde_json(
+        tree in tree(),
+        ws in prop::collection::vec(prop::sample::select(vec!["", "", "", " ", "\n\t", "\r\n  "]), 64),
+        edits in prop::collection::vec(edit(), 0..3),
+    ) {
+        let mut doc = Doc::default();
+        write(&tree, &mut ws.into_iter().cycle(), &mut doc);
+        check(&doc)?;
+        for e in &edits {
+            if apply(&mut doc, e).is_none() {
+                break;
+            }
+            check(&doc)?;
+        }
+    }
+}
+
+#[test]
+fn difference_1_numbers_keep_their_text() {
+    assert_eq!(
+        from_json("1e400").unwrap(),
+        Value::Decimal("1e400".to_owned())
+    );
+    assert!(serde_json::from_str::<serde_json::Value>("1e400").is_err());
+    let long = "0.10000000000000000000000000000001";
+    assert_eq!(from_json(long).unwrap(), Value::Decimal(long.to_owned()));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(long).unwrap(),
+        serde_json::json!(0.1)
+    );
+}
+
+#[test]
+fn difference_2_lone_surrogates_read_as_replacement_characters() {
+    assert_eq!(
+        from_json(r#""\ud83d""#).unwrap(),
+        Value::String("\u{FFFD}".to_owned())
+    );
+    assert!(serde_json::from_str::<serde_json::Value>(r#""\ud83d""#).is_err());
+}
+
+#[test]
+fn difference_3_repeated_keys_are_kept() {
+    let ours = from_json(r#"{"a":1,"a":2}"#).unwrap();
+    assert_eq!(
+        ours,
+        Value::object([("a", Value::Int(1)), ("a", Value::Int(2))])
+    );
+    assert_eq!(ours.get("a"), Some(&Value::Int(2)));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(r#"{"a":1,"a":2}"#).unwrap(),
+        serde_json::json!({"a": 2})
+    );
+}
+
+#[test]
+fn same_depth_limit() {
+    for depth in [127, 128, 129, 200] {
+        let doc = "[".repeat(depth) + &"]".repeat(depth);
+        assert_eq!(
+            from_json(&doc).is_ok(),
+            serde_json::from_str::<serde_json::Value>(&doc).is_ok(),
+            "depth {depth}"
+        );
+    }
+}
