@@ -2,15 +2,16 @@
 //! the same canonical string, so the cost of everything around the digest is
 //! visible; and the scaling budget: JSON parse, XML parse and SPI
 //! verification of 1,000, 10,000 and 100,000 fields, whose time per field
-//! must stay within 2x across the sizes (hostile bodies cost linear time).
+//! must stay within 2x across the sizes (hostile bodies cost linear time),
+//! printed as a table before criterion runs.
 //! `scripts/bench_report.py` prints the ratios after `make bench`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 use topwire::{
     from_json, string_to_sign, verify_spi, PrepareOptions, SpiRequest, TopClient, Value,
 };
@@ -113,35 +114,70 @@ fn spi_form(n: usize) -> String {
 const SPI_NOW_MS: i64 = 1_700_000_000_000;
 const SPI_QUERY: &str = "timestamp=2023-11-15+06%3A13%3A20&sign=00000000000000000000000000000000";
 
-fn scaling(c: &mut Criterion) {
-    let client = TopClient::new("12345678", "0123456789abcdef0123456789abcdef").unwrap();
-    let mut group = c.benchmark_group("scale");
-    group
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
-    for n in SIZES {
-        let json = json_reply(n);
-        group.bench_function(format!("json_{n}"), |b| {
-            b.iter(|| client.parse(UNTYPED, black_box(json.as_bytes())).unwrap())
-        });
-        let xml = xml_reply(n);
-        group.bench_function(format!("xml_{n}"), |b| {
-            b.iter(|| client.parse(UNTYPED, black_box(xml.as_bytes())).unwrap())
-        });
-        let form = spi_form(n);
-        let req = SpiRequest {
-            query: SPI_QUERY,
-            headers: &[],
-            body: form.as_bytes(),
-            content_type: Some("application/x-www-form-urlencoded"),
-        };
-        // A wrong signature: every field is still read, sorted and hashed.
-        group.bench_function(format!("spi_{n}"), |b| {
-            b.iter(|| verify_spi(black_box(&req), "secret", SPI_NOW_MS, 600_000).unwrap_err())
-        });
+/// Median time of `f` in ns: runs until 3 runs and 0.3 s, or 2 s, have
+/// passed (a quadratic case at 100,000 fields takes seconds per run).
+fn median_ns(mut f: impl FnMut()) -> f64 {
+    let start = Instant::now();
+    let mut runs = Vec::new();
+    while runs.len() < 3 && start.elapsed() < Duration::from_secs(2)
+        || runs.len() < 30 && start.elapsed() < Duration::from_millis(300)
+    {
+        let t = Instant::now();
+        f();
+        runs.push(t.elapsed().as_nanos() as f64);
     }
-    group.finish();
+    runs.sort_by(f64::total_cmp);
+    runs[runs.len() / 2]
+}
+
+/// The scaling table: time per field at each size, and the spread (slowest
+/// over fastest per field), whose budget is 2x. Timed by hand rather than
+/// by criterion, which would run a slow case at least ten times.
+fn scaling() {
+    let client = TopClient::new("12345678", "0123456789abcdef0123456789abcdef").unwrap();
+    println!(
+        "Rust, ns per field {:>10} {:>10} {:>10}   spread  budget 2x",
+        "1,000", "10,000", "100,000"
+    );
+    type Make = fn(usize) -> String;
+    let rows: [(&str, Make); 3] = [
+        ("JSON parse", json_reply),
+        ("XML parse", xml_reply),
+        ("SPI verify", spi_form),
+    ];
+    for (what, make) in rows {
+        let per_field: Vec<f64> = SIZES
+            .iter()
+            .map(|&n| {
+                let text = make(n);
+                let ns = if what == "SPI verify" {
+                    let req = SpiRequest {
+                        query: SPI_QUERY,
+                        headers: &[],
+                        body: text.as_bytes(),
+                        content_type: Some("application/x-www-form-urlencoded"),
+                    };
+                    // A wrong signature: every field is still read, sorted and hashed.
+                    median_ns(|| {
+                        black_box(verify_spi(black_box(&req), "secret", SPI_NOW_MS, 600_000))
+                            .unwrap_err();
+                    })
+                } else {
+                    median_ns(|| {
+                        black_box(client.parse(UNTYPED, black_box(text.as_bytes()))).unwrap();
+                    })
+                };
+                ns / n as f64
+            })
+            .collect();
+        let spread = per_field.iter().copied().fold(f64::MIN, f64::max)
+            / per_field.iter().copied().fold(f64::MAX, f64::min);
+        let verdict = if spread <= 2.0 { "ok" } else { "OVER" };
+        println!(
+            "{what:<18} {:>10.1} {:>10.1} {:>10.1}   {spread:5.2}x  {verdict}",
+            per_field[0], per_field[1], per_field[2]
+        );
+    }
 }
 
 /// HMAC-SHA256 with the same crates the core uses, over the whole string at once.
@@ -154,5 +190,15 @@ fn bare_hmac_sha256(bytes: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-criterion_group!(core, benches, scaling);
-criterion_main!(core);
+criterion_group!(core, benches);
+
+/// `cargo bench --bench core [-- FILTER]`: the scaling table (unless a
+/// filter leaves out "scale"), then criterion's benchmarks.
+fn main() {
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    if filter.as_deref().is_none_or(|f| "scale".contains(f)) {
+        scaling();
+    }
+    core();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -35,23 +35,6 @@ def main() -> int:
         print(f"{api:<10} {prep:>8.0f}ns {hashed:>8.0f}ns {prep / hashed:>6.1f}x {parsed:>8.0f}ns")
     print(f"parse of the verify XML reply: {median_ns('parse_xml_verify'):.0f}ns")
     print("target: prepare of the verify call within 3x the bare hash of its canonical string")
-    print()
-    return scaling_table()
-
-
-SIZES = (1_000, 10_000, 100_000)
-
-
-def scaling_table() -> int:
-    """Time per field of JSON parse, XML parse and SPI verification at three
-    sizes; the budget is a spread (slowest / fastest per field) within 2x."""
-    print("scaling (ns per field)  " + "".join(f"{n:>10,}" for n in SIZES) + "   spread  budget 2x")
-    for what in ("json", "xml", "spi"):
-        per_field = [median_ns(f"scale/{what}_{n}") / n for n in SIZES]
-        spread = max(per_field) / min(per_field)
-        ok = spread <= 2
-        print(f"Rust {what:<19}" + "".join(f"{t:>10.1f}" for t in per_field)
-              + f"   {spread:5.2f}x  {'ok' if ok else 'OVER'}")
     return 0
 
 

@@ -11,11 +11,9 @@
 //! Strict where it matters for hostile input: a DTD (and so any entity
 //! definition or external entity) is refused, only the five predefined
 //! entities and character references of XML characters are read, nesting is
-//! bounded and the tree is built with an explicit stack. Time is linear in
-//! the body: the children of an element are indexed by name once there are
-//! more than a few, so many distinct siblings cost no more than repeated ones.
-
-use std::collections::BTreeMap;
+//! bounded and the tree is built with an explicit stack. Time grows with the
+//! body's size (times the log of an element's child count, for merging
+//! repeated names), however many distinct siblings there are.
 
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
@@ -27,17 +25,13 @@ use crate::value::{quote_truncated, Value};
 /// Deepest element nesting accepted; TOP replies are a few levels deep.
 const MAX_DEPTH: usize = 64;
 
-/// Children looked up by a scan below this many, by an index from there on.
-const INDEX_FROM: usize = 8;
-
 /// An element whose end tag has not been read yet.
 struct Element {
     name: String,
     /// `list="true"`: every child is an item of a list, even a lone one.
     list: bool,
+    /// Closed children in document order, same names not yet merged.
     children: Vec<(String, Value)>,
-    /// Where each child name is in `children`, once there are many.
-    index: Option<BTreeMap<String, usize>>,
     text: String,
     /// Whether some text is more than whitespace (it must then be alone).
     has_text: bool,
@@ -49,46 +43,17 @@ impl Element {
             name: element_name(start)?,
             list: is_list(start)?,
             children: Vec::new(),
-            index: None,
             text: String::new(),
             has_text: false,
         })
     }
 
-    /// Adds a closed child: a second child of the same name makes a list.
     fn add_child(&mut self, name: String, value: Value) -> Result<(), DecodeError> {
         if self.has_text {
             return Err(self.mixed());
         }
-        let at = match &self.index {
-            Some(index) => index.get(&name).copied(),
-            None => self.children.iter().position(|(k, _)| *k == name),
-        };
-        match at.and_then(|i| self.children.get_mut(i)) {
-            Some((_, Value::List(items))) => items.push(value),
-            Some((_, existing)) => {
-                let first = std::mem::replace(existing, Value::Null);
-                *existing = Value::List(vec![first, value]);
-            }
-            None => self.push_new(name, value),
-        }
-        Ok(())
-    }
-
-    fn push_new(&mut self, name: String, value: Value) {
-        let value = if self.list {
-            Value::List(vec![value])
-        } else {
-            value
-        };
-        if let Some(index) = &mut self.index {
-            index.insert(name.clone(), self.children.len());
-        }
         self.children.push((name, value));
-        if self.index.is_none() && self.children.len() >= INDEX_FROM {
-            let index = self.children.iter().enumerate();
-            self.index = Some(index.map(|(i, (k, _))| (k.clone(), i)).collect());
-        }
+        Ok(())
     }
 
     fn push_text(&mut self, s: &str) -> Result<(), DecodeError> {
@@ -113,9 +78,51 @@ impl Element {
         if self.children.is_empty() && !self.list {
             Value::String(self.text)
         } else {
-            Value::Object(self.children)
+            Value::Object(merge_repeated(self.children, self.list))
         }
     }
+}
+
+/// Children with one entry per name, where the first of that name was: a
+/// repeated name (or any name under `list="true"`) holds the list of its
+/// values in order. Done once per element by sorting, so many distinct
+/// names cost n log n rather than a scan per child.
+fn merge_repeated(children: Vec<(String, Value)>, list: bool) -> Vec<(String, Value)> {
+    let name = |i: &usize| children.get(*i).map_or("", |(k, _)| k.as_str());
+    let mut order: Vec<usize> = (0..children.len()).collect();
+    order.sort_unstable_by(|a, b| name(a).cmp(name(b)).then(a.cmp(b)));
+    // For each child, the first child of its name, and how many share it.
+    let mut first = vec![0; children.len()];
+    let mut count = vec![0; children.len()];
+    let mut leader = 0;
+    for (at, i) in order.iter().enumerate() {
+        let prev = at.checked_sub(1).and_then(|p| order.get(p));
+        if prev.is_none_or(|p| name(p) != name(i)) {
+            leader = *i;
+        }
+        if let (Some(f), Some(c)) = (first.get_mut(*i), count.get_mut(leader)) {
+            *f = leader;
+            *c += 1;
+        }
+    }
+    let mut merged: Vec<(String, Value)> = Vec::new();
+    // Where each leader's entry went in `merged`.
+    let mut slot = vec![0; children.len()];
+    for (i, (k, v)) in children.into_iter().enumerate() {
+        let lead = first.get(i).copied().unwrap_or(i);
+        if lead == i {
+            let many = list || count.get(i).is_some_and(|c| *c > 1);
+            if let Some(s) = slot.get_mut(i) {
+                *s = merged.len();
+            }
+            merged.push((k, if many { Value::List(vec![v]) } else { v }));
+        } else if let Some((_, Value::List(items))) =
+            slot.get(lead).and_then(|s| merged.get_mut(*s))
+        {
+            items.push(v);
+        }
+    }
+    merged
 }
 
 /// Whitespace as XML counts it: what pretty-printing puts between tags.
@@ -251,8 +258,8 @@ fn is_list(start: &BytesStart<'_>) -> Result<bool, DecodeError> {
     let mut list = false;
     // Without checks: quick-xml's duplicate check is quadratic in attributes.
     for attr in start.attributes().with_checks(false) {
-        let attr = attr.map_err(|e| {
-            DecodeError::new(format!("XML response has a malformed attribute ({e})"))
+        let attr = attr.map_err(|_| {
+            DecodeError::new("XML response has a malformed attribute in a start tag")
         })?;
         if attr.key.as_ref() == b"list" {
             list = attr.value.as_ref() == b"true";
@@ -261,26 +268,33 @@ fn is_list(start: &BytesStart<'_>) -> Result<bool, DecodeError> {
     Ok(list)
 }
 
+/// Our own words for quick-xml's errors: its `Display` would link I/O and
+/// encoding error formatting into the browser's wasm for nothing.
 fn malformed(text: &str, e: &quick_xml::Error) -> DecodeError {
-    use quick_xml::errors::{Error, IllFormedError};
-    match e {
+    use quick_xml::errors::{Error, IllFormedError, SyntaxError};
+    let unclosed = match e {
         Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
-            DecodeError::new(format!("XML response closes <{expected}> with </{found}>"))
+            return DecodeError::new(format!("XML response closes <{expected}> with </{found}>"))
         }
-        Error::IllFormed(IllFormedError::UnmatchedEndTag(_)) => never_opened(),
+        Error::IllFormed(IllFormedError::UnmatchedEndTag(_)) => return never_opened(),
         Error::IllFormed(IllFormedError::UnclosedReference) => {
-            DecodeError::new("XML response has an unterminated entity reference")
+            return DecodeError::new("XML response has an unterminated entity reference")
         }
-        Error::Syntax(s) => DecodeError::new(format!(
-            "XML response is malformed or truncated ({s}): {}",
-            snippet(text)
-        )),
-        other => DecodeError::new(format!("XML response is malformed ({other})")),
-    }
+        Error::Syntax(SyntaxError::UnclosedComment) => "a comment",
+        Error::Syntax(SyntaxError::UnclosedCData) => "a CDATA section",
+        Error::Syntax(SyntaxError::UnclosedPI | SyntaxError::UnclosedXmlDecl) => "a declaration",
+        Error::Syntax(SyntaxError::UnclosedDoctype) => "a DOCTYPE",
+        Error::Syntax(_) => "a tag",
+        _ => return DecodeError::new(format!("XML response is malformed: {}", snippet(text))),
+    };
+    DecodeError::new(format!(
+        "XML response is malformed or truncated: {unclosed} is not closed"
+    ))
 }
 
-fn not_utf8(e: quick_xml::encoding::EncodingError) -> DecodeError {
-    DecodeError::new(format!("XML response is not UTF-8 ({e})"))
+fn not_utf8(_: quick_xml::encoding::EncodingError) -> DecodeError {
+    // The text came in as `str`: unreachable, and said plainly if not.
+    DecodeError::new("XML response is not UTF-8")
 }
 
 fn after_root() -> DecodeError {
@@ -365,8 +379,9 @@ mod tests {
             ("<a>&#x1;</a>", "no XML character: &#x1;"),
             ("<a>&#xFFFE;</a>", "no XML character"),
             ("<a>&#99999999;</a>", "no XML character"),
-            ("<a><!-- open</a>", "malformed or truncated"),
-            ("<a b=\"c></a>", "malformed or truncated"),
+            ("<a><!-- open</a>", "a comment is not closed"),
+            ("<a><![CDATA[x</a>", "a CDATA section is not closed"),
+            ("<a b=\"c></a>", "a tag is not closed"),
             ("<a b></a>", "malformed attribute"),
             ("<a></a>tail", "text outside its root"),
             ("<a></a><b></b>", "content after its root"),
