@@ -447,7 +447,7 @@ fn java_sdk_multipart_layout_is_accepted() {
         },
         NOW,
     );
-    let v = topwire::parse(UPLOAD, resp.body.as_bytes(), false).unwrap();
+    let v = topwire::parse(UPLOAD, resp.body.as_bytes()).unwrap();
     assert_eq!(
         v.get("resp_body").and_then(|b| b.get("file_name")),
         Some(&Value::from("twba7816bf8f01cfea414140de5dae2223.jpg"))
