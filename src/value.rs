@@ -314,8 +314,9 @@ pub(crate) fn write_json_string(s: &str, out: &mut String) {
 }
 
 /// Parses JSON text into a [`Value`] (objects keep their key order;
-/// integers are exact over the i64/u64 range). Nesting deeper than 128 is
-/// refused, so hostile input cannot exhaust the stack.
+/// integers are exact over the i64/u64 range; a lone surrogate escape reads
+/// as U+FFFD). Nesting of 128 levels or more is refused, as serde_json does,
+/// so hostile input cannot exhaust the stack.
 pub fn from_json(text: &str) -> Result<Value, crate::DecodeError> {
     crate::json::parse(text)
 }
