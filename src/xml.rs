@@ -1,11 +1,9 @@
 //! TOP's XML replies as [`Value`] trees, read with `quick-xml`.
 //!
-//! An element with children becomes an object: consecutive children of one
-//! name (how TOP writes a list's items) become a list, and so does every
-//! child of an element marked `list="true"`, as TOP marks its lists; a name
-//! repeated after other elements, which TOP never writes, stays a repeated
-//! key as in JSON. An element with only text becomes a string (an empty
-//! element, `""`). Whitespace between child elements is layout; other text
+//! An element with children becomes an object: a repeated child name
+//! becomes a list (at the place of its first child), and so does every child
+//! of an element marked `list="true"`, as TOP marks its lists. An element
+//! with only text becomes a string (an empty element, `""`). Whitespace between child elements is layout; other text
 //! beside child elements (mixed content, which TOP never sends) is a
 //! [`DecodeError`] rather than dropped. Attributes other than `list` carry no
 //! data in TOP replies and are ignored.
@@ -13,9 +11,9 @@
 //! Strict where it matters for hostile input: a DTD (and so any entity
 //! definition or external entity) is refused, only the five predefined
 //! entities and character references of XML characters are read, nesting is
-//! bounded and the tree is built with an explicit stack. Time is linear in
-//! the body, however many distinct siblings there are: a child is only
-//! compared with the one before it.
+//! bounded and the tree is built with an explicit stack. Time grows with the
+//! body's size (times the log of an element's child count, for merging
+//! repeated names), however many distinct siblings there are.
 
 use std::borrow::Cow;
 
@@ -34,7 +32,7 @@ struct Element {
     name: String,
     /// `list="true"`: every child is an item of a list, even a lone one.
     list: bool,
-    /// Closed children; consecutive ones of one name already a list.
+    /// Closed children in document order, same names not yet merged.
     children: Vec<(String, Value)>,
     text: String,
     /// Whether some text is more than whitespace (it must then be alone).
@@ -52,29 +50,11 @@ impl Element {
         })
     }
 
-    /// Adds a closed child. Consecutive children of one name (how TOP
-    /// writes a list's items) make one list; under `list="true"` even a
-    /// lone child is a list.
     fn add_child(&mut self, name: String, value: Value) -> Result<(), DecodeError> {
         if self.has_text {
             return Err(self.mixed());
         }
-        match self.children.last_mut() {
-            // An element's own value is never a list: this one is a run.
-            Some((last, Value::List(items))) if *last == name => items.push(value),
-            Some((last, existing)) if *last == name => {
-                let first = std::mem::replace(existing, Value::Null);
-                *existing = Value::List(vec![first, value]);
-            }
-            _ => {
-                let value = if self.list {
-                    Value::List(vec![value])
-                } else {
-                    value
-                };
-                self.children.push((name, value));
-            }
-        }
+        self.children.push((name, value));
         Ok(())
     }
 
@@ -100,9 +80,55 @@ impl Element {
         if self.children.is_empty() && !self.list {
             Value::String(self.text)
         } else {
-            Value::Object(self.children)
+            Value::Object(merge_repeated(self.children, self.list))
         }
     }
+}
+
+/// Children with one entry per name, where the first of that name was: a
+/// repeated name (or any name under `list="true"`) holds the list of its
+/// values in order. Done once per element by sorting, so many distinct
+/// names cost n log n rather than a scan per child.
+fn merge_repeated(children: Vec<(String, Value)>, list: bool) -> Vec<(String, Value)> {
+    // Sorted by name, then position.
+    let mut order: Vec<(&str, usize)> = children
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (k.as_str(), i))
+        .collect();
+    order.sort_unstable();
+    // For each child, the first child of its name, and how many share it.
+    let mut first = vec![0; children.len()];
+    let mut count = vec![0; children.len()];
+    let (mut leader, mut previous) = (0, None);
+    for &(k, i) in &order {
+        if previous != Some(k) {
+            (leader, previous) = (i, Some(k));
+        }
+        if let (Some(f), Some(c)) = (first.get_mut(i), count.get_mut(leader)) {
+            *f = leader;
+            *c += 1;
+        }
+    }
+    drop(order);
+    let mut merged: Vec<(String, Value)> = Vec::new();
+    // Where each leader's entry went in `merged`.
+    let mut slot = vec![0; children.len()];
+    for (i, (k, v)) in children.into_iter().enumerate() {
+        let lead = first.get(i).copied().unwrap_or(i);
+        if lead == i {
+            let many = list || count.get(i).is_some_and(|c| *c > 1);
+            if let Some(s) = slot.get_mut(i) {
+                *s = merged.len();
+            }
+            merged.push((k, if many { Value::List(vec![v]) } else { v }));
+        } else if let Some((_, Value::List(items))) =
+            slot.get(lead).and_then(|s| merged.get_mut(*s))
+        {
+            items.push(v);
+        }
+    }
+    merged
 }
 
 /// Whitespace as XML counts it: what pretty-printing puts between tags.
@@ -349,13 +375,18 @@ mod tests {
     }
 
     #[test]
-    fn runs_become_lists_and_late_repeats_stay_repeated_keys() {
-        let (_, v) = parse("<r><a>1</a><a>2</a><a>3</a><b>x</b><a>4</a><c/><c/></r>").unwrap();
-        assert_eq!(
-            v.to_json(),
-            r#"{"a":["1","2","3"],"b":"x","a":"4","c":["",""]}"#
-        );
-        assert_eq!(v.get("a").unwrap().to_json(), r#""4""#);
+    fn repeats_anywhere_join_the_list_of_their_first() {
+        let (_, v) = parse("<r><a>1</a><a>2</a><b>x</b><a>3</a><c/><c/></r>").unwrap();
+        assert_eq!(v.to_json(), r#"{"a":["1","2","3"],"b":"x","c":["",""]}"#);
+        let mut doc = String::from("<r>");
+        for i in 0..20 {
+            doc.push_str(&format!("<k{i}>{i}</k{i}>"));
+        }
+        doc.push_str("<k3>again</k3><k19>x</k19></r>");
+        let (_, v) = parse(&doc).unwrap();
+        assert_eq!(v.get("k3").unwrap().to_json(), r#"["3","again"]"#);
+        assert_eq!(v.get("k19").unwrap().to_json(), r#"["19","x"]"#);
+        assert_eq!(v.get("k7").unwrap().to_json(), r#""7""#);
     }
 
     #[test]
