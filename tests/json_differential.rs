@@ -281,6 +281,9 @@ fn check(doc: &Doc) -> Result<(), TestCaseError> {
         (Err(_), Err(_)) => {}
         // serde_json refuses numbers beyond f64's range: difference 1.
         (Ok(_), Err(e)) if e.to_string().contains("number out of range") => {}
+        // An edit can break a pair into a lone surrogate (`\ud800\udc00`
+        // losing a backslash), which serde_json refuses: difference 2.
+        (Ok(_), Err(e)) if e.to_string().contains("surrogate") => {}
         (Ok(a), Err(e)) => prop_assert!(false, "{:?}: ours {a:?}, serde refused: {e}", doc.ours),
         (Err(e), Ok(b)) => prop_assert!(false, "{:?}: ours refused ({e}), serde {b:?}", doc.ours),
     }

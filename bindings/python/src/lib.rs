@@ -226,7 +226,7 @@ fn big_int<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
             "the response holds an integer of {digits} digits, more than Python's int \
              conversion allows (sys.get_int_max_str_digits())"
         );
-        to_py_err(py, DecodeError::new(message).into())
+        to_py_err(py, topwire::DecodeError::new(message).into())
     })
 }
 
