@@ -293,42 +293,39 @@ impl Serialize for GatewayResponse {
     }
 }
 
-/// The error record hosts turn into their classes: `{ kind, message, ...fields }`
-/// with the fields of its kind in camelCase (absent ones left out).
+/// The error record hosts turn into their classes: `{ kind, message, ...fields }`,
+/// the fields [`Error::attributes`] (the same every binding sets) with JS
+/// names (`sub_code` -> `subCode`), absent ones left out.
 impl Serialize for Error {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("kind", self.kind())?;
         m.serialize_entry("message", &self.to_string())?;
-        match self {
-            Error::Validation(v) => {
-                m.serialize_entry("field", &v.field)?;
-                m.serialize_entry("expected", &v.expected)?;
-                m.serialize_entry("got", &v.got)?;
+        for (name, value) in self.attributes() {
+            if value != Value::Null {
+                m.serialize_entry(&camel_case(name), &value)?;
             }
-            Error::Api(a) => {
-                m.serialize_entry("code", &a.code)?;
-                m.serialize_entry("msg", &a.msg)?;
-                let optional = [
-                    ("subCode", &a.sub_code),
-                    ("subMsg", &a.sub_msg),
-                    ("requestId", &a.request_id),
-                ];
-                for (key, value) in optional {
-                    if let Some(v) = value {
-                        m.serialize_entry(key, v)?;
-                    }
-                }
-                m.serialize_entry("retryable", &a.retryable)?;
-                if let Some(secs) = a.retry_after {
-                    m.serialize_entry("retryAfter", &secs)?;
-                }
-            }
-            Error::Decode(_) => {}
-            Error::Signature(e) => m.serialize_entry("reason", e.reason.as_str())?,
         }
         m.end()
     }
+}
+
+/// `sub_code` -> `subCode`: serde's `rename_all = "camelCase"` for names
+/// that are not struct fields.
+fn camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 // ---- strict reading ----
@@ -422,7 +419,7 @@ pub fn did_you_mean<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     let fold = |s: &str| -> Vec<char> {
         s.chars()
             .filter(|c| !matches!(c, '_' | '-'))
-            .flat_map(char::to_lowercase)
+            .map(|c| c.to_ascii_lowercase())
             .collect()
     };
     let key = fold(key);

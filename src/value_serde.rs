@@ -138,6 +138,36 @@ impl<'de> Visitor<'de> for Nested {
     }
 }
 
+/// A [`Value`] written to any serde format (records hold values, such as
+/// an error's attributes). Numbers beyond 64 bits are written as their text.
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Int(i) => s.serialize_i64(*i),
+            Value::UInt(u) => s.serialize_u64(*u),
+            Value::Decimal(t) | Value::String(t) => s.serialize_str(t),
+            Value::File(f) => s.serialize_bytes(&f.content),
+            Value::List(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Value::Object(pairs) => {
+                let mut map = s.serialize_map(Some(pairs.len()))?;
+                for (k, v) in pairs {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
 // ---- records read out of a Value ----
 
 /// Why a record could not be read from a [`Value`]: serde's message and
