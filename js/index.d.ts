@@ -43,11 +43,18 @@ export interface PreparedRequest {
   /** Gateway URL with the system parameters and `sign` in the query. */
   url: string;
   headers: Record<string, string>;
-  /** The urlencoded application parameters. */
-  body: string;
-  /** Every parameter sent, sorted as signed, `sign` last (for debugging, or to send as a GET query). */
+  /**
+   * The urlencoded application parameters; for a call that uploads a file
+   * (a Uint8Array, ArrayBuffer or `{ data, filename?, contentType? }`
+   * parameter), the `multipart/form-data` body's bytes.
+   */
+  body: string | Uint8Array<ArrayBuffer>;
+  /** Every signed parameter, sorted as signed, `sign` last (files are not signed; for debugging, or to send as a GET query). */
   params: [string, string][];
 }
+
+/** A file to upload (TOP's `byte[]`): its bytes, or the bytes with the file name and content type sent in its part. */
+export type UploadFile = Uint8Array | ArrayBuffer | { data: Uint8Array | ArrayBuffer; filename?: string; contentType?: string };
 
 export type Body = string | Uint8Array | ArrayBuffer;
 

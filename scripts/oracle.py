@@ -814,9 +814,7 @@ def prepare_cases():
         verr("timestamp", "timestamp: expected epoch milliseconds within years 0001 to 9999, got 253402272000000"),
         timestamp_ms=253402272000000)
 
-    # Run by the Node suite too once the JS binding takes files (next step).
-    if UPLOAD_VECTORS:
-        upload_cases(ok, bad)
+    upload_cases(ok, bad)
 
     out = []
     for c in cases:
@@ -826,7 +824,6 @@ def prepare_cases():
     return out
 
 
-UPLOAD_VECTORS = False
 IMG_UPLOAD = "taobao.eticket.merchant.img.upload"
 # The first bytes of a PNG file, then some binary: CR, LF, NUL, 0xFF.
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\r\n--\xff\xfe"

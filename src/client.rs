@@ -161,20 +161,7 @@ impl PreparedRequest {
     pub fn params(&self) -> Vec<(String, String)> {
         match &self.body {
             Body::Form(text) => decode_params(self.signed_query(), text),
-            Body::Multipart(m) => {
-                let mut params = decode_params(self.signed_query(), "");
-                let sign = params.pop();
-                let parts = multipart::parse(&m.bytes, &m.boundary).unwrap_or_default();
-                params.extend(
-                    parts
-                        .into_iter()
-                        .filter(|p| p.filename.is_none())
-                        .map(|p| (p.name, String::from_utf8_lossy(p.data).into_owned())),
-                );
-                params.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-                params.extend(sign);
-                params
-            }
+            Body::Multipart(m) => multipart_params(self.signed_query(), &m.bytes, &m.boundary),
         }
     }
 
@@ -201,6 +188,38 @@ pub fn decode_params(signed_query: &str, body: &str) -> Vec<(String, String)> {
         .collect();
     let sign_at = params.iter().position(|(k, _)| k == "sign");
     let sign = sign_at.map(|i| params.remove(i));
+    params.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    params.extend(sign);
+    params
+}
+
+/// The signed parameters of a prepared request from its signed query, its
+/// `Content-Type` and its body, urlencoded or (for an upload) multipart:
+/// the query's pairs and the text parts, sorted as signed, `sign` last.
+/// For bindings that hand the body over as bytes.
+pub fn decode_request_params(
+    signed_query: &str,
+    content_type: &str,
+    body: &[u8],
+) -> Vec<(String, String)> {
+    match multipart::boundary_of(content_type) {
+        Some(Ok(boundary)) => multipart_params(signed_query, body, &boundary),
+        _ => decode_params(signed_query, &String::from_utf8_lossy(body)),
+    }
+}
+
+/// The signed query's pairs and a multipart body's text parts (files are
+/// not signed), sorted as signed, `sign` last.
+fn multipart_params(signed_query: &str, body: &[u8], boundary: &str) -> Vec<(String, String)> {
+    let mut params = decode_params(signed_query, "");
+    let sign = params.pop();
+    let parts = multipart::parse(body, boundary).unwrap_or_default();
+    params.extend(
+        parts
+            .into_iter()
+            .filter(|p| p.filename.is_none())
+            .map(|p| (p.name, String::from_utf8_lossy(p.data).into_owned())),
+    );
     params.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     params.extend(sign);
     params

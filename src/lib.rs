@@ -55,8 +55,8 @@ mod value_serde;
 mod xml;
 
 pub use client::{
-    decode_params, Body, ClientOptions, Format, PrepareOptions, PreparedRequest, TopClient,
-    DEFAULT_GATEWAY, FORM_CONTENT_TYPE, FORM_HEADERS,
+    decode_params, decode_request_params, Body, ClientOptions, Format, PrepareOptions,
+    PreparedRequest, TopClient, DEFAULT_GATEWAY, FORM_CONTENT_TYPE, FORM_HEADERS,
 };
 pub use error::{ApiError, DecodeError, Error, SignatureError, SignatureFailure, ValidationError};
 pub use json_ser::{record_json, WriteError};

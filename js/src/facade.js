@@ -102,13 +102,15 @@ const MAX_INPUT = 256 * 1024 * 1024;
 const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const wellFormed = String.prototype.isWellFormed ? (s) => s.isWellFormed() : (s) => !LONE.test(s);
 
-/** Counts what a call carries (see MAX_INPUT), and whether it holds bigints. */
+/** Counts what a call carries (see MAX_INPUT), whether it holds bigints, and its files. */
 class Budget {
   used = 0;
   bigints = false;
   /** Keys and indices down to the value being copied (see `copy`). */
   path = [];
   /** `field`: a name, or this budget while copying (named by its path). */
+  /** The bytes of the files met (see `file`), crossing beside the JSON. */
+  files = [];
   take(n, field) {
     this.used += n;
     if (this.used > MAX_INPUT) {
@@ -168,8 +170,61 @@ function number(v, budget) {
 }
 
 /**
+ * The key that marks a file in the JSON crossing into wasm: `{ [FILE]:
+ * [start, end], filename?, content_type? }`, the file's bytes being
+ * `start..end` of the call's file bytes (bindings/wasm `attach_files`).
+ * No caller's key may be it.
+ */
+const FILE = '\u0000topwire-file';
+const FILE_KEYS = new Set(['data', 'filename', 'contentType']);
+
+/**
+ * A file to upload (TOP's `byte[]`): a Uint8Array (a Buffer too) or an
+ * ArrayBuffer, or `{ data, filename?, contentType? }` with one. Its bytes are
+ * copied once into `budget.files`; the plain data holds a marker.
+ * Returns undefined for anything else.
+ */
+function file(v, budget) {
+  let bytes = bytesOf(v, budget, budget);
+  const marker = {};
+  if (bytes === undefined) {
+    if (!isPlain(v) || !Object.hasOwn(v, 'data')) return undefined;
+    const data = v.data;
+    if (!(data instanceof Uint8Array || data instanceof ArrayBuffer)) return undefined;
+    const member = (k) => `${pathName(budget)}.${k}`;
+    for (const k of Object.keys(v)) {
+      if (!FILE_KEYS.has(k)) throw invalid(member(k), 'data, filename or contentType (a file)', 'an unknown key');
+    }
+    bytes = bytesOf(data, budget, budget);
+    const { filename, contentType } = v;
+    const str = (x, k) => {
+      if (typeof x !== 'string') throw invalid(member(k), 'a string', typeName(x));
+      return text(x, member(k), budget);
+    };
+    if (filename !== undefined) marker.filename = str(filename, 'filename');
+    if (contentType !== undefined) marker.content_type = str(contentType, 'contentType');
+  }
+  const start = budget.files.reduce((n, b) => n + b.length, 0);
+  budget.files.push(bytes);
+  marker[FILE] = [start, start + bytes.length];
+  return marker;
+}
+
+/** The call's file bytes, one after another (what the markers' ranges index). */
+function fileBytes(budget) {
+  if (budget.files.length === 1) return budget.files[0];
+  const out = new Uint8Array(budget.files.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  for (const b of budget.files) {
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
+}
+
+/**
  * The caller's value as fresh plain data, every property read once:
- * strings, numbers, bigints, booleans, null, arrays and plain objects.
+ * strings, numbers, bigints, booleans, null, arrays and plain objects and files.
  * `field` names the value in errors; inner values are named by the keys and
  * indices on the way down, kept on a stack and joined only for an error.
  */
@@ -221,11 +276,14 @@ function copyAt(v, depth, budget) {
         }
         return out;
       }
+      const f = file(v, budget);
+      if (f !== undefined) return f;
       if (!isPlain(v)) break;
       const out = {};
       for (const k of Object.keys(v)) {
         path.push(k);
         copyAt(k, depth + 1, budget); // the key is text too
+        if (k === FILE) throw invalid(pathName(budget), 'a key other than the one marking files', 'it');
         put(out, k, copyAt(v[k], depth + 1, budget));
         path.pop();
       }
@@ -235,7 +293,7 @@ function copyAt(v, depth, budget) {
       break;
   }
   const got = v instanceof Date ? 'a Date' : typeName(v);
-  throw invalid(pathName(budget), 'a string, number, bigint, boolean, array or plain object', got);
+  throw invalid(pathName(budget), 'a string, number, bigint, boolean, array, plain object or bytes (a file)', got);
 }
 
 /** Plain data (from `copy`) as JSON text: the native stringify, or by hand when it holds bigints. */
@@ -359,18 +417,24 @@ class PreparedRequest {
   #start;
   #params;
 
-  constructor(json) {
-    const r = JSON.parse(json);
+  /** `out`: the JSON of the request, or `[json, body bytes]` for a multipart upload. */
+  constructor(out) {
+    const multipart = typeof out !== 'string';
+    const r = JSON.parse(multipart ? out[0] : out);
     this.method = r.method;
     this.url = r.url;
     this.headers = r.headers;
-    this.body = r.body;
+    /** The urlencoded text, or for an upload the multipart body's bytes. */
+    this.body = multipart ? out[1] : r.body;
     this.#start = r.signedQueryStart;
   }
 
   /** @returns {[string, string][]} */
   get params() {
-    this.#params ??= JSON.parse(wasm.decodeParams(this.url.slice(this.#start), this.body));
+    const query = this.url.slice(this.#start);
+    this.#params ??= JSON.parse(typeof this.body === 'string'
+      ? wasm.decodeParams(query, this.body)
+      : wasm.decodeMultipartParams(query, this.body, this.headers['Content-Type']));
     return this.#params.map((p) => [p[0], p[1]]);
   }
 
@@ -424,7 +488,9 @@ class TopClient {
     const o = optionsOf(options, 'prepare options', budget, PREPARE_OPTIONS);
     o.timestamp ??= Date.now();
     const bytes = wire([m, p, o], budget);
-    return new PreparedRequest(call(() => this.#inner.prepare(bytes)));
+    if (budget.files.length === 0) return new PreparedRequest(call(() => this.#inner.prepare(bytes)));
+    const files = fileBytes(budget);
+    return new PreparedRequest(call(() => this.#inner.prepareUpload(bytes, files)));
   }
 
   /** Parses a response body (string or bytes); throws ApiError for `error_response`. */

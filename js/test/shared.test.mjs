@@ -37,6 +37,22 @@ function clientOf(c) {
   });
 }
 
+// Objects with `file_base64` are files (tests/README.md); each spelling a
+// caller may use is exercised: a Buffer, an ArrayBuffer, { data, filename, contentType }.
+function withFiles(v) {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(withFiles);
+  if (typeof v.file_base64 === 'string') {
+    const data = Buffer.from(v.file_base64, 'base64');
+    if (v.filename === undefined && v.content_type === undefined) {
+      return data.buffer.slice(data.byteOffset, data.byteOffset + data.length);
+    }
+    if (v.content_type === undefined) return { data, filename: v.filename };
+    return { data: new Uint8Array(data), filename: v.filename, contentType: v.content_type };
+  }
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withFiles(x)]));
+}
+
 const bodyOf = (c) => (c.body_base64 !== undefined ? new Uint8Array(Buffer.from(c.body_base64, 'base64')) : c.body);
 
 const RUNNERS = {
@@ -45,14 +61,19 @@ const RUNNERS = {
     assert.equal(sign(c.params, c.secret, c.sign_method), c.sign);
   },
   'vectors/prepare.json': (c) => {
-    const run = () => clientOf(c.client).prepare(c.method, c.params, {
+    const run = () => clientOf(c.client).prepare(c.method, withFiles(c.params), {
       session: c.session ?? undefined, timestamp: c.timestamp_ms, allowUnknown: c.allow_unknown ?? undefined,
     });
     if (c.error) return checkError(run, c.error);
     const req = run();
     assert.equal(req.method, c.expect.method);
     assert.equal(req.url, c.expect.url);
-    assert.equal(req.body, c.expect.body);
+    if (c.expect.body_base64 !== undefined) {
+      assert.ok(req.body instanceof Uint8Array);
+      assert.deepEqual(Buffer.from(req.body), Buffer.from(c.expect.body_base64, 'base64'));
+    } else {
+      assert.equal(req.body, c.expect.body);
+    }
     assert.deepEqual(req.headers, c.expect.headers);
     assert.deepEqual(req.params, c.expect.params);
   },

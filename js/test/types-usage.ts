@@ -3,7 +3,7 @@
 import { ApiError, Gateway, TopClient, TopError, ValidationError, sign, verifySpi } from 'topwire';
 import type { GatewayResponse } from 'topwire';
 import { DEFAULT_APP_KEY, DEFAULT_APP_SECRET, serveGateway } from 'topwire/gateway';
-import type { KnownMethod, PreparedRequest } from 'topwire';
+import type { KnownMethod, PreparedRequest, UploadFile } from 'topwire';
 
 const client = new TopClient({ appKey: '12345678', appSecret: 'secret', signMethod: 'hmac-sha256' });
 
@@ -26,6 +26,12 @@ const retCode: string | undefined = resend.ret_code;
 client.prepare('taobao.eticket.merchant.ma.resend', {
   isv_ma_list: [{ code: 'abc124', num: 1 }], outer_id: '1753340805138544', token: '31231231231',
 }, { session: 'session-key', timestamp: 1700000000000 });
+
+// Uploads: a file is bytes, or bytes with a name and type; the body is then bytes.
+const image: UploadFile = { data: new Uint8Array([0x89, 0x50]), filename: 'qr.png', contentType: 'image/png' };
+const upload = client.prepare('taobao.custom.upload', { img: image, raw: new ArrayBuffer(2) });
+const uploadBody: string | Uint8Array<ArrayBuffer> = upload.body;
+void fetch(upload.url, { method: upload.method, headers: upload.headers, body: upload.body });
 
 // Unknown methods are free-form both ways.
 const anyData: Record<string, unknown> = client.parse('taobao.user.seller.get', '{}');

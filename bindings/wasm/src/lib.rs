@@ -116,6 +116,35 @@ impl Client {
             .map_err(js_err)
     }
 
+    /// Signs a call that uploads files: `call` as for [`Client::prepare`],
+    /// each file in it marked `{ "\u0000topwire-file": [start, end],
+    /// filename?, content_type? }` with its bytes `start..end` of `files`.
+    /// Returns `[json, body]`: the request's JSON, whose `body` is null for
+    /// a multipart upload, and the body's bytes; or only the JSON when every
+    /// file was empty (absent), which leaves a form.
+    #[wasm_bindgen(js_name = prepareUpload)]
+    pub fn prepare_upload(&self, call: &[u8], files: &[u8]) -> JsResult<JsValue> {
+        let mut parts = match json(call)? {
+            Value::List(parts) => parts.into_iter(),
+            other => vec![other].into_iter(),
+        };
+        let method = parts.next().unwrap_or(Value::Null);
+        let params = attach_files(parts.next().unwrap_or(Value::Null), files)?;
+        let options: PrepareOptions =
+            from_value(parts.next().unwrap_or(Value::Null)).map_err(js_err)?;
+        let method = method.as_str().unwrap_or_default();
+        let req = self
+            .inner
+            .prepare(method, &params, &options)
+            .map_err(js_err)?;
+        if req.body.as_form().is_some() {
+            // Every file was empty, so absent: a form, whose text is in the record.
+            return Ok(to_json(&req).into());
+        }
+        let body = js_sys::Uint8Array::from(req.body.as_bytes());
+        Ok(js_sys::Array::of2(&to_json(&req).into(), &body).into())
+    }
+
     /// Parses a response body given as text. Returns the data as JSON text
     /// or objects (objects when an integer needs a bigint), or, when the
     /// body's own text is the data, the span of it to slice and hand to the
@@ -233,6 +262,69 @@ fn to_js_value(v: &Value) -> JsValue {
 #[wasm_bindgen(js_name = decodeParams)]
 pub fn decode_params(signed_query: &str, body: &str) -> String {
     to_json(&topwire::decode_params(signed_query, body))
+}
+
+/// The signed params of a multipart upload, from its signed query, body and
+/// content type: the JSON of `[name, value][]`, sorted as signed, `sign` last.
+#[wasm_bindgen(js_name = decodeMultipartParams)]
+pub fn decode_multipart_params(signed_query: &str, body: &[u8], content_type: &str) -> String {
+    to_json(&topwire::decode_request_params(
+        signed_query,
+        content_type,
+        body,
+    ))
+}
+
+/// The key the facade marks a file with (js/src/facade.js `FILE`).
+const FILE_MARK: &str = "\u{0}topwire-file";
+
+/// The params with each file marker replaced by the file: its bytes from
+/// `files`, its name and content type from the marker.
+fn attach_files(v: Value, files: &[u8]) -> JsResult<Value> {
+    let malformed = || {
+        js_err(ValidationError::new(
+            "call",
+            "file markers from the facade",
+            "a malformed one".to_owned(),
+        ))
+    };
+    Ok(match v {
+        Value::Object(pairs) if pairs.iter().any(|(k, _)| k == FILE_MARK) => {
+            let mut file = topwire::FileItem::default();
+            for (k, item) in pairs {
+                match (k.as_str(), item) {
+                    (FILE_MARK, Value::List(range)) => {
+                        let at = |i: usize| match range.get(i) {
+                            Some(Value::Int(n)) => usize::try_from(*n).ok(),
+                            _ => None,
+                        };
+                        let bytes = at(0)
+                            .zip(at(1))
+                            .and_then(|(start, end)| files.get(start..end))
+                            .ok_or_else(malformed)?;
+                        file.content = bytes.to_vec();
+                    }
+                    ("filename", Value::String(name)) => file.filename = Some(name),
+                    ("content_type", Value::String(t)) => file.content_type = Some(t),
+                    _ => return Err(malformed()),
+                }
+            }
+            Value::File(file)
+        }
+        Value::Object(pairs) => Value::Object(
+            pairs
+                .into_iter()
+                .map(|(k, item)| attach_files(item, files).map(|item| (k, item)))
+                .collect::<JsResult<_>>()?,
+        ),
+        Value::List(items) => Value::List(
+            items
+                .into_iter()
+                .map(|item| attach_files(item, files))
+                .collect::<JsResult<_>>()?,
+        ),
+        other => other,
+    })
 }
 
 /// `[name, value]` pairs of a params object, each value a scalar.
