@@ -161,7 +161,7 @@ impl PreparedRequest {
     pub fn params(&self) -> Vec<(String, String)> {
         match &self.body {
             Body::Form(text) => decode_params(self.signed_query(), text),
-            Body::Multipart(m) => multipart_params(self.signed_query(), &m.bytes, &m.boundary),
+            Body::Multipart(m) => decode_params(self.signed_query(), &m.signed_form),
         }
     }
 

@@ -31,6 +31,10 @@ pub struct Multipart {
     pub boundary: String,
     /// The whole body.
     pub bytes: Vec<u8>,
+    /// The text parameters urlencoded, as a form body would carry them:
+    /// what the signature covers besides the query, so the signed params
+    /// are decoded from it without parsing the body.
+    pub signed_form: String,
 }
 
 impl std::fmt::Debug for Multipart {
@@ -38,6 +42,7 @@ impl std::fmt::Debug for Multipart {
         f.debug_struct("Multipart")
             .field("boundary", &self.boundary)
             .field("bytes", &format_args!("<{} bytes>", self.bytes.len()))
+            .field("signed_form", &self.signed_form)
             .finish()
     }
 }
@@ -119,9 +124,12 @@ pub(crate) fn encode(
     out.extend_from_slice(b"--");
     out.extend_from_slice(boundary.as_bytes());
     out.extend_from_slice(b"--\r\n");
+    let mut signed_form = String::new();
+    crate::urlencode::append_pairs(&mut signed_form, text.iter().map(|(k, v)| (*k, v.as_ref())));
     Ok(Multipart {
         boundary,
         bytes: out,
+        signed_form,
     })
 }
 

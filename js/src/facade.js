@@ -417,7 +417,9 @@ class PreparedRequest {
   #start;
   #params;
 
-  /** `out`: the JSON of the request, or `[json, body bytes]` for a multipart upload. */
+  #signedForm;
+
+  /** `out`: the JSON of the request, or `[json, body bytes, signed form]` for a multipart upload. */
   constructor(out) {
     const multipart = typeof out !== 'string';
     const r = JSON.parse(multipart ? out[0] : out);
@@ -426,15 +428,14 @@ class PreparedRequest {
     this.headers = r.headers;
     /** The urlencoded text, or for an upload the multipart body's bytes. */
     this.body = multipart ? out[1] : r.body;
+    // An upload's text parameters urlencoded: what they sign.
+    this.#signedForm = multipart ? out[2] : r.body;
     this.#start = r.signedQueryStart;
   }
 
   /** @returns {[string, string][]} */
   get params() {
-    const query = this.url.slice(this.#start);
-    this.#params ??= JSON.parse(typeof this.body === 'string'
-      ? wasm.decodeParams(query, this.body)
-      : wasm.decodeMultipartParams(query, this.body, this.headers['Content-Type']));
+    this.#params ??= JSON.parse(wasm.decodeParams(this.url.slice(this.#start), this.#signedForm));
     return this.#params.map((p) => [p[0], p[1]]);
   }
 

@@ -119,9 +119,10 @@ impl Client {
     /// Signs a call that uploads files: `call` as for [`Client::prepare`],
     /// each file in it marked `{ "\u0000topwire-file": [start, end],
     /// filename?, content_type? }` with its bytes `start..end` of `files`.
-    /// Returns `[json, body]`: the request's JSON, whose `body` is null for
-    /// a multipart upload, and the body's bytes; or only the JSON when every
-    /// file was empty (absent), which leaves a form.
+    /// Returns `[json, body, signedForm]`: the request's JSON, whose `body`
+    /// is null for a multipart upload, the body's bytes and the text
+    /// parameters urlencoded (for `decodeParams`); or only the JSON when
+    /// every file was empty (absent), which leaves a form.
     #[wasm_bindgen(js_name = prepareUpload)]
     pub fn prepare_upload(&self, call: &[u8], files: &[u8]) -> JsResult<JsValue> {
         let mut parts = match json(call)? {
@@ -137,12 +138,14 @@ impl Client {
             .inner
             .prepare(method, &params, &options)
             .map_err(js_err)?;
-        if req.body.as_form().is_some() {
-            // Every file was empty, so absent: a form, whose text is in the record.
-            return Ok(to_json(&req).into());
-        }
-        let body = js_sys::Uint8Array::from(req.body.as_bytes());
-        Ok(js_sys::Array::of2(&to_json(&req).into(), &body).into())
+        let (body, signed_form) = match &req.body {
+            topwire::Body::Multipart(m) => (
+                js_sys::Uint8Array::from(m.bytes.as_slice()),
+                m.signed_form.as_str(),
+            ),
+            topwire::Body::Form(_) => return Ok(to_json(&req).into()),
+        };
+        Ok(js_sys::Array::of3(&to_json(&req).into(), &body, &signed_form.into()).into())
     }
 
     /// Parses a response body given as text. Returns the data as JSON text
@@ -262,17 +265,6 @@ fn to_js_value(v: &Value) -> JsValue {
 #[wasm_bindgen(js_name = decodeParams)]
 pub fn decode_params(signed_query: &str, body: &str) -> String {
     to_json(&topwire::decode_params(signed_query, body))
-}
-
-/// The signed params of a multipart upload, from its signed query, body and
-/// content type: the JSON of `[name, value][]`, sorted as signed, `sign` last.
-#[wasm_bindgen(js_name = decodeMultipartParams)]
-pub fn decode_multipart_params(signed_query: &str, body: &[u8], content_type: &str) -> String {
-    to_json(&topwire::decode_request_params(
-        signed_query,
-        content_type,
-        body,
-    ))
 }
 
 /// The key the facade marks a file with (js/src/facade.js `FILE`).
