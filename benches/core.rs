@@ -140,17 +140,25 @@ fn scaling() {
         "1,000", "10,000", "100,000"
     );
     type Make = fn(usize) -> String;
-    let rows: [(&str, Make); 3] = [
+    let rows: [(&str, Make); 4] = [
         ("JSON parse", json_reply),
         ("XML parse", xml_reply),
         ("SPI verify", spi_form),
+        // serde_json's reading of the same reply into its own tree, for
+        // reference: what allocation and caches cost at each size.
+        ("(serde_json alone)", json_reply),
     ];
     for (what, make) in rows {
         let per_field: Vec<f64> = SIZES
             .iter()
             .map(|&n| {
                 let text = make(n);
-                let ns = if what == "SPI verify" {
+                let ns = if what == "(serde_json alone)" {
+                    best_ns(|| {
+                        black_box(serde_json::from_str::<serde_json::Value>(black_box(&text)))
+                            .unwrap();
+                    })
+                } else if what == "SPI verify" {
                     let req = SpiRequest {
                         query: SPI_QUERY,
                         headers: &[],

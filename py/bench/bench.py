@@ -203,6 +203,9 @@ def scaling() -> None:
         ("XML parse", lambda n: (lambda b: lambda: client.parse(UNTYPED, b))(xml_reply(n))),
         # The signed call of spi_scaling's table.
         ("SPI verify", lambda n: (lambda call: lambda: topwire.verify_spi(**call))(spi_call(n))),
+        # json.loads of the same reply, for reference: building a dict of
+        # 100,000 entries costs it more per entry too.
+        ("(json.loads alone)", lambda n: (lambda b: lambda: json.loads(b))(json_reply(n))),
     ]
     print(f"{'Python, ns per field':22}" + "".join(f"{n:>10,}" for n in SIZES) + "   spread  budget 2x")
     for name, make in makers:
