@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::Deserializer;
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
@@ -83,7 +83,9 @@ pub struct SpiInput {
     pub query: String,
     /// The request headers as `(name, value)` pairs, names in any case.
     pub headers: Vec<(String, String)>,
-    /// The raw body (text or bytes).
+    /// The raw body: bytes the binding hands over beside the record (never
+    /// a key of it; a `body` key is refused as unknown).
+    #[serde(skip)]
     pub body: Bytes,
     /// The `Content-Type`; looked up in `headers` when absent.
     pub content_type: Option<String>,
@@ -188,8 +190,8 @@ pub struct GatewayInput {
     /// Headers as `(name, value)` pairs.
     #[serde(default)]
     pub headers: Vec<(String, String)>,
-    /// The raw body.
-    #[serde(default)]
+    /// The raw body: bytes the binding hands over beside the record.
+    #[serde(skip)]
     pub body: Bytes,
 }
 
@@ -215,47 +217,9 @@ pub fn borrow_pairs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
         .collect()
 }
 
-/// A body: bytes, or text taken as its UTF-8 (null: empty).
+/// A body's bytes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Bytes(pub Vec<u8>);
-
-impl<'de> Deserialize<'de> for Bytes {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Bytes, D::Error> {
-        struct BytesVisitor;
-        impl<'de> Visitor<'de> for BytesVisitor {
-            type Value = Bytes;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string, a Uint8Array or an ArrayBuffer")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Bytes, E> {
-                Ok(Bytes(v.as_bytes().to_vec()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Bytes, E> {
-                Ok(Bytes(v.into_bytes()))
-            }
-            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Bytes, E> {
-                Ok(Bytes(v.to_vec()))
-            }
-            fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Bytes, E> {
-                Ok(Bytes(v))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Bytes, E> {
-                Ok(Bytes::default())
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Bytes, E> {
-                Ok(Bytes::default())
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Bytes, A::Error> {
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                while let Some(b) = seq.next_element::<u8>()? {
-                    out.push(b);
-                }
-                Ok(Bytes(out))
-            }
-        }
-        d.deserialize_any(BytesVisitor)
-    }
-}
 
 // ---- records out ----
 
@@ -347,8 +311,46 @@ where
 /// Reads a record out of a [`Value`] (JSON text the host wrote, read by the
 /// core's own reader), every failure a [`ValidationError`] naming the field.
 pub fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ValidationError> {
-    T::deserialize(crate::ValueDeserializer(value))
-        .map_err(|e| validation_error(&e.path, &e.message))
+    use crate::value_serde::Problem;
+    T::deserialize(crate::ValueDeserializer(value)).map_err(|e| {
+        let field = |name: &str| join(&e.path, name);
+        match e.problem {
+            Problem::Unknown(key, known) => unknown_key(field(&key), &key, known),
+            Problem::Missing(key) => ValidationError::new(field(key), "a value", "none"),
+            Problem::Wrong(got, expected) => ValidationError::new(at(&e.path), expected, got),
+            Problem::Other(message) => ValidationError::new(at(&e.path), "a valid value", message),
+        }
+    })
+}
+
+/// `name` under `path` (`a.b` + `c`), unless the path names it already.
+fn join(path: &str, name: &str) -> String {
+    if path == name || path.ends_with(&format!(".{name}")) {
+        path.to_owned()
+    } else if path.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+/// The field of a value at `path`: the path, or `options` at the top.
+fn at(path: &str) -> &str {
+    if path.is_empty() {
+        "options"
+    } else {
+        path
+    }
+}
+
+/// An unknown key, with the known one it most likely meant.
+fn unknown_key(field: String, key: &str, known: &[&str]) -> ValidationError {
+    let hint = match did_you_mean(key, known) {
+        Some(right) => format!("a known option (did you mean {right}?)"),
+        None if known.is_empty() => "no options here".to_owned(),
+        None => format!("one of {}", known.join(", ")),
+    };
+    ValidationError::new(field, hint, "an unknown option")
 }
 
 /// A serde error message at `path` (`.` for the top) as a [`ValidationError`].
@@ -360,36 +362,22 @@ pub fn validation_error(path: &str, message: &str) -> ValidationError {
         .rfind(" at line ")
         .map_or(message, |at| message.get(..at).unwrap_or(message));
     let path = if path == "." { "" } else { path };
-    // serde_path_to_error puts an unknown key in the path already.
-    let join = |name: &str| {
-        if path == name || path.ends_with(&format!(".{name}")) {
-            path.to_owned()
-        } else if path.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{path}.{name}")
-        }
-    };
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
         // The expected names are the odd parts between backticks.
         let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        let hint = match did_you_mean(name, &known) {
-            Some(right) => format!("a known option (did you mean {right}?)"),
-            None if known.is_empty() => "no options here".to_owned(),
-            None => format!("one of {}", known.join(", ")),
-        };
-        return ValidationError::new(join(name), hint, "an unknown option");
+        // serde_path_to_error puts an unknown key in the path already.
+        return unknown_key(join(path, name), name, &known);
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or(rest);
-        return ValidationError::new(join(name), "a value", "none");
+        return ValidationError::new(join(path, name), "a value", "none");
     }
     let detail = message
         .strip_prefix("invalid type: ")
         .or_else(|| message.strip_prefix("invalid value: "))
         .or_else(|| message.strip_prefix("invalid length "));
-    let field = if path.is_empty() { "options" } else { path };
+    let field = at(path);
     match detail.and_then(|d| d.rsplit_once(", expected ")) {
         Some((got, expected)) => ValidationError::new(field, expected, describe_unexpected(got)),
         None => ValidationError::new(field, "a valid value", message),

@@ -170,17 +170,37 @@ impl serde::Serialize for Value {
 
 // ---- records read out of a Value ----
 
-/// Why a record could not be read from a [`Value`]: serde's message and
-/// where (`a.b[0]`; empty at the top).
+/// Why a record could not be read from a [`Value`]: where (`a.b[0]`; empty
+/// at the top) and what, kept as parts so no message is parsed back.
 #[derive(Debug)]
 pub struct ReadError {
     /// Where the offending value sits.
     pub path: String,
-    /// serde's message.
-    pub message: String,
+    /// What was wrong there.
+    pub problem: Problem,
+}
+
+/// What was wrong with a record's value.
+#[derive(Debug)]
+pub enum Problem {
+    /// A key the record does not have, and the keys it has.
+    Unknown(String, &'static [&'static str]),
+    /// A key the record needs.
+    Missing(&'static str),
+    /// A value of the wrong kind: what came, what was expected.
+    Wrong(String, String),
+    /// Anything else serde reports.
+    Other(String),
 }
 
 impl ReadError {
+    fn new(problem: Problem) -> ReadError {
+        ReadError {
+            path: String::new(),
+            problem,
+        }
+    }
+
     /// The same error one level further down: under `segment` (`key` or `[i]`).
     fn under(mut self, segment: &str) -> ReadError {
         let sep = if self.path.is_empty() || self.path.starts_with('[') || segment.is_empty() {
@@ -195,7 +215,12 @@ impl ReadError {
 
 impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        match &self.problem {
+            Problem::Unknown(key, _) => write!(f, "unknown field `{key}`"),
+            Problem::Missing(key) => write!(f, "missing field `{key}`"),
+            Problem::Wrong(got, expected) => write!(f, "{got}, expected {expected}"),
+            Problem::Other(message) => f.write_str(message),
+        }
     }
 }
 
@@ -203,26 +228,25 @@ impl std::error::Error for ReadError {}
 
 impl de::Error for ReadError {
     fn custom<T: fmt::Display>(msg: T) -> ReadError {
-        ReadError {
-            path: String::new(),
-            message: msg.to_string(),
-        }
+        ReadError::new(Problem::Other(msg.to_string()))
     }
 
     // serde's own wording would print the value (a secret, perhaps) and pull
     // float formatting into the wasm build; the kind of value is enough.
     fn invalid_type(unexp: Unexpected<'_>, exp: &dyn de::Expected) -> ReadError {
-        de::Error::custom(format_args!(
-            "invalid type: {}, expected {exp}",
-            kind(&unexp)
-        ))
+        ReadError::new(Problem::Wrong(kind(&unexp).to_owned(), exp.to_string()))
     }
 
     fn invalid_value(unexp: Unexpected<'_>, exp: &dyn de::Expected) -> ReadError {
-        de::Error::custom(format_args!(
-            "invalid value: {}, expected {exp}",
-            kind(&unexp)
-        ))
+        Self::invalid_type(unexp, exp)
+    }
+
+    fn unknown_field(field: &str, expected: &'static [&'static str]) -> ReadError {
+        ReadError::new(Problem::Unknown(field.to_owned(), expected))
+    }
+
+    fn missing_field(field: &'static str) -> ReadError {
+        ReadError::new(Problem::Missing(field))
     }
 }
 
