@@ -8,7 +8,7 @@
 use crate::error::ValidationError;
 use crate::java;
 use crate::path::Path;
-use crate::spec::{field_names, ApiSpec, Field, Struct, Type};
+use crate::spec::{field_names, ApiSpec, Field, Rule, Struct, Type};
 use crate::time::parse_timestamp;
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -99,6 +99,7 @@ pub(crate) fn render<'a>(
             out.iter().any(|(k, _)| *k == name) || files.iter().any(|(k, _)| *k == name)
         };
         check_required(spec.request, present, "")?;
+        check_rules(spec, &out)?;
     }
     Ok(Rendered { text: out, files })
 }
@@ -130,6 +131,74 @@ fn is_empty_structure(field: &Field, value: &Value) -> bool {
         (Type::Object(_), Value::Object(pairs)) => pairs.is_empty(),
         _ => false,
     }
+}
+
+/// The rules across fields ([`Rule`]), over the wire text about to be sent:
+/// the local gateway, which only has that text, checks the same way.
+pub(crate) fn check_rules(
+    spec: &ApiSpec,
+    sent: &[(&str, Cow<'_, str>)],
+) -> Result<(), ValidationError> {
+    let text = |name: &str| {
+        sent.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_ref())
+    };
+    for rule in spec.rules.iter().filter(|r| rule_applies(spec, r, &text)) {
+        let why = match &rule.when {
+            Some(c) => format!(" (required when {} is {})", c.field, c.is),
+            None => " (required)".to_owned(),
+        };
+        for path in rule.require {
+            check_rule_path(spec, path, &text, &why)?;
+        }
+    }
+    Ok(())
+}
+
+fn rule_applies<'a>(spec: &ApiSpec, rule: &Rule, text: &impl Fn(&str) -> Option<&'a str>) -> bool {
+    let Some(c) = &rule.when else { return true };
+    let default = spec.request_field(c.field).and_then(|f| f.default);
+    text(c.field).or(default) == Some(c.is)
+}
+
+fn check_rule_path<'a>(
+    spec: &ApiSpec,
+    path: &str,
+    text: &impl Fn(&str) -> Option<&'a str>,
+    why: &str,
+) -> Result<(), ValidationError> {
+    let (top, member) = match path.split_once("[].") {
+        Some((top, member)) => (top, Some(member)),
+        None => (path, None),
+    };
+    let Some(field) = spec.request_field(top) else {
+        return Ok(());
+    };
+    let Some(wire) = text(top) else {
+        let expected = format!("{}{why}", expected_as(field, true));
+        return Err(ValidationError::new(top, expected, "nothing"));
+    };
+    let (Some(member), Type::ObjectList(s)) = (member, &field.ty) else {
+        return Ok(());
+    };
+    let Some(member_field) = s.fields.iter().find(|f| f.name == member) else {
+        return Ok(());
+    };
+    // Already checked as a list of structures when it was rendered.
+    let Ok(Value::List(items)) = crate::value::from_json(wire) else {
+        return Ok(());
+    };
+    for (i, item) in items.iter().enumerate() {
+        if item.get(member).is_none_or(Value::is_empty) {
+            return Err(ValidationError::new(
+                format!("{top}[{i}].{member}"),
+                format!("{}{why}", expected_as(member_field, true)),
+                "nothing",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn check_name(name: &str) -> Result<(), ValidationError> {
@@ -183,14 +252,20 @@ fn check_required(
 
 /// What a field accepts, in words.
 fn expected(field: &Field) -> String {
+    expected_as(field, field.required)
+}
+
+/// What a field accepts, in words, for a field required or not.
+fn expected_as(field: &Field, required: bool) -> String {
     let base = match &field.ty {
         Type::String => "a string".to_owned(),
         Type::Number => "an integer".to_owned(),
         Type::Boolean => "a boolean".to_owned(),
         Type::Date => "a time as \"yyyy-MM-dd HH:mm:ss\"".to_owned(),
+        Type::Json => "JSON: an object, a list or their JSON text".to_owned(),
         Type::Object(s) => format!("a {} object", s.name),
         Type::ObjectList(s) => {
-            let min = if field.required { 1 } else { 0 };
+            let min = if required { 1 } else { 0 };
             match field.max_items {
                 Some(max) => format!("a list of {min} to {max} {} objects", s.name),
                 None => format!("a list of {} objects", s.name),
@@ -276,7 +351,27 @@ fn check_finite(v: &Value, path: &str) -> Result<(), ValidationError> {
 // ---- typed ----
 
 fn invalid(path: Path<'_>, field: &Field, value: &Value) -> ValidationError {
-    ValidationError::new(path.render(), expected(field), value.describe())
+    ValidationError::new(path.render(), expected(field), describe(field, value))
+}
+
+/// What came, in words: the value itself, unless the field is or holds a
+/// secret, whose content no message may show.
+fn describe(field: &Field, value: &Value) -> String {
+    if !field.holds_secret() {
+        return value.describe();
+    }
+    let kind = match value {
+        Value::Null => return "null".to_owned(),
+        Value::List(items) => return format!("a list of {} item(s)", items.len()),
+        Value::Object(_) => return "an object".to_owned(),
+        // Says only its size.
+        Value::File(_) => return value.describe(),
+        Value::String(s) if s.is_empty() => return "an empty string".to_owned(),
+        Value::Bool(_) => "a boolean",
+        Value::Int(_) | Value::UInt(_) | Value::Decimal(_) => "a number",
+        Value::String(_) => "a string",
+    };
+    format!("{kind} (secret, not shown)")
 }
 
 fn render_typed<'a>(
@@ -309,12 +404,32 @@ fn render_typed<'a>(
                 Cow::Owned(out)
             }
         },
+        Type::Json => json_text(field, value, path)?,
         _ => scalar_typed(field, value, path)?,
     };
     if !field.allowed.is_empty() && !field.allowed.contains(&text.as_ref()) {
         return Err(invalid(path, field, value));
     }
     Ok(Some(text))
+}
+
+/// A `Json` field: an object or list is sent as its JSON; text must be JSON
+/// and is sent exactly as given.
+fn json_text<'a>(
+    field: &Field,
+    value: &'a Value,
+    path: Path<'_>,
+) -> Result<Cow<'a, str>, ValidationError> {
+    match value {
+        Value::String(json) if crate::value::from_json(json).is_ok() => {
+            Ok(Cow::Borrowed(json.as_str()))
+        }
+        Value::List(_) | Value::Object(_) => {
+            check_finite(value, &path.render())?;
+            Ok(Cow::Owned(value.to_json()))
+        }
+        _ => Err(invalid(path, field, value)),
+    }
 }
 
 /// Checks a structure or list of structures and writes the normalised JSON
@@ -356,10 +471,16 @@ fn write_struct(
     out: &mut String,
 ) -> Result<(), ValidationError> {
     let Value::Object(pairs) = value else {
+        let holds_secret = s.fields.iter().any(Field::holds_secret);
+        let got = if holds_secret && matches!(value, Value::String(_)) {
+            "a string (may hold a secret, not shown)".to_owned()
+        } else {
+            value.describe()
+        };
         return Err(ValidationError::new(
             path.render(),
             format!("a {} object", s.name),
-            value.describe(),
+            got,
         ));
     };
     out.push('{');
@@ -420,6 +541,11 @@ fn write_member(
             write_json_string(&scalar_typed(field, value, path)?, out);
             Ok(())
         }
+        Type::Json => {
+            // JSON text inside a structure is sent as the value it holds.
+            out.push_str(&json_text(field, value, path)?);
+            Ok(())
+        }
         // A file cannot travel inside a JSON structure.
         Type::Bytes => Err(invalid(path, field, value)),
     }
@@ -444,6 +570,7 @@ fn scalar_typed<'a>(
             Ok(_) => Ok(Cow::Borrowed(s.as_str())),
             Err(e) => Err(ValidationError {
                 field: path.render(),
+                got: describe(field, value),
                 ..e
             }),
         },
@@ -458,7 +585,7 @@ fn integer(field: &Field, value: &Value, path: Path<'_>) -> Result<i64, Validati
         Value::UInt(_) => Err(ValidationError::new(
             path.render(),
             "an integer within the signed 64-bit range",
-            value.describe(),
+            describe(field, value),
         )),
         Value::String(s) => parse_i64(s).ok_or_else(|| invalid(path, field, value)),
         _ => Err(invalid(path, field, value)),

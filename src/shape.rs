@@ -55,8 +55,9 @@ fn shape_field(
         return Ok(v);
     }
     match &field.ty {
-        // A reply carries files as text (TOP never returns `byte[]`).
-        Type::String | Type::Date | Type::Bytes => Ok(as_text(v, changed)),
+        // TOP sends Json fields as their text, like strings; a reply carries
+        // files as text (TOP never returns `byte[]`).
+        Type::String | Type::Date | Type::Json | Type::Bytes => Ok(as_text(v, changed)),
         Type::Number => as_integer(v, path, changed),
         Type::Boolean => as_bool(v, path, changed),
         Type::Object(s) => shape_object(v, s.fields, path, changed),

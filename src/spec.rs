@@ -3,21 +3,26 @@
 //! declarations are generated from. The descriptions themselves are in
 //! [`crate::apis`].
 
-/// One TOP API, described once.
+/// One TOP API, described once: generated at build time from its file in
+/// `apis/` (see `apis/README.md`), so nothing is parsed at run time.
 #[derive(Debug)]
 pub struct ApiSpec {
     /// The method name, e.g. `taobao.travel.ticket.order.verify`.
     pub name: &'static str,
     /// A one-line summary from the platform's documentation.
     pub summary: &'static str,
+    /// The platform's documentation id of the API's page.
+    pub doc_id: u32,
     /// Whether the call needs a seller `session`.
     pub session_required: bool,
     /// The application parameters.
     pub request: &'static [Field],
+    /// Rules across fields, checked after each field on its own.
+    pub rules: &'static [Rule],
     /// The documented response fields (inside the `*_response` wrapper).
     pub response: &'static [Field],
-    /// The documentation's sample response: the inner object as JSON text.
-    /// The local gateway answers valid calls with it.
+    /// A sample response of the documented shape: the inner object as
+    /// compact JSON text. The local gateway answers valid calls with it.
     pub example_response: &'static str,
 }
 
@@ -30,13 +35,16 @@ pub struct Field {
     pub ty: Type,
     /// Whether the field must be present and non-empty.
     pub required: bool,
-    /// The platform's default when the field is left out (documentation only:
-    /// topwire does not send defaults, the gateway applies them).
+    /// The platform's default when the field is left out (topwire does not
+    /// send defaults; rules and the local gateway apply them).
     pub default: Option<&'static str>,
     /// Largest number of items, for lists.
     pub max_items: Option<usize>,
     /// The only values allowed, as wire text; empty means any.
     pub allowed: &'static [&'static str],
+    /// The value is someone's secret (a customer's card secret): it is sent,
+    /// but no error message and no debug output ever shows it.
+    pub secret: bool,
     /// What the field means, from the documentation.
     pub doc: &'static str,
 }
@@ -52,6 +60,8 @@ pub enum Type {
     Boolean,
     /// A `String` holding a time as `yyyy-MM-dd HH:mm:ss`.
     Date,
+    /// `Json`: free-form JSON, sent as its text.
+    Json,
     /// A structure, sent as a JSON string.
     Object(&'static Struct),
     /// A list of structures, sent as a JSON array string.
@@ -64,10 +74,33 @@ pub enum Type {
 /// A named structure (`IsvMa`, `VoucherInfoDto`, ...).
 #[derive(Debug)]
 pub struct Struct {
-    /// The documented type name.
+    /// The documented type name, used in messages.
     pub name: &'static str,
+    /// The name of the generated TypeScript and Python type; differs from
+    /// `name` where two APIs document different structures under one name.
+    pub type_name: &'static str,
     /// Its fields.
     pub fields: &'static [Field],
+}
+
+/// A requirement that holds across fields: when `when` holds (or always),
+/// every path in `require` must be present and non-empty.
+#[derive(Debug)]
+pub struct Rule {
+    /// The condition; `None` means always.
+    pub when: Option<Condition>,
+    /// Paths that must be present: `field`, or `list[].member` for a member
+    /// of every item of a list of structures.
+    pub require: &'static [&'static str],
+}
+
+/// `field` has the wire value `is` (its documented default when absent).
+#[derive(Debug)]
+pub struct Condition {
+    /// The top-level field tested.
+    pub field: &'static str,
+    /// The wire value that makes the rule apply.
+    pub is: &'static str,
 }
 
 impl Field {
@@ -80,32 +113,18 @@ impl Field {
             default: None,
             max_items: None,
             allowed: &[],
+            secret: false,
             doc,
         }
     }
 
-    /// Marks the field required.
-    pub const fn required(mut self) -> Field {
-        self.required = true;
-        self
-    }
-
-    /// Sets the platform default.
-    pub const fn default(mut self, value: &'static str) -> Field {
-        self.default = Some(value);
-        self
-    }
-
-    /// Sets the largest list length.
-    pub const fn max_items(mut self, n: usize) -> Field {
-        self.max_items = Some(n);
-        self
-    }
-
-    /// Restricts the allowed wire values.
-    pub const fn allowed(mut self, values: &'static [&'static str]) -> Field {
-        self.allowed = values;
-        self
+    /// Whether this field's value is, or contains, a secret.
+    pub fn holds_secret(&self) -> bool {
+        self.secret
+            || match &self.ty {
+                Type::Object(s) | Type::ObjectList(s) => s.fields.iter().any(Field::holds_secret),
+                _ => false,
+            }
     }
 }
 

@@ -130,6 +130,76 @@ class TopClient:
     @overload
     def prepare(
         self,
+        method: Literal["alibaba.alsc.daodian.ticket.consult"],
+        params: apis.AlibabaAlscDaodianTicketConsultRequest,
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        allow_unknown: bool = ...,
+    ) -> PreparedRequest: ...
+    @overload
+    def prepare(
+        self,
+        method: Literal["alibaba.alsc.daodian.ticket.reserve"],
+        params: apis.AlibabaAlscDaodianTicketReserveRequest,
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        allow_unknown: bool = ...,
+    ) -> PreparedRequest: ...
+    @overload
+    def prepare(
+        self,
+        method: Literal["taobao.eticket.merchant.img.upload"],
+        params: apis.TaobaoEticketMerchantImgUploadRequest,
+        *,
+        session: str,
+        timestamp: Union[datetime, int, None] = ...,
+        allow_unknown: bool = ...,
+    ) -> PreparedRequest: ...
+    @overload
+    def prepare(
+        self,
+        method: Literal["taobao.eticket.merchant.ma.available"],
+        params: apis.TaobaoEticketMerchantMaAvailableRequest,
+        *,
+        session: str,
+        timestamp: Union[datetime, int, None] = ...,
+        allow_unknown: bool = ...,
+    ) -> PreparedRequest: ...
+    @overload
+    def prepare(
+        self,
+        method: Literal["taobao.eticket.merchant.ma.consume"],
+        params: apis.TaobaoEticketMerchantMaConsumeRequest,
+        *,
+        session: str,
+        timestamp: Union[datetime, int, None] = ...,
+        allow_unknown: bool = ...,
+    ) -> PreparedRequest: ...
+    @overload
+    def prepare(
+        self,
+        method: Literal["taobao.eticket.merchant.ma.delay"],
+        params: apis.TaobaoEticketMerchantMaDelayRequest,
+        *,
+        session: str,
+        timestamp: Union[datetime, int, None] = ...,
+        allow_unknown: bool = ...,
+    ) -> PreparedRequest: ...
+    @overload
+    def prepare(
+        self,
+        method: Literal["taobao.eticket.merchant.ma.failsend"],
+        params: apis.TaobaoEticketMerchantMaFailsendRequest,
+        *,
+        session: str,
+        timestamp: Union[datetime, int, None] = ...,
+        allow_unknown: bool = ...,
+    ) -> PreparedRequest: ...
+    @overload
+    def prepare(
+        self,
         method: Literal["taobao.eticket.merchant.ma.resend"],
         params: apis.TaobaoEticketMerchantMaResendRequest,
         *,
@@ -140,8 +210,38 @@ class TopClient:
     @overload
     def prepare(
         self,
-        method: Literal["alibaba.alsc.daodian.ticket.reserve"],
-        params: apis.AlibabaAlscDaodianTicketReserveRequest,
+        method: Literal["taobao.eticket.merchant.ma.reverse"],
+        params: apis.TaobaoEticketMerchantMaReverseRequest,
+        *,
+        session: str,
+        timestamp: Union[datetime, int, None] = ...,
+        allow_unknown: bool = ...,
+    ) -> PreparedRequest: ...
+    @overload
+    def prepare(
+        self,
+        method: Literal["taobao.eticket.merchant.ma.send"],
+        params: apis.TaobaoEticketMerchantMaSendRequest,
+        *,
+        session: str,
+        timestamp: Union[datetime, int, None] = ...,
+        allow_unknown: bool = ...,
+    ) -> PreparedRequest: ...
+    @overload
+    def prepare(
+        self,
+        method: Literal["taobao.eticket.merchant.tbma.get"],
+        params: apis.TaobaoEticketMerchantTbmaGetRequest,
+        *,
+        session: str,
+        timestamp: Union[datetime, int, None] = ...,
+        allow_unknown: bool = ...,
+    ) -> PreparedRequest: ...
+    @overload
+    def prepare(
+        self,
+        method: Literal["taobao.travel.ticket.order.refund"],
+        params: apis.TaobaoTravelTicketOrderRefundRequest,
         *,
         session: Optional[str] = ...,
         timestamp: Union[datetime, int, None] = ...,
@@ -168,9 +268,29 @@ class TopClient:
         allow_unknown: bool = ...,
     ) -> PreparedRequest: ...
     @overload
-    def parse(self, method: Literal["taobao.eticket.merchant.ma.resend"], body: Union[bytes, str]) -> apis.TaobaoEticketMerchantMaResendResponse: ...
+    def parse(self, method: Literal["alibaba.alsc.daodian.ticket.consult"], body: Union[bytes, str]) -> apis.AlibabaAlscDaodianTicketConsultResponse: ...
     @overload
     def parse(self, method: Literal["alibaba.alsc.daodian.ticket.reserve"], body: Union[bytes, str]) -> apis.AlibabaAlscDaodianTicketReserveResponse: ...
+    @overload
+    def parse(self, method: Literal["taobao.eticket.merchant.img.upload"], body: Union[bytes, str]) -> apis.TaobaoEticketMerchantImgUploadResponse: ...
+    @overload
+    def parse(self, method: Literal["taobao.eticket.merchant.ma.available"], body: Union[bytes, str]) -> apis.TaobaoEticketMerchantMaAvailableResponse: ...
+    @overload
+    def parse(self, method: Literal["taobao.eticket.merchant.ma.consume"], body: Union[bytes, str]) -> apis.TaobaoEticketMerchantMaConsumeResponse: ...
+    @overload
+    def parse(self, method: Literal["taobao.eticket.merchant.ma.delay"], body: Union[bytes, str]) -> apis.TaobaoEticketMerchantMaDelayResponse: ...
+    @overload
+    def parse(self, method: Literal["taobao.eticket.merchant.ma.failsend"], body: Union[bytes, str]) -> apis.TaobaoEticketMerchantMaFailsendResponse: ...
+    @overload
+    def parse(self, method: Literal["taobao.eticket.merchant.ma.resend"], body: Union[bytes, str]) -> apis.TaobaoEticketMerchantMaResendResponse: ...
+    @overload
+    def parse(self, method: Literal["taobao.eticket.merchant.ma.reverse"], body: Union[bytes, str]) -> apis.TaobaoEticketMerchantMaReverseResponse: ...
+    @overload
+    def parse(self, method: Literal["taobao.eticket.merchant.ma.send"], body: Union[bytes, str]) -> apis.TaobaoEticketMerchantMaSendResponse: ...
+    @overload
+    def parse(self, method: Literal["taobao.eticket.merchant.tbma.get"], body: Union[bytes, str]) -> apis.TaobaoEticketMerchantTbmaGetResponse: ...
+    @overload
+    def parse(self, method: Literal["taobao.travel.ticket.order.refund"], body: Union[bytes, str]) -> apis.TaobaoTravelTicketOrderRefundResponse: ...
     @overload
     def parse(self, method: Literal["taobao.travel.ticket.order.verify"], body: Union[bytes, str]) -> apis.TaobaoTravelTicketOrderVerifyResponse: ...
     # --- end generated ---
