@@ -35,6 +35,16 @@ FORM = "application/x-www-form-urlencoded;charset=utf-8"
 RESEND = "taobao.eticket.merchant.ma.resend"
 RESERVE = "alibaba.alsc.daodian.ticket.reserve"
 VERIFY = "taobao.travel.ticket.order.verify"
+SEND = "taobao.eticket.merchant.ma.send"
+FAILSEND = "taobao.eticket.merchant.ma.failsend"
+AVAILABLE = "taobao.eticket.merchant.ma.available"
+CONSUME = "taobao.eticket.merchant.ma.consume"
+REVERSE = "taobao.eticket.merchant.ma.reverse"
+DELAY = "taobao.eticket.merchant.ma.delay"
+TBMA = "taobao.eticket.merchant.tbma.get"
+UPLOAD = "taobao.eticket.merchant.img.upload"
+REFUND = "taobao.travel.ticket.order.refund"
+CONSULT = "alibaba.alsc.daodian.ticket.consult"
 
 # --------------------------------------------------------------------------
 # Primitive rules, written from PROTOCOL.md
@@ -143,7 +153,28 @@ ISV_MA = {"code": "string", "num": "number", "qr_image": "string"}
 TICKET_REVERSE = {"ticket_use_trans_id": "string", "biz_date": "date",
                   "request_id": "string", "ticket_id": "string"}
 VOUCHER_INFO = {"confirm_code": "string", "used_quantity": "number", "used_date": "date"}
+ISV_KA = {"ka_no": "string", "ka_mi": "string", "num": "number"}
+TB_MA_REQ = {"code": "string"}
+CONSULT_REQ = {"request_id": "string", "shop_id": "string", "ticket_code": "string"}
 TYPED = {
+    SEND: {"biz_type": "number", "certificate_type": "number", "isv_ma_list": ("list", ISV_MA),
+           "isv_ka_list": ("list", ISV_KA), "group_redeem": "boolean", "outer_id": "string",
+           "token": "string"},
+    FAILSEND: {"biz_type": "number", "outer_id": "string", "sub_err_code": "string",
+               "sub_err_msg": "string", "token": "string"},
+    AVAILABLE: {"biz_type": "number", "code": "string", "consume_num": "number", "outer_id": "string",
+                "pos_id": "string", "serial_num": "string", "token": "string"},
+    CONSUME: {"biz_type": "number", "code": "string", "consume_num": "number",
+              "isv_ma_list": ("list", ISV_MA), "outer_id": "string", "pos_id": "string",
+              "serial_num": "string", "token": "string"},
+    REVERSE: {"biz_type": "number", "code": "string", "outer_id": "string", "pos_id": "string",
+              "reverse_num": "number", "serial_num": "string", "token": "string"},
+    DELAY: {"attribute_map": "json", "request_id": "string", "biz_type": "number", "end_date": "date",
+            "code": "string", "outer_id": "string"},
+    TBMA: {"query_tb_ma_callback_req": ("object", TB_MA_REQ)},
+    REFUND: {"refund_num": "number", "order_id": "number", "refund_status": "number",
+             "refund_failure_reason": "string", "refund_batch_no": "string"},
+    CONSULT: {"consult_request": ("object", CONSULT_REQ)},
     RESEND: {"biz_type": "number", "isv_ma_list": ("list", ISV_MA),
              "outer_id": "string", "token": "string"},
     RESERVE: {"ticket_reverse_top_request": ("object", TICKET_REVERSE)},
@@ -187,6 +218,8 @@ def render(method, params):
                 text = compact_json(struct(fields, v))
         elif kind == "number":
             text = str(int(v)) if isinstance(v, str) else scalar_text(v)
+        elif kind == "json":
+            text = v if isinstance(v, str) else compact_json(v)  # JSON text is sent as given
         elif isinstance(v, list):
             if all(not isinstance(x, (list, dict)) for x in v):
                 text = ",".join(scalar_text(x) for x in v)
@@ -678,6 +711,48 @@ def prepare_cases():
     ok("reserved characters in app_key and values are encoded", "taobao.custom.get",
        {"q": "~!@#$%^&*()=+[]{}|;:'\",<>/? \t\n"}, client=client(app_key="key with space~"))
 
+    # ---- the e-voucher, ticket and local-services workflow ----
+    s = "6100e23657fb0b2d0c78568e55a3031134be9a3a5d4b3a365753805"
+    ok("ma.send with ordinary codes (certificate_type 0)", SEND,
+       {"biz_type": 3001, "certificate_type": 0,
+        "isv_ma_list": [{"code": "abc124", "num": 1, "qr_image": "TB1qr_9d2a6b1f.png"}],
+        "outer_id": "1753340805138544", "token": "31231231231"}, session=s, client=client(sign_method="md5"))
+    ok("ma.send with certificate_type left out (its default 0) and isv_ma_list", SEND,
+       {"isv_ma_list": [{"code": "abc124", "num": 2}], "outer_id": "o1", "token": "t1"}, session=s)
+    ok("ma.send with card number and card secret (certificate_type 1): the secret is sent", SEND,
+       {"certificate_type": 1, "isv_ka_list": [{"ka_no": "KA-0001", "ka_mi": "KaMi-7731-secret", "num": 1},
+                                               {"ka_no": "KA-0002", "ka_mi": "卡密 2", "num": "3"}],
+        "group_redeem": True, "outer_id": "o1", "token": "t1"}, session=s, client=client(sign_method="hmac"))
+    ok("ma.send: 200 isv_ka_list items are allowed", SEND,
+       {"certificate_type": "1", "isv_ka_list": [{"ka_no": "n%d" % i, "ka_mi": "m%d" % i, "num": 1}
+                                                 for i in range(200)],
+        "outer_id": "o", "token": "t"}, session=s, client=client(sign_method="md5"))
+    ok("ma.failsend for an order out of stock", FAILSEND,
+       {"biz_type": 3001, "outer_id": "o2", "sub_err_code": "isv.fail-send-no-stock",
+        "sub_err_msg": "库存不足", "token": "t2"}, session=s)
+    ok("ma.available before redeeming", AVAILABLE,
+       {"code": "abc124", "consume_num": 1, "outer_id": "o1", "pos_id": "POS-1", "serial_num": "SN-1",
+        "token": "t1"}, session=s)
+    ok("ma.consume with codes issued in exchange (20 allowed)", CONSUME,
+       {"code": "abc124", "consume_num": 1, "isv_ma_list": [{"code": "x%d" % i} for i in range(20)],
+        "outer_id": "o1", "serial_num": "SN-1", "token": "t1"}, session=s)
+    ok("ma.reverse undoes a redemption", REVERSE,
+       {"code": "abc124", "outer_id": "o1", "reverse_num": 1, "serial_num": "SN-1", "token": "t1"}, session=s)
+    ok("ma.delay with attribute_map as an object (Json: sent as its JSON text)", DELAY,
+       {"attribute_map": {"reason": "延期", "days": 30}, "request_id": "req-1", "biz_type": 3001,
+        "end_date": "2025-01-31 23:59:59", "outer_id": "o1"}, session=s)
+    ok("ma.delay with attribute_map as JSON text (sent as given)", DELAY,
+       {"attribute_map": "{ \"days\" : 30 }", "biz_type": 3001, "end_date": "2025-01-31 23:59:59",
+        "outer_id": "o1", "code": "abc124"}, session=s)
+    ok("tbma.get looks up a Taobao code", TBMA, {"query_tb_ma_callback_req": {"code": "abc124"}}, session=s)
+    ok("order.refund reports a refund", REFUND,
+       {"refund_num": 1, "order_id": 2106027287988611313, "refund_status": 1, "refund_batch_no": "B1"})
+    ok("order.refund reports a failed refund", REFUND,
+       {"order_id": 12345678, "refund_status": "2", "refund_failure_reason": "已核销"})
+    ok("ticket.consult previews a voucher code", CONSULT,
+       {"consult_request": {"request_id": "20190729111040030200660600011777",
+                            "shop_id": "2015051100077000000000000000001", "ticket_code": "839201746512"}})
+
     # ---- errors ----
     item = {"code": "c", "num": 1}
     bad("isv_ma_list[3].num of the wrong type", RESEND,
@@ -815,6 +890,105 @@ def prepare_cases():
         timestamp_ms=253402272000000)
 
     upload_cases(ok, bad)
+
+    # The workflow's rules across fields, list limits and values; the card
+    # secret is never quoted.
+    sess = {"session": "s"}
+    ka = {"ka_no": "K1", "ka_mi": "KaMi-7731-secret", "num": 1}
+    bad("ma.send: certificate_type left out means 0, which needs isv_ma_list", SEND,
+        {"outer_id": "o", "token": "t"},
+        verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects "
+             "(required when certificate_type is 0), got nothing"), **sess)
+    bad("ma.send: certificate_type 1 needs isv_ka_list", SEND,
+        {"certificate_type": 1, "isv_ma_list": [item], "outer_id": "o", "token": "t"},
+        verr("isv_ka_list", "isv_ka_list: expected a list of 1 to 200 IsvKa objects "
+             "(required when certificate_type is 1), got nothing"), **sess)
+    bad("ma.send: certificate_type 1 needs ka_mi in every item", SEND,
+        {"certificate_type": 1, "isv_ka_list": [ka, {"ka_no": "K2", "num": 1}], "outer_id": "o", "token": "t"},
+        verr("isv_ka_list[1].ka_mi", "isv_ka_list[1].ka_mi: expected a string "
+             "(required when certificate_type is 1), got nothing"), **sess)
+    bad("ma.send: certificate_type 1 needs ka_no in every item", SEND,
+        {"certificate_type": 1, "isv_ka_list": [{"ka_mi": "KaMi-7731-secret", "num": 1}], "outer_id": "o",
+         "token": "t"},
+        verr("isv_ka_list[0].ka_no", "isv_ka_list[0].ka_no: expected a string "
+             "(required when certificate_type is 1), got nothing"), **sess)
+    bad("ma.send: certificate_type 1 needs num in every item", SEND,
+        {"certificate_type": 1, "isv_ka_list": [{"ka_no": "K1", "ka_mi": "KaMi-7731-secret"}],
+         "outer_id": "o", "token": "t"},
+        verr("isv_ka_list[0].num", "isv_ka_list[0].num: expected an integer "
+             "(required when certificate_type is 1), got nothing"), **sess)
+    bad("ma.send: certificate_type 0 needs code in every isv_ma_list item", SEND,
+        {"certificate_type": 0, "isv_ma_list": [{"num": 1}], "outer_id": "o", "token": "t"},
+        verr("isv_ma_list[0].code", "isv_ma_list[0].code: expected a string, got nothing"), **sess)
+    bad("ma.send: certificate_type 2 is not allowed", SEND,
+        {"certificate_type": 2, "isv_ma_list": [item], "outer_id": "o", "token": "t"},
+        verr("certificate_type", "certificate_type: expected an integer, one of 0, 1, got the number 2"), **sess)
+    bad("ma.send: more than 200 isv_ka_list items", SEND,
+        {"certificate_type": 1, "isv_ka_list": [ka] * 201, "outer_id": "o", "token": "t"},
+        verr("isv_ka_list", "isv_ka_list: expected a list of 0 to 200 IsvKa objects, got a list of 201 item(s)"),
+        **sess)
+    bad("ma.send: a card secret of the wrong type is described, never shown", SEND,
+        {"certificate_type": 1, "isv_ka_list": [{"ka_no": "K1", "ka_mi": True, "num": 1}], "outer_id": "o",
+         "token": "t"},
+        verr("isv_ka_list[0].ka_mi", "isv_ka_list[0].ka_mi: expected a string, got a boolean (secret, not shown)"),
+        **sess)
+    bad("ma.send: isv_ka_list text that is not JSON is not quoted (it holds card secrets)", SEND,
+        {"certificate_type": 1, "isv_ka_list": "KaMi-7731-secret,KaMi-2", "outer_id": "o", "token": "t"},
+        verr("isv_ka_list", "isv_ka_list: expected a list of 0 to 200 IsvKa objects, "
+             "got a string (secret, not shown)"), **sess)
+    bad("ma.send: an isv_ka_list item that is a string is not quoted", SEND,
+        {"certificate_type": 1, "isv_ka_list": ["KaMi-7731-secret"], "outer_id": "o", "token": "t"},
+        verr("isv_ka_list[0]", "isv_ka_list[0]: expected a IsvKa object, "
+             "got a string (may hold a secret, not shown)"), **sess)
+    bad("ma.send: group_redeem must be a boolean", SEND,
+        {"isv_ma_list": [item], "group_redeem": "yes", "outer_id": "o", "token": "t"},
+        verr("group_redeem", "group_redeem: expected a boolean, got the string \"yes\""), **sess)
+    bad("ma.send needs a session", SEND, {"isv_ma_list": [item], "outer_id": "o", "token": "t"},
+        verr("session", "session: expected a session: taobao.eticket.merchant.ma.send acts for a seller, got none"))
+    bad("ma.failsend: sub_err_code is required", FAILSEND,
+        {"outer_id": "o", "sub_err_msg": "m", "token": "t"},
+        verr("sub_err_code", "sub_err_code: expected a string, got nothing"), **sess)
+    bad("ma.available: consume_num is required", AVAILABLE,
+        {"code": "c", "outer_id": "o", "token": "t"},
+        verr("consume_num", "consume_num: expected an integer, got nothing"), **sess)
+    bad("ma.consume: more than 20 exchange codes", CONSUME,
+        {"code": "c", "consume_num": 1, "isv_ma_list": [item] * 21, "outer_id": "o", "serial_num": "s",
+         "token": "t"},
+        verr("isv_ma_list", "isv_ma_list: expected a list of 0 to 20 IsvMa objects, got a list of 21 item(s)"),
+        **sess)
+    bad("ma.consume: serial_num is required", CONSUME,
+        {"code": "c", "consume_num": 1, "outer_id": "o", "token": "t"},
+        verr("serial_num", "serial_num: expected a string, got nothing"), **sess)
+    bad("ma.reverse: reverse_num must be an integer", REVERSE,
+        {"code": "c", "outer_id": "o", "reverse_num": "one", "serial_num": "s", "token": "t"},
+        verr("reverse_num", "reverse_num: expected an integer, got the string \"one\""), **sess)
+    bad("ma.delay: end_date must be a time", DELAY,
+        {"biz_type": 3001, "end_date": "2025-01-31", "outer_id": "o"},
+        verr("end_date", "end_date: expected a time as \"yyyy-MM-dd HH:mm:ss\", got the string \"2025-01-31\""),
+        **sess)
+    bad("ma.delay: attribute_map text must be JSON", DELAY,
+        {"attribute_map": "{days: 30}", "biz_type": 3001, "end_date": "2025-01-31 23:59:59", "outer_id": "o"},
+        verr("attribute_map", "attribute_map: expected JSON: an object, a list or their JSON text, "
+             "got the string \"{days: 30}\""), **sess)
+    bad("ma.delay: attribute_map cannot be a number", DELAY,
+        {"attribute_map": 30, "biz_type": 3001, "end_date": "2025-01-31 23:59:59", "outer_id": "o"},
+        verr("attribute_map", "attribute_map: expected JSON: an object, a list or their JSON text, "
+             "got the number 30"), **sess)
+    bad("tbma.get: the query needs its code", TBMA, {"query_tb_ma_callback_req": {}},
+        verr("query_tb_ma_callback_req", "query_tb_ma_callback_req: expected a QueryTbMaCallbackReq object, "
+             "got nothing"), **sess)
+    bad("tbma.get: the query's code is required", TBMA, {"query_tb_ma_callback_req": {"code": ""}},
+        verr("query_tb_ma_callback_req.code", "query_tb_ma_callback_req.code: expected a string, got nothing"),
+        **sess)
+    bad("order.refund: refund_status is 1 or 2", REFUND, {"order_id": 1, "refund_status": 3},
+        verr("refund_status", "refund_status: expected an integer, one of 1, 2, got the number 3"))
+    bad("order.refund: order_id is required", REFUND, {"refund_status": 1},
+        verr("order_id", "order_id: expected an integer, got nothing"))
+    bad("ticket.consult: shop_id is required", CONSULT,
+        {"consult_request": {"request_id": "r", "ticket_code": "c"}},
+        verr("consult_request.shop_id", "consult_request.shop_id: expected a string, got nothing"))
+    bad("ticket.consult: consult_request is required", CONSULT, {},
+        verr("consult_request", "consult_request: expected a TicketConsultTopRequest object, got nothing"))
 
     out = []
     for c in cases:
@@ -1295,6 +1469,8 @@ def fixtures():
              "error": {"type": "DecodeError",
                        "message": "response field `is_success`: expected a boolean, got the number 1"}},
         ]))
+
+    files.update(workflow_fixtures())
 
     untyped = "taobao.user.seller.get"
     LIST_XML = ("<user_seller_get_response><trades list=\"true\"><trade><tid>1</tid></trade></trades>"
@@ -1803,6 +1979,140 @@ def gateway_http_file():
         "slow_limits": GW_SLOW_LIMITS,
         "cases": gateway_call_cases() + gateway_http_cases(),
     }
+
+
+# --------------------------------------------------------------------------
+# fixtures of the workflow's other APIs
+# --------------------------------------------------------------------------
+
+
+def xml_text(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_xml(name, v, items):
+    """TOP's XML: a structure as nested elements; a list inside an element
+    named after its field, each item named after its type (`items` maps the
+    field to the item element)."""
+    if isinstance(v, dict):
+        return "<%s>%s</%s>" % (name, "".join(to_xml(k, x, items) for k, x in v.items()), name)
+    if isinstance(v, list):
+        inner = "".join(to_xml(items[name], x, items) for x in v)
+        return "<%s>%s</%s>" % (name, inner, name)
+    return "<%s>%s</%s>" % (name, xml_text(v), name)
+
+
+def response_key(method):
+    key = method[len("taobao."):] if method.startswith("taobao.") else method
+    return key.replace(".", "_") + "_response"
+
+
+def wrap_lists(v, items):
+    """TOP's wrapped JSON: a list field holds {item_type: [...]}."""
+    if isinstance(v, dict):
+        return {k: {items[k]: [wrap_lists(i, items) for i in x]} if isinstance(x, list) else wrap_lists(x, items)
+                for k, x in v.items()}
+    return v
+
+
+def texts(v):
+    """What XML carries: every leaf as text."""
+    if isinstance(v, dict):
+        return {k: texts(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [texts(x) for x in v]
+    return xml_text(v) if not isinstance(v, str) else v
+
+
+CALLBACK_TREE = {"resp_body": {"attribute_map": "{}"}, "ret_code": "isv.success-all", "ret_msg": "操作成功"}
+UPLOAD_TREE = {"resp_body": {"attribute_map": "{}", "file_name": "TB1qr_9d2a6b1f.png"},
+               "ret_code": "isv.success-all", "ret_msg": "操作成功"}
+DELAY_TREE = {"is_success": True, "res_code": 0, "res_msg": "成功"}
+TBMA_TREE = {"resp_body": {"certificate": {
+    "attributes": {"item_id": "601234567890"}, "available_num": 1, "biz_type": 3001, "code": "abc124",
+    "code_status": 1, "end_time": "2024-12-31 23:59:59", "initial_num": 1, "locked_num": 0,
+    "outer_id": "1753340805138544", "qr_code_url": "https://example.com/qr/abc124.png",
+    "start_time": "2024-01-01 00:00:00", "used_num": 0}}, "ret_code": "isv.success-all", "ret_msg": "操作成功"}
+REFUND_TREE = {"is_success": True}
+TICKET_1 = {"ticket_id": "2208191159703216457", "ticket_name": "双人套餐", "total_amount": 9900,
+            "real_amount": 9500, "quantity": 1, "ticket_code": "839201746512", "original_price": 12800}
+TICKET_2 = {"ticket_id": "2208191159703216458", "ticket_name": "双人套餐", "total_amount": 9900,
+            "real_amount": 9500, "quantity": 1, "original_price": 12800}
+CONSULT_TREE = {"result": {"success": True, "value": {
+    "user_phone": "*******4139", "available_quantity": 1, "ticket_info_list": [TICKET_1, TICKET_2],
+    "buyer_id": "2088x1y2z3", "alsc_order_no": "8012345678901234567", "alsc_sub_order_no": "8012345678901234568",
+    "item_id": "2023081000112233", "out_item_id": "SKU-42"}}}
+CONSULT_ITEMS = {"ticket_info_list": "ticket_info"}
+
+
+def workflow_fixture(method, tree, items, extra):
+    """The shared cases of one API: its reply as TOP's XML (text leaves),
+    wrapped JSON (lists inside their item element) and simplified JSON, all
+    typed to the same data; numbers given as text in JSON are typed too."""
+    key = response_key(method)
+    xml = '<?xml version="1.0" encoding="utf-8" ?>' + to_xml(key, dict(tree, request_id=REQ_ID), items)
+    cases = [
+        {"name": "XML reply, every leaf as text", "method": method, "simplify": False, "body": xml,
+         "expect": dict(tree, request_id=REQ_ID)},
+        {"name": "wrapped JSON reply", "method": method, "simplify": False,
+         "body": compact_json({key: dict(wrap_lists(tree, items), request_id=REQ_ID)}),
+         "expect": dict(tree, request_id=REQ_ID)},
+        {"name": "simplified JSON reply", "method": method, "simplify": True,
+         "body": compact_json(tree), "expect": tree},
+        {"name": "wrapped JSON with every leaf as text is typed like XML", "method": method, "simplify": False,
+         "body": compact_json({key: wrap_lists(texts(tree), items)}), "expect": tree},
+    ]
+    return cases + extra
+
+
+def workflow_fixtures():
+    files = {}
+    for method in [SEND, FAILSEND, AVAILABLE, CONSUME, REVERSE]:
+        files[response_key(method)[:-len("_response")] + ".json"] = (
+            "Parsing %s replies" % method, workflow_fixture(method, CALLBACK_TREE, {}, []))
+    files["eticket_merchant_img_upload.json"] = ("Parsing taobao.eticket.merchant.img.upload replies",
+                                                 workflow_fixture(UPLOAD, UPLOAD_TREE, {}, []))
+    files["eticket_merchant_ma_delay.json"] = ("Parsing taobao.eticket.merchant.ma.delay replies", workflow_fixture(
+        DELAY, DELAY_TREE, {}, [
+            {"name": "a failed delay: res_code typed from XML text", "method": DELAY, "simplify": False,
+             "body": "<eticket_merchant_ma_delay_response><is_success>false</is_success><res_code>12</res_code>"
+                     "<res_msg>订单不存在</res_msg></eticket_merchant_ma_delay_response>",
+             "expect": {"is_success": False, "res_code": 12, "res_msg": "订单不存在"}},
+            {"name": "res_code that is not an integer is a DecodeError", "method": DELAY, "simplify": True,
+             "body": compact_json({"is_success": False, "res_code": "E12"}),
+             "error": {"type": "DecodeError",
+                       "message": "response field `res_code`: expected an integer, got the string \"E12\""}},
+        ]))
+    files["eticket_merchant_tbma_get.json"] = ("Parsing taobao.eticket.merchant.tbma.get replies", workflow_fixture(
+        TBMA, TBMA_TREE, {}, [
+            {"name": "a 19-digit count stays exact", "method": TBMA, "simplify": True,
+             "body": compact_json({"resp_body": {"certificate": {"used_num": "2106027287988611313"}}}),
+             "expect": {"resp_body": {"certificate": {"used_num": 2106027287988611313}}}},
+        ]))
+    files["travel_ticket_order_refund.json"] = ("Parsing taobao.travel.ticket.order.refund replies",
+                                                workflow_fixture(REFUND, REFUND_TREE, {}, []))
+    one = {"result": {"success": True, "value": {"ticket_info_list": [TICKET_1]}}}
+    files["alsc_daodian_ticket_consult.json"] = ("Parsing alibaba.alsc.daodian.ticket.consult replies", workflow_fixture(
+        CONSULT, CONSULT_TREE, CONSULT_ITEMS, [
+            {"name": "XML with one ticket_info is a list of one", "method": CONSULT, "simplify": False,
+             "body": to_xml(response_key(CONSULT), one, CONSULT_ITEMS), "expect": one},
+            {"name": "wrapped JSON with one ticket_info as an object is a list of one", "method": CONSULT,
+             "simplify": False,
+             "body": compact_json({response_key(CONSULT): {"result": {"success": True, "value": {
+                 "ticket_info_list": {"ticket_info": TICKET_1}}}}}),
+             "expect": one},
+            {"name": "an empty ticket_info_list element is an empty list", "method": CONSULT, "simplify": False,
+             "body": "<alibaba_alsc_daodian_ticket_consult_response><result><success>true</success><value>"
+                     "<ticket_info_list/></value></result></alibaba_alsc_daodian_ticket_consult_response>",
+             "expect": {"result": {"success": True, "value": {"ticket_info_list": []}}}},
+            {"name": "a failed consult", "method": CONSULT, "simplify": True,
+             "body": compact_json({"result": {"success": False, "error_code": "TICKET_NOT_FOUND",
+                                              "error_msg": "券码不存在"}}),
+             "expect": {"result": {"success": False, "error_code": "TICKET_NOT_FOUND", "error_msg": "券码不存在"}}},
+        ]))
+    return files
 
 
 # --------------------------------------------------------------------------

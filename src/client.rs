@@ -129,8 +129,9 @@ impl Body {
     }
 }
 
-/// A signed request, ready for any HTTP client.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A signed request, ready for any HTTP client. Its `Debug` shows the body
+/// with the values of secret fields (a customer's card secret) as `***`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct PreparedRequest {
     /// Always `POST`.
     pub method: &'static str,
@@ -171,11 +172,34 @@ impl PreparedRequest {
         self.url.get(self.signed_query_start..).unwrap_or("")
     }
 
+    /// The body as debug output shows it: urlencoded text with the values
+    /// of secret fields replaced by `***` (see [`crate::redact_body`]); a
+    /// multipart body by its size only.
+    pub fn redacted_body(&self) -> Cow<'_, str> {
+        match &self.body {
+            Body::Form(text) => crate::redact::redact_body(self.signed_query(), text),
+            Body::Multipart(m) => {
+                Cow::Owned(format!("<multipart/form-data, {} bytes>", m.bytes.len()))
+            }
+        }
+    }
+
     /// Where [`Self::signed_query`] starts in [`Self::url`], in bytes (the URL
     /// is ASCII, so also in UTF-16 units): lets a binding hand over the
     /// params lazily through [`decode_params`].
     pub fn signed_query_start(&self) -> usize {
         self.signed_query_start
+    }
+}
+
+impl fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PreparedRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("content_type", &self.content_type)
+            .field("body", &self.redacted_body())
+            .finish()
     }
 }
 

@@ -14,7 +14,7 @@ use crate::error::ValidationError;
 use crate::multipart;
 use crate::params::{is_absent, render};
 use crate::sign::{sign, SignMethod};
-use crate::spec::response_key;
+use crate::spec::{response_key, Field, Type};
 use crate::time::parse_timestamp;
 use crate::value::{from_json, FileItem, Value};
 
@@ -449,17 +449,33 @@ impl Gateway {
                 ..fault(40, &format!("Missing required arguments:{}", missing.name))
             });
         }
-        render(Some(spec), &Value::Object(app), true).map_err(|e| TopFault {
-            sub_code: Some("isv.invalid-parameter".to_owned()),
-            sub_msg: Some(e.to_string()),
-            ..fault(41, &format!("Invalid arguments:{}", e.field))
-        })?;
+        render(Some(spec), &Value::Object(app), true).map_err(argument_fault)?;
         let mut data =
             from_json(spec.example_response).map_err(|_| fault(15, "Remote service error"))?;
         if let Some((_, file)) = files.first() {
             name_upload(&mut data, file);
         }
         Ok(data)
+    }
+}
+
+/// TOP's answer to a parameter that breaks the API's description: 40 for
+/// one that is missing (a required member, or one a rule requires), 41 for
+/// one that is invalid (wrong type, too many items, a value not allowed).
+/// The message names the field; secret values are never quoted.
+fn argument_fault(e: ValidationError) -> TopFault {
+    if e.got == "nothing" {
+        TopFault {
+            sub_code: Some("isv.missing-parameter".to_owned()),
+            sub_msg: Some(e.to_string()),
+            ..fault(40, &format!("Missing required arguments:{}", e.field))
+        }
+    } else {
+        TopFault {
+            sub_code: Some("isv.invalid-parameter".to_owned()),
+            sub_msg: Some(e.to_string()),
+            ..fault(41, &format!("Invalid arguments:{}", e.field))
+        }
     }
 }
 
@@ -663,6 +679,12 @@ fn reply_data(
     xml: bool,
     simplify: bool,
 ) -> GatewayResponse {
+    let data = match apis::find(method) {
+        // Wrapped JSON and XML put each list inside an element named after
+        // its item type; simplified JSON does not.
+        Some(spec) if !simplify => wrap_lists(data, spec.response),
+        _ => data,
+    };
     let mut inner = match data {
         Value::Object(pairs) => pairs,
         other => vec![("result".to_owned(), other)],
@@ -682,6 +704,48 @@ fn reply_data(
         Value::object([(key, Value::Object(inner))]).to_json()
     };
     top_reply(xml, body)
+}
+
+/// TOP's wrapped shape of a reply: a list field `ticket_info_list` of
+/// `TicketInfo` items becomes `{"ticket_info": [...]}`, at every depth.
+fn wrap_lists(value: Value, fields: &[Field]) -> Value {
+    let Value::Object(pairs) = value else {
+        return value;
+    };
+    let pairs = pairs
+        .into_iter()
+        .map(|(name, v)| {
+            let v = match fields.iter().find(|f| f.name == name).map(|f| &f.ty) {
+                Some(Type::Object(s)) => wrap_lists(v, s.fields),
+                Some(Type::ObjectList(s)) => match v {
+                    Value::List(items) => Value::object([(
+                        item_element(s.name),
+                        Value::List(items.into_iter().map(|i| wrap_lists(i, s.fields)).collect()),
+                    )]),
+                    other => other,
+                },
+                _ => v,
+            };
+            (name, v)
+        })
+        .collect();
+    Value::Object(pairs)
+}
+
+/// `TicketInfo` → `ticket_info`.
+fn item_element(type_name: &str) -> String {
+    let mut out = String::with_capacity(type_name.len() + 4);
+    for (i, c) in type_name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn reply_error(f: &TopFault, request_id: &str, xml: bool) -> GatewayResponse {

@@ -442,6 +442,30 @@ class PreparedRequest {
   toJSON() {
     return { method: this.method, url: this.url, headers: this.headers, body: this.body, params: this.params };
   }
+
+  // console.log and util.inspect show the body with the values of secret
+  // fields (a customer's card secret) as ***; `body` itself is what is sent.
+  [INSPECT](depth, opts, inspect) {
+    const body = typeof this.body === 'string'
+      ? wasm.redactBody(this.url.slice(this.#start), this.body)
+      : `<${this.body.length} bytes>`;
+    const fields = { method: this.method, url: this.url, headers: this.headers, body };
+    return `PreparedRequest ${inspect ? inspect(fields, opts) : JSON.stringify(fields)}`;
+  }
+}
+
+/**
+ * Runs `f`; a ValidationError it throws about a value that is, or may hold,
+ * one of `method`'s secrets (a card secret as an unsafe number) is thrown
+ * again without showing the value.
+ */
+function hidingSecrets(method, f) {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof ValidationError) || !wasm.isSecretPath(method, e.field)) throw e;
+    throw invalid(e.field, e.expected, 'a value (secret, not shown)');
+  }
 }
 
 // `parse` spans arrive as `end * SPAN + start` (bindings/wasm span_out).
@@ -485,7 +509,7 @@ class TopClient {
   prepare(method, params, options) {
     const budget = new Budget();
     const m = stringArg(method, 'method', budget);
-    const p = copy(params, '', 0, budget);
+    const p = hidingSecrets(m, () => copy(params, '', 0, budget));
     const o = optionsOf(options, 'prepare options', budget, PREPARE_OPTIONS);
     o.timestamp ??= Date.now();
     const bytes = wire([m, p, o], budget);

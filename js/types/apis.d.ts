@@ -3,6 +3,9 @@
 /** A TOP Number (64-bit) as sent: a safe integer, a bigint, or decimal text. */
 export type TopInteger = number | bigint | string;
 
+/** A file to upload (TOP's `byte[]`): its bytes, or the bytes with a file name and content type. */
+export type TopFile = Uint8Array | ArrayBuffer | { data: Uint8Array | ArrayBuffer; filename?: string; contentType?: string };
+
 /** TicketConsultTopRequest */
 export interface TicketConsultTopRequest {
   /** Request id (请求id). */
@@ -236,7 +239,7 @@ export interface AlibabaAlscDaodianTicketReserveResponse {
 /** `taobao.eticket.merchant.img.upload`: Upload a QR code image; its file_name is later sent as qr_image (码商上传二维码图片). */
 export interface TaobaoEticketMerchantImgUploadRequest {
   /** The QR code image, sent as a file part of a multipart/form-data request (二维码图片). */
-  img_bytes: Uint8Array | ArrayBuffer;
+  img_bytes: TopFile;
 }
 
 /** The reply of `taobao.eticket.merchant.img.upload`. */

@@ -45,6 +45,20 @@ fn to_py_err(py: Python<'_>, err: Error) -> PyErr {
     build().unwrap_or_else(|import_failure| import_failure)
 }
 
+/// A conversion error about a value that is, or may hold, one of
+/// `method`'s secrets (a card secret as an int beyond 64 bits) describes it
+/// without showing it.
+fn hide_secret(py: Python<'_>, method: &str, err: PyErr) -> PyErr {
+    let value = err.value(py);
+    let text = |name: &str| value.getattr(name).and_then(|v| v.extract::<String>()).ok();
+    match (text("field"), text("expected")) {
+        (Some(field), Some(expected)) if topwire::is_secret_path(method, &field) => {
+            to_py_err(py, invalid(&field, &expected, topwire::SECRET_NOT_SHOWN))
+        }
+        _ => err,
+    }
+}
+
 fn invalid(field: &str, expected: &str, got: impl Into<String>) -> Error {
     ValidationError::new(field, expected, got).into()
 }
@@ -431,7 +445,7 @@ impl PyTopClient {
         let params = match params.filter(|p| !p.is_none()) {
             None => Value::Null,
             // Anything else than a mapping is refused by the core, naming `params`.
-            Some(p) => to_value(p, &Path::Root, 0)?,
+            Some(p) => to_value(p, &Path::Root, 0).map_err(|e| hide_secret(py, method, e))?,
         };
         let options = PrepareOptions {
             session,

@@ -319,6 +319,19 @@ fn attach_files(v: Value, files: &[u8]) -> JsResult<Value> {
     })
 }
 
+/// The body with secret values as `***`, for `util.inspect` of a prepared request.
+#[wasm_bindgen(js_name = redactBody)]
+pub fn redact_body(signed_query: &str, body: &str) -> String {
+    topwire::redact_body(signed_query, body).into_owned()
+}
+
+/// Whether the parameter at `path` (`isv_ka_list[0].ka_mi`) of `method` is,
+/// or may hold, a secret: the facade's own errors then do not show it.
+#[wasm_bindgen(js_name = isSecretPath)]
+pub fn is_secret_path(method: &str, path: &str) -> bool {
+    topwire::is_secret_path(method, path)
+}
+
 /// `[name, value]` pairs of a params object, each value a scalar.
 fn sign_input(params: Value) -> JsResult<Vec<(String, String)>> {
     match params {
