@@ -165,12 +165,18 @@ fn checks_answer_with_tops_codes() {
         )
     );
     // 40 too for a required list sent as "[]" or a whitespace-only value
-    // (the Java SDK never sends those), and for a bad member of JSON text, 41.
+    // (the Java SDK never sends those) and for a missing member of JSON
+    // text; 41 for a bad one.
     for (list, code, msg) in [
         ("[]", 40, "Missing required arguments:isv_ma_list"),
         (" \u{3000}", 40, "Missing required arguments:isv_ma_list"),
         (
             r#"[{"code":"a"}]"#,
+            40,
+            "Missing required arguments:isv_ma_list[0].num",
+        ),
+        (
+            r#"[{"code":"a","num":"x"}]"#,
             41,
             "Invalid arguments:isv_ma_list[0].num",
         ),
