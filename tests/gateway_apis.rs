@@ -221,7 +221,7 @@ fn hand_signed(gw: &Gateway, method: &str, app: &[(&str, &str)]) -> ApiError {
         NOW,
     );
     assert!(!resp.body.contains(CARD_SECRET), "{}", resp.body);
-    match topwire::parse(method, resp.body.as_bytes(), false) {
+    match topwire::parse(method, resp.body.as_bytes()) {
         Err(Error::Api(e)) => *e,
         other => panic!("{method}: expected an ApiError, got {other:?}"),
     }
