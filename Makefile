@@ -1,5 +1,5 @@
 # topwire: the README's commands.
-#   make demo   the three seed calls from Node, Python, PHP and Go over real HTTP against local gateways
+#   make demo   the seed calls from Node, Python, PHP and Go, and the merchant workflow from Node and Python, over real HTTP against local gateways
 #   make test   every test suite (Rust, Node, browser, Python, PHP and Go hosts of the C library, type checks)
 #   make bench  benchmarks against py-taobao-open and node-taobao-topclient
 # Each part keeps its own rules: js/js.mk (npm package), py/py.mk (Python package),

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# `make demo`: the three seed calls (and one deliberate error) from Node,
-# Python, PHP and Go over real HTTP, against topwire's local TOP gateways.
+# `make demo`: over real HTTP against topwire's local TOP gateways, the three
+# seed calls (and one deliberate error) from Node, Python, PHP and Go, then the
+# merchant's whole workflow from Node and Python (upload a QR image, send the
+# code with it, redeem, undo, resend, fail a send, look up, extend; verify and
+# refund a ticket order; consult and reverse a local-services voucher).
 #
 # Each language's examples talk to the *other* language's gateway, so both
 # servers and both clients are exercised: Node -> Python gateway, Python ->
@@ -29,6 +32,8 @@ run() {
 run "$py_gateway" node examples/node/seed_calls.mjs
 run "$node_gateway" "$PY" examples/python/seed_calls_urllib.py
 run "$node_gateway" "$PY" examples/python/seed_calls_httpx.py
+run "$py_gateway" node examples/node/merchant_workflow.mjs
+run "$node_gateway" "$PY" examples/python/merchant_workflow.py
 # PHP (FFI) and Go (cgo) load the C library that `make c-build` made.
 source scripts/c_env.sh
 run "$py_gateway" php examples/php/seed_calls.php

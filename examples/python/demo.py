@@ -1,6 +1,7 @@
 """The Python half of `make demo`: start `python -m topwire.gateway --port 0`,
-run both examples against the URL it prints, stop it. Exits 0 only if every
-example did (three seed calls with data, the deliberate error as ApiError 25).
+run the examples against the URL it prints, stop it. Exits 0 only if every
+example did (three seed calls with data, the deliberate error as ApiError 25,
+every call of the merchant workflow as expected).
 
     python examples/python/demo.py
 """
@@ -11,7 +12,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-EXAMPLES = ["seed_calls_urllib.py", "seed_calls_httpx.py"]
+EXAMPLES = ["seed_calls_urllib.py", "seed_calls_httpx.py", "merchant_workflow.py"]
 
 
 def main() -> int:

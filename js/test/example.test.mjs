@@ -2,6 +2,9 @@
 // checks signature, timestamp and body without topwire.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { startGateway } from './gateway.mjs';
@@ -89,4 +92,43 @@ test('seed_calls.mjs needs TOP_APP_KEY and TOP_APP_SECRET for a remote gateway',
   assert.equal(err.code, 1);
   assert.match(err.stderr, /set TOP_APP_KEY and TOP_APP_SECRET/);
   assert.equal(err.stdout, '');
+});
+
+const workflow = linkExamplePackage('merchant_workflow.mjs');
+const WORKFLOW = [
+  ...['img.upload', 'ma.send', 'ma.available', 'ma.consume', 'ma.reverse', 'ma.resend', 'ma.failsend', 'tbma.get', 'ma.delay']
+    .map((m) => `taobao.eticket.merchant.${m}`),
+  'taobao.travel.ticket.order.verify', 'taobao.travel.ticket.order.refund',
+  'alibaba.alsc.daodian.ticket.consult', 'alibaba.alsc.daodian.ticket.reserve',
+];
+
+test('merchant_workflow.mjs (make demo): 13 calls in order, the upload\'s file_name sent as qr_image', async () => {
+  const gw = await serveGateway();
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [workflow], { env: cleanEnv({ TOP_GATEWAY: gw.url }) });
+    const answered = stdout.split('\n').filter((l) => l.startsWith('← ')).map((l) => l.slice(2, l.indexOf(':')));
+    assert.deepEqual(answered, WORKFLOW);
+    assert.ok(!stdout.includes('NOT as expected'), stdout);
+    // The local gateway names an upload after its content: tw + 32 hex of SHA-256 + extension.
+    const image = readFileSync(resolve(dirname(workflow), '..', 'assets', 'qr.png'));
+    const fileName = `tw${createHash('sha256').update(image).digest('hex').slice(0, 32)}.png`;
+    const sent = stdout.split('\n').filter((l) => l.startsWith('→ taobao.eticket.merchant.ma.send:'));
+    assert.equal(sent.length, 1);
+    assert.ok(sent[0].includes(encodeURIComponent(`"qr_image":"${fileName}"`)), sent[0]);
+    assert.match(stdout, /img\.upload: multipart, \d+ bytes/);
+    assert.match(stdout, /merchant workflow: every call as expected/);
+  } finally {
+    await gw.close();
+  }
+});
+
+test('merchant_workflow.mjs exits 1 when the calls fail (unknown app key)', async () => {
+  const gw = await serveGateway();
+  try {
+    const err = await promisify(execFile)(process.execPath, [workflow], { env: cleanEnv({ TOP_GATEWAY: gw.url, TOP_APP_KEY: '99999999' }) }).catch((e) => e);
+    assert.equal(err.code, 1);
+    assert.match(err.stdout, /13 FAILED/);
+  } finally {
+    await gw.close();
+  }
 });

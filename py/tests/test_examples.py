@@ -131,3 +131,39 @@ def test_the_demo_flow_against_the_cli() -> None:
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert err.count(" 200\n") >= 4  # the logged calls
+
+
+def test_merchant_workflow_against_topwires_gateway() -> None:
+    """The 13 calls of the merchant workflow (make demo), in order, against the local
+    gateway: the upload's file_name, derived from the image's content, goes out as
+    ma.send's qr_image."""
+    import hashlib
+    from urllib.parse import quote
+
+    with serve() as gw:
+        out = run("merchant_workflow.py", example_env(TOP_GATEWAY=gw.url))
+    assert out.returncode == 0, out.stdout + out.stderr
+    answered = [line.split(":", 1)[0][4:] for line in out.stdout.splitlines()
+                if line.startswith("<-- ")]
+    assert answered == [
+        "taobao.eticket.merchant." + m for m in
+        ["img.upload", "ma.send", "ma.available", "ma.consume", "ma.reverse", "ma.resend",
+         "ma.failsend", "tbma.get", "ma.delay"]
+    ] + ["taobao.travel.ticket.order.verify", "taobao.travel.ticket.order.refund",
+         "alibaba.alsc.daodian.ticket.consult", "alibaba.alsc.daodian.ticket.reserve"]
+    assert "NOT as expected" not in out.stdout
+    image = (REPO / "examples" / "assets" / "qr.png").read_bytes()
+    file_name = "tw" + hashlib.sha256(image).hexdigest()[:32] + ".png"
+    sent = [line for line in out.stdout.splitlines()
+            if line.startswith("--> taobao.eticket.merchant.ma.send:")]
+    assert len(sent) == 1 and quote(f'"qr_image":"{file_name}"', safe="") in sent[0]
+    assert "every call as expected" in out.stdout
+    assert "topwire-local-secret" not in out.stdout + out.stderr
+
+
+def test_merchant_workflow_fails_when_a_call_fails() -> None:
+    """Exit 1 when the gateway refuses the calls (an unknown app key)."""
+    with serve(app_key="11111111", app_secret="other") as gw:
+        out = run("merchant_workflow.py", example_env(TOP_GATEWAY=gw.url))
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "13 FAILED" in out.stdout
