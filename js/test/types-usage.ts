@@ -30,6 +30,9 @@ client.prepare('taobao.eticket.merchant.ma.resend', {
 // Uploads: a file is bytes, or bytes with a name and type; the body is then bytes.
 const image: UploadFile = { data: new Uint8Array([0x89, 0x50]), filename: 'qr.png', contentType: 'image/png' };
 const upload = client.prepare('taobao.custom.upload', { img: image, raw: new ArrayBuffer(2) });
+client.prepare('taobao.eticket.merchant.img.upload', { img_bytes: image }, { session: 's' });
+// @ts-expect-error a typed byte[] field takes bytes, not text
+client.prepare('taobao.eticket.merchant.img.upload', { img_bytes: 'qr.png' }, { session: 's' });
 const uploadBody: string | Uint8Array<ArrayBuffer> = upload.body;
 void fetch(upload.url, { method: upload.method, headers: upload.headers, body: upload.body });
 

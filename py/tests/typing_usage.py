@@ -35,6 +35,8 @@ upload = client.prepare(
     {"a": b"\x89PNG", "b": topwire.FileItem(b"x", filename="qr.png", content_type="image/png"),
      "c": ("c.txt", b"text", "text/plain")},
 )
+qr = client.prepare("taobao.eticket.merchant.img.upload",
+                    {"img_bytes": topwire.FileItem(b"\x89PNG", filename="qr.png")}, session="s")
 upload_type: str = upload.content_type
 multipart: bool = upload.is_multipart
 url: str = req.url
