@@ -566,3 +566,48 @@ fn shared_http_cases_through_the_core() {
     }
     assert!(ran >= 10, "only {ran} TOP calls in {path}");
 }
+
+const IMG_UPLOAD: &str = "taobao.eticket.merchant.img.upload";
+
+#[test]
+fn typed_img_upload_answers_with_the_file_name_and_checks_img_bytes() {
+    let gw = Gateway::default();
+    let c = client(ClientOptions::default());
+    let opts = PrepareOptions {
+        session: Some("s".to_owned()),
+        timestamp_ms: NOW,
+        ..Default::default()
+    };
+    let image = topwire::FileItem::new(b"abc".to_vec()).with_filename("qr.png");
+    let params = Value::object([("img_bytes", Value::File(image))]);
+    let req = c.prepare(IMG_UPLOAD, &params, &opts).unwrap();
+    let v = c
+        .parse(IMG_UPLOAD, send(&gw, &req, NOW).body.as_bytes())
+        .unwrap();
+    // SHA-256("abc") starts ba7816bf8f01cfea414140de5dae2223 (FIPS 180-2 example).
+    assert_eq!(
+        v.get("resp_body").and_then(|b| b.get("file_name")),
+        Some(&Value::from("twba7816bf8f01cfea414140de5dae2223.png"))
+    );
+    assert_eq!(
+        v.get("ret_code").and_then(Value::as_str),
+        Some("isv.success-all")
+    );
+    // Text where the description says byte[]: refused before sending...
+    let text = Value::object([("img_bytes", Value::from("qr.png"))]);
+    let e = c.prepare(IMG_UPLOAD, &text, &opts).unwrap_err();
+    assert!(
+        matches!(&e, Error::Validation(v) if v.field == "img_bytes"),
+        "{e:?}"
+    );
+    // ...and by the gateway when sent anyway: text is 41, no file at all 40.
+    for (extra, code) in [
+        (&[("session", "s"), ("img_bytes", "qr.png")][..], 41),
+        (&[("session", "s")][..], 40),
+    ] {
+        let mut pairs = vec![("method", IMG_UPLOAD)];
+        pairs.extend_from_slice(extra);
+        let e = api_error(get(&gw, &hand_signed(&pairs), NOW));
+        assert_eq!(e.code, code, "{e:?}");
+    }
+}
