@@ -18,6 +18,9 @@ use crate::{apis, response};
 /// The default gateway: `https://eco.taobao.com/router/rest`.
 pub const DEFAULT_GATEWAY: &str = "https://eco.taobao.com/router/rest";
 
+/// The HTTP method of every prepared request.
+pub const HTTP_METHOD: &str = "POST";
+
 /// The content type of the request body.
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded;charset=utf-8";
 
@@ -503,7 +506,7 @@ impl TopClient {
             (Cow::Owned(m.content_type()), Body::Multipart(m))
         };
         Ok(PreparedRequest {
-            method: "POST",
+            method: HTTP_METHOD,
             url,
             content_type,
             body,

@@ -57,7 +57,7 @@ mod xml;
 
 pub use client::{
     decode_params, decode_request_params, Body, ClientOptions, Format, PrepareOptions,
-    PreparedRequest, TopClient, DEFAULT_GATEWAY, FORM_CONTENT_TYPE, FORM_HEADERS,
+    PreparedRequest, TopClient, DEFAULT_GATEWAY, FORM_CONTENT_TYPE, FORM_HEADERS, HTTP_METHOD,
 };
 pub use error::{ApiError, DecodeError, Error, SignatureError, SignatureFailure, ValidationError};
 pub use json_ser::{record_json, WriteError};

@@ -296,6 +296,102 @@ function copyAt(v, depth, budget) {
   throw invalid(pathName(budget), 'a string, number, bigint, boolean, array, plain object or bytes (a file)', got);
 }
 
+/**
+ * The caller's value as JSON text in one walk: the same reading and rules
+ * as `copy` (every property read once, strings checked, the number rules,
+ * files marked), written as it is read instead of copied and then
+ * serialised. Bigints are written as their digits, which the core's JSON
+ * reader takes as 64-bit integers.
+ */
+function jsonText(v, field, depth, budget) {
+  const path = budget.path;
+  const mark = path.length;
+  path.push(field);
+  try {
+    return jsonAt(v, depth, budget);
+  } finally {
+    path.length = mark;
+  }
+}
+
+/** What a string needs checked or escaped for: surrogates, quotes, backslashes, control characters. */
+const PLAIN_TEXT_NOT = /[\uD800-\uDFFF"\\\u0000-\u001F]/;
+
+function jsonAt(v, depth, budget) {
+  switch (typeof v) {
+    case 'string':
+      budget.take(v.length, budget);
+      // Most text holds no surrogate and nothing JSON escapes: one test.
+      if (!PLAIN_TEXT_NOT.test(v)) return `"${v}"`;
+      if (!wellFormed(v)) throw invalid(pathName(budget), 'well-formed text', 'a lone surrogate (half of a UTF-16 pair)');
+      return JSON.stringify(v);
+    case 'number':
+    case 'bigint':
+      // A finite number's and a bigint's String are their JSON.
+      return String(number(v, budget));
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'undefined':
+      return 'null';
+    case 'object': {
+      if (v === null) return 'null';
+      if (depth >= MAX_DEPTH) throw invalid(pathName(budget), `at most ${MAX_DEPTH} levels of nesting`, 'deeper nesting (a cycle?)');
+      const path = budget.path;
+      if (Array.isArray(v)) {
+        const n = v.length;
+        let out = '[';
+        for (let i = 0; i < n; i++) {
+          path.push(i);
+          if (i > 0) out += ',';
+          out += jsonAt(v[i], depth + 1, budget);
+          path.pop();
+        }
+        return `${out}]`;
+      }
+      const f = file(v, budget);
+      if (f !== undefined) return JSON.stringify(f);
+      if (!isPlain(v)) break;
+      let out = '{';
+      for (const k of Object.keys(v)) {
+        path.push(k);
+        const key = jsonAt(k, depth + 1, budget); // the key is text too
+        if (k === FILE) throw invalid(pathName(budget), 'a key other than the one marking files', 'it');
+        out += `${out.length > 1 ? ',' : ''}${key}:${jsonAt(v[k], depth + 1, budget)}`;
+        path.pop();
+      }
+      return `${out}}`;
+    }
+    default:
+      break;
+  }
+  const got = v instanceof Date ? 'a Date' : typeName(v);
+  throw invalid(pathName(budget), 'a string, number, bigint, boolean, array, plain object or bytes (a file)', got);
+}
+
+/**
+ * Prepare options as JSON text, read once like `optionsOf` (`undefined` and
+ * `null` mean not given; the core refuses unknown keys), the timestamp
+ * (a Date, epoch milliseconds or a bigint) filled in with now if not given.
+ */
+function prepareOptionsText(options, budget) {
+  if (options === undefined || options === null) return `{"timestamp":${Date.now()}}`;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`prepare options must be an object, got ${typeName(options)}`);
+  }
+  let out = '{';
+  let timestamp = false;
+  for (const k of Object.keys(options)) {
+    const v = options[k];
+    if (v === undefined || v === null) continue;
+    const key = JSON.stringify(text(k, k, budget));
+    const value = k === 'timestamp' && v instanceof Date ? v.getTime() : v;
+    timestamp ||= k === 'timestamp';
+    out += `${out.length > 1 ? ',' : ''}${key}:${jsonText(value, k, 1, budget)}`;
+  }
+  if (!timestamp) out += `${out.length > 1 ? ',' : ''}"timestamp":${Date.now()}`;
+  return `${out}}`;
+}
+
 /** Plain data (from `copy`) as JSON text: the native stringify, or by hand when it holds bigints. */
 function jsonOf(v, budget) {
   return budget.bigints ? encode(v) : JSON.stringify(v);
@@ -419,18 +515,22 @@ class PreparedRequest {
 
   #signedForm;
 
-  /** `out`: the JSON of the request, or `[json, body bytes, signed form]` for a multipart upload. */
+  /**
+   * `out`: the glue's `[method, url, body, signedQueryStart, signedForm,
+   * ...headers as name, value]` (bindings/wasm `request_out`).
+   */
   constructor(out) {
-    const multipart = typeof out !== 'string';
-    const r = JSON.parse(multipart ? out[0] : out);
-    this.method = r.method;
-    this.url = r.url;
-    this.headers = r.headers;
+    this.method = out[0];
+    this.url = out[1];
+    const headers = {};
+    for (let i = 5; i < out.length; i += 2) headers[out[i]] = out[i + 1];
+    this.headers = headers;
     /** The urlencoded text, or for an upload the multipart body's bytes. */
-    this.body = multipart ? out[1] : r.body;
-    // An upload's text parameters urlencoded: what they sign.
-    this.#signedForm = multipart ? out[2] : r.body;
-    this.#start = r.signedQueryStart;
+    this.body = out[2];
+    this.#start = out[3];
+    // What the signed params decode from: the urlencoded text (for an
+    // upload, its text parameters).
+    this.#signedForm = out[4] ?? out[2];
   }
 
   /** @returns {[string, string][]} */
@@ -489,8 +589,6 @@ function replyMethod(name) {
   return m;
 }
 
-const PREPARE_OPTIONS = { timestamp: epochMs };
-
 /**
  * A TOP application: app key, secret and settings. Immutable; share it.
  * The secret stays inside the WebAssembly instance.
@@ -509,10 +607,9 @@ class TopClient {
   prepare(method, params, options) {
     const budget = new Budget();
     const m = stringArg(method, 'method', budget);
-    const p = hidingSecrets(m, () => copy(params, '', 0, budget));
-    const o = optionsOf(options, 'prepare options', budget, PREPARE_OPTIONS);
-    o.timestamp ??= Date.now();
-    const bytes = wire([m, p, o], budget);
+    const p = hidingSecrets(m, () => jsonText(params, '', 0, budget));
+    const o = prepareOptionsText(options, budget);
+    const bytes = utf8(`[${JSON.stringify(m)},${p},${o}]`);
     if (budget.files.length === 0) return new PreparedRequest(call(() => this.#inner.prepare(bytes)));
     const files = fileBytes(budget);
     return new PreparedRequest(call(() => this.#inner.prepareUpload(bytes, files)));

@@ -59,6 +59,10 @@ fn read<T: DeserializeOwned>(text: &[u8]) -> JsResult<T> {
 #[wasm_bindgen]
 pub struct Client {
     inner: topwire::TopClient,
+    /// The texts every prepared request carries (its method, the form's
+    /// header), made JS strings once: each string crossing costs a UTF-8
+    /// decode in JS. Constants, never changed after construction.
+    known: Vec<(&'static str, JsValue)>,
 }
 
 /// A checked method name, which the facade keeps per name: parsing a reply
@@ -85,10 +89,12 @@ impl Client {
     #[wasm_bindgen(constructor)]
     pub fn new(options: &[u8]) -> JsResult<Client> {
         let config: ClientConfig = read(options)?;
-        config
-            .client()
-            .map(|inner| Client { inner })
-            .map_err(js_err)
+        let inner = config.client().map_err(js_err)?;
+        let known = std::iter::once(topwire::HTTP_METHOD)
+            .chain(topwire::FORM_HEADERS.iter().flat_map(|(k, v)| [*k, *v]))
+            .map(|s| (s, JsValue::from_str(s)))
+            .collect();
+        Ok(Client { inner, known })
     }
 
     /// The client's public settings (never the secret), as JSON.
@@ -98,9 +104,9 @@ impl Client {
 
     /// Signs a call given as the JSON of `[method, params, options]`
     /// (`options`: `{ session, timestamp, allowUnknown }`, the timestamp
-    /// filled in). Returns the JSON of the prepared request
-    /// `{ method, url, headers, body, signedQueryStart }`.
-    pub fn prepare(&self, call: &[u8]) -> JsResult<String> {
+    /// filled in). Returns the prepared request as one array (see
+    /// [`Client::request_out`]).
+    pub fn prepare(&self, call: &[u8]) -> JsResult<js_sys::Array> {
         let mut parts = match json(call)? {
             Value::List(parts) => parts.into_iter(),
             other => vec![other].into_iter(),
@@ -112,19 +118,17 @@ impl Client {
         let method = method.as_str().unwrap_or_default();
         self.inner
             .prepare(method, &params, &options)
-            .map(|req| to_json(&req))
+            .map(|req| self.request_out(&req))
             .map_err(js_err)
     }
 
     /// Signs a call that uploads files: `call` as for [`Client::prepare`],
     /// each file in it marked `{ "\u0000topwire-file": [start, end],
     /// filename?, content_type? }` with its bytes `start..end` of `files`.
-    /// Returns `[json, body, signedForm]`: the request's JSON, whose `body`
-    /// is null for a multipart upload, the body's bytes and the text
-    /// parameters urlencoded (for `decodeParams`); or only the JSON when
-    /// every file was empty (absent), which leaves a form.
+    /// Returns the prepared request as [`Client::prepare`] does; a
+    /// multipart body is bytes.
     #[wasm_bindgen(js_name = prepareUpload)]
-    pub fn prepare_upload(&self, call: &[u8], files: &[u8]) -> JsResult<JsValue> {
+    pub fn prepare_upload(&self, call: &[u8], files: &[u8]) -> JsResult<js_sys::Array> {
         let mut parts = match json(call)? {
             Value::List(parts) => parts.into_iter(),
             other => vec![other].into_iter(),
@@ -134,18 +138,10 @@ impl Client {
         let options: PrepareOptions =
             from_value(parts.next().unwrap_or(Value::Null)).map_err(js_err)?;
         let method = method.as_str().unwrap_or_default();
-        let req = self
-            .inner
+        self.inner
             .prepare(method, &params, &options)
-            .map_err(js_err)?;
-        let (body, signed_form) = match &req.body {
-            topwire::Body::Multipart(m) => (
-                js_sys::Uint8Array::from(m.bytes.as_slice()),
-                m.signed_form.as_str(),
-            ),
-            topwire::Body::Form(_) => return Ok(to_json(&req).into()),
-        };
-        Ok(js_sys::Array::of3(&to_json(&req).into(), &body, &signed_form.into()).into())
+            .map(|req| self.request_out(&req))
+            .map_err(js_err)
     }
 
     /// Parses a response body given as text. Returns the data as JSON text
@@ -170,6 +166,45 @@ impl Client {
             .parse_reply(&method.inner, body)
             .map_err(js_err)?;
         Ok(parsed_out(&parsed.data, parsed.verbatim))
+    }
+}
+
+impl Client {
+    /// A prepared request as one array, its fields as JS values (no text to
+    /// parse again): `[method, url, body, signedQueryStart, signedForm,
+    /// ...headers]`, `body` the urlencoded text or a multipart body's bytes,
+    /// `signedForm` the urlencoded text its signed params decode from, and
+    /// the headers as name, value, name, value.
+    fn request_out(&self, req: &topwire::PreparedRequest) -> js_sys::Array {
+        let (body, signed_form): (JsValue, JsValue) = match &req.body {
+            // The signed form is the body: the facade takes it from there.
+            topwire::Body::Form(text) => (text.as_str().into(), JsValue::UNDEFINED),
+            topwire::Body::Multipart(m) => (
+                js_sys::Uint8Array::from(m.bytes.as_slice()).into(),
+                m.signed_form.as_str().into(),
+            ),
+        };
+        // Inside a URL in wasm memory, so within 32 bits.
+        let start = u32::try_from(req.signed_query_start()).unwrap_or(u32::MAX);
+        let out = js_sys::Array::new();
+        out.push(&self.text(req.method));
+        out.push(&req.url.as_str().into());
+        out.push(&body);
+        out.push(&start.into());
+        out.push(&signed_form);
+        for (name, value) in req.headers() {
+            out.push(&self.text(name));
+            out.push(&self.text(value));
+        }
+        out
+    }
+
+    /// `s` as a JS string, made once if it is one of the known texts.
+    fn text(&self, s: &str) -> JsValue {
+        self.known
+            .iter()
+            .find(|(k, _)| *k == s)
+            .map_or_else(|| JsValue::from_str(s), |(_, v)| v.clone())
     }
 }
 
