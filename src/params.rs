@@ -98,7 +98,7 @@ pub(crate) fn render<'a>(
         let present = |name: &str| {
             out.iter().any(|(k, _)| *k == name) || files.iter().any(|(k, _)| *k == name)
         };
-        check_required(spec.request, present, "")?;
+        check_required(spec.request, present, String::new)?;
         check_rules(spec, &out)?;
     }
     Ok(Rendered { text: out, files })
@@ -235,14 +235,15 @@ fn unknown_field(path: &str, fields: &[Field]) -> ValidationError {
     )
 }
 
+/// `prefix` names the enclosing value; it is only written for an error.
 fn check_required(
     fields: &[Field],
     present: impl Fn(&str) -> bool,
-    prefix: &str,
+    prefix: impl Fn() -> String,
 ) -> Result<(), ValidationError> {
     match fields.iter().find(|f| f.required && !present(f.name)) {
         Some(f) => Err(ValidationError::new(
-            format!("{prefix}{}", f.name),
+            format!("{}{}", prefix(), f.name),
             expected(f),
             "nothing",
         )),
@@ -510,7 +511,7 @@ fn write_struct(
     }
     out.push('}');
     let present = |n: &str| pairs.iter().any(|(k, v)| k == n && !v.is_empty());
-    check_required(s.fields, present, &format!("{}.", path.render()))
+    check_required(s.fields, present, || format!("{}.", path.render()))
 }
 
 /// A member of a structure, written as the JSON value to send.
