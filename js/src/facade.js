@@ -610,9 +610,13 @@ class TopClient {
     const p = hidingSecrets(m, () => jsonText(params, '', 0, budget));
     const o = prepareOptionsText(options, budget);
     const bytes = utf8(`[${JSON.stringify(m)},${p},${o}]`);
-    if (budget.files.length === 0) return new PreparedRequest(call(() => this.#inner.prepare(bytes)));
-    const files = fileBytes(budget);
-    return new PreparedRequest(call(() => this.#inner.prepareUpload(bytes, files)));
+    let out;
+    try {
+      out = budget.files.length === 0 ? this.#inner.prepare(bytes) : this.#inner.prepareUpload(bytes, fileBytes(budget));
+    } catch (e) {
+      rethrow(e);
+    }
+    return new PreparedRequest(out);
   }
 
   /** Parses a response body (string or bytes); throws ApiError for `error_response`. */
