@@ -624,7 +624,12 @@ class TopClient {
     const m = replyMethod(method);
     if (typeof body === 'string') {
       if (body.length > MAX_INPUT) throw invalid('body', `at most ${MAX_INPUT} characters`, 'more');
-      const out = call(() => this.#inner.parse(m, body));
+      let out;
+      try {
+        out = this.#inner.parse(m, body);
+      } catch (e) {
+        rethrow(e);
+      }
       // The core checked the reply and found its own text to be the data:
       // the native JSON.parse of that slice is the fastest way to objects.
       if (typeof out === 'number') return JSON.parse(body.slice(out % SPAN, Math.floor(out / SPAN)));
