@@ -7,6 +7,7 @@ use std::fmt;
 
 use crate::error::{Error, ValidationError};
 use crate::multipart::{self, Multipart};
+use crate::order;
 use crate::params::render;
 use crate::response::{Parsed, ReplyMethod};
 use crate::sign::{digest_pairs, SignMethod};
@@ -215,7 +216,7 @@ pub fn decode_params(signed_query: &str, body: &str) -> Vec<(String, String)> {
         .collect();
     let sign_at = params.iter().position(|(k, _)| k == "sign");
     let sign = sign_at.map(|i| params.remove(i));
-    params.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    order::sort_by_bytes(&mut params, |(k, _)| k.as_bytes());
     params.extend(sign);
     params
 }
@@ -247,7 +248,7 @@ fn multipart_params(signed_query: &str, body: &[u8], boundary: &str) -> Vec<(Str
             .filter(|p| p.filename.is_none())
             .map(|p| (p.name, String::from_utf8_lossy(p.data).into_owned())),
     );
-    params.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    order::sort_by_bytes(&mut params, |(k, _)| k.as_bytes());
     params.extend(sign);
     params
 }
@@ -470,7 +471,7 @@ impl TopClient {
         let system = self.system_params(method, session, &timestamp);
 
         let mut sorted_app: Vec<(&str, &str)> = app.iter().map(|(k, v)| (*k, v.as_ref())).collect();
-        sorted_app.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        order::sort_by_bytes(&mut sorted_app, |(k, _)| k.as_bytes());
         let all = merge_sorted(&system, &sorted_app);
         // Sorted, a repeated name sits next to itself (only a Rust caller's
         // Value::Object can repeat one; JS objects and dicts cannot).

@@ -10,7 +10,10 @@
 //! decodes the same (a differential test below holds it to that).
 
 use std::borrow::Cow;
+#[cfg(test)]
 use std::cmp::Ordering;
+
+use crate::order;
 
 /// Java's `Character.isWhitespace` for one UTF-16 unit: Unicode space,
 /// line and paragraph separators except the no-break ones (U+00A0, U+2007,
@@ -50,6 +53,8 @@ pub(crate) fn split(s: &str, sep: char) -> Vec<&str> {
 
 /// Orders strings as Java's `String.compareTo` does: by UTF-16 code units
 /// (a character beyond U+FFFF sorts before U+E000..U+FFFF, unlike in UTF-8).
+/// The tests' reference for [`order_by_str`].
+#[cfg(test)]
 pub(crate) fn cmp_utf16(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
@@ -70,15 +75,22 @@ pub(crate) fn split_pair(piece: &str) -> Option<(&str, &str)> {
     }
 }
 
-/// Sorts items stably by a string, as `Arrays.sort` orders Java strings.
-/// UTF-8 byte order is UTF-16 order unless a string holds a character from
-/// U+E000 up (lead byte 0xEE or more), so the plain byte order serves all
-/// other calls.
-pub(crate) fn sort_by_str<T>(items: &mut [T], key: for<'x> fn(&'x T) -> &'x str) {
+/// The positions of `items` in the order `Arrays.sort` puts Java strings,
+/// equal strings in their given order. UTF-8 byte order is UTF-16 order
+/// unless a string holds a character from U+E000 up (lead byte 0xEE or
+/// more); then the keys are compared as big-endian UTF-16 bytes, whose byte
+/// order is UTF-16 order.
+pub(crate) fn order_by_str<T>(items: &[T], key: for<'x> fn(&'x T) -> &'x str) -> Vec<usize> {
     if items.iter().any(|t| key(t).bytes().any(|b| b >= 0xEE)) {
-        items.sort_by(|a, b| cmp_utf16(key(a), key(b)));
+        let units: Vec<Vec<u8>> = items
+            .iter()
+            .map(|t| key(t).encode_utf16().flat_map(u16::to_be_bytes).collect())
+            .collect();
+        let keys: Vec<&[u8]> = units.iter().map(Vec::as_slice).collect();
+        order::positions(&keys)
     } else {
-        items.sort_by(|a, b| key(a).as_bytes().cmp(key(b).as_bytes()));
+        let keys: Vec<&[u8]> = items.iter().map(|t| key(t).as_bytes()).collect();
+        order::positions(&keys)
     }
 }
 
@@ -203,12 +215,10 @@ mod tests {
     fn utf16_order_differs_from_utf8_above_the_surrogates() {
         assert_eq!(cmp_utf16("\u{1F600}", "\u{FF21}"), Ordering::Less);
         assert_eq!("\u{1F600}".cmp("\u{FF21}"), Ordering::Greater);
-        let mut keys = ["\u{FF21}", "\u{1F600}", "a"];
-        sort_by_str(&mut keys, |k| k);
-        assert_eq!(keys, ["a", "\u{1F600}", "\u{FF21}"]);
-        let mut keys = ["\u{e9}", "b", "a"];
-        sort_by_str(&mut keys, |k| k);
-        assert_eq!(keys, ["a", "b", "\u{e9}"]);
+        let keys = ["\u{FF21}", "\u{1F600}", "a", "\u{FF21}"];
+        assert_eq!(order_by_str(&keys, |k| k), [2, 1, 0, 3]);
+        let keys = ["\u{e9}", "b", "a", "b"];
+        assert_eq!(order_by_str(&keys, |k| k), [2, 1, 3, 0]);
     }
 
     proptest! {
@@ -216,6 +226,14 @@ mod tests {
         #[test]
         fn byte_order_is_utf16_order_below_u_e000(a in "[\\x00-\\u{D7FF}]*", b in "[\\x00-\\u{D7FF}]*") {
             prop_assert_eq!(cmp_utf16(&a, &b), a.as_bytes().cmp(b.as_bytes()));
+        }
+
+        /// Either way, the order is a stable sort by `String.compareTo`.
+        #[test]
+        fn order_by_str_is_a_stable_utf16_sort(keys in proptest::collection::vec("[a\u{e9}\u{FF21}\u{1F600}]{0,2}", 0..30)) {
+            let mut expected: Vec<usize> = (0..keys.len()).collect();
+            expected.sort_by(|&i, &j| cmp_utf16(&keys[i], &keys[j]));
+            prop_assert_eq!(order_by_str(&keys, |k| k.as_str()), expected);
         }
     }
 

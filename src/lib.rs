@@ -41,6 +41,7 @@ mod json;
 mod json_ser;
 mod multipart;
 pub mod options;
+mod order;
 mod params;
 pub mod path;
 mod redact;

@@ -9,6 +9,7 @@ use md5::{Digest, Md5};
 use sha2::Sha256;
 
 use crate::error::ValidationError;
+use crate::order;
 
 /// The three sign methods TOP accepts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -86,7 +87,7 @@ fn signed_pairs<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Vec<(&str, &
         .map(|(k, v)| (k.as_ref(), v.as_ref()))
         .filter(|(k, v)| !k.is_empty() && !v.is_empty() && *k != "sign")
         .collect();
-    pairs.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    order::sort_by_bytes(&mut pairs, |(k, _)| k.as_bytes());
     pairs
 }
 

@@ -15,6 +15,7 @@ use subtle::ConstantTimeEq;
 
 use crate::error::{Error, SignatureError, SignatureFailure, ValidationError};
 use crate::java::{self, Escapes};
+use crate::order;
 use crate::sign::{digest_parts, SignMethod};
 use crate::time::parse_timestamp;
 
@@ -87,7 +88,7 @@ pub fn verify_spi(
         BodyRole::Appended => utf8_body(req.body)?.as_bytes(),
         _ => &[],
     };
-    let signed = java_map(&mut entries);
+    let signed = java_map(&entries);
     // `queryMap.get("sign")`: a sign sent only in the form does not count.
     let Some(remote_sign) = value_of(&signed, "sign", &[Source::Query]) else {
         return Err(failure(
@@ -138,15 +139,16 @@ fn entry_key<'x>(e: &'x Entry<'_>) -> &'x str {
 /// keeps the pair Java's `put` calls leave: the query's last, else the form's
 /// first (`getParameter`), else the headers' last. One sort and one pass: no
 /// lookup or scan per field.
-fn java_map<'e, 'a>(entries: &'e mut [Entry<'a>]) -> Vec<&'e Entry<'a>> {
-    java::sort_by_str(entries, entry_key);
-    let mut kept = Vec::with_capacity(entries.len());
-    for group in entries.chunk_by(|a, b| a.key == b.key) {
-        let of = |source: Source| move |e: &&Entry<'a>| e.source == source;
+fn java_map<'e, 'a>(entries: &'e [Entry<'a>]) -> Vec<&'e Entry<'a>> {
+    let order = java::order_by_str(entries, entry_key);
+    let sorted: Vec<&'e Entry<'a>> = order.iter().filter_map(|&i| entries.get(i)).collect();
+    let mut kept = Vec::with_capacity(sorted.len());
+    for group in sorted.chunk_by(|a, b| a.key == b.key) {
+        let of = |source: Source| move |e: &&&Entry<'a>| e.source == source;
         let pick = (group.iter().rev().find(of(Source::Query)))
             .or_else(|| group.iter().find(of(Source::Form)))
             .or_else(|| group.iter().rev().find(of(Source::Header)));
-        kept.extend(pick);
+        kept.extend(pick.copied());
     }
     kept
 }
@@ -177,7 +179,8 @@ impl<'a> HeaderIndex<'a> {
             .iter()
             .map(|(name, value)| (name.to_ascii_lowercase(), *value))
             .collect();
-        index.sort_by(|a, b| a.0.cmp(&b.0)); // stable: the first of equal names stays first
+        // Stable: the first of equal names stays first.
+        order::sort_by_bytes(&mut index, |(name, _)| name.as_bytes());
         index.dedup_by(|later, first| later.0 == first.0);
         HeaderIndex(index)
     }

@@ -21,6 +21,7 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
 
 use crate::error::DecodeError;
+use crate::order;
 use crate::response::snippet;
 use crate::value::{quote_truncated, Value};
 
@@ -91,12 +92,11 @@ impl Element {
 /// names cost n log n rather than a scan per child.
 fn merge_repeated(children: Vec<(String, Value)>, list: bool) -> Vec<(String, Value)> {
     // Sorted by name, then position.
-    let mut order: Vec<(&str, usize)> = children
-        .iter()
-        .enumerate()
-        .map(|(i, (k, _))| (k.as_str(), i))
+    let names: Vec<&[u8]> = children.iter().map(|(k, _)| k.as_bytes()).collect();
+    let order: Vec<(&str, usize)> = order::positions(&names)
+        .into_iter()
+        .filter_map(|i| children.get(i).map(|(k, _)| (k.as_str(), i)))
         .collect();
-    order.sort_unstable();
     // For each child, the first child of its name, and how many share it.
     let mut first = vec![0; children.len()];
     let mut count = vec![0; children.len()];
@@ -110,7 +110,7 @@ fn merge_repeated(children: Vec<(String, Value)>, list: bool) -> Vec<(String, Va
             *c += 1;
         }
     }
-    drop(order);
+    drop((order, names));
     let mut merged: Vec<(String, Value)> = Vec::new();
     // Where each leader's entry went in `merged`.
     let mut slot = vec![0; children.len()];
