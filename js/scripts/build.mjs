@@ -24,7 +24,10 @@ const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: 'inherit'
 // makes SHA-256, and so the default hmac-sha256 signature, about 1 µs faster
 // per call; browser builds leave it out for the browsers that still lack it.
 const SIMD = '-C target-feature=+simd128';
-const BUILDS = { node: ['wasm-node', ['--features', 'gateway'], SIMD], browser: ['wasm', [], ''] };
+// Browsers also take sha2's compact (rolled) SHA-256 rounds, a documented
+// backend option of the crate: about 5 KB less wasm than the unrolled ones.
+const COMPACT_SHA256 = '--cfg sha2_backend_soft="compact"';
+const BUILDS = { node: ['wasm-node', ['--features', 'gateway'], SIMD], browser: ['wasm', [], COMPACT_SHA256] };
 const rawWasm = {};
 for (const [name, [profile, extra, rustflags]] of Object.entries(BUILDS)) {
   run('cargo', ['build', '-p', 'topwire-wasm', '--target', 'wasm32-unknown-unknown', '--profile', profile, ...extra], {
