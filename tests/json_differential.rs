@@ -198,8 +198,8 @@ fn edit() -> impl Strategy<Value = Edit> {
 }
 
 /// Applies an edit at a character boundary; `None` when it would touch a
-/// lone surrogate escape or the character before it (a backslash there
-/// changes what the escape means, and the two copies differ there).
+/// lone surrogate escape or what is next to it (see `touches`: the two
+/// copies differ there, and an edit could change what the escape means).
 fn apply(doc: &mut Doc, edit: &Edit) -> Option<()> {
     let at = |i: &prop::sample::Index, len: usize| {
         let bounds: Vec<usize> = (0..=len)
@@ -207,7 +207,18 @@ fn apply(doc: &mut Doc, edit: &Edit) -> Option<()> {
             .collect();
         bounds[i.index(bounds.len())]
     };
-    let touches = |pos: usize| doc.lone.iter().any(|r| r.start <= pos + 1 && pos <= r.end);
+    // The backslashes just before a lone escape count as part of it: one
+    // more or fewer there changes which backslash starts the escape. So do
+    // the six characters on either side: an edit there can turn a
+    // neighbouring `\uXXXX` into the other half of a pair.
+    let touches = |pos: usize| {
+        doc.lone.iter().any(|r| {
+            let run = doc.ours.get(..r.start).map_or(0, |head| {
+                head.bytes().rev().take_while(|&b| b == b'\\').count()
+            });
+            r.start - run <= pos + 7 && pos <= r.end + 6
+        })
+    };
     let (pos, shift) = match edit {
         Edit::Delete(i) if !doc.ours.is_empty() => {
             let pos = at(i, doc.ours.len() - 1);
@@ -273,6 +284,19 @@ fn same(ours: &Value, theirs: &serde_json::Value) -> bool {
     }
 }
 
+/// Whether a string or key anywhere in the value holds U+FFFD (what a lone
+/// surrogate escape reads as).
+fn has_replacement(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\u{FFFD}'),
+        Value::List(items) => items.iter().any(has_replacement),
+        Value::Object(pairs) => pairs
+            .iter()
+            .any(|(k, v)| k.contains('\u{FFFD}') || has_replacement(v)),
+        _ => false,
+    }
+}
+
 fn check(doc: &Doc) -> Result<(), TestCaseError> {
     let theirs = serde_json::from_str::<serde_json::Value>(&doc.theirs);
     let ours = from_json(&doc.ours);
@@ -282,8 +306,14 @@ fn check(doc: &Doc) -> Result<(), TestCaseError> {
         // serde_json refuses numbers beyond f64's range: difference 1.
         (Ok(_), Err(e)) if e.to_string().contains("number out of range") => {}
         // An edit can break a pair into a lone surrogate (`\ud800\udc00`
-        // losing a backslash), which serde_json refuses: difference 2.
-        (Ok(_), Err(e)) if e.to_string().contains("surrogate") => {}
+        // losing a backslash, or `\ud800:\udc00` gaining a character),
+        // which serde_json refuses ("lone leading surrogate", or "unexpected
+        // end of hex escape" when no `\u` follows) and we read as U+FFFD:
+        // difference 2. Only when our value holds that replacement, so a
+        // truly cut-off escape we accepted would still fail here.
+        (Ok(a), Err(e))
+            if (e.to_string().contains("surrogate") || e.to_string().contains("hex escape"))
+                && has_replacement(a) => {}
         (Ok(a), Err(e)) => prop_assert!(false, "{:?}: ours {a:?}, serde refused: {e}", doc.ours),
         (Err(e), Ok(b)) => prop_assert!(false, "{:?}: ours refused ({e}), serde {b:?}", doc.ours),
     }
