@@ -451,7 +451,7 @@ impl Gateway {
         }
         render(Some(spec), &Value::Object(app), true).map_err(argument_fault)?;
         let mut data =
-            from_json(spec.example_response).map_err(|_| fault(15, "Remote service error"))?;
+            from_json(spec.example_response()).map_err(|_| fault(15, "Remote service error"))?;
         if let Some((_, file)) = files.first() {
             name_upload(&mut data, file);
         }

@@ -21,9 +21,6 @@ pub struct ApiSpec {
     pub rules: &'static [Rule],
     /// The documented response fields (inside the `*_response` wrapper).
     pub response: &'static [Field],
-    /// A sample response of the documented shape: the inner object as
-    /// compact JSON text. The local gateway answers valid calls with it.
-    pub example_response: &'static str,
 }
 
 /// One request or response field.
@@ -129,6 +126,14 @@ impl Field {
 }
 
 impl ApiSpec {
+    /// A sample response of the documented shape: the inner object as
+    /// compact JSON text. The local gateway answers valid calls with it.
+    /// (Looked up by name rather than held in the table, so builds without
+    /// the gateway, such as the browsers' wasm, leave the samples out.)
+    pub fn example_response(&self) -> &'static str {
+        crate::apis::example_response(self.name)
+    }
+
     /// The wrapper key of a non-simplified response, e.g. `travel_ticket_order_verify_response`.
     pub fn response_key(&self) -> String {
         response_key(self.name)

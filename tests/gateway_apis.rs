@@ -100,7 +100,7 @@ fn valid_calls_get_the_sample_reply_in_every_format() {
             let data = c
                 .parse(method, body.as_bytes())
                 .unwrap_or_else(|e| panic!("{method} {format}: {e}\n{body}"));
-            let example = topwire::from_json(find(method).unwrap().example_response).unwrap();
+            let example = topwire::from_json(find(method).unwrap().example_response()).unwrap();
             assert_eq!(
                 without_request_id(data),
                 example,
@@ -183,7 +183,7 @@ fn img_upload_answers_with_a_file_name_in_every_format() {
 #[test]
 fn img_upload_sample_reply_names_the_file() {
     let spec = find("taobao.eticket.merchant.img.upload").unwrap();
-    let example = topwire::from_json(spec.example_response).unwrap();
+    let example = topwire::from_json(spec.example_response()).unwrap();
     let name = example
         .get("resp_body")
         .and_then(|b| b.get("file_name"))
