@@ -1,7 +1,7 @@
 //! One sort for the whole crate. Each `sort_by` over another element type or
 //! comparator is one more copy of the standard library's sort in the wasm
-//! build (1 to 5 KB each; there were seven, a quarter of the browser build's
-//! sorting and a tenth of its code). So every caller sorts through
+//! build (1 to 5 KB each; seven of them were about a tenth of the browser
+//! build's code). So every caller sorts through
 //! [`positions`]: (key bytes, position) pairs, sorted once by one
 //! non-generic function, tell the caller where each of its items goes.
 
