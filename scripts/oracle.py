@@ -76,7 +76,8 @@ def by_key_bytes(pairs):
 
 
 def string_to_sign(pairs):
-    kept = [(k, v) for k, v in pairs if k and v != "" and k != "sign"]
+    # The Java SDK's StringUtils.areNotEmpty(key, value): whitespace-only is empty.
+    kept = [(k, v) for k, v in pairs if not java_blank(k) and not java_blank(v) and k != "sign"]
     return "".join(k + v for k, v in by_key_bytes(kept))
 
 
@@ -477,6 +478,12 @@ def sign_cases():
     cases.append({"name": "empty values are not signed",
                   "params": KNOWN + [["empty", ""], ["blank_too", ""]],
                   "secret": "test", "sign_method": "md5", "known": KNOWN_ANSWERS["md5"]})
+    cases.append({"name": "whitespace-only values and keys are not signed (Java's StringUtils.isEmpty)",
+                  "params": KNOWN + [["blank", "  "], ["ideographic", "\u3000"], ["newline", "\n"],
+                                     [" ", "x"]],
+                  "secret": "test", "sign_method": "md5", "known": KNOWN_ANSWERS["md5"]})
+    cases.append({"name": "a no-break space is not whitespace to Java, so it is signed",
+                  "params": [["a", "\u00a0"], ["b", " x "]], "secret": "k", "sign_method": "md5"})
     cases.append({"name": "the sign key itself is not signed",
                   "params": [["sign", "72CB4D809B375A54502C09360D879C64"]] + KNOWN,
                   "secret": "test", "sign_method": "md5", "known": KNOWN_ANSWERS["md5"]})

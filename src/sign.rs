@@ -9,7 +9,7 @@ use md5::{Digest, Md5};
 use sha2::Sha256;
 
 use crate::error::ValidationError;
-use crate::order;
+use crate::{java, order};
 
 /// The three sign methods TOP accepts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -50,8 +50,9 @@ impl SignMethod {
 
 /// Computes the `sign` of a parameter list.
 ///
-/// Pairs whose key is `sign`, or whose key or value is empty, are left out
-/// (they are not sent either). Keys are sorted in byte order; the digest is
+/// Pairs whose key is `sign`, or whose key or value is empty or whitespace
+/// only, are left out (they are not sent either), as the Java SDK's
+/// `StringUtils.areNotEmpty(key, value)` leaves them out. Keys are sorted in byte order; the digest is
 /// returned in upper-case hex.
 ///
 /// ```
@@ -85,7 +86,7 @@ fn signed_pairs<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Vec<(&str, &
     let mut pairs: Vec<(&str, &str)> = params
         .iter()
         .map(|(k, v)| (k.as_ref(), v.as_ref()))
-        .filter(|(k, v)| !k.is_empty() && !v.is_empty() && *k != "sign")
+        .filter(|(k, v)| !java::is_blank(k) && !java::is_blank(v) && *k != "sign")
         .collect();
     order::sort_by_bytes(&mut pairs, |(k, _)| k.as_bytes());
     pairs
