@@ -22,6 +22,21 @@ use crate::value::Value;
 /// does (tests/json_differential.rs).
 const MAX_DEPTH: usize = 128;
 
+/// Bytes that end a string's plain run: the quote, the backslash and the
+/// control characters: one table look-up per byte instead of three tests in
+/// the reader's inner loop.
+// Indexing in a const initialiser is checked at compile time, not at run time.
+#[allow(clippy::indexing_slicing)]
+const ENDS_RUN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b < 0x20 || b == b'"' as usize || b == b'\\' as usize;
+        b += 1;
+    }
+    table
+};
+
 /// Parses JSON text into a [`Value`].
 pub(crate) fn parse(text: &str) -> Result<Value, DecodeError> {
     read(text, false).map(|s| s.value)
@@ -211,7 +226,7 @@ impl Reader<'_> {
             let rest = self.bytes.get(self.pos..).unwrap_or(&[]);
             let len = rest
                 .iter()
-                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .position(|&b| ENDS_RUN.get(usize::from(b)).copied().unwrap_or(true))
                 .unwrap_or(rest.len());
             let run = self.text.get(self.pos..self.pos + len).unwrap_or("");
             self.pos += len;

@@ -55,10 +55,13 @@ pub(crate) fn append_encoded(out: &mut String, s: &str) {
             continue;
         }
         // A run of safe bytes is ASCII, so it starts and ends on char
-        // boundaries; the empty "runs" between the bytes of one encoded
-        // character may not, and `get` skips those.
-        if let Some(run) = s.get(start..i) {
-            out.push_str(run);
+        // boundaries. Consecutive escapes (JSON punctuation, every byte of
+        // a non-ASCII character) have no run between them: skipping the
+        // empty copy there saves a boundary check and a copy call per byte.
+        if start < i {
+            if let Some(run) = s.get(start..i) {
+                out.push_str(run);
+            }
         }
         if b == b' ' {
             out.push('+');
