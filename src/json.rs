@@ -177,11 +177,14 @@ impl Reader<'_> {
 
     fn object(&mut self, depth: usize) -> Result<Value, DecodeError> {
         let depth = self.enter(depth)?;
-        let mut pairs = Vec::new();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(pairs));
+            return Ok(Value::Object(Vec::new()));
         }
+        // Room for a typical call's parameters at once: growing from the
+        // default four reallocates and moves every member. Trimmed on
+        // return, so a reply of many small objects keeps no spare room.
+        let mut pairs = Vec::with_capacity(8);
         loop {
             match self.peek() {
                 Some(b'"') => {}
@@ -208,6 +211,7 @@ impl Reader<'_> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
+                    pairs.shrink_to_fit();
                     return Ok(Value::Object(pairs));
                 }
                 None => return Err(self.error("EOF while parsing an object")),
