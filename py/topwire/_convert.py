@@ -102,3 +102,17 @@ def body(field: str, value: Any) -> bytes:
     if isinstance(value, (bytearray, memoryview)):
         return bytes(value)
     raise TypeError(f"{field} must be bytes or str, not {type(value).__name__}")
+
+
+def big_int(text: str) -> int:
+    """``int(text)`` for a response's integer beyond 64 bits; past Python's
+    digit limit (``sys.get_int_max_str_digits()``, which guards against
+    quadratic conversions), a DecodeError rather than the bare ValueError
+    that would escape ``except TopError``."""
+    try:
+        return int(text)
+    except ValueError:
+        digits = len(text.lstrip("-"))
+        raise DecodeError(
+            f"the response holds an integer of {digits} digits, more than Python's int "
+            "conversion allows (sys.get_int_max_str_digits())") from None

@@ -33,14 +33,12 @@ static FILE_ITEM: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 /// same name in `topwire._errors`, its attributes the core's.
 fn to_py_err(py: Python<'_>, err: Error) -> PyErr {
     let build = || -> PyResult<PyErr> {
-        let kwargs = PyDict::new(py);
-        for (name, value) in err.attributes() {
-            kwargs.set_item(name, to_python(py, &value)?)?;
-        }
+        let kwargs = err.attributes().into_iter();
+        let kwargs = kwargs.map(|(name, value)| Ok((name, to_python(py, &value)?)));
+        let kwargs = kwargs.collect::<PyResult<Vec<_>>>()?.into_py_dict(py)?;
         let class = py.import("topwire._errors")?.getattr(err.kind())?;
-        Ok(PyErr::from_value(
-            class.call((err.to_string(),), Some(&kwargs))?,
-        ))
+        let exception = class.call((err.to_string(),), Some(&kwargs))?;
+        Ok(PyErr::from_value(exception))
     };
     build().unwrap_or_else(|import_failure| import_failure)
 }
@@ -73,11 +71,6 @@ fn describe(label: &str, text: PyResult<Bound<'_, PyString>>) -> String {
     format!("the {label} {cut}{more}")
 }
 
-fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    let name = obj.get_type().name().and_then(|n| n.extract::<String>());
-    name.unwrap_or_else(|_| "object".to_owned())
-}
-
 // ---------------------------------------------------------------- Python -> Value
 
 /// A ValidationError at `path` (the core's path type, rendered only now);
@@ -89,14 +82,8 @@ fn bad(py: Python<'_>, path: &Path<'_>, expected: &str, got: String) -> PyErr {
 }
 
 fn py_str(s: &Bound<'_, PyString>, path: &Path<'_>) -> PyResult<String> {
-    let lone = |_| {
-        bad(
-            s.py(),
-            path,
-            "valid Unicode text",
-            "a string with a lone surrogate".into(),
-        )
-    };
+    let got = "a string with a lone surrogate";
+    let lone = |_| bad(s.py(), path, "valid Unicode text", got.into());
     s.to_cow().map(Cow::into_owned).map_err(lone)
 }
 
@@ -125,11 +112,7 @@ fn to_value(obj: &Bound<'_, PyAny>, path: &Path<'_>, depth: usize) -> PyResult<V
         // `float.__repr__` of the value (shortest round-trip text), also for
         // subclasses such as numpy.float64, whose own repr may say anything.
         // The core sends that text unchanged, or refuses `inf`/`nan` by field.
-        let exact = if f.is_exact_instance_of::<PyFloat>() {
-            f.clone()
-        } else {
-            PyFloat::new(py, f.value())
-        };
+        let exact = PyFloat::new(py, f.value());
         return Ok(Value::Decimal(exact.repr()?.to_cow()?.into_owned()));
     }
     if let Some(content) = buffer_bytes(obj)? {
@@ -149,29 +132,24 @@ fn to_value(obj: &Bound<'_, PyAny>, path: &Path<'_>, depth: usize) -> PyResult<V
         return Err(bad(py, path, "at most 64 levels of nesting", got));
     }
     if let Ok(d) = obj.cast::<PyDict>() {
-        let mut pairs = Vec::with_capacity(d.len());
-        for (k, v) in d.iter() {
-            pairs.push(pair(&k, &v, path, depth)?);
-        }
-        return Ok(Value::Object(pairs));
+        let pairs = d.iter().map(|(k, v)| pair(&k, &v, path, depth));
+        return pairs.collect::<PyResult<_>>().map(Value::Object);
     }
     if obj.cast::<PyList>().is_ok() || obj.cast::<PyTuple>().is_ok() {
-        let mut items = Vec::new();
-        for (i, item) in obj.try_iter()?.enumerate() {
-            items.push(to_value(&item?, &Path::Item(path, i), depth + 1)?);
-        }
-        return Ok(Value::List(items));
+        let items = obj.try_iter()?.enumerate();
+        let items = items.map(|(i, item)| to_value(&item?, &Path::Item(path, i), depth + 1));
+        return items.collect::<PyResult<_>>().map(Value::List);
     }
     if let Ok(m) = obj.cast::<PyMapping>() {
-        let mut pairs = Vec::new();
-        for item in m.items()?.iter() {
+        let pairs = m.items()?.iter().map(|item| {
             let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
-            pairs.push(pair(&k, &v, path, depth)?);
-        }
-        return Ok(Value::Object(pairs));
+            pair(&k, &v, path, depth)
+        });
+        return pairs.collect::<PyResult<_>>().map(Value::Object);
     }
     let expected = "a str, int, float, bool, None, list, tuple, mapping, bytes or FileItem";
-    Err(bad(py, path, expected, format!("a {}", type_name(obj))))
+    let got = format!("a {}", obj.get_type().name()?);
+    Err(bad(py, path, expected, got))
 }
 
 /// The bytes of a `bytes`, `bytearray` or `memoryview` (a file to upload).
@@ -201,7 +179,7 @@ fn file_tuple(obj: &Bound<'_, PyAny>, path: &Path<'_>) -> PyResult<Option<FileIt
     let mut file = FileItem::new(content).with_filename(py_str(name, path)?);
     if let Ok(ct) = t.get_item(2) {
         let Ok(ct) = ct.cast::<PyString>() else {
-            let got = format!("a {} content type", type_name(&ct));
+            let got = format!("a {} content type", ct.get_type().name()?);
             let expected = "(filename, data, content_type) with a str content type";
             return Err(bad(obj.py(), path, expected, got));
         };
@@ -217,7 +195,8 @@ fn pair(
     depth: usize,
 ) -> PyResult<(String, Value)> {
     let Ok(k) = key.cast::<PyString>() else {
-        let got = format!("the key {}", describe(&type_name(key), key.repr()));
+        let label = key.get_type().name()?.to_string();
+        let got = format!("the key {}", describe(&label, key.repr()));
         return Err(bad(key.py(), path, "string keys", got));
     };
     let name = py_str(k, path)?;
@@ -227,23 +206,6 @@ fn pair(
 
 // ---------------------------------------------------------------- Value -> Python
 
-/// `int(text)`; past Python's digit limit (`sys.get_int_max_str_digits()`,
-/// which guards against quadratic conversions), a DecodeError rather than
-/// the bare ValueError that would escape `except TopError`.
-fn big_int<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
-    py.get_type::<PyInt>().call1((text,)).map_err(|e| {
-        if !e.is_instance_of::<pyo3::exceptions::PyValueError>(py) {
-            return e;
-        }
-        let digits = text.trim_start_matches('-').len();
-        let message = format!(
-            "the response holds an integer of {digits} digits, more than Python's int \
-             conversion allows (sys.get_int_max_str_digits())"
-        );
-        to_py_err(py, topwire::DecodeError::new(message).into())
-    })
-}
-
 fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
     Ok(match value {
         Value::Null => py.None().into_bound(py),
@@ -251,24 +213,21 @@ fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>>
         Value::Int(i) => i.into_pyobject(py)?.into_any(),
         Value::UInt(u) => u.into_pyobject(py)?.into_any(),
         // An integer beyond 64 bits stays exact as a Python int.
-        Value::Decimal(t) if value.as_big_integer().is_some() => big_int(py, t)?,
+        Value::Decimal(t) if value.as_big_integer().is_some() => {
+            convert(py)?.call_method1("big_int", (t,))?
+        }
         // JSON number text (the core checked it), so parsing cannot fail.
         Value::Decimal(t) => PyFloat::new(py, t.parse().unwrap_or(f64::NAN)).into_any(),
         Value::String(s) => PyString::new(py, s).into_any(),
         // Parsing never makes one; its bytes if one ever comes back.
         Value::File(f) => PyBytes::new(py, &f.content).into_any(),
         Value::List(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(to_python(py, item)?)?;
-            }
-            list.into_any()
+            let items = items.iter().map(|item| to_python(py, item));
+            PyList::new(py, items.collect::<PyResult<Vec<_>>>()?)?.into_any()
         }
         Value::Object(pairs) => {
-            let dict = PyDict::new(py);
-            for (k, v) in pairs {
-                dict.set_item(PyString::new(py, k), to_python(py, v)?)?;
-            }
+            let pairs = pairs.iter().map(|(k, v)| Ok((k, to_python(py, v)?)));
+            let dict = pairs.collect::<PyResult<Vec<_>>>()?.into_py_dict(py)?;
             dict.into_any()
         }
     })
@@ -289,20 +248,14 @@ fn epoch_ms(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) -> Py
     match value.filter(|v| !v.is_none()) {
         None => Ok(now_ms_of_clock()),
         Some(v) if v.is_exact_instance_of::<PyInt>() && v.extract::<i64>().is_ok() => v.extract(),
-        Some(v) => py_convert(py, "epoch_ms", field, v)?.extract(),
+        Some(v) => convert(py)?.call_method1("epoch_ms", (field, v))?.extract(),
     }
 }
 
-/// Calls a converter of `topwire._convert` (times, durations, bodies).
-fn py_convert<'py>(
-    py: Python<'py>,
-    func: &str,
-    field: &str,
-    value: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyAny>> {
-    py.import("topwire._convert")?
-        .getattr(func)?
-        .call1((field, value))
+/// `topwire._convert`: the converters of rare kinds of values (datetimes,
+/// bytes-likes, integers beyond 64 bits) and their errors.
+fn convert(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
+    py.import("topwire._convert")
 }
 
 // ---------------------------------------------------------------- bytes and pairs
@@ -317,7 +270,7 @@ fn body_bytes<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
         Ok(Ok(Cow::Borrowed(text))) => Ok(Cow::Borrowed(text.as_bytes())),
         Ok(Ok(Cow::Owned(text))) => Ok(Cow::Owned(text.into_bytes())),
         _ => {
-            let converted = py_convert(value.py(), "body", "body", value)?;
+            let converted = convert(value.py())?.call_method1("body", ("body", value))?;
             Ok(Cow::Owned(converted.cast::<PyBytes>()?.as_bytes().to_vec()))
         }
     }
@@ -508,12 +461,12 @@ impl PyGateway {
     fn new(
         py: Python<'_>,
         config: Option<&str>,
-        app_key: Option<&str>,
-        app_secret: Option<&str>,
+        app_key: Option<String>,
+        app_secret: Option<String>,
     ) -> PyResult<Self> {
         let options = topwire::options::GatewayOptions {
-            app_key: app_key.map(str::to_owned),
-            app_secret: app_secret.map(str::to_owned),
+            app_key,
+            app_secret,
         };
         let inner = options
             .gateway(config)
