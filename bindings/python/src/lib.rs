@@ -132,13 +132,18 @@ fn to_value(obj: &Bound<'_, PyAny>, path: &Path<'_>, depth: usize) -> PyResult<V
         return Err(bad(py, path, "at most 64 levels of nesting", got));
     }
     if let Ok(d) = obj.cast::<PyDict>() {
-        let pairs = d.iter().map(|(k, v)| pair(&k, &v, path, depth));
-        return pairs.collect::<PyResult<_>>().map(Value::Object);
+        let mut pairs = Vec::with_capacity(d.len());
+        for (k, v) in d.iter() {
+            pairs.push(pair(&k, &v, path, depth)?);
+        }
+        return Ok(Value::Object(pairs));
     }
     if obj.cast::<PyList>().is_ok() || obj.cast::<PyTuple>().is_ok() {
-        let items = obj.try_iter()?.enumerate();
-        let items = items.map(|(i, item)| to_value(&item?, &Path::Item(path, i), depth + 1));
-        return items.collect::<PyResult<_>>().map(Value::List);
+        let mut items = Vec::new();
+        for (i, item) in obj.try_iter()?.enumerate() {
+            items.push(to_value(&item?, &Path::Item(path, i), depth + 1)?);
+        }
+        return Ok(Value::List(items));
     }
     if let Ok(m) = obj.cast::<PyMapping>() {
         let pairs = m.items()?.iter().map(|item| {
@@ -222,12 +227,17 @@ fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>>
         // Parsing never makes one; its bytes if one ever comes back.
         Value::File(f) => PyBytes::new(py, &f.content).into_any(),
         Value::List(items) => {
-            let items = items.iter().map(|item| to_python(py, item));
-            PyList::new(py, items.collect::<PyResult<Vec<_>>>()?)?.into_any()
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_python(py, item)?)?;
+            }
+            list.into_any()
         }
         Value::Object(pairs) => {
-            let pairs = pairs.iter().map(|(k, v)| Ok((k, to_python(py, v)?)));
-            let dict = pairs.collect::<PyResult<Vec<_>>>()?.into_py_dict(py)?;
+            let dict = PyDict::new(py);
+            for (k, v) in pairs {
+                dict.set_item(PyString::new(py, k), to_python(py, v)?)?;
+            }
             dict.into_any()
         }
     })
