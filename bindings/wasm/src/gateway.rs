@@ -65,11 +65,10 @@ pub fn gateway_defaults() -> Array {
 /// refused; out-of-range instants are the core's to refuse).
 fn epoch_ms(ms: f64, field: &str) -> JsResult<i64> {
     if !ms.is_finite() {
-        let got = format!("the number {ms}");
         return Err(js_err(topwire::ValidationError::new(
             field,
             "a valid Date or finite epoch milliseconds",
-            got,
+            format!("the number {ms}"),
         )));
     }
     // `as` saturates at the i64 bounds, which the core then refuses by range.
