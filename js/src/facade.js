@@ -3,10 +3,10 @@
 // records it reads and writes are declared once there (src/options.rs).
 //
 // The contract with the glue (bindings/wasm): the caller's values are read
-// exactly once, here, into fresh plain data (`copy`), which crosses into
-// WebAssembly as JSON text (UTF-8 bytes); records come back as JSON text.
+// exactly once, here, straight into JSON text (`jsonText`), which crosses
+// into WebAssembly as UTF-8 bytes; records come back as JSON text.
 // A throwing getter, Proxy trap or toJSON therefore throws in plain JS with
-// no wasm frame on the stack, and the instance stays sound. The copy also
+// no wasm frame on the stack, and the instance stays sound. The walk also
 // applies the JS number rules and refuses what would otherwise change on the
 // way: lone surrogates, and inputs too large for wasm memory.
 //
@@ -92,7 +92,7 @@ function typeName(v) {
 /** Nesting deeper than this is refused (the core's MAX_DEPTH; it also stops cycles). */
 const MAX_DEPTH = 64;
 /**
- * Characters and bytes one call may carry. The copy crosses into wasm
+ * Characters and bytes one call may carry. The JSON text crosses into wasm
  * memory (32-bit, at most 4 GiB, UTF-8 up to 3 bytes a character): far
  * beyond anything TOP accepts, and well inside what the instance can grow
  * to, so an oversized input is a ValidationError instead of a trap.
@@ -102,15 +102,14 @@ const MAX_INPUT = 256 * 1024 * 1024;
 const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const wellFormed = String.prototype.isWellFormed ? (s) => s.isWellFormed() : (s) => !LONE.test(s);
 
-/** Counts what a call carries (see MAX_INPUT), whether it holds bigints, and its files. */
+/** Counts what a call carries (see MAX_INPUT) and holds its files. */
 class Budget {
   used = 0;
-  bigints = false;
-  /** Keys and indices down to the value being copied (see `copy`). */
+  /** Keys and indices down to the value being read (see `jsonText`). */
   path = [];
-  /** `field`: a name, or this budget while copying (named by its path). */
   /** The bytes of the files met (see `file`), crossing beside the JSON. */
   files = [];
+  /** `field`: a name, or this budget while walking (named by its path). */
   take(n, field) {
     this.used += n;
     if (this.used > MAX_INPUT) {
@@ -127,12 +126,6 @@ function text(s, field, budget) {
 }
 
 const child = (field, key) => (field === '' ? key : `${field}.${key}`);
-
-/** Sets an own data property, `__proto__` included. */
-function put(out, key, value) {
-  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  else out[key] = value;
-}
 
 function isPlain(v) {
   const proto = Object.getPrototypeOf(v);
@@ -161,7 +154,6 @@ const MAX_U64 = 2n ** 64n - 1n;
 function number(v, budget) {
   if (typeof v === 'bigint') {
     if (v < MIN_I64 || v > MAX_U64) throw invalid(pathName(budget), 'an integer within 64 bits', `the bigint ${v}`);
-    budget.bigints = true;
     return v;
   }
   if (Number.isSafeInteger(v) || (Number.isFinite(v) && !Number.isInteger(v))) return v;
@@ -181,7 +173,7 @@ const FILE_KEYS = new Set(['data', 'filename', 'contentType']);
 /**
  * A file to upload (TOP's `byte[]`): a Uint8Array (a Buffer too) or an
  * ArrayBuffer, or `{ data, filename?, contentType? }` with one. Its bytes are
- * copied once into `budget.files`; the plain data holds a marker.
+ * copied once into `budget.files`; the JSON holds a marker.
  * Returns undefined for anything else.
  */
 function file(v, budget) {
@@ -222,24 +214,7 @@ function fileBytes(budget) {
   return out;
 }
 
-/**
- * The caller's value as fresh plain data, every property read once:
- * strings, numbers, bigints, booleans, null, arrays and plain objects and files.
- * `field` names the value in errors; inner values are named by the keys and
- * indices on the way down, kept on a stack and joined only for an error.
- */
-function copy(v, field, depth, budget) {
-  const path = budget.path;
-  const mark = path.length;
-  path.push(field);
-  try {
-    return copyAt(v, depth, budget);
-  } finally {
-    path.length = mark;
-  }
-}
-
-/** The name of the value being copied: `a.b[0].c`. */
+/** The name of the value being read: `a.b[0].c`. */
 function pathName(budget) {
   let out = '';
   for (const seg of budget.path) {
@@ -249,59 +224,14 @@ function pathName(budget) {
   return out || 'params';
 }
 
-function copyAt(v, depth, budget) {
-  switch (typeof v) {
-    case 'string':
-      budget.take(v.length, budget);
-      if (!wellFormed(v)) throw invalid(pathName(budget), 'well-formed text', 'a lone surrogate (half of a UTF-16 pair)');
-      return v;
-    case 'number':
-    case 'bigint':
-      return number(v, budget);
-    case 'boolean':
-      return v;
-    case 'undefined':
-      return null;
-    case 'object': {
-      if (v === null) return null;
-      if (depth >= MAX_DEPTH) throw invalid(pathName(budget), `at most ${MAX_DEPTH} levels of nesting`, 'deeper nesting (a cycle?)');
-      const path = budget.path;
-      if (Array.isArray(v)) {
-        const n = v.length;
-        const out = new Array(n);
-        for (let i = 0; i < n; i++) {
-          path.push(i);
-          out[i] = copyAt(v[i], depth + 1, budget);
-          path.pop();
-        }
-        return out;
-      }
-      const f = file(v, budget);
-      if (f !== undefined) return f;
-      if (!isPlain(v)) break;
-      const out = {};
-      for (const k of Object.keys(v)) {
-        path.push(k);
-        copyAt(k, depth + 1, budget); // the key is text too
-        if (k === FILE) throw invalid(pathName(budget), 'a key other than the one marking files', 'it');
-        put(out, k, copyAt(v[k], depth + 1, budget));
-        path.pop();
-      }
-      return out;
-    }
-    default:
-      break;
-  }
-  const got = v instanceof Date ? 'a Date' : typeName(v);
-  throw invalid(pathName(budget), 'a string, number, bigint, boolean, array, plain object or bytes (a file)', got);
-}
-
 /**
- * The caller's value as JSON text in one walk: the same reading and rules
- * as `copy` (every property read once, strings checked, the number rules,
- * files marked), written as it is read instead of copied and then
- * serialised. Bigints are written as their digits, which the core's JSON
- * reader takes as 64-bit integers.
+ * The caller's value as JSON text in one walk, for every call: every
+ * property read once; strings, numbers, bigints, booleans, null, arrays,
+ * plain objects and files (marked); strings checked, the number rules
+ * applied. `field` names the value in errors; inner values are named by the
+ * keys and indices on the way down, kept on a stack and joined only for an
+ * error. Bigints are written as their digits, which the core's JSON reader
+ * takes as 64-bit integers.
  */
 function jsonText(v, field, depth, budget) {
   const path = budget.path;
@@ -368,49 +298,6 @@ function jsonAt(v, depth, budget) {
   throw invalid(pathName(budget), 'a string, number, bigint, boolean, array, plain object or bytes (a file)', got);
 }
 
-/**
- * Prepare options as JSON text, read once like `optionsOf` (`undefined` and
- * `null` mean not given; the core refuses unknown keys), the timestamp
- * (a Date, epoch milliseconds or a bigint) filled in with now if not given.
- */
-function prepareOptionsText(options, budget) {
-  if (options === undefined || options === null) return `{"timestamp":${Date.now()}}`;
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`prepare options must be an object, got ${typeName(options)}`);
-  }
-  let out = '{';
-  let timestamp = false;
-  for (const k of Object.keys(options)) {
-    const v = options[k];
-    if (v === undefined || v === null) continue;
-    const key = JSON.stringify(text(k, k, budget));
-    const value = k === 'timestamp' && v instanceof Date ? v.getTime() : v;
-    timestamp ||= k === 'timestamp';
-    out += `${out.length > 1 ? ',' : ''}${key}:${jsonText(value, k, 1, budget)}`;
-  }
-  if (!timestamp) out += `${out.length > 1 ? ',' : ''}"timestamp":${Date.now()}`;
-  return `${out}}`;
-}
-
-/** Plain data (from `copy`) as JSON text: the native stringify, or by hand when it holds bigints. */
-function jsonOf(v, budget) {
-  return budget.bigints ? encode(v) : JSON.stringify(v);
-}
-
-function encode(v) {
-  switch (typeof v) {
-    case 'bigint':
-      return String(v);
-    case 'object': {
-      if (v === null) return 'null';
-      if (Array.isArray(v)) return `[${v.map(encode).join(',')}]`;
-      return `{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${encode(v[k])}`).join(',')}}`;
-    }
-    default:
-      return JSON.stringify(v);
-  }
-}
-
 const UTF8 = new TextEncoder();
 let scratch = new Uint8Array(4096);
 
@@ -424,30 +311,30 @@ function utf8(text) {
   return scratch.subarray(0, UTF8.encodeInto(text, scratch).written);
 }
 
-/** Plain data as the glue takes it: UTF-8 JSON bytes. */
-const wire = (v, budget) => utf8(jsonOf(v, budget));
-
 /** A required string argument: a TypeError if not a string, checked as text. */
 function stringArg(v, name, budget) {
   if (typeof v !== 'string') throw new TypeError(`${name} must be a string, got ${typeName(v)}`);
   return text(v, name, budget);
 }
 
-/** Epoch milliseconds from a Date, number or bigint (default now); else the value, for the core to refuse. */
-function epochMs(v, field, budget) {
-  if (v === undefined || v === null) return Date.now();
-  if (v instanceof Date) return copy(v.getTime(), field, 1, budget);
-  return copy(v, field, 1, budget);
+/** Epoch milliseconds from a Date, number or bigint (default now) as JSON text; else the value, for the core to refuse. */
+function epochText(v, field, budget) {
+  if (v === undefined || v === null) return String(Date.now());
+  return jsonText(v instanceof Date ? v.getTime() : v, field, 1, budget);
 }
 
-/** `[name, value]` pairs from an array of pairs, a plain object, a Map, Headers or URLSearchParams. */
+/**
+ * `[name, nameText, valueText]` from an array of pairs, a plain object, a
+ * Map, Headers or URLSearchParams: the name as given, and the JSON text of
+ * name and value.
+ */
 function pairsOf(v, field, budget) {
   const out = [];
   const add = (k, value) => {
     if (value === undefined) return;
     // Node's IncomingHttpHeaders gives repeated headers as arrays.
     const joined = Array.isArray(value) && field === 'headers' ? value.join(', ') : value;
-    out.push([copy(k, `${field}[${out.length}]`, 2, budget), copy(joined, child(field, String(k)), 2, budget)]);
+    out.push([k, jsonText(k, `${field}[${out.length}]`, 2, budget), jsonText(joined, child(field, String(k)), 2, budget)]);
   };
   if (Array.isArray(v)) {
     for (const pair of v) {
@@ -474,26 +361,44 @@ function bodyOf(v, field, budget) {
 }
 
 /**
- * An options object copied for the core, which refuses unknown keys.
- * `special` reads some keys its own way (times, headers, bodies).
+ * An options object as JSON text for the core, which refuses unknown keys.
+ * `special` reads some keys its own way (times, headers, bodies): it
+ * returns the value's JSON text, or undefined for a value it set aside in
+ * `aside` (a body's bytes). `defaults(aside)`: members to add at the end.
  */
-function optionsOf(options, what, budget, special = {}) {
-  const out = {};
-  if (options === undefined || options === null) return out;
+function optionsText(options, what, budget, special = {}, aside = {}, defaults = undefined) {
+  let out = '';
+  if (options === undefined || options === null) return `{${defaults ? defaults(aside) : ''}}`;
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`${what} must be an object, got ${typeName(options)}`);
   }
   for (const k of Object.keys(options)) {
     const v = options[k];
+    const own = special[k];
     // `undefined` and `null` mean "not given", as JS callers expect of options.
-    if (v === undefined || (v === null && special[k] === undefined)) continue;
-    const read = special[k];
-    put(out, text(k, k, budget), read ? read(v, k, budget) : copy(v, k, 1, budget));
+    if (v === undefined || (v === null && own === undefined)) continue;
+    const read = own !== undefined && Object.hasOwn(special, k) ? own : undefined;
+    const key = JSON.stringify(text(k, k, budget));
+    const value = read ? read(v, k, budget, aside) : jsonText(v, k, 1, budget);
+    if (value !== undefined) out += `${out === '' ? '' : ','}${key}:${value}`;
   }
-  return out;
+  const more = defaults ? defaults(aside) : '';
+  return `{${out}${out !== '' && more !== '' ? ',' : ''}${more}}`;
 }
 
-/** Calls into wasm with records already copied; core error records become classes. */
+/** A time key (a Date, epoch milliseconds or a bigint; `null`: now), noted in `aside` as given. */
+const timeKey = (v, k, budget, aside) => (aside[k] = epochText(v, k, budget));
+
+/** `defaults` of `optionsText`: `"key":now` if `timeKey` did not see `key`. */
+const nowUnless = (key) => (aside) => (aside[key] === undefined ? `"${key}":${Date.now()}` : '');
+
+const PREPARE_FIELDS = { timestamp: timeKey };
+const PREPARE_DEFAULTS = nowUnless('timestamp');
+
+/** Prepare options as JSON text, the timestamp filled in with now if not given. */
+const prepareOptionsText = (options, budget) => optionsText(options, 'prepare options', budget, PREPARE_FIELDS, {}, PREPARE_DEFAULTS);
+
+/** Calls into wasm with records already read; core error records become classes. */
 function call(fn) {
   try {
     return fn();
@@ -599,7 +504,7 @@ class TopClient {
   constructor(options) {
     ensureReady();
     const budget = new Budget();
-    const o = wire(optionsOf(options, 'TopClient options', budget), budget);
+    const o = utf8(optionsText(options, 'TopClient options', budget));
     this.#inner = call(() => new wasm.Client(o));
   }
 
@@ -664,19 +569,21 @@ class TopClient {
 
 // ---- sign, stringToSign, verifySpi ----
 
-/** Params of `sign` as a fresh object; pairs may not repeat a name. */
+/** Params of `sign` as the JSON text of an object; pairs may not repeat a name. */
 function signParams(params, budget) {
   if (params === null || typeof params !== 'object') {
     throw new TypeError(`params must be an object or an array of [key, value] pairs, got ${typeName(params)}`);
   }
-  if (isPlain(params)) return copy(params, '', 0, budget);
-  const out = {};
-  for (const [k, v] of pairsOf(params, 'params', budget)) {
+  if (isPlain(params)) return jsonText(params, '', 0, budget);
+  const seen = new Set();
+  const out = [];
+  for (const [k, key, value] of pairsOf(params, 'params', budget)) {
     if (typeof k !== 'string') throw new TypeError('params must hold [key, value] pairs with string keys');
-    if (Object.hasOwn(out, k)) throw invalid(k, 'each parameter once', 'it twice');
-    put(out, k, v);
+    if (seen.has(k)) throw invalid(k, 'each parameter once', 'it twice');
+    seen.add(k);
+    out.push(`${key}:${value}`);
   }
-  return out;
+  return `{${out.join(',')}}`;
 }
 
 /** The bare signature of `params` (`[key, value][]` or an object). */
@@ -686,7 +593,7 @@ function sign(params, secret, signMethod) {
   const p = signParams(params, budget);
   const s = stringArg(secret, 'secret', budget);
   const m = stringArg(signMethod, 'signMethod', budget);
-  const bytes = wire([p, s, m], budget);
+  const bytes = utf8(`[${p},${JSON.stringify(s)},${JSON.stringify(m)}]`);
   return call(() => wasm.sign(bytes));
 }
 
@@ -694,16 +601,29 @@ function sign(params, secret, signMethod) {
 function stringToSign(params) {
   ensureReady();
   const budget = new Budget();
-  const bytes = wire(signParams(params, budget), budget);
+  const bytes = utf8(signParams(params, budget));
   return call(() => wasm.stringToSign(bytes));
 }
 
+/** Headers as the JSON text of `[name, value]` pairs. */
+function headersText(v, k, budget) {
+  if (v == null) return '[]';
+  return `[${pairsOf(v, k, budget).map((p) => `[${p[1]},${p[2]}]`).join(',')}]`;
+}
+
+/** A body's bytes cross beside the record (see `optionsText`). */
+function asideBody(v, k, budget, aside) {
+  aside.body = bodyOf(v, k, budget);
+  return undefined;
+}
+
 const SPI_FIELDS = {
-  query: (v, k, budget) => (typeof URLSearchParams !== 'undefined' && v instanceof URLSearchParams ? text(v.toString(), k, budget) : copy(v, k, 1, budget)),
-  headers: (v, k, budget) => (v == null ? [] : pairsOf(v, k, budget)),
-  body: bodyOf,
-  now: epochMs,
+  query: (v, k, budget) => (typeof URLSearchParams !== 'undefined' && v instanceof URLSearchParams ? JSON.stringify(text(v.toString(), k, budget)) : jsonText(v, k, 1, budget)),
+  headers: headersText,
+  body: asideBody,
+  now: timeKey,
 };
+const SPI_DEFAULTS = nowUnless('now');
 
 /**
  * Checks an inbound (SPI) call from TOP. Returns nothing when it is genuine;
@@ -713,13 +633,9 @@ function verifySpi(request) {
   ensureReady();
   if (request === undefined || request === null) throw new TypeError('verifySpi request must be an object');
   const budget = new Budget();
-  const r = optionsOf(request, 'verifySpi request', budget, SPI_FIELDS);
-  r.now ??= Date.now();
-  // The body crosses as bytes beside the record.
-  const body = r.body ?? new Uint8Array(0);
-  delete r.body;
-  const bytes = wire(r, budget);
-  call(() => wasm.verifySpi(bytes, body));
+  const aside = {};
+  const bytes = utf8(optionsText(request, 'verifySpi request', budget, SPI_FIELDS, aside, SPI_DEFAULTS));
+  call(() => wasm.verifySpi(bytes, aside.body ?? new Uint8Array(0)));
 }
 
 // ---- Gateway ----
@@ -737,7 +653,17 @@ function gatewayExports() {
   return glue;
 }
 
-const GATEWAY_REQUEST = { headers: SPI_FIELDS.headers, body: bodyOf };
+/** `nowMs` of Gateway.handle: a Date, epoch milliseconds or a bigint (default now). */
+function nowOf(nowMs, budget) {
+  if (typeof nowMs === 'bigint') return Number(nowMs);
+  if (nowMs === undefined || nowMs === null) return Date.now();
+  const ms = nowMs instanceof Date ? nowMs.getTime() : nowMs;
+  jsonText(ms, 'nowMs', 1, budget); // the number rules (and the checks any value gets)
+  if (typeof ms !== 'number') throw new TypeError(`nowMs must be a Date or epoch milliseconds, got ${typeName(nowMs)}`);
+  return ms;
+}
+
+const GATEWAY_REQUEST = { headers: headersText, body: asideBody };
 
 /**
  * The local TOP gateway, sans I/O (the core's): given an HTTP request, the
@@ -755,11 +681,11 @@ class Gateway {
     const budget = new Budget();
     let text = config ?? undefined;
     if (typeof config === 'object' && config !== null) {
-      text = JSON.stringify(copy(config, 'config', 0, budget));
+      text = jsonText(config, 'config', 0, budget);
     } else if (text !== undefined) {
       text = stringArg(text, 'config', budget);
     }
-    const o = wire(optionsOf(options, 'Gateway options', budget), budget);
+    const o = utf8(optionsText(options, 'Gateway options', budget));
     this.#inner = call(() => new glue.Gateway(text, o));
   }
 
@@ -793,13 +719,11 @@ class Gateway {
   handle(request, nowMs) {
     if (request === undefined || request === null) throw new TypeError('Gateway request must be an object');
     const budget = new Budget();
-    const r = optionsOf(request, 'Gateway request', budget, GATEWAY_REQUEST);
-    const now = typeof nowMs === 'bigint' ? Number(nowMs) : epochMs(nowMs, 'nowMs', budget);
-    if (typeof now !== 'number') throw new TypeError(`nowMs must be a Date or epoch milliseconds, got ${typeName(nowMs)}`);
-    const body = r.body ?? new Uint8Array(0);
-    delete r.body;
-    const bytes = wire(r, budget);
-    const out = JSON.parse(call(() => this.#inner.handle(bytes, body, now)));
+    const aside = {};
+    const r = optionsText(request, 'Gateway request', budget, GATEWAY_REQUEST, aside);
+    const now = nowOf(nowMs, budget);
+    const bytes = utf8(r);
+    const out = JSON.parse(call(() => this.#inner.handle(bytes, aside.body ?? new Uint8Array(0), now)));
     const headers = {};
     for (const [k, v] of out.headers) headers[k] = v;
     return { status: out.status, headers, body: out.body };
