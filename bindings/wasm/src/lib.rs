@@ -107,19 +107,7 @@ impl Client {
     /// filled in). Returns the prepared request as one array (see
     /// [`Client::request_out`]).
     pub fn prepare(&self, call: &[u8]) -> JsResult<js_sys::Array> {
-        let mut parts = match json(call)? {
-            Value::List(parts) => parts.into_iter(),
-            other => vec![other].into_iter(),
-        };
-        let method = parts.next().unwrap_or(Value::Null);
-        let params = parts.next().unwrap_or(Value::Null);
-        let options: PrepareOptions =
-            from_value(parts.next().unwrap_or(Value::Null)).map_err(js_err)?;
-        let method = method.as_str().unwrap_or_default();
-        self.inner
-            .prepare(method, &params, &options)
-            .map(|req| self.request_out(&req))
-            .map_err(js_err)
+        self.prepare_with(call, None)
     }
 
     /// Signs a call that uploads files: `call` as for [`Client::prepare`],
@@ -129,19 +117,7 @@ impl Client {
     /// multipart body is bytes.
     #[wasm_bindgen(js_name = prepareUpload)]
     pub fn prepare_upload(&self, call: &[u8], files: &[u8]) -> JsResult<js_sys::Array> {
-        let mut parts = match json(call)? {
-            Value::List(parts) => parts.into_iter(),
-            other => vec![other].into_iter(),
-        };
-        let method = parts.next().unwrap_or(Value::Null);
-        let params = attach_files(parts.next().unwrap_or(Value::Null), files)?;
-        let options: PrepareOptions =
-            from_value(parts.next().unwrap_or(Value::Null)).map_err(js_err)?;
-        let method = method.as_str().unwrap_or_default();
-        self.inner
-            .prepare(method, &params, &options)
-            .map(|req| self.request_out(&req))
-            .map_err(js_err)
+        self.prepare_with(call, Some(files))
     }
 
     /// Parses a response body given as text. Returns the data as JSON text
@@ -175,6 +151,27 @@ impl Client {
     /// ...headers]`, `body` the urlencoded text or a multipart body's bytes,
     /// `signedForm` the urlencoded text its signed params decode from, and
     /// the headers as name, value, name, value.
+    /// `prepare` and `prepareUpload`: the call's `[method, params, options]`,
+    /// with the file markers in params replaced by `files` for an upload.
+    fn prepare_with(&self, call: &[u8], files: Option<&[u8]>) -> JsResult<js_sys::Array> {
+        let mut parts = match json(call)? {
+            Value::List(parts) => parts.into_iter(),
+            other => vec![other].into_iter(),
+        };
+        let method = parts.next().unwrap_or(Value::Null);
+        let mut params = parts.next().unwrap_or(Value::Null);
+        if let Some(files) = files {
+            params = attach_files(params, files)?;
+        }
+        let options: PrepareOptions =
+            from_value(parts.next().unwrap_or(Value::Null)).map_err(js_err)?;
+        let method = method.as_str().unwrap_or_default();
+        self.inner
+            .prepare(method, &params, &options)
+            .map(|req| self.request_out(&req))
+            .map_err(js_err)
+    }
+
     fn request_out(&self, req: &topwire::PreparedRequest) -> js_sys::Array {
         let (body, signed_form): (JsValue, JsValue) = match &req.body {
             // The signed form is the body: the facade takes it from there.
