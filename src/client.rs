@@ -8,9 +8,9 @@ use std::fmt;
 use crate::error::{Error, ValidationError};
 use crate::multipart::{self, Multipart};
 use crate::order;
-use crate::params::render;
+use crate::params::{render, Rendered};
 use crate::response::{Parsed, ReplyMethod};
-use crate::sign::{digest_pairs, SignMethod};
+use crate::sign::{digest_pairs, digest_parts, SignMethod};
 use crate::time::format_timestamp;
 use crate::urlencode::{append_encoded, append_pairs};
 use crate::value::{quote_truncated, Value};
@@ -103,14 +103,25 @@ pub enum Body {
     /// `multipart/form-data`: a call that uploads a file. Text parameters
     /// are parts (and signed), files are parts of their own (not signed).
     Multipart(Multipart),
+    /// `text/plain`: a batch's lines joined by its separator, signed as a
+    /// whole after the query (see [`TopClient::prepare_batch`]).
+    Text(String),
 }
 
 impl Body {
     /// The bytes to send.
     pub fn as_bytes(&self) -> &[u8] {
         match self {
-            Body::Form(text) => text.as_bytes(),
+            Body::Form(text) | Body::Text(text) => text.as_bytes(),
             Body::Multipart(m) => &m.bytes,
+        }
+    }
+
+    /// The body's text, for a body without files (a form or a batch).
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Body::Form(text) | Body::Text(text) => Some(text),
+            Body::Multipart(_) => None,
         }
     }
 
@@ -118,7 +129,7 @@ impl Body {
     pub fn as_form(&self) -> Option<&str> {
         match self {
             Body::Form(text) => Some(text),
-            Body::Multipart(_) => None,
+            Body::Multipart(_) | Body::Text(_) => None,
         }
     }
 
@@ -146,15 +157,23 @@ pub struct PreparedRequest {
     pub content_type: Cow<'static, str>,
     /// The application parameters.
     pub body: Body,
+    /// A batch's `top-api-separator` header, sent only for a separator
+    /// other than the default.
+    pub(crate) separator_header: Option<String>,
     /// Where the URL's query starts (just after the gateway URL, which has
     /// no query of its own: see [`TopClient::with_gateway`]).
     signed_query_start: usize,
 }
 
 impl PreparedRequest {
-    /// The headers to send: the body's content type.
-    pub fn headers(&self) -> [(&'static str, &str); 1] {
-        [("Content-Type", &self.content_type)]
+    /// The headers to send: the body's content type, and a batch's
+    /// `top-api-separator` when it uses its own separator.
+    pub fn headers(&self) -> Vec<(&'static str, &str)> {
+        let mut headers = vec![("Content-Type", self.content_type.as_ref())];
+        if let Some(separator) = &self.separator_header {
+            headers.push((crate::batch::SEPARATOR_HEADER, separator.as_str()));
+        }
+        headers
     }
 
     /// Every signed parameter sent, sorted as signed, with `sign` last: for
@@ -167,6 +186,9 @@ impl PreparedRequest {
         match &self.body {
             Body::Form(text) => decode_params(self.signed_query(), text),
             Body::Multipart(m) => decode_params(self.signed_query(), &m.signed_form),
+            // A batch's body is signed as text after the query: the pairs
+            // are the query's.
+            Body::Text(_) => decode_params(self.signed_query(), ""),
         }
     }
 
@@ -182,10 +204,18 @@ impl PreparedRequest {
     pub fn redacted_body(&self) -> Cow<'_, str> {
         match &self.body {
             Body::Form(text) => crate::redact::redact_body(self.signed_query(), text),
+            Body::Text(text) => crate::batch::redacted_lines(text, self.separator()),
             Body::Multipart(m) => {
                 Cow::Owned(format!("<multipart/form-data, {} bytes>", m.bytes.len()))
             }
         }
+    }
+
+    /// A batch's separator (the default unless a header names another).
+    pub fn separator(&self) -> &str {
+        self.separator_header
+            .as_deref()
+            .unwrap_or(crate::batch::DEFAULT_SEPARATOR)
     }
 
     /// Where [`Self::signed_query`] starts in [`Self::url`], in bytes (the URL
@@ -356,30 +386,7 @@ impl TopClient {
     /// is not part of the call topwire signs, so every call through it would
     /// fail with error 25. Such a URL is refused here, naming the field.
     pub fn with_gateway(mut self, url: &str) -> Result<TopClient, ValidationError> {
-        if url.contains('?') {
-            return Err(ValidationError::new(
-                "gateway",
-                "a URL without a query (TOP checks the signature over every parameter \
-                 it receives, and a query of the gateway URL is not signed)",
-                "a URL with a query",
-            ));
-        }
-        let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-        let scheme_ok = lower.starts_with("http://") || lower.starts_with("https://");
-        let host_ok = url
-            .split("://")
-            .nth(1)
-            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
-        // ASCII only (hosts in punycode, paths percent-encoded), which also
-        // makes byte offsets into the prepared URL valid UTF-16 offsets.
-        let ascii_ok = url.bytes().all(|b| b.is_ascii_graphic());
-        if !scheme_ok || !host_ok || !ascii_ok || url.contains('#') {
-            return Err(ValidationError::new(
-                "gateway",
-                "an ASCII http:// or https:// URL without a fragment",
-                quote_truncated(url),
-            ));
-        }
+        check_url("gateway", url)?;
         self.gateway = url.to_owned();
         Ok(self)
     }
@@ -450,53 +457,15 @@ impl TopClient {
         params: &Value,
         options: &PrepareOptions,
     ) -> Result<PreparedRequest, Error> {
-        check_method(method)?;
-        let spec = apis::find(method);
-        let rendered = render(spec, params, options.allow_unknown)?;
+        let session = options.session.as_deref();
+        let rendered = render_call(method, params, session, options.allow_unknown)?;
+        let session = session.filter(|s| !crate::java::is_blank(s));
         let app = &rendered.text;
-        // Blank system values are dropped as the Java SDK's TaobaoHashMap drops them.
-        let session = options
-            .session
-            .as_deref()
-            .filter(|s| !crate::java::is_blank(s));
-        if spec.is_some_and(|s| s.session_required) && session.is_none() {
-            return Err(ValidationError::new(
-                "session",
-                format!("a session: {method} acts for a seller"),
-                "none",
-            )
-            .into());
-        }
         let timestamp = format_timestamp(options.timestamp_ms)?;
-        let system = self.system_params(method, session, &timestamp);
-
-        let mut sorted_app: Vec<(&str, &str)> = app.iter().map(|(k, v)| (*k, v.as_ref())).collect();
-        order::sort_by_bytes(&mut sorted_app, |(k, _)| k.as_bytes());
-        let all = merge_sorted(&system, &sorted_app);
-        // Sorted, a repeated name sits next to itself (only a Rust caller's
-        // Value::Object can repeat one; JS objects and dicts cannot).
-        if let Some(pair) = all
-            .windows(2)
-            .find(|w| w.first().map(|p| p.0) == w.get(1).map(|p| p.0))
-        {
-            let name = pair.first().map_or("", |p| p.0);
-            return Err(ValidationError::new(name, "each parameter once", "it twice").into());
-        }
+        let system = self.system_params(Some(method), session, &timestamp);
+        let all = signed_pairs(&system, app)?;
         let sign = digest_pairs(all.iter().copied(), &self.app_secret.0, self.sign_method);
-
-        let mut url = String::with_capacity(self.gateway.len() + 320);
-        url.push_str(&self.gateway);
-        url.push('?');
-        let signed_query_start = url.len();
-        // System names and the hex sign are URL-safe ASCII: only values are encoded.
-        for (k, v) in &system {
-            url.push_str(k);
-            url.push('=');
-            append_encoded(&mut url, v);
-            url.push('&');
-        }
-        url.push_str("sign=");
-        url.push_str(&sign);
+        let (url, signed_query_start) = signed_url(&self.gateway, &system, &sign);
         let (content_type, body) = if rendered.files.is_empty() {
             let mut body =
                 String::with_capacity(app.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum());
@@ -511,8 +480,38 @@ impl TopClient {
             url,
             content_type,
             body,
+            separator_header: None,
             signed_query_start,
         })
+    }
+
+    /// The signed request of a batch whose body is already built: the
+    /// system parameters (no `method`: each line names its own) in the
+    /// query, signed with the body appended (see [`crate::batch`]).
+    pub(crate) fn prepare_signed_text(
+        &self,
+        url: &str,
+        session: Option<&str>,
+        timestamp: &str,
+        body: String,
+        separator_header: Option<String>,
+    ) -> PreparedRequest {
+        let system = self.system_params(None, session, timestamp);
+        let canonical = crate::sign::string_to_sign(&system);
+        let sign = digest_parts(
+            [canonical.as_bytes(), body.as_bytes()],
+            &self.app_secret.0,
+            self.sign_method,
+        );
+        let (url, signed_query_start) = signed_url(url, &system, &sign);
+        PreparedRequest {
+            method: HTTP_METHOD,
+            url,
+            content_type: Cow::Borrowed(crate::batch::BATCH_CONTENT_TYPE),
+            body: Body::Text(body),
+            separator_header,
+            signed_query_start,
+        }
     }
 
     /// Parses a response body of `method`, in whichever format the body is
@@ -533,17 +532,20 @@ impl TopClient {
         response::parse_reply(method, body)
     }
 
-    /// The system parameters, already in signing (byte) order.
-    fn system_params<'a>(
+    /// The system parameters, already in signing (byte) order; `method`
+    /// is left out for a batch, whose lines name their own.
+    pub(crate) fn system_params<'a>(
         &'a self,
-        method: &'a str,
+        method: Option<&'a str>,
         session: Option<&'a str>,
         timestamp: &'a str,
     ) -> Vec<(&'a str, &'a str)> {
         let mut p = Vec::with_capacity(10);
         p.push(("app_key", self.app_key.as_str()));
         p.push(("format", self.format.as_str()));
-        p.push(("method", method));
+        if let Some(m) = method {
+            p.push(("method", m));
+        }
         if let Some(id) = &self.partner_id {
             p.push(("partner_id", id.as_str()));
         }
@@ -573,6 +575,103 @@ pub(crate) fn check_credentials(app_key: &str, app_secret: &str) -> Result<(), V
         return Err(missing("app_secret", "a non-empty app secret"));
     }
     Ok(())
+}
+
+/// A gateway (or batch) URL: ASCII `http://` or `https://`, with a host, no
+/// query and no fragment (see [`TopClient::with_gateway`]); `field` names it.
+pub(crate) fn check_url(field: &str, url: &str) -> Result<(), ValidationError> {
+    if url.contains('?') {
+        return Err(ValidationError::new(
+            field,
+            "a URL without a query (TOP checks the signature over every parameter \
+             it receives, and a query of the gateway URL is not signed)",
+            "a URL with a query",
+        ));
+    }
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let scheme_ok = lower.starts_with("http://") || lower.starts_with("https://");
+    let host_ok = url
+        .split("://")
+        .nth(1)
+        .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
+    // ASCII only (hosts in punycode, paths percent-encoded), which also
+    // makes byte offsets into the prepared URL valid UTF-16 offsets.
+    let ascii_ok = url.bytes().all(|b| b.is_ascii_graphic());
+    if !scheme_ok || !host_ok || !ascii_ok || url.contains('#') {
+        return Err(ValidationError::new(
+            field,
+            "an ASCII http:// or https:// URL without a fragment",
+            quote_truncated(url),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks one call as `prepare` does before anything is signed: the method
+/// name, its parameters (against the API's description, for the typed
+/// ones) and, for an API acting for a seller, that a session is given.
+pub(crate) fn render_call<'a>(
+    method: &str,
+    params: &'a Value,
+    session: Option<&str>,
+    allow_unknown: bool,
+) -> Result<Rendered<'a>, ValidationError> {
+    check_method(method)?;
+    let spec = apis::find(method);
+    let rendered = render(spec, params, allow_unknown)?;
+    // Blank system values are dropped as the Java SDK's TaobaoHashMap drops them.
+    let has_session = session.is_some_and(|s| !crate::java::is_blank(s));
+    if spec.is_some_and(|s| s.session_required) && !has_session {
+        return Err(ValidationError::new(
+            "session",
+            format!("a session: {method} acts for a seller"),
+            "none",
+        ));
+    }
+    Ok(rendered)
+}
+
+/// A call's system and application parameters merged in signing order;
+/// a name given twice is refused.
+pub(crate) fn signed_pairs<'a>(
+    system: &[(&'a str, &'a str)],
+    app: &'a [(&'a str, Cow<'a, str>)],
+) -> Result<Vec<(&'a str, &'a str)>, ValidationError> {
+    let mut sorted_app: Vec<(&str, &str)> = app.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+    order::sort_by_bytes(&mut sorted_app, |(k, _)| k.as_bytes());
+    let all = merge_sorted(system, &sorted_app);
+    // Sorted, a repeated name sits next to itself (only a Rust caller's
+    // Value::Object can repeat one; JS objects and dicts cannot).
+    if let Some(pair) = all
+        .windows(2)
+        .find(|w| w.first().map(|p| p.0) == w.get(1).map(|p| p.0))
+    {
+        let name = pair.first().map_or("", |p| p.0);
+        return Err(ValidationError::new(
+            name,
+            "each parameter once",
+            "it twice",
+        ));
+    }
+    Ok(all)
+}
+
+/// `base?k=v&...&sign=...` and where its query starts. System names and the
+/// hex sign are URL-safe ASCII: only values are encoded.
+fn signed_url(base: &str, system: &[(&str, &str)], sign: &str) -> (String, usize) {
+    let mut url = String::with_capacity(base.len() + 320);
+    url.push_str(base);
+    url.push('?');
+    let signed_query_start = url.len();
+    for (k, v) in system {
+        url.push_str(k);
+        url.push('=');
+        append_encoded(&mut url, v);
+        url.push('&');
+    }
+    url.push_str("sign=");
+    url.push_str(sign);
+    (url, signed_query_start)
 }
 
 /// Merges two lists sorted by key (byte order) into one.

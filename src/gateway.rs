@@ -10,6 +10,8 @@
 use std::fmt::Write as _;
 
 use crate::apis;
+pub use crate::batch::BATCH_PATH;
+use crate::batch::{DEFAULT_SEPARATOR, SEPARATOR_HEADER};
 use crate::error::ValidationError;
 use crate::multipart;
 use crate::params::{is_absent, render};
@@ -18,7 +20,8 @@ use crate::spec::{response_key, Field, Type};
 use crate::time::parse_timestamp;
 use crate::value::{from_json, FileItem, Value};
 
-/// The one path TOP serves calls on; any other is a 404.
+/// The path TOP serves single calls on; batches go to [`BATCH_PATH`], any
+/// other path is a 404.
 pub const GATEWAY_PATH: &str = "/router/rest";
 
 /// The app key a gateway accepts when its configuration names none.
@@ -296,8 +299,15 @@ impl Gateway {
     /// derived from the request (see [`request_id`]): the core draws no
     /// random numbers, so the same request gets the same id.
     pub fn handle(&self, req: &GatewayRequest<'_>, now_ms: i64) -> GatewayResponse {
-        let Some((_, query)) = split_target(req.url).filter(|(p, _)| *p == GATEWAY_PATH) else {
-            return plain(404, "not found: the TOP gateway serves /router/rest\n");
+        let target = split_target(req.url);
+        if let Some((_, query)) = target.filter(|(p, _)| *p == BATCH_PATH) {
+            return self.handle_batch(req, query, now_ms);
+        }
+        let Some((_, query)) = target.filter(|(p, _)| *p == GATEWAY_PATH) else {
+            return plain(
+                404,
+                "not found: the TOP gateway serves /router/rest and /router/batch\n",
+            );
         };
         if !req.method.eq_ignore_ascii_case("POST") && !req.method.eq_ignore_ascii_case("GET") {
             return plain(405, "method not allowed: use POST or GET\n");
@@ -340,6 +350,84 @@ impl Gateway {
         let params = &received.params;
         let get = |k: &str| param(params, k);
         let method = get("method").ok_or_else(|| fault(21, "Missing method"))?;
+        self.check_system(received, None, now_ms)?;
+        let data = self.call(method, params, files, get("session"))?;
+        Ok((method.to_owned(), data))
+    }
+
+    /// `POST /router/batch`: the system parameters checked once (the
+    /// signature covering the query and then the body as sent), then each
+    /// line answered as the same call sent alone (its method, session and
+    /// arguments checked, the same sample reply), the answers joined by the
+    /// request's separator. A failure of the whole batch (a bad signature,
+    /// a malformed body) is one `error_response`.
+    fn handle_batch(&self, req: &GatewayRequest<'_>, query: &str, now_ms: i64) -> GatewayResponse {
+        if !req.method.eq_ignore_ascii_case("POST") {
+            return plain(405, "method not allowed: a batch is sent with POST\n");
+        }
+        let received = Received::read(query.as_bytes(), Vec::new());
+        let get = |k: &str| param(&received.params, k);
+        let xml = get("format") != Some("json");
+        let simplify = !xml && get("simplify") == Some("true");
+        let separator = header(req.headers, SEPARATOR_HEADER)
+            .filter(|s| !s.is_empty())
+            .unwrap_or(DEFAULT_SEPARATOR);
+        let lines = self
+            .check_system(&received, Some(req.body), now_ms)
+            .and_then(|()| batch_lines(req.body, separator));
+        let lines = match lines {
+            Ok(lines) => lines,
+            Err(f) => return reply_error(&f, &request_id(req), xml),
+        };
+        let mut body = String::new();
+        for (i, line) in lines.into_iter().enumerate() {
+            if i > 0 {
+                body.push_str(separator);
+            }
+            let id = request_id_of(req, Some(i));
+            let reply = match self.answer_line(&received.params, line) {
+                Ok((method, data)) => reply_data(&method, data, &id, xml, simplify),
+                Err(f) => reply_error(&f, &id, xml),
+            };
+            body.push_str(&reply.body);
+        }
+        top_reply(xml, body)
+    }
+
+    /// One call of a batch: its line's parameters over the query's (its
+    /// own `session` overrides the batch's), checked and answered as a
+    /// single call would be.
+    fn answer_line(
+        &self,
+        query: &[(String, String)],
+        mut params: Vec<(String, String)>,
+    ) -> Result<(String, Value), TopFault> {
+        let named: std::collections::HashSet<String> =
+            params.iter().map(|(k, _)| k.clone()).collect();
+        params.extend(
+            query
+                .iter()
+                .filter(|(k, _)| !named.contains(k) && k != "sign")
+                .cloned(),
+        );
+        let method = param(&params, "method")
+            .ok_or_else(|| fault(21, "Missing method"))?
+            .to_owned();
+        let data = self.call(&method, &params, &[], param(&params, "session"))?;
+        Ok((method, data))
+    }
+
+    /// TOP's checks of the system parameters (app key, timestamp, version,
+    /// format, signature) in TOP's order. `signed_body`: a batch's body,
+    /// which its signature covers after the parameters.
+    fn check_system(
+        &self,
+        received: &Received,
+        signed_body: Option<&[u8]>,
+        now_ms: i64,
+    ) -> Result<(), TopFault> {
+        let params = &received.params;
+        let get = |k: &str| param(params, k);
         let app_key = get("app_key").ok_or_else(|| fault(28, "Missing app key"))?;
         let secret = self
             .secret(app_key)
@@ -365,7 +453,14 @@ impl Gateway {
         let remote = get("sign").ok_or_else(|| fault(24, "Missing signature"))?;
         let method_used = SignMethod::parse(get("sign_method").unwrap_or("md5"))
             .map_err(|_| fault(25, "Invalid signature"))?;
-        let expected = sign(params, secret, method_used);
+        let expected = match signed_body {
+            None => sign(params, secret, method_used),
+            // A batch signs the query's parameters, then its body as sent.
+            Some(body) => {
+                let canonical = crate::sign::string_to_sign(params);
+                crate::sign::digest_parts([canonical.as_bytes(), body], secret, method_used)
+            }
+        };
         if !bool::from(subtle::ConstantTimeEq::ct_eq(
             expected.as_bytes(),
             remote.as_bytes(),
@@ -377,8 +472,7 @@ impl Gateway {
                 ..fault(25, "Invalid signature")
             });
         }
-        let data = self.call(method, params, files, get("session"))?;
-        Ok((method.to_owned(), data))
+        Ok(())
     }
 
     fn secret(&self, app_key: &str) -> Option<&str> {
@@ -598,6 +692,11 @@ fn call_time(text: &str) -> Option<i64> {
 /// of `METHOD target\nbody`. Deterministic (the core draws no random
 /// numbers), the same for a replayed request and different for any other.
 pub fn request_id(req: &GatewayRequest<'_>) -> String {
+    request_id_of(req, None)
+}
+
+/// [`request_id`]; the answer to call `i` of a batch hashes `#i` after the body.
+fn request_id_of(req: &GatewayRequest<'_>, part: Option<usize>) -> String {
     use md5::{Digest, Md5};
     let mut h = Md5::new();
     h.update(req.method.as_bytes());
@@ -605,12 +704,71 @@ pub fn request_id(req: &GatewayRequest<'_>) -> String {
     h.update(req.url.as_bytes());
     h.update(b"\n");
     h.update(req.body);
+    if let Some(i) = part {
+        h.update(format!("#{i}").as_bytes());
+    }
     h.finalize()
         .iter()
         .flat_map(|b| [b >> 4, b & 0xf])
         .take(13)
         .map(|n| char::from_digit(u32::from(n), 16).unwrap_or('0'))
         .collect()
+}
+
+/// The calls of a batch body: each line's parameters (a line `N` has none),
+/// followed by those of a leading `#PUBLIC#` line it does not name itself;
+/// a name given twice in a line keeps its first value, as a servlet reads it.
+fn batch_lines(body: &[u8], separator: &str) -> Result<Vec<Vec<(String, String)>>, TopFault> {
+    let malformed = |why: String| TopFault {
+        sub_code: Some("isv.invalid-parameter".to_owned()),
+        sub_msg: Some(why),
+        ..fault(41, "Invalid arguments:batch body")
+    };
+    let text = std::str::from_utf8(body)
+        .map_err(|_| malformed("the batch body is not UTF-8 text".to_owned()))?;
+    if text.is_empty() {
+        return Err(TopFault {
+            sub_code: Some("isv.missing-parameter".to_owned()),
+            sub_msg: Some("the batch body holds no calls".to_owned()),
+            ..fault(40, "Missing required arguments:batch body")
+        });
+    }
+    let mut lines = text.split(separator).peekable();
+    let public: Vec<(String, String)> = match lines.peek().and_then(|l| l.strip_prefix("#PUBLIC#"))
+    {
+        Some(shared) => {
+            let pairs = form_urlencoded::parse(shared.as_bytes())
+                .into_owned()
+                .collect();
+            lines.next();
+            pairs
+        }
+        None => Vec::new(),
+    };
+    let mut calls = Vec::new();
+    for (i, line) in lines.enumerate() {
+        if line.is_empty() {
+            return Err(malformed(format!(
+                "call {i} of the batch is an empty line (a call without parameters is the line N)"
+            )));
+        }
+        let own = if line == "N" { "" } else { line };
+        let mut seen = std::collections::HashSet::new();
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(own.as_bytes())
+            .into_owned()
+            .chain(public.iter().cloned())
+            .filter(|(k, _)| seen.insert(k.clone()))
+            .collect();
+        calls.push(pairs);
+    }
+    if calls.is_empty() {
+        return Err(TopFault {
+            sub_code: Some("isv.missing-parameter".to_owned()),
+            sub_msg: Some("the batch body holds no calls".to_owned()),
+            ..fault(40, "Missing required arguments:batch body")
+        });
+    }
+    Ok(calls)
 }
 
 /// Path and query of a request target: origin form (`/router/rest?...`) or

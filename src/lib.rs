@@ -32,6 +32,7 @@
 #![deny(missing_docs)]
 
 pub mod apis;
+pub mod batch;
 mod client;
 pub mod codegen;
 mod error;
@@ -56,6 +57,7 @@ mod value;
 mod value_serde;
 mod xml;
 
+pub use batch::{parse_batch_reply, BatchCall, BatchOptions};
 pub use client::{
     decode_params, decode_request_params, Body, ClientOptions, Format, PrepareOptions,
     PreparedRequest, TopClient, DEFAULT_GATEWAY, FORM_CONTENT_TYPE, FORM_HEADERS, HTTP_METHOD,

@@ -1,0 +1,352 @@
+//! Batch calls: many API calls in one signed `/router/batch` request, and
+//! its reply split back into one result per call (the Java SDK's
+//! `BatchTaobaoClient`). Each sub-call is checked, rendered and parsed by
+//! the client's own single-call code; this module only lays the calls out
+//! as lines and splits the reply.
+//!
+//! The body is one line per call (its application parameters form-encoded,
+//! then `method=` and, when it has its own, `session=`), the lines joined by
+//! the separator with none at the end. The query carries the system
+//! parameters without `method`; the signature covers them and then the
+//! body exactly as sent.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::client::{render_call, signed_pairs, PreparedRequest, TopClient};
+use crate::error::{ApiError, DecodeError, Error, ValidationError};
+use crate::response::{parse_reply, Parsed, ReplyMethod};
+use crate::time::format_timestamp;
+use crate::urlencode::{append_encoded, append_pairs};
+use crate::value::Value;
+
+/// The separator TOP uses unless a request names another: `\r\n-S-\r\n`.
+pub const DEFAULT_SEPARATOR: &str = "\r\n-S-\r\n";
+/// The request header naming a separator other than the default.
+pub const SEPARATOR_HEADER: &str = "top-api-separator";
+/// The `Content-Type` of a batch's body.
+pub const BATCH_CONTENT_TYPE: &str = "text/plain;charset=UTF-8";
+/// The path of the batch endpoint, which replaces `/router/rest`.
+pub const BATCH_PATH: &str = "/router/batch";
+/// The path of single calls.
+const REST_PATH: &str = "/router/rest";
+
+/// One call of a batch: `{ method, params, session? }` as hosts give it.
+#[derive(Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchCall {
+    /// The API method, e.g. `taobao.eticket.merchant.ma.available`.
+    pub method: String,
+    /// Its application parameters: an object (or null for none).
+    #[serde(default = "no_params")]
+    pub params: Value,
+    /// Its own session, sent in its line; overrides the batch's.
+    #[serde(default)]
+    pub session: Option<String>,
+}
+
+fn no_params() -> Value {
+    Value::Null
+}
+
+impl BatchCall {
+    /// A call with the batch's session.
+    pub fn new(method: &str, params: Value) -> BatchCall {
+        BatchCall {
+            method: method.to_owned(),
+            params,
+            session: None,
+        }
+    }
+
+    /// The call with its own session.
+    pub fn with_session(mut self, session: &str) -> BatchCall {
+        self.session = Some(session.to_owned());
+        self
+    }
+}
+
+// Params may hold a customer's card secret: Debug shows the method only.
+impl fmt::Debug for BatchCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BatchCall")
+            .field("method", &self.method)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Options of [`TopClient::prepare_batch`]; hosts give them as `{ session,
+/// timestamp, separator, batchUrl }` (strict, see [`crate::options`]).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct BatchOptions {
+    /// The session of every call that has none of its own (sent in the query).
+    pub session: Option<String>,
+    /// The batch's time in epoch milliseconds.
+    #[serde(rename = "timestamp")]
+    pub timestamp_ms: i64,
+    /// A separator other than [`DEFAULT_SEPARATOR`] (see [`check_separator`]).
+    pub separator: Option<String>,
+    /// Where to send the batch, for a gateway URL that does not end in
+    /// `/router/rest`.
+    pub batch_url: Option<String>,
+}
+
+impl TopClient {
+    /// Builds one signed `/router/batch` request carrying `calls`.
+    ///
+    /// Every call is checked as [`TopClient::prepare`] checks it (errors name
+    /// it: `calls[2].isv_ma_list[0].num`); a file parameter is refused (TOP
+    /// batches anything but uploads), and so is an empty list of calls.
+    pub fn prepare_batch(
+        &self,
+        calls: &[BatchCall],
+        options: &BatchOptions,
+    ) -> Result<PreparedRequest, ValidationError> {
+        if calls.is_empty() {
+            return Err(ValidationError::new(
+                "calls",
+                "at least one call",
+                "an empty list",
+            ));
+        }
+        let separator = match options.separator.as_deref() {
+            None => DEFAULT_SEPARATOR,
+            Some(s) => check_separator(s)?,
+        };
+        let url = self.batch_url(options.batch_url.as_deref())?;
+        let timestamp = format_timestamp(options.timestamp_ms)?;
+        let shared = options
+            .session
+            .as_deref()
+            .filter(|s| !crate::java::is_blank(s));
+        let mut body = String::new();
+        for (i, call) in calls.iter().enumerate() {
+            if i > 0 {
+                body.push_str(separator);
+            }
+            self.append_line(&mut body, call, shared, &timestamp)
+                .map_err(|e| at_call(i, e))?;
+        }
+        let header = (separator != DEFAULT_SEPARATOR).then(|| separator.to_owned());
+        Ok(self.prepare_signed_text(url.as_ref(), shared, &timestamp, body, header))
+    }
+
+    /// Splits a batch reply (default separator) and parses each part as
+    /// [`TopClient::parse`] parses the reply of that call's method; see
+    /// [`TopClient::parse_batch_separated`].
+    pub fn parse_batch(
+        &self,
+        methods: &[&str],
+        body: &[u8],
+    ) -> Result<Vec<Result<Value, ApiError>>, Error> {
+        self.parse_batch_separated(methods, DEFAULT_SEPARATOR, body)
+    }
+
+    /// Splits a batch reply on `separator` and parses part *i* as the reply
+    /// of `methods[i]`: its data, or its own `error_response` as that
+    /// call's [`ApiError`]. A reply with another number of parts than
+    /// calls is the batch failing as a whole (a bad signature, say): its
+    /// `error_response` is returned as the error, or a [`DecodeError`] if
+    /// it has none. A part that is no TOP reply at all is a [`DecodeError`]
+    /// naming it.
+    pub fn parse_batch_separated(
+        &self,
+        methods: &[&str],
+        separator: &str,
+        body: &[u8],
+    ) -> Result<Vec<Result<Value, ApiError>>, Error> {
+        let methods = methods
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                ReplyMethod::new(m).map_err(|e| ValidationError {
+                    field: format!("methods[{i}]"),
+                    ..e
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let parsed = parse_batch_reply(&methods, separator, body)?;
+        Ok(parsed
+            .into_iter()
+            .map(|item| item.map(|p| p.data))
+            .collect())
+    }
+
+    /// `gateway` with `/router/rest` replaced by `/router/batch`, or the
+    /// caller's batch URL.
+    fn batch_url<'a>(&'a self, given: Option<&'a str>) -> Result<Cow<'a, str>, ValidationError> {
+        if let Some(url) = given {
+            crate::client::check_url("batch_url", url)?;
+            return Ok(Cow::Borrowed(url));
+        }
+        let gateway = self.gateway();
+        match gateway.strip_suffix(REST_PATH) {
+            Some(base) => Ok(Cow::Owned(format!("{base}{BATCH_PATH}"))),
+            None => Err(ValidationError::new(
+                "batch_url",
+                format!(
+                    "a batch URL: the gateway does not end in {REST_PATH}, so the \
+                     {BATCH_PATH} endpoint cannot be derived from it"
+                ),
+                "none",
+            )),
+        }
+    }
+
+    /// Appends one call's line, the call checked as `prepare` checks it
+    /// alone (with the batch's session when it has none of its own).
+    fn append_line(
+        &self,
+        body: &mut String,
+        call: &BatchCall,
+        shared: Option<&str>,
+        timestamp: &str,
+    ) -> Result<(), ValidationError> {
+        let own = call
+            .session
+            .as_deref()
+            .filter(|s| !crate::java::is_blank(s));
+        let session = own.or(shared);
+        let rendered = render_call(&call.method, &call.params, session, false)?;
+        if let Some((name, _)) = rendered.files.first() {
+            return Err(ValidationError::new(
+                *name,
+                "text (TOP batches any call but file uploads)",
+                "a file",
+            ));
+        }
+        // The names the call would send alone, each once.
+        let system = self.system_params(Some(&call.method), session, timestamp);
+        signed_pairs(&system, &rendered.text)?;
+        let app = rendered.text.iter().map(|(k, v)| (*k, v.as_ref()));
+        append_pairs(body, app);
+        if !rendered.text.is_empty() {
+            body.push('&');
+        }
+        body.push_str("method=");
+        append_encoded(body, &call.method);
+        if let Some(s) = own {
+            body.push_str("&session=");
+            append_encoded(body, s);
+        }
+        Ok(())
+    }
+}
+
+/// Checks a separator other than the default, which must be sendable as
+/// the `top-api-separator` header as it is and can never occur inside a
+/// line: visible ASCII only (no spaces, which HTTP clients trim, and no
+/// CR or LF, which a header cannot hold), starting with a character that
+/// form encoding never leaves in a line (anything but ASCII letters,
+/// digits and `* - . _ + % = &`, e.g. `#`, `|`, `~`, `!`, `;`).
+///
+/// Why the first character suffices: every line is made of those
+/// characters only, so an occurrence of the separator can only start
+/// inside a separator that was put there; searching from the start of a
+/// line, the first one found is the one that ends that line. The default
+/// separator starts with CR, so the same holds for it.
+pub fn check_separator(separator: &str) -> Result<&str, ValidationError> {
+    if separator == DEFAULT_SEPARATOR {
+        return Ok(separator);
+    }
+    let expected = "visible ASCII text starting with a character form encoding always \
+                    escapes (not a letter, digit or one of * - . _ + % = &), e.g. \"#SEP#\"";
+    let visible = !separator.is_empty() && separator.bytes().all(|b| b.is_ascii_graphic());
+    let first_escaped = separator.bytes().next().is_some_and(|b| !in_line(b));
+    if visible && first_escaped {
+        Ok(separator)
+    } else {
+        Err(ValidationError::new(
+            "separator",
+            expected,
+            crate::value::quote_truncated(separator),
+        ))
+    }
+}
+
+/// Whether `b` may occur in a form-encoded line (or the empty line `N`).
+fn in_line(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_' | b'+' | b'%' | b'=' | b'&')
+}
+
+/// A batch reply split on `separator`, each part parsed as the reply of
+/// its method (see [`TopClient::parse_batch_separated`]); spans of the
+/// parts' data are into `body`. For bindings that keep checked methods.
+pub fn parse_batch_reply(
+    methods: &[ReplyMethod],
+    separator: &str,
+    body: &[u8],
+) -> Result<Vec<Result<Parsed, ApiError>>, Error> {
+    let Some(first_method) = methods.first() else {
+        return Err(ValidationError::new("methods", "at least one method", "an empty list").into());
+    };
+    if separator.is_empty() {
+        return Err(ValidationError::new("separator", "a non-empty separator", "\"\"").into());
+    }
+    let text = std::str::from_utf8(body).map_err(|e| {
+        DecodeError::new(format!(
+            "batch reply is not UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        ))
+    })?;
+    // A literal split (Java's String.split reads the separator as a regular
+    // expression); std's substring search is linear in the body.
+    let parts: Vec<&str> = text.split(separator).collect();
+    if parts.len() != methods.len() {
+        return Err(whole_batch_failure(first_method, &parts, methods.len()));
+    }
+    let mut out = Vec::with_capacity(parts.len());
+    let mut offset = 0;
+    for (i, (part, method)) in parts.iter().zip(methods).enumerate() {
+        match parse_reply(method, part.as_bytes()) {
+            Ok(mut parsed) => {
+                parsed.verbatim = parsed.verbatim.map(|r| r.start + offset..r.end + offset);
+                out.push(Ok(parsed));
+            }
+            Err(Error::Api(e)) => out.push(Err(*e)),
+            Err(e) => {
+                return Err(DecodeError::new(format!("reply {i} of the batch: {e}")).into());
+            }
+        }
+        offset += part.len() + separator.len();
+    }
+    Ok(out)
+}
+
+/// The error of a reply whose number of parts is not the number of calls:
+/// its (first part's) `error_response`, else a [`DecodeError`].
+fn whole_batch_failure(method: &ReplyMethod, parts: &[&str], calls: usize) -> Error {
+    let first = parts.first().copied().unwrap_or_default();
+    match parse_reply(method, first.as_bytes()) {
+        Err(Error::Api(e)) => Error::Api(e),
+        _ => DecodeError::new(format!(
+            "expected a batch reply of {calls} parts (one per call), got {} and no \
+             error_response first: {}",
+            parts.len(),
+            crate::response::snippet(first)
+        ))
+        .into(),
+    }
+}
+
+/// An error of call `i`, its field named under `calls[i]`.
+fn at_call(i: usize, mut e: ValidationError) -> ValidationError {
+    e.field = format!("calls[{i}].{}", e.field);
+    e
+}
+
+/// A batch body with the values of secret fields replaced by `***`, line by
+/// line (each line names its method), for debug views.
+pub(crate) fn redacted_lines<'a>(body: &'a str, separator: &str) -> Cow<'a, str> {
+    let lines: Vec<Cow<'_, str>> = body
+        .split(separator)
+        .map(|line| crate::redact::redact_body(line, line))
+        .collect();
+    if lines.iter().all(|l| matches!(l, Cow::Borrowed(_))) {
+        return Cow::Borrowed(body);
+    }
+    Cow::Owned(lines.join(separator))
+}
