@@ -13,8 +13,6 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::Deserialize;
-
 use crate::client::{render_call, signed_pairs, PreparedRequest, TopClient};
 use crate::error::{ApiError, DecodeError, Error, ValidationError};
 use crate::response::{parse_reply, Parsed, ReplyMethod};
@@ -34,21 +32,15 @@ pub const BATCH_PATH: &str = "/router/batch";
 const REST_PATH: &str = "/router/rest";
 
 /// One call of a batch: `{ method, params, session? }` as hosts give it.
-#[derive(Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Hosts' records are read by [`crate::options::batch_calls`].
+#[derive(Clone, PartialEq)]
 pub struct BatchCall {
     /// The API method, e.g. `taobao.eticket.merchant.ma.available`.
     pub method: String,
     /// Its application parameters: an object (or null for none).
-    #[serde(default = "no_params")]
     pub params: Value,
     /// Its own session, sent in its line; overrides the batch's.
-    #[serde(default)]
     pub session: Option<String>,
-}
-
-fn no_params() -> Value {
-    Value::Null
 }
 
 impl BatchCall {
@@ -78,14 +70,13 @@ impl fmt::Debug for BatchCall {
 }
 
 /// Options of [`TopClient::prepare_batch`]; hosts give them as `{ session,
-/// timestamp, separator, batchUrl }` (strict, see [`crate::options`]).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+/// timestamp, separator, batchUrl }` (strict, read by
+/// [`crate::options::batch_options`]).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchOptions {
     /// The session of every call that has none of its own (sent in the query).
     pub session: Option<String>,
     /// The batch's time in epoch milliseconds.
-    #[serde(rename = "timestamp")]
     pub timestamp_ms: i64,
     /// A separator other than [`DEFAULT_SEPARATOR`] (see [`check_separator`]).
     pub separator: Option<String>,
@@ -158,6 +149,22 @@ impl TopClient {
         separator: &str,
         body: &[u8],
     ) -> Result<Vec<Result<Value, ApiError>>, Error> {
+        let parsed = self.parse_batch_spanned(methods, separator, body)?;
+        Ok(parsed
+            .into_iter()
+            .map(|item| item.map(|p| p.data))
+            .collect())
+    }
+
+    /// [`TopClient::parse_batch_separated`], also telling where each data's
+    /// JSON text lies in the body (see [`Parsed::verbatim`]): for bindings
+    /// whose host parses JSON natively.
+    pub fn parse_batch_spanned(
+        &self,
+        methods: &[&str],
+        separator: &str,
+        body: &[u8],
+    ) -> Result<Vec<Result<Parsed, ApiError>>, Error> {
         let methods = methods
             .iter()
             .enumerate()
@@ -168,11 +175,7 @@ impl TopClient {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let parsed = parse_batch_reply(&methods, separator, body)?;
-        Ok(parsed
-            .into_iter()
-            .map(|item| item.map(|p| p.data))
-            .collect())
+        parse_batch_reply(&methods, separator, body)
     }
 
     /// `gateway` with `/router/rest` replaced by `/router/batch`, or the
