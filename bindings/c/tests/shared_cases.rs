@@ -63,8 +63,14 @@ fn shared_cases_through_the_c_abi() {
                     failures.push(format!("{dir}/{file}: duplicate case name {name:?}"));
                 }
                 names.push(name);
-                if file == "prepare.json"
-                    && has_nested_file(case.get("params").unwrap_or(&Value::Null))
+                let batch_without_c_form = file == "batch.json"
+                    && (str_of(case, "kind") == Some("gateway")
+                        || case
+                            .get("calls")
+                            .is_some_and(|c| c.to_json().contains("file_base64")));
+                if batch_without_c_form
+                    || file == "prepare.json"
+                        && has_nested_file(case.get("params").unwrap_or(&Value::Null))
                 {
                     no_c_form.push(format!("{dir}/{file} :: {name}"));
                     continue;
@@ -77,6 +83,7 @@ fn shared_cases_through_the_c_abi() {
                         "prepare.json" => run_prepare(case),
                         "timestamp.json" => run_timestamp(case),
                         "spi.json" => run_spi(case),
+                        "batch.json" => run_batch(case),
                         other => Err(format!("no C ABI runner for tests/vectors/{other}")),
                     }
                 };
@@ -87,7 +94,7 @@ fn shared_cases_through_the_c_abi() {
         }
     }
     eprintln!(
-        "shared cases through the C ABI: {} run; {} with a file inside a structure, which C cannot express: {:?}",
+        "shared cases through the C ABI: {} run; {} with no C form (a file inside a structure or a batch call, which C cannot express; a batch sent to the local gateway, which the C library does not hold): {:?}",
         total - no_c_form.len(),
         no_c_form.len(),
         no_c_form
@@ -294,6 +301,82 @@ fn run_prepare(case: &Value) -> Outcome {
         same("headers", &req.headers, at(want, "headers"))?;
         same("params", &req.params, at(want, "params"))
     })
+}
+
+const BATCH_OPTION_KEYS: &[(&str, &str)] = &[
+    ("session", "session"),
+    ("timestamp_ms", "timestamp"),
+    ("separator", "separator"),
+    ("batch_url", "batchUrl"),
+];
+
+/// `tests/vectors/batch.json` through `topwire_prepare_batch` and
+/// `topwire_parse_batch` (the `gateway` kind has no C form).
+fn run_batch(case: &Value) -> Outcome {
+    match need_str(case, "kind")? {
+        "prepare" => {
+            let client_json = pick(case.get("client").unwrap_or(&Value::Null), CLIENT_KEYS);
+            let calls = case.get("calls").ok_or("no calls")?.to_json();
+            let options = pick(
+                case.get("options").unwrap_or(&Value::Null),
+                BATCH_OPTION_KEYS,
+            );
+            let got = common::client(&client_json)
+                .and_then(|c| common::prepare_batch(&c, &calls, Some(&options)));
+            judge(got, case, |req, want| {
+                same("method", &Value::String(req.method), at(want, "method"))?;
+                same("url", &Value::String(req.url), at(want, "url"))?;
+                let body = String::from_utf8(req.body).map_err(|e| e.to_string())?;
+                same("body", &Value::String(body), at(want, "body"))?;
+                same("headers", &req.headers, at(want, "headers"))?;
+                same("params", &req.params, at(want, "params"))
+            })
+        }
+        "parse" => {
+            let client =
+                common::client(r#"{"appKey":"k","appSecret":"s"}"#).map_err(|f| unexpected(&f))?;
+            let methods = case.get("methods").ok_or("no methods")?.to_json();
+            let body = need_str(case, "body")?;
+            let got = common::parse_batch(
+                &client,
+                &methods,
+                str_of(case, "separator"),
+                body.as_bytes(),
+            );
+            judge(got, case, |text, want| {
+                let items = from_json(&text).map_err(|e| e.to_string())?;
+                let Value::List(items) = items else {
+                    return Err(format!("not a list: {text}"));
+                };
+                let Value::List(want) = want else {
+                    return Err("expect is not a list".to_owned());
+                };
+                if items.len() != want.len() {
+                    return Err(format!("{} items, want {}", items.len(), want.len()));
+                }
+                for (item, w) in items.iter().zip(want) {
+                    match (
+                        item.get("data"),
+                        w.get("data"),
+                        item.get("error"),
+                        w.get("error"),
+                    ) {
+                        (Some(got), Some(d), None, None) => same("data", got, d)?,
+                        (None, None, Some(record), Some(err)) => {
+                            let failure = common::Failure {
+                                status: topwire_c::TopwireStatus::ApiError,
+                                record: record.clone(),
+                            };
+                            check_error(&failure, err)?;
+                        }
+                        _ => return Err(format!("item {} for {}", item.to_json(), w.to_json())),
+                    }
+                }
+                Ok(())
+            })
+        }
+        other => Err(format!("no C ABI runner for batch cases of kind {other:?}")),
+    }
 }
 
 /// The case's files (objects with `file_base64`, `tests/README.md`) as C

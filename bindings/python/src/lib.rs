@@ -10,12 +10,12 @@ use std::borrow::Cow;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use pyo3::prelude::*;
-use pyo3::PyClassInitializer;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
     IntoPyDict, PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping,
     PyMemoryView, PyString, PyTuple, PyType,
 };
+use pyo3::PyClassInitializer;
 use topwire::gateway::GatewayRequest;
 use topwire::path::Path;
 use topwire::{
@@ -386,12 +386,19 @@ impl PyPreparedBatch {
 fn batch_call(py: Python<'_>, i: usize, item: &Bound<'_, PyAny>) -> PyResult<topwire::BatchCall> {
     let at = format!("calls[{i}]");
     let shape = "a (method, params) or (method, params, session) tuple";
-    let Some(t) = item.cast::<PyTuple>().ok().filter(|t| (2..=3).contains(&t.len())) else {
+    let Some(t) = item
+        .cast::<PyTuple>()
+        .ok()
+        .filter(|t| (2..=3).contains(&t.len()))
+    else {
         let got = format!("a {}", item.get_type().name()?);
         return Err(to_py_err(py, invalid(&at, shape, got)));
     };
     let method: String = t.get_item(0)?.extract().map_err(|_| {
-        to_py_err(py, invalid(&format!("{at}.method"), "a str", "another value"))
+        to_py_err(
+            py,
+            invalid(&format!("{at}.method"), "a str", "another value"),
+        )
     })?;
     let params = t.get_item(1)?;
     let params = if params.is_none() {
@@ -404,7 +411,10 @@ fn batch_call(py: Python<'_>, i: usize, item: &Bound<'_, PyAny>) -> PyResult<top
     let mut call = topwire::BatchCall::new(&method, params);
     if let Ok(session) = t.get_item(2) {
         call.session = session.extract().map_err(|_| {
-            to_py_err(py, invalid(&format!("{at}.session"), "a str or None", "another value"))
+            to_py_err(
+                py,
+                invalid(&format!("{at}.session"), "a str or None", "another value"),
+            )
         })?;
     }
     Ok(call)
@@ -543,7 +553,9 @@ impl PyTopClient {
     ) -> PyResult<Bound<'py, PyList>> {
         let bytes = body_bytes(body)?;
         let names: Vec<&str> = methods.iter().map(String::as_str).collect();
-        let separator = separator.as_deref().unwrap_or(topwire::batch::DEFAULT_SEPARATOR);
+        let separator = separator
+            .as_deref()
+            .unwrap_or(topwire::batch::DEFAULT_SEPARATOR);
         let client = &self.inner;
         let items = py
             .detach(|| client.parse_batch_separated(&names, separator, &bytes))
