@@ -104,3 +104,24 @@ server: GatewayServer
 with serve(config={"responses": {"taobao.time.get": {"time": "x"}}}, clock=lambda: 0) as server:
     local = TopClient(DEFAULT_APP_KEY, DEFAULT_APP_SECRET, gateway=server.url)
     port: int = server.port
+
+# Batches: a batch of one known method's calls gives that method's reply type.
+batch = client.prepare_batch(
+    [("taobao.eticket.merchant.ma.available", {"code": c, "consume_num": 1, "outer_id": "o", "token": "t"})
+     for c in ("abc124", "abc125")],
+    session="s", timestamp=1_700_000_000_000, separator="#SEP#",
+)
+batch_methods: List[str] = batch.methods
+for item in client.parse_batch(batch, b""):
+    if isinstance(item, ApiError):
+        batch_sub_code: Optional[str] = item.sub_code
+    else:
+        batch_ret: Optional[str] = item.get("ret_code")
+mixed = client.prepare_batch([("taobao.time.get", None), ("taobao.user.seller.get", {"fields": "nick"}, "own-session")])
+for any_item in client.parse_batch(mixed, "", separator=None):
+    if not isinstance(any_item, ApiError):
+        batch_untyped: Dict[str, Any] = any_item
+batch_verified = client.parse_batch(["taobao.travel.ticket.order.verify"], b"")
+batch_first = batch_verified[0]
+if not isinstance(batch_first, ApiError):
+    batch_success: Optional[bool] = batch_first.get("is_success")
