@@ -343,7 +343,7 @@ fn at_call(i: usize, mut e: ValidationError) -> ValidationError {
 
 /// A batch body with the values of secret fields replaced by `***`, line by
 /// line (each line names its method), for debug views.
-pub(crate) fn redacted_lines<'a>(body: &'a str, separator: &str) -> Cow<'a, str> {
+pub fn redacted_lines<'a>(body: &'a str, separator: &str) -> Cow<'a, str> {
     let lines: Vec<Cow<'_, str>> = body
         .split(separator)
         .map(|line| crate::redact::redact_body(line, line))

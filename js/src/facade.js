@@ -477,6 +477,13 @@ class PreparedBatch extends PreparedRequest {
   toJSON() {
     return { ...super.toJSON(), methods: this.methods };
   }
+
+  // The body with the values of secret fields (card secrets) as ***, line by line.
+  [INSPECT](depth, opts, inspect) {
+    const body = gatewayGlue().redactBatch(this.body, this.headers[SEPARATOR_HEADER] ?? '\r\n-S-\r\n');
+    const fields = { method: this.method, url: this.url, headers: this.headers, body, methods: this.methods };
+    return `PreparedBatch ${inspect ? inspect(fields, opts) : JSON.stringify(fields)}`;
+  }
 }
 
 /**

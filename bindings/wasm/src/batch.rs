@@ -8,6 +8,12 @@ use wasm_bindgen::prelude::*;
 
 use crate::{attach_files, js_err, json, parsed_out, to_json, Client, JsResult};
 
+/// A batch body with secret values as `***`, for `util.inspect` of a prepared batch.
+#[wasm_bindgen(js_name = redactBatch)]
+pub fn redact_batch(body: &str, separator: &str) -> String {
+    topwire::batch::redacted_lines(body, separator).into_owned()
+}
+
 #[wasm_bindgen]
 impl Client {
     /// Signs a batch given as the JSON of `[calls, options]` (`calls`:
