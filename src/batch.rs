@@ -150,10 +150,11 @@ impl TopClient {
         body: &[u8],
     ) -> Result<Vec<Result<Value, ApiError>>, Error> {
         let parsed = self.parse_batch_spanned(methods, separator, body)?;
-        Ok(parsed
-            .into_iter()
-            .map(|item| item.map(|p| p.data))
-            .collect())
+        let mut out = Vec::with_capacity(parsed.len());
+        for item in parsed {
+            out.push(item.map(|p| p.data));
+        }
+        Ok(out)
     }
 
     /// [`TopClient::parse_batch_separated`], also telling where each data's

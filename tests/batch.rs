@@ -7,7 +7,9 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    // The per-call results are `Result<Value, ApiError>`, as parse_batch gives them.
+    clippy::result_large_err
 )]
 
 use proptest::prelude::*;
