@@ -31,7 +31,8 @@
  *   during the call. Nothing panics or unwinds into the caller.
  *
  * THREADS
- * - A TopwireClient is immutable: topwire_prepare and topwire_parse may run
+ * - A TopwireClient is immutable: topwire_prepare, topwire_parse,
+ *   topwire_prepare_batch and topwire_parse_batch may run
  *   on several threads at once with the same client. topwire_client_free
  *   must not run while another call uses that client.
  * - topwire_sign, topwire_string_to_sign, topwire_verify_spi,
