@@ -1832,6 +1832,24 @@ def gateway_call_cases():
     call("a name twice in the body, signed with the second value: 25",
          system(), form=[("fields", "a"), ("fields", "b")],
          signed=system() + [("fields", "b")], expect=error(25, "Invalid signature", twice))
+    # A batch over HTTP: both servers serve POST /router/batch, each call answered alone.
+    bquery = [("app_key", GW_KEY), ("timestamp", gmt8(GW_NOW)), ("v", "2.0"), ("sign_method", "md5"),
+              ("format", "json")]
+    bbody = ("method=%s" % GW_TIME) + BATCH_SEPARATOR + "N"
+    target = "/router/batch?" + urlencode(bquery + [("sign", batch_sign(GW_SECRET, bquery, bbody, "md5"))])
+    body = bbody.encode("ascii")
+    parts = [compact_json({"time_get_response": {"time": "2023-11-15 06:13:20",
+                                                 "request_id": batch_request_id(target, body, 0)}}),
+             compact_json({"error_response": {"code": 21, "msg": "Missing method",
+                                              "request_id": batch_request_id(target, body, 1)}})]
+    headers = [("Content-Type", BATCH_CONTENT)]
+    cases.append({
+        "name": "a batch: each call answered alone, the answers joined by the separator",
+        "request": {"method": "POST", "target": target, "headers": [list(h) for h in headers],
+                    "body": bbody},
+        "send": http_request("POST", target, headers, body),
+        "replies": [{"status": 200, "text": BATCH_SEPARATOR.join(parts)}],
+    })
     return cases
 
 
@@ -1863,6 +1881,8 @@ def gateway_http_cases():
     raw("a known method the gateway does not serve: 405", "PUT /router/rest HTTP/1.1\r\n" + H +
         "\r\n", 405)
     raw("CONNECT: 404", "CONNECT gateway.test:443 HTTP/1.1\r\n" + H + "\r\n", 404)
+    raw("a batch is sent with POST: GET /router/batch is 405", "GET /router/batch HTTP/1.1\r\n" + H + "\r\n",
+        405)
     raw("a control character in the target", "GET /router/rest\x01 HTTP/1.1\r\n" + H + "\r\n",
         400)
     raw("an 8-bit byte in the target", "GET /router/rest?a=\xe9 HTTP/1.1\r\n" + H + "\r\n", 400)
