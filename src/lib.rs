@@ -23,6 +23,10 @@
 //! # Ok::<(), topwire::Error>(())
 //! ```
 //!
+//! Many calls travel in one signed `/router/batch` request with
+//! [`TopClient::prepare_batch`]; [`TopClient::parse_batch`] splits the reply
+//! into one result per call (see [`batch`]).
+//!
 //! Errors form one hierarchy ([`Error`]): [`ValidationError`] for bad input,
 //! [`ApiError`] for the gateway's `error_response`, [`DecodeError`] for a body
 //! that is not a TOP response, [`SignatureError`] for an inbound call that
