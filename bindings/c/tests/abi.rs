@@ -225,7 +225,11 @@ fn null_pointers_are_errors_naming_the_argument() {
     // ... only with length 0: a length says something was meant and lost.
     let f = raw_prepare(client.0, m, (ptr::null(), 2), &mut out).unwrap_err();
     assert_eq!(
-        (f.status, field(&f), f.record.get("got").and_then(Value::as_str)),
+        (
+            f.status,
+            field(&f),
+            f.record.get("got").and_then(Value::as_str)
+        ),
         (
             TopwireStatus::ValidationError,
             "params",
