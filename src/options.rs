@@ -344,7 +344,7 @@ fn at(path: &str) -> &str {
 }
 
 /// An unknown key, with the known one it most likely meant.
-fn unknown_key(field: String, key: &str, known: &[&str]) -> ValidationError {
+pub(crate) fn unknown_key(field: String, key: &str, known: &[&str]) -> ValidationError {
     let hint = match did_you_mean(key, known) {
         Some(right) => format!("a known option (did you mean {right}?)"),
         None if known.is_empty() => "no options here".to_owned(),
