@@ -32,7 +32,7 @@ demo: js-build py-build c-build c-setup
 	bash scripts/demo.sh
 
 fuzz:
-	env -u PROPTEST_RNG_SEED cargo test --release -p topwire --test fuzz --test json_differential --lib
+	env -u PROPTEST_RNG_SEED cargo test --release -p topwire --test fuzz --test json_differential --test batch --lib
 
 types:
 	TOPWIRE_BLESS=1 cargo test --test codegen

@@ -144,9 +144,8 @@ fn single(gw: &Gateway, c: &TopClient, call: &BatchCall, shared: &str) -> Result
     }
 }
 
+// Cases: PROPTEST_CASES (`make test`: 2000 with a fixed seed; `make fuzz`: more, fresh).
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
-
     /// The gateway's answer to a batch, parsed, is what the calls give one by one.
     #[test]
     fn a_batch_gives_what_its_calls_give_alone(
