@@ -94,6 +94,14 @@ pub(crate) fn order_by_str<T>(items: &[T], key: for<'x> fn(&'x T) -> &'x str) ->
     }
 }
 
+/// Sorts `items` stably by `key` as `Arrays.sort` sorts Java strings (UTF-16
+/// code units): the one order of every signed key list (`sign`, `prepare`,
+/// the gateway's check, SPI), as TOP and the Java SDK sort them.
+pub(crate) fn sort_by_str<T>(items: &mut Vec<T>, key: for<'x> fn(&'x T) -> &'x str) {
+    let order = order_by_str(items, key);
+    order::reorder(items, &order);
+}
+
 /// Why a piece of text could not be URL-decoded.
 #[derive(Debug, PartialEq)]
 pub(crate) enum DecodeFailure {

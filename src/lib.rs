@@ -68,5 +68,5 @@ pub use response::{parse, parse_reply, parse_spanned, Parsed, ReplyMethod};
 pub use sign::{sign, string_to_sign, SignMethod};
 pub use spi::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
 pub use time::{format_timestamp, parse_timestamp};
-pub use value::{from_json, FileItem, Value};
+pub use value::{from_json, from_json_input, FileItem, Value};
 pub use value_serde::{Problem, ReadError, ValueDeserializer, MAX_DEPTH};

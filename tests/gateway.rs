@@ -125,7 +125,7 @@ fn hand_signed(extra: &[(&str, &str)]) -> String {
         ("format", "json"),
     ];
     params.extend_from_slice(extra);
-    let sign = topwire::sign(&params, DEFAULT_APP_SECRET, topwire::SignMethod::Md5);
+    let sign = topwire::sign(&params, DEFAULT_APP_SECRET, topwire::SignMethod::Md5).unwrap();
     let mut query = form_urlencoded::Serializer::new(String::from("/router/rest?"));
     query.extend_pairs(params.iter()).append_pair("sign", &sign);
     query.finish()
@@ -274,7 +274,7 @@ fn bad_value_is_41_naming_the_field() {
         ("format", "json"),
         ("write_off_type", "2"),
     ];
-    let sign = topwire::sign(&params, DEFAULT_APP_SECRET, topwire::SignMethod::HmacSha256);
+    let sign = topwire::sign(&params, DEFAULT_APP_SECRET, topwire::SignMethod::HmacSha256).unwrap();
     let mut query = form_urlencoded::Serializer::new(String::from("http://127.0.0.1/router/rest?"));
     query.extend_pairs(params.iter()).append_pair("sign", &sign);
     let url = query.finish();

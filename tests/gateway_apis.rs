@@ -204,7 +204,7 @@ fn hand_signed(gw: &Gateway, method: &str, app: &[(&str, &str)]) -> ApiError {
         ("format", "json"),
     ];
     params.extend_from_slice(app);
-    let sign = topwire::sign(&params, DEFAULT_APP_SECRET, topwire::SignMethod::Md5);
+    let sign = topwire::sign(&params, DEFAULT_APP_SECRET, topwire::SignMethod::Md5).unwrap();
     let mut body = form_urlencoded::Serializer::new(String::new());
     body.extend_pairs(params.iter()).append_pair("sign", &sign);
     let body = body.finish();

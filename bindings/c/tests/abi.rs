@@ -358,6 +358,59 @@ fn sign_and_spi_take_json_inputs() {
 }
 
 #[test]
+fn lone_surrogates_are_refused_naming_the_member() {
+    let lone = |f: &Failure| {
+        assert_eq!(f.status, TopwireStatus::ValidationError, "{}", record(f));
+        assert_eq!(
+            f.record.get("got"),
+            Some(&Value::from("a lone surrogate (half of a UTF-16 pair)"))
+        );
+    };
+    let f = common::client(r#"{"appKey":"1","appSecret":"x\ud800"}"#).unwrap_err();
+    lone(&f);
+    assert_eq!(field(&f), "appSecret");
+    let client = common::client(OPTIONS).unwrap();
+    let f = common::prepare(
+        &client,
+        "taobao.custom.call",
+        Some(r#"{"a":{"b":["x\udc00"]}}"#),
+        Some(TS),
+    )
+    .unwrap_err();
+    lone(&f);
+    assert_eq!(field(&f), "a.b[0]");
+    let f = common::prepare(
+        &client,
+        VERIFY,
+        None,
+        Some(r#"{"session":"\ud83d","timestamp":1}"#),
+    )
+    .unwrap_err();
+    lone(&f);
+    assert_eq!(field(&f), "session");
+    let f = common::sign(r#"{"k":"x\ud800"}"#, "secret", "md5").unwrap_err();
+    lone(&f);
+    assert_eq!(field(&f), "k");
+    // A pair is text, not a lone half.
+    assert!(common::sign(r#"{"k":"x\ud83d\ude00"}"#, "secret", "md5").is_ok());
+}
+
+#[test]
+fn parameters_nest_64_levels_as_in_every_language() {
+    let client = common::client(OPTIONS).unwrap();
+    let nested = |levels: usize| format!("{}1{}", r#"{"k":"#.repeat(levels), "}".repeat(levels));
+    common::prepare(&client, "taobao.custom.call", Some(&nested(64)), Some(TS)).unwrap();
+    let f =
+        common::prepare(&client, "taobao.custom.call", Some(&nested(65)), Some(TS)).unwrap_err();
+    assert_eq!(f.status, TopwireStatus::ValidationError);
+    assert_eq!(
+        f.record.get("expected"),
+        Some(&Value::from("at most 64 levels of nesting"))
+    );
+    assert_eq!(field(&f), vec!["k"; 64].join("."));
+}
+
+#[test]
 fn files_make_a_multipart_request_of_bytes() {
     let client = common::client(OPTIONS).unwrap();
     let png = b"\x89PNG\r\n\x1a\n\x00\xff".to_vec();

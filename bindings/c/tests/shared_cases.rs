@@ -232,13 +232,17 @@ fn run_sign(case: &Value) -> Outcome {
         &params,
         need_str(case, "secret")?,
         need_str(case, "sign_method")?,
-    )
-    .map_err(|f| unexpected(&f))?;
-    same(
-        "sign",
-        &Value::String(sign),
-        case.get("sign").ok_or("no sign")?,
-    )
+    );
+    match (sign, case.get("error")) {
+        (Ok(sign), None) => same(
+            "sign",
+            &Value::String(sign),
+            case.get("sign").ok_or("no sign")?,
+        ),
+        (Err(f), Some(want)) => check_error(&f, want),
+        (Err(f), None) => Err(unexpected(&f)),
+        (Ok(_), Some(_)) => Err("expected an error, the call succeeded".to_owned()),
+    }
 }
 
 const CLIENT_KEYS: &[(&str, &str)] = &[

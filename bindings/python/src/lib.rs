@@ -526,7 +526,8 @@ fn sign(
     method: &str,
 ) -> PyResult<String> {
     let method = SignMethod::parse(method).map_err(|e| to_py_err(py, e.into()))?;
-    Ok(py.detach(|| topwire::sign(&pairs, secret, method)))
+    py.detach(|| topwire::sign(&pairs, secret, method))
+        .map_err(|e| to_py_err(py, e.into()))
 }
 
 /// The canonical string the signature covers (for debugging error 25).
