@@ -101,6 +101,8 @@ const MAX_INPUT = 256 * 1024 * 1024;
 
 const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const wellFormed = String.prototype.isWellFormed ? (s) => s.isWellFormed() : (s) => !LONE.test(s);
+const LONE_ALL = new RegExp(LONE.source, 'g');
+const toWellFormed = String.prototype.toWellFormed ? (s) => s.toWellFormed() : (s) => s.replace(LONE_ALL, '\uFFFD');
 
 /** Counts what a call carries (see MAX_INPUT) and holds its files. */
 class Budget {
@@ -529,6 +531,10 @@ class TopClient {
     const m = replyMethod(method);
     if (typeof body === 'string') {
       if (body.length > MAX_INPUT) throw invalid('body', `at most ${MAX_INPUT} characters`, 'more');
+      // A raw lone surrogate in a reply reads as U+FFFD, as a lossy decoder
+      // (and the core, for an escaped one) reads it: the same on every path,
+      // the native JSON.parse of a slice included.
+      if (!wellFormed(body)) body = toWellFormed(body);
       let out;
       try {
         out = this.#inner.parse(m, body);
