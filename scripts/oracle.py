@@ -800,9 +800,23 @@ def prepare_cases():
     bad("missing isv_ma_list", RESEND, {"outer_id": "o", "token": "t"},
         verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got nothing"),
         session="s")
-    bad("empty isv_ma_list counts as missing", RESEND, {"isv_ma_list": [], "outer_id": "o", "token": "t"},
-        verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got nothing"),
+    bad("empty isv_ma_list counts as missing, and the error says it was given empty", RESEND,
+        {"isv_ma_list": [], "outer_id": "o", "token": "t"},
+        verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got an empty list"),
         session="s")
+    # A container where the description says a scalar is wrong, not absent
+    # (untyped methods keep "empty is absent").
+    bad("an empty list for a typed integer field is refused, not dropped", VERIFY,
+        {"order_id": 1, "check_num": [], "write_off_type": {}},
+        verr("check_num", "check_num: expected an integer, got an empty list"))
+    bad("an empty object for a typed integer field is refused, not dropped", VERIFY,
+        {"order_id": 1, "write_off_type": {}},
+        verr("write_off_type", "write_off_type: expected an integer, one of 0, 1, got an empty object"))
+    bad("an empty list for a typed string field is refused", VERIFY, {"order_id": 1, "out_order_id": []},
+        verr("out_order_id", "out_order_id: expected a string, got an empty list"))
+    bad("an empty list for a structure (not a list) is refused", TBMA, {"query_tb_ma_callback_req": []},
+        verr("query_tb_ma_callback_req", "query_tb_ma_callback_req: expected a QueryTbMaCallbackReq object, "
+             "got an empty list"), session="s")
     bad("a required list given as JSON text \"[]\" counts as missing", RESEND,
         {"isv_ma_list": "[]", "outer_id": "o", "token": "t"},
         verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got nothing"),
@@ -824,7 +838,7 @@ def prepare_cases():
         {"ticket_reverse_top_request": "[]"},
         verr("ticket_reverse_top_request",
              "ticket_reverse_top_request: expected a TicketReverseTopRequest object, "
-             "got a list of 0 item(s)"))
+             "got an empty list"))
     bad("more than 200 isv_ma_list items", RESEND,
         {"isv_ma_list": [item] * 201, "outer_id": "o", "token": "t"},
         verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got a list of 201 item(s)"),
@@ -951,6 +965,20 @@ def prepare_cases():
          "outer_id": "o", "token": "t"},
         verr("isv_ka_list[0].num", "isv_ka_list[0].num: expected an integer "
              "(required when certificate_type is 1), got nothing"), **sess)
+    # Java's isEmpty at every depth: whitespace-only members are missing.
+    bad("ma.send: whitespace-only ka_no and ka_mi do not satisfy certificate_type 1", SEND,
+        {"certificate_type": 1, "isv_ka_list": [{"ka_no": "   ", "ka_mi": "  ", "num": 1}], "outer_id": "o",
+         "token": "t"},
+        verr("isv_ka_list[0].ka_no", "isv_ka_list[0].ka_no: expected a string "
+             "(required when certificate_type is 1), got nothing"), **sess)
+    bad("ma.send: a whitespace-only ka_mi does not satisfy certificate_type 1", SEND,
+        {"certificate_type": 1, "isv_ka_list": [{"ka_no": "K1", "ka_mi": "\u3000\n", "num": 1}],
+         "outer_id": "o", "token": "t"},
+        verr("isv_ka_list[0].ka_mi", "isv_ka_list[0].ka_mi: expected a string "
+             "(required when certificate_type is 1), got nothing"), **sess)
+    bad("ma.send: a whitespace-only code is a missing required member", SEND,
+        {"isv_ma_list": [{"code": " ", "num": 1}], "outer_id": "o", "token": "t"},
+        verr("isv_ma_list[0].code", "isv_ma_list[0].code: expected a string, got nothing"), **sess)
     bad("ma.send: certificate_type 0 needs code in every isv_ma_list item", SEND,
         {"certificate_type": 0, "isv_ma_list": [{"num": 1}], "outer_id": "o", "token": "t"},
         verr("isv_ma_list[0].code", "isv_ma_list[0].code: expected a string, got nothing"), **sess)
@@ -1008,9 +1036,10 @@ def prepare_cases():
         {"attribute_map": 30, "biz_type": 3001, "end_date": "2025-01-31 23:59:59", "outer_id": "o"},
         verr("attribute_map", "attribute_map: expected JSON: an object, a list or their JSON text, "
              "got the number 30"), **sess)
-    bad("tbma.get: the query needs its code", TBMA, {"query_tb_ma_callback_req": {}},
+    bad("tbma.get: the query needs its code (given empty, the error says so)", TBMA,
+        {"query_tb_ma_callback_req": {}},
         verr("query_tb_ma_callback_req", "query_tb_ma_callback_req: expected a QueryTbMaCallbackReq object, "
-             "got nothing"), **sess)
+             "got an empty object"), **sess)
     bad("tbma.get: the query's code is required", TBMA, {"query_tb_ma_callback_req": {"code": ""}},
         verr("query_tb_ma_callback_req.code", "query_tb_ma_callback_req.code: expected a string, got nothing"),
         **sess)

@@ -141,7 +141,9 @@ impl Value {
             Value::Decimal(t) => format!("the number {}", quote_free(t)),
             Value::String(s) if s.is_empty() => "an empty string".to_owned(),
             Value::String(s) => format!("the string {}", quote_truncated(s)),
+            Value::List(items) if items.is_empty() => "an empty list".to_owned(),
             Value::List(items) => format!("a list of {} item(s)", items.len()),
+            Value::Object(pairs) if pairs.is_empty() => "an empty object".to_owned(),
             Value::Object(_) => "an object".to_owned(),
             Value::File(file) => format!("a file of {} byte(s)", file.content.len()),
         }

@@ -315,6 +315,40 @@ fn ma_send_rules_across_fields_are_40_naming_the_field() {
 }
 
 #[test]
+fn whitespace_only_members_do_not_satisfy_required_rules() {
+    // Java's StringUtils.isEmpty at every depth, as prepare applies it.
+    let gw = Gateway::default();
+    let list = r#"[{"ka_no":"   ","ka_mi":"  ","num":1}]"#;
+    let app = [
+        ("outer_id", "o1"),
+        ("token", "t1"),
+        ("certificate_type", "1"),
+        ("isv_ka_list", list),
+    ];
+    let e = hand_signed(&gw, SEND, &app);
+    assert_eq!(
+        fault(&e),
+        (40, "Missing required arguments:isv_ka_list[0].ka_no", Some("isv.missing-parameter"),
+         Some("isv_ka_list[0].ka_no: expected a string (required when certificate_type is 1), got nothing"))
+    );
+    let list = r#"[{"code":"\u3000","num":1}]"#;
+    let e = hand_signed(
+        &gw,
+        SEND,
+        &[("outer_id", "o1"), ("token", "t1"), ("isv_ma_list", list)],
+    );
+    assert_eq!(
+        fault(&e),
+        (
+            40,
+            "Missing required arguments:isv_ma_list[0].code",
+            Some("isv.missing-parameter"),
+            Some("isv_ma_list[0].code: expected a string, got nothing")
+        )
+    );
+}
+
+#[test]
 fn list_limits_are_41_naming_the_field() {
     let gw = Gateway::default();
     let items = |n: usize| format!("[{}]", vec![r#"{"code":"c","num":1}"#; n].join(","));
