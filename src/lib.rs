@@ -62,7 +62,7 @@ pub use client::{
 };
 pub use error::{ApiError, DecodeError, Error, SignatureError, SignatureFailure, ValidationError};
 pub use json_ser::{record_json, WriteError};
-pub use multipart::{Multipart, DEFAULT_FILE_CONTENT_TYPE};
+pub use multipart::{Multipart, DEFAULT_FILE_CONTENT_TYPE, MAX_PARTS};
 pub use redact::{is_secret_path, redact_body, SECRET_NOT_SHOWN};
 pub use response::{parse, parse_reply, parse_spanned, Parsed, ReplyMethod};
 pub use sign::{sign, string_to_sign, SignMethod};
