@@ -854,6 +854,11 @@ def prepare_cases():
     bad("unknown field lists the valid names", VERIFY, {"orderid": 1},
         verr("orderid", "orderid: expected one of the documented fields (%s); "
              "pass allow_unknown to send others, got an unknown field" % VERIFY_FIELDS))
+    # The name is the caller's: in the message its control characters are
+    # escaped as a quoted value's are (one log line); `field` keeps it as given.
+    bad("a field name holding CR/LF is escaped in the message", VERIFY, {"order\r\nid": 1},
+        verr("order\r\nid", "order\\r\\nid: expected one of the documented fields (%s); "
+             "pass allow_unknown to send others, got an unknown field" % VERIFY_FIELDS))
     bad("unknown member of a structure", VERIFY,
         {"voucher_infos": [{"confirm_code": "c", "usedDate": "2020-01-11 14:00:00"}]},
         verr("voucher_infos[0].usedDate",

@@ -398,8 +398,8 @@ impl TopClient {
     /// The public settings, as a host gives them; the secret left empty.
     pub fn settings(&self) -> crate::options::ClientConfig {
         crate::options::ClientConfig {
-            app_key: self.app_key.clone(),
-            app_secret: String::new(),
+            app_key: Some(self.app_key.clone()),
+            app_secret: None,
             sign_method: Some(self.sign_method.as_str().to_owned()),
             format: Some(self.format.as_str().to_owned()),
             simplify: Some(self.simplify),

@@ -144,6 +144,7 @@ function bytesOf(v, field, budget) {
   return view.slice();
 }
 
+const cut40 = (s) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
 const MIN_I64 = -(2n ** 63n);
 const MAX_U64 = 2n ** 64n - 1n;
 
@@ -155,7 +156,8 @@ const MAX_U64 = 2n ** 64n - 1n;
  */
 function number(v, budget) {
   if (typeof v === 'bigint') {
-    if (v < MIN_I64 || v > MAX_U64) throw invalid(pathName(budget), 'an integer within 64 bits', `the bigint ${v}`);
+    // Worded as in every language: the digits cut at 40 characters.
+    if (v < MIN_I64 || v > MAX_U64) throw invalid(pathName(budget), 'an integer within 64 bits', `the number ${cut40(String(v))}`);
     return v;
   }
   if (Number.isSafeInteger(v) || (Number.isFinite(v) && !Number.isInteger(v))) return v;

@@ -135,6 +135,18 @@ test('lone surrogates are refused by field, never replaced', () => {
   assert.match(client.prepare('taobao.x.y', { a: '😀' }, { timestamp: TS }).body, /^a=%F0%9F%98%80$/);
 });
 
+test('option errors name the key as written, and say what came', () => {
+  assert.equal(caught(() => new TopClient({ appKey: 'k' })).message, 'appSecret: expected a non-empty app secret, got none');
+  assert.equal(caught(() => new TopClient({ appKey: 'k', appSecret: '' })).message, 'appSecret: expected a non-empty app secret, got an empty string');
+  assertField(() => new TopClient({ appKey: 'k', appSecret: 's', signMethod: 'SHA1' }), 'signMethod', /one of "md5"/);
+  // Integers beyond 64 bits are worded as in every language.
+  const client = new TopClient({ appKey: 'k', appSecret: 's' });
+  assert.equal(caught(() => client.prepare('taobao.x.y', { x: 2n ** 64n })).message, 'x: expected an integer within 64 bits, got the number 18446744073709551616');
+  // No Rust type names in messages.
+  const e = caught(() => client.prepare(VERIFY, {}, { timestamp: 1.5 }));
+  assert.doesNotMatch(e.message, /i64|struct /, e.message);
+});
+
 test('a raw lone surrogate in a reply reads as U+FFFD on every path', () => {
   const client = new TopClient({ appKey: 'k', appSecret: 's' });
   const M = 'taobao.user.seller.get';

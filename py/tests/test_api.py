@@ -114,6 +114,9 @@ def test_ints_beyond_64_bits_are_validation_errors(client: TopClient, value: int
         client.prepare("taobao.some.api", {"outer": {"list": [1, value]}}, timestamp=TS)
     assert info.value.field == "outer.list[1]"
     assert isinstance(info.value, ValueError)
+    # Worded as in every language (JS's bigints too).
+    assert info.value.expected == "an integer within 64 bits"
+    assert info.value.got == "the number " + str(value)[:40] + ("…" if len(str(value)) > 40 else "")
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])

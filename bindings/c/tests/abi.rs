@@ -143,7 +143,12 @@ fn options_are_checked_by_name() {
         r#"{"kind":"ValidationError","message":"simplify: expected a boolean, got a string","field":"simplify","expected":"a boolean","got":"a string"}"#
     );
     let f = common::client(r#"{"appKey":"1"}"#).unwrap_err();
-    assert_eq!(field(&f), "app_secret");
+    assert_eq!(
+        record(&f),
+        r#"{"kind":"ValidationError","message":"appSecret: expected a non-empty app secret, got none","field":"appSecret","expected":"a non-empty app secret","got":"none"}"#
+    );
+    let f = common::client(r#"{"appKey":"1","appSecret":"s","signMethod":"sha1"}"#).unwrap_err();
+    assert_eq!(field(&f), "signMethod");
     let f = common::client("[1]").unwrap_err();
     assert_eq!(field(&f), "options");
     let f = common::client(r#"{"appKey":"1","#).unwrap_err();

@@ -142,7 +142,7 @@ fn to_value(obj: &Bound<'_, PyAny>, path: &Path<'_>, depth: usize) -> PyResult<V
             return Ok(Value::UInt(u));
         }
         let got = describe("number", obj.str());
-        return Err(bad(py, path, "an integer within the 64-bit range", got));
+        return Err(bad(py, path, "an integer within 64 bits", got));
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
         // `float.__repr__` of the value (shortest round-trip text), also for
