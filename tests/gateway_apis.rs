@@ -111,6 +111,19 @@ fn valid_calls_get_the_sample_reply_in_every_format() {
 }
 
 #[test]
+fn json_text_parameters_with_raw_control_characters_are_read_as_java_reads_them() {
+    // A structured field given as JSON text whose string holds a raw line
+    // break: prepare checks it and sends it as given; the gateway reads it.
+    let gw = Gateway::default();
+    let c = client("json", false);
+    let params =
+        r#"{"isv_ma_list": "[{\"code\":\"a\nb\",\"num\":1}]", "outer_id": "o1", "token": "t1"}"#;
+    let body = raw(&gw, &c, "taobao.eticket.merchant.ma.resend", params);
+    let data = c.parse("taobao.eticket.merchant.ma.resend", body.as_bytes());
+    assert!(data.is_ok(), "{body}");
+}
+
+#[test]
 fn lists_in_replies_take_tops_shape_per_format() {
     let gw = Gateway::default();
     let consult = "alibaba.alsc.daodian.ticket.consult";
