@@ -206,6 +206,8 @@ def lone_surrogate_entry_points() -> List[Any]:
                            session="s", timestamp=TS), "img_bytes.filename"),
         (lambda: c.prepare(upload, {"img_bytes": topwire.FileItem(b"x", content_type=LONE)},
                            session="s", timestamp=TS), "img_bytes.content_type"),
+        (lambda: c.prepare(upload, {"img_bytes": (LONE, b"x")}, session="s", timestamp=TS),
+         "img_bytes.filename"),
         (lambda: c.parse(f"taobao.x{LONE}", b"{}"), "method"),
         (lambda: topwire.sign({"a": LONE}, "s", "md5"), "params.a"),
         (lambda: topwire.sign({LONE: "1"}, "s", "md5"), "params[0]"),

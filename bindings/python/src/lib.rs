@@ -225,14 +225,15 @@ fn file_tuple(obj: &Bound<'_, PyAny>, path: &Path<'_>) -> PyResult<Option<FileIt
     let (Ok(name), Some(content)) = (name.cast::<PyString>(), buffer_bytes(&data)?) else {
         return Ok(None);
     };
-    let mut file = FileItem::new(content).with_filename(py_str(name, path)?);
+    let mut file =
+        FileItem::new(content).with_filename(py_str(name, &Path::Member(path, "filename"))?);
     if let Ok(ct) = t.get_item(2) {
         let Ok(ct) = ct.cast::<PyString>() else {
             let got = format!("a {} content type", ct.get_type().name()?);
             let expected = "(filename, data, content_type) with a str content type";
             return Err(bad(obj.py(), path, expected, got));
         };
-        file = file.with_content_type(py_str(ct, path)?);
+        file = file.with_content_type(py_str(ct, &Path::Member(path, "content_type"))?);
     }
     Ok(Some(file))
 }
