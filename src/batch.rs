@@ -13,11 +13,11 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::client::{render_call, signed_pairs, PreparedRequest, TopClient};
+use crate::client::{Body, PrepareOptions, PreparedRequest, TopClient};
 use crate::error::{ApiError, DecodeError, Error, ValidationError};
 use crate::response::{parse_reply, Parsed, ReplyMethod};
 use crate::time::format_timestamp;
-use crate::urlencode::{append_encoded, append_pairs};
+use crate::urlencode::append_encoded;
 use crate::value::Value;
 
 /// The separator TOP uses unless a request names another: `\r\n-S-\r\n`.
@@ -118,7 +118,7 @@ impl TopClient {
             if i > 0 {
                 body.push_str(separator);
             }
-            self.append_line(&mut body, call, shared, &timestamp)
+            self.append_line(&mut body, call, shared, options.timestamp_ms)
                 .map_err(|e| at_call(i, e))?;
         }
         let header = (separator != DEFAULT_SEPARATOR).then(|| separator.to_owned());
@@ -183,7 +183,13 @@ impl TopClient {
     /// caller's batch URL.
     fn batch_url<'a>(&'a self, given: Option<&'a str>) -> Result<Cow<'a, str>, ValidationError> {
         if let Some(url) = given {
-            crate::client::check_url("batch_url", url)?;
+            // The gateway URL's own checks, naming this option.
+            self.clone()
+                .with_gateway(url)
+                .map_err(|e| ValidationError {
+                    field: "batch_url".to_owned(),
+                    ..e
+                })?;
             return Ok(Cow::Borrowed(url));
         }
         let gateway = self.gateway();
@@ -200,34 +206,53 @@ impl TopClient {
         }
     }
 
-    /// Appends one call's line, the call checked as `prepare` checks it
-    /// alone (with the batch's session when it has none of its own).
+    /// Appends one call's line. The call goes through [`TopClient::prepare`]
+    /// as if sent alone (with the batch's session when it has none of its
+    /// own), so it is checked and its parameters encoded exactly as a
+    /// single call's: the line is that call's form body, then its method
+    /// and its own session.
     fn append_line(
         &self,
         body: &mut String,
         call: &BatchCall,
         shared: Option<&str>,
-        timestamp: &str,
+        timestamp_ms: i64,
     ) -> Result<(), ValidationError> {
+        if let Value::Object(pairs) = &call.params {
+            if let Some((name, _)) = pairs
+                .iter()
+                .find(|(_, v)| matches!(v, Value::File(f) if !f.content.is_empty()))
+            {
+                return Err(no_files(name));
+            }
+        }
         let own = call
             .session
             .as_deref()
             .filter(|s| !crate::java::is_blank(s));
-        let session = own.or(shared);
-        let rendered = render_call(&call.method, &call.params, session, false)?;
-        if let Some((name, _)) = rendered.files.first() {
-            return Err(ValidationError::new(
-                *name,
-                "text (TOP batches any call but file uploads)",
-                "a file",
-            ));
-        }
-        // The names the call would send alone, each once.
-        let system = self.system_params(Some(&call.method), session, timestamp);
-        signed_pairs(&system, &rendered.text)?;
-        let app = rendered.text.iter().map(|(k, v)| (*k, v.as_ref()));
-        append_pairs(body, app);
-        if !rendered.text.is_empty() {
+        let alone = PrepareOptions {
+            session: own.or(shared).map(str::to_owned),
+            timestamp_ms,
+            allow_unknown: false,
+        };
+        let form = match self.prepare(&call.method, &call.params, &alone) {
+            Ok(PreparedRequest {
+                body: Body::Form(form),
+                ..
+            }) => form,
+            // A multipart body: a file, which the check above names.
+            Ok(_) => return Err(no_files("params")),
+            Err(Error::Validation(e)) => return Err(e),
+            Err(other) => {
+                return Err(ValidationError::new(
+                    "params",
+                    "a call to send",
+                    other.to_string(),
+                ))
+            }
+        };
+        body.push_str(&form);
+        if !form.is_empty() {
             body.push('&');
         }
         body.push_str("method=");
@@ -238,6 +263,15 @@ impl TopClient {
         }
         Ok(())
     }
+}
+
+/// A file in a batch: TOP batches any call but uploads.
+fn no_files(field: &str) -> ValidationError {
+    ValidationError::new(
+        field,
+        "text (TOP batches any call but file uploads)",
+        "a file",
+    )
 }
 
 /// Checks a separator other than the default, which must be sendable as

@@ -7,8 +7,7 @@ use std::fmt;
 
 use crate::error::{Error, ValidationError};
 use crate::multipart::{self, Multipart};
-use crate::order;
-use crate::params::{render, Rendered};
+use crate::params::render;
 use crate::response::{Parsed, ReplyMethod};
 use crate::sign::{digest_pairs, digest_parts, SignMethod};
 use crate::time::format_timestamp;
@@ -211,6 +210,13 @@ impl PreparedRequest {
         }
     }
 
+    /// A batch's `top-api-separator` header value: its separator when it is
+    /// not the default (see [`Self::headers`]).
+    #[inline]
+    pub fn separator_header(&self) -> Option<&str> {
+        self.separator_header.as_deref()
+    }
+
     /// A batch's separator (the default unless a header names another).
     pub fn separator(&self) -> &str {
         self.separator_header
@@ -246,7 +252,7 @@ pub fn decode_params(signed_query: &str, body: &str) -> Vec<(String, String)> {
         .collect();
     let sign_at = params.iter().position(|(k, _)| k == "sign");
     let sign = sign_at.map(|i| params.remove(i));
-    order::sort_by_bytes(&mut params, |(k, _)| k.as_bytes());
+    crate::java::sort_by_str(&mut params, |(k, _)| k.as_str());
     params.extend(sign);
     params
 }
@@ -278,7 +284,7 @@ fn multipart_params(signed_query: &str, body: &[u8], boundary: &str) -> Vec<(Str
             .filter(|p| p.filename.is_none())
             .map(|p| (p.name, String::from_utf8_lossy(p.data).into_owned())),
     );
-    order::sort_by_bytes(&mut params, |(k, _)| k.as_bytes());
+    crate::java::sort_by_str(&mut params, |(k, _)| k.as_str());
     params.extend(sign);
     params
 }
@@ -386,7 +392,30 @@ impl TopClient {
     /// is not part of the call topwire signs, so every call through it would
     /// fail with error 25. Such a URL is refused here, naming the field.
     pub fn with_gateway(mut self, url: &str) -> Result<TopClient, ValidationError> {
-        check_url("gateway", url)?;
+        if url.contains('?') {
+            return Err(ValidationError::new(
+                "gateway",
+                "a URL without a query (TOP checks the signature over every parameter \
+                 it receives, and a query of the gateway URL is not signed)",
+                "a URL with a query",
+            ));
+        }
+        let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+        let scheme_ok = lower.starts_with("http://") || lower.starts_with("https://");
+        let host_ok = url
+            .split("://")
+            .nth(1)
+            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
+        // ASCII only (hosts in punycode, paths percent-encoded), which also
+        // makes byte offsets into the prepared URL valid UTF-16 offsets.
+        let ascii_ok = url.bytes().all(|b| b.is_ascii_graphic());
+        if !scheme_ok || !host_ok || !ascii_ok || url.contains('#') {
+            return Err(ValidationError::new(
+                "gateway",
+                "an ASCII http:// or https:// URL without a fragment",
+                quote_truncated(url),
+            ));
+        }
         self.gateway = url.to_owned();
         Ok(self)
     }
@@ -406,8 +435,8 @@ impl TopClient {
     /// The public settings, as a host gives them; the secret left empty.
     pub fn settings(&self) -> crate::options::ClientConfig {
         crate::options::ClientConfig {
-            app_key: self.app_key.clone(),
-            app_secret: String::new(),
+            app_key: Some(self.app_key.clone()),
+            app_secret: None,
             sign_method: Some(self.sign_method.as_str().to_owned()),
             format: Some(self.format.as_str().to_owned()),
             simplify: Some(self.simplify),
@@ -457,14 +486,40 @@ impl TopClient {
         params: &Value,
         options: &PrepareOptions,
     ) -> Result<PreparedRequest, Error> {
-        let session = options.session.as_deref();
-        let rendered = render_call(method, params, session, options.allow_unknown)?;
-        let session = session.filter(|s| !crate::java::is_blank(s));
+        check_method(method)?;
+        let spec = apis::find(method);
+        let rendered = render(spec, params, options.allow_unknown)?;
         let app = &rendered.text;
+        // Blank system values are dropped as the Java SDK's TaobaoHashMap drops them.
+        let session = options
+            .session
+            .as_deref()
+            .filter(|s| !crate::java::is_blank(s));
+        if spec.is_some_and(|s| s.session_required) && session.is_none() {
+            return Err(ValidationError::new(
+                "session",
+                format!("a session: {method} acts for a seller"),
+                "none",
+            )
+            .into());
+        }
         let timestamp = format_timestamp(options.timestamp_ms)?;
         let system = self.system_params(Some(method), session, &timestamp);
-        let all = signed_pairs(&system, app)?;
+
+        let mut sorted_app: Vec<(&str, &str)> = app.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+        crate::java::sort_by_str(&mut sorted_app, |(k, _)| *k);
+        let all = merge_sorted(&system, &sorted_app);
+        // Sorted, a repeated name sits next to itself (only a Rust caller's
+        // Value::Object can repeat one; JS objects and dicts cannot).
+        if let Some(pair) = all
+            .windows(2)
+            .find(|w| w.first().map(|p| p.0) == w.get(1).map(|p| p.0))
+        {
+            let name = pair.first().map_or("", |p| p.0);
+            return Err(ValidationError::new(name, "each parameter once", "it twice").into());
+        }
         let sign = digest_pairs(all.iter().copied(), &self.app_secret.0, self.sign_method);
+
         let (url, signed_query_start) = signed_url(&self.gateway, &system, &sign);
         let (content_type, body) = if rendered.files.is_empty() {
             let mut body =
@@ -532,8 +587,9 @@ impl TopClient {
         response::parse_reply(method, body)
     }
 
-    /// The system parameters, already in signing (byte) order; `method`
-    /// is left out for a batch, whose lines name their own.
+    /// The system parameters, already in signing order; `method` is left
+    /// out for a batch, whose lines name their own.
+    #[inline(always)]
     pub(crate) fn system_params<'a>(
         &'a self,
         method: Option<&'a str>,
@@ -577,87 +633,10 @@ pub(crate) fn check_credentials(app_key: &str, app_secret: &str) -> Result<(), V
     Ok(())
 }
 
-/// A gateway (or batch) URL: ASCII `http://` or `https://`, with a host, no
-/// query and no fragment (see [`TopClient::with_gateway`]); `field` names it.
-pub(crate) fn check_url(field: &str, url: &str) -> Result<(), ValidationError> {
-    if url.contains('?') {
-        return Err(ValidationError::new(
-            field,
-            "a URL without a query (TOP checks the signature over every parameter \
-             it receives, and a query of the gateway URL is not signed)",
-            "a URL with a query",
-        ));
-    }
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    let scheme_ok = lower.starts_with("http://") || lower.starts_with("https://");
-    let host_ok = url
-        .split("://")
-        .nth(1)
-        .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
-    // ASCII only (hosts in punycode, paths percent-encoded), which also
-    // makes byte offsets into the prepared URL valid UTF-16 offsets.
-    let ascii_ok = url.bytes().all(|b| b.is_ascii_graphic());
-    if !scheme_ok || !host_ok || !ascii_ok || url.contains('#') {
-        return Err(ValidationError::new(
-            field,
-            "an ASCII http:// or https:// URL without a fragment",
-            quote_truncated(url),
-        ));
-    }
-    Ok(())
-}
-
-/// Checks one call as `prepare` does before anything is signed: the method
-/// name, its parameters (against the API's description, for the typed
-/// ones) and, for an API acting for a seller, that a session is given.
-pub(crate) fn render_call<'a>(
-    method: &str,
-    params: &'a Value,
-    session: Option<&str>,
-    allow_unknown: bool,
-) -> Result<Rendered<'a>, ValidationError> {
-    check_method(method)?;
-    let spec = apis::find(method);
-    let rendered = render(spec, params, allow_unknown)?;
-    // Blank system values are dropped as the Java SDK's TaobaoHashMap drops them.
-    let has_session = session.is_some_and(|s| !crate::java::is_blank(s));
-    if spec.is_some_and(|s| s.session_required) && !has_session {
-        return Err(ValidationError::new(
-            "session",
-            format!("a session: {method} acts for a seller"),
-            "none",
-        ));
-    }
-    Ok(rendered)
-}
-
-/// A call's system and application parameters merged in signing order;
-/// a name given twice is refused.
-pub(crate) fn signed_pairs<'a>(
-    system: &[(&'a str, &'a str)],
-    app: &'a [(&'a str, Cow<'a, str>)],
-) -> Result<Vec<(&'a str, &'a str)>, ValidationError> {
-    let mut sorted_app: Vec<(&str, &str)> = app.iter().map(|(k, v)| (*k, v.as_ref())).collect();
-    order::sort_by_bytes(&mut sorted_app, |(k, _)| k.as_bytes());
-    let all = merge_sorted(system, &sorted_app);
-    // Sorted, a repeated name sits next to itself (only a Rust caller's
-    // Value::Object can repeat one; JS objects and dicts cannot).
-    if let Some(pair) = all
-        .windows(2)
-        .find(|w| w.first().map(|p| p.0) == w.get(1).map(|p| p.0))
-    {
-        let name = pair.first().map_or("", |p| p.0);
-        return Err(ValidationError::new(
-            name,
-            "each parameter once",
-            "it twice",
-        ));
-    }
-    Ok(all)
-}
-
 /// `base?k=v&...&sign=...` and where its query starts. System names and the
 /// hex sign are URL-safe ASCII: only values are encoded.
+// Inlined into `prepare`, its one caller in the browser build (smaller there).
+#[inline(always)]
 fn signed_url(base: &str, system: &[(&str, &str)], sign: &str) -> (String, usize) {
     let mut url = String::with_capacity(base.len() + 320);
     url.push_str(base);
@@ -674,7 +653,9 @@ fn signed_url(base: &str, system: &[(&str, &str)], sign: &str) -> (String, usize
     (url, signed_query_start)
 }
 
-/// Merges two lists sorted by key (byte order) into one.
+/// Merges two lists sorted by key (Java's UTF-16 order) into one. `a` holds
+/// the system parameters, whose names are ASCII: against an ASCII string,
+/// byte order and UTF-16 order agree, so comparing bytes is exact.
 fn merge_sorted<'a>(a: &[(&'a str, &'a str)], b: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());

@@ -34,10 +34,12 @@ impl Client {
         let calls = topwire::options::batch_calls(calls).map_err(js_err)?;
         let options =
             topwire::options::batch_options(parts.next().unwrap_or(Value::Null)).map_err(js_err)?;
-        self.inner
-            .prepare_batch(&calls, &options)
-            .map(|req| self.request_out(&req))
-            .map_err(js_err)
+        let req = self.inner.prepare_batch(&calls, &options).map_err(js_err)?;
+        let out = self.request_out(&req);
+        // A batch's body is signed as text after the query: its signed
+        // params are the query's alone (an empty signed form).
+        out.set(4, JsValue::from_str(""));
+        Ok(out)
     }
 
     /// Parses a batch reply given as text; `call` is the JSON of `[methods,

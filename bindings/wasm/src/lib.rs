@@ -179,9 +179,10 @@ impl Client {
     pub(crate) fn request_out(&self, req: &topwire::PreparedRequest) -> js_sys::Array {
         let (body, signed_form): (JsValue, JsValue) = match &req.body {
             // The signed form is the body: the facade takes it from there.
-            topwire::Body::Form(text) => (text.as_str().into(), JsValue::UNDEFINED),
-            // A batch's body is signed as text: its params are the query's.
-            topwire::Body::Text(text) => (text.as_str().into(), JsValue::from_str("")),
+            // A batch's text body: prepareBatch sets its signed form (batch.rs).
+            topwire::Body::Form(text) | topwire::Body::Text(text) => {
+                (text.as_str().into(), JsValue::UNDEFINED)
+            }
             topwire::Body::Multipart(m) => (
                 js_sys::Uint8Array::from(m.bytes.as_slice()).into(),
                 m.signed_form.as_str().into(),
@@ -195,9 +196,13 @@ impl Client {
         out.push(&body);
         out.push(&start.into());
         out.push(&signed_form);
-        for (name, value) in req.headers() {
-            out.push(&self.text(name));
-            out.push(&self.text(value));
+        // The headers (`PreparedRequest::headers`), pushed without
+        // collecting them: the content type, and a batch's own separator.
+        out.push(&self.text("Content-Type"));
+        out.push(&self.text(&req.content_type));
+        if let Some(separator) = req.separator_header() {
+            out.push(&self.text(topwire::batch::SEPARATOR_HEADER));
+            out.push(&self.text(separator));
         }
         out
     }
@@ -393,7 +398,7 @@ pub fn sign(call: &[u8]) -> JsResult<String> {
     let mut text = || parts.next().and_then(|v| v.as_str().map(str::to_owned));
     let (secret, method) = (text().unwrap_or_default(), text().unwrap_or_default());
     let method = SignMethod::parse(&method).map_err(js_err)?;
-    Ok(topwire::sign(&pairs, &secret, method))
+    topwire::sign(&pairs, &secret, method).map_err(js_err)
 }
 
 /// `stringToSign`: what the signature covers, for debugging error 25.
