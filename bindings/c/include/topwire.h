@@ -70,6 +70,10 @@ typedef enum TopwireStatus {
 // A client: app key, secret and settings. Immutable once made.
 typedef struct TopwireClient TopwireClient;
 
+// A TMC client session (sans I/O): the host owns the WebSocket and the
+// clock. Not thread-safe: one call at a time per session.
+typedef struct TopwireTmcSession TopwireTmcSession;
+
 // Bytes owned by topwire: `len` bytes at `ptr`, not NUL-terminated. Free it
 // with `topwire_buffer_free` (on any thread); `ptr` is NULL when empty.
 typedef struct TopwireBuffer {
@@ -251,6 +255,143 @@ enum TopwireStatus topwire_verify_spi(const char *request,
                                       const void *body,
                                       size_t body_len,
                                       struct TopwireBuffer *error);
+
+// Reads one TMC frame (one binary WebSocket message): `*out` gets its JSON,
+// `{"type", "flag", "token", "statusCode", "statusPhrase", "content"}`
+// (absent headers left out; `content` a list of `[key, format, value]`,
+// `bytes` values as lists of byte values). Bytes that are not a frame are
+// `TOPWIRE_STATUS_DECODE_ERROR`, the message naming the byte.
+//
+// # Safety
+// `frame` points to `frame_len` readable bytes; `out` writable; `error` NULL or writable.
+enum TopwireStatus topwire_tmc_decode_frame(const void *frame,
+                                            size_t frame_len,
+                                            struct TopwireBuffer *out,
+                                            struct TopwireBuffer *error);
+
+// Writes a frame given as JSON (as `topwire_tmc_decode_frame` gives it) as
+// the Java encoder does: `*out` gets the bytes.
+//
+// # Safety
+// `frame_json` points to `frame_json_len` bytes of UTF-8; `out` writable;
+// `error` NULL or writable.
+enum TopwireStatus topwire_tmc_encode_frame(const char *frame_json,
+                                            size_t frame_json_len,
+                                            struct TopwireBuffer *out,
+                                            struct TopwireBuffer *error);
+
+// Makes a session from its options, a JSON object: `appKey` and
+// `appSecret` (required), `groupName` (default `default`), `sdk`,
+// `intranetIp`, `pullIntervalMs` (15000), `pingIntervalMs` (45000),
+// `reconnectIntervalMs` (10000), `maxContentBytes` (16 MiB). Unknown keys
+// are refused. Free it with `topwire_tmc_session_free`.
+//
+// # Safety
+// `options` points to `options_len` bytes; `out` to a writable pointer;
+// `error` is NULL or writable.
+enum TopwireStatus topwire_tmc_session_new(const char *options,
+                                           size_t options_len,
+                                           struct TopwireTmcSession **out,
+                                           struct TopwireBuffer *error);
+
+// Frees a session; NULL is a no-op.
+//
+// # Safety
+// `session` is NULL or from `topwire_tmc_session_new`, and not freed before.
+void topwire_tmc_session_free(struct TopwireTmcSession *session);
+
+// The CONNECT frame to send on a freshly opened socket, signed at `now_ms`
+// (epoch milliseconds); the session then waits for its CONNECTACK.
+//
+// # Safety
+// `session` is live and used by no other call; `out` writable; `error` NULL or writable.
+enum TopwireStatus topwire_tmc_connect(struct TopwireTmcSession *session,
+                                       int64_t now_ms,
+                                       struct TopwireBuffer *out,
+                                       struct TopwireBuffer *error);
+
+// Reads one binary message at `now_ms`: `*out` gets a JSON list of events,
+// `{"type": "connected", "token"}`, `{"type": "message", "message": {"id",
+// "topic", "content", "compressed", "published", "outTime", "publisher",
+// "nick", "userId", "dataId", "extra"}}` (ids exact; absent fields left
+// out), `{"type": "refused", "statusCode", "statusPhrase"}`. Frames of
+// another token are dropped (an empty list).
+//
+// # Safety
+// `session` is live and used by no other call; `frame` points to
+// `frame_len` readable bytes; `out` writable; `error` NULL or writable.
+enum TopwireStatus topwire_tmc_receive(struct TopwireTmcSession *session,
+                                       const void *frame,
+                                       size_t frame_len,
+                                       int64_t now_ms,
+                                       struct TopwireBuffer *out,
+                                       struct TopwireBuffer *error);
+
+// The frame confirming message `id` (send it once the message is handled).
+// A session that is not online is a `TOPWIRE_STATUS_VALIDATION_ERROR`.
+//
+// # Safety
+// `session` is live; `out` writable; `error` NULL or writable.
+enum TopwireStatus topwire_tmc_confirm(const struct TopwireTmcSession *session,
+                                       int64_t id,
+                                       struct TopwireBuffer *out,
+                                       struct TopwireBuffer *error);
+
+// The frame reporting message `id` as failed; `reason` (UTF-8, NULL with
+// length 0: none) is cut to 128 characters as Java counts them (UTF-16
+// units). The server delivers the message again.
+//
+// # Safety
+// `session` is live; `reason` points to `reason_len` bytes (or NULL with
+// 0); `out` writable; `error` NULL or writable.
+enum TopwireStatus topwire_tmc_fail(const struct TopwireTmcSession *session,
+                                    int64_t id,
+                                    const char *reason,
+                                    size_t reason_len,
+                                    struct TopwireBuffer *out,
+                                    struct TopwireBuffer *error);
+
+// What is due at `now_ms`: `*out` gets a JSON list of actions,
+// `{"type": "send", "bytes": [byte values]}` (a pull frame to send),
+// `{"type": "ping"}` (send a WebSocket ping), `{"type": "reconnect"}`
+// (open a socket, then send `topwire_tmc_connect`'s frame).
+//
+// # Safety
+// `session` is live and used by no other call; `out` writable; `error` NULL or writable.
+enum TopwireStatus topwire_tmc_poll(struct TopwireTmcSession *session,
+                                    int64_t now_ms,
+                                    struct TopwireBuffer *out,
+                                    struct TopwireBuffer *error);
+
+// When to call `topwire_tmc_poll` next: `*has_deadline` is true and
+// `*deadline_ms` the time (epoch ms), or `*has_deadline` is false while the
+// session waits for the host (a CONNECTACK, a connect).
+//
+// # Safety
+// `session` is live; `deadline_ms` and `has_deadline` writable; `error` NULL or writable.
+enum TopwireStatus topwire_tmc_next_deadline(const struct TopwireTmcSession *session,
+                                             int64_t *deadline_ms,
+                                             bool *has_deadline,
+                                             struct TopwireBuffer *error);
+
+// The socket closed (or could not open) at `now_ms`: polling asks for a
+// reconnect after the reconnect interval.
+//
+// # Safety
+// `session` is live and used by no other call; `error` NULL or writable.
+enum TopwireStatus topwire_tmc_closed(struct TopwireTmcSession *session,
+                                      int64_t now_ms,
+                                      struct TopwireBuffer *error);
+
+// The session's state, `closed`, `connecting` or `online`, and its token
+// while online, as JSON: `{"appKey", "groupName", "state", "token"}` (never
+// the secret).
+//
+// # Safety
+// `session` is live; `out` writable; `error` NULL or writable.
+enum TopwireStatus topwire_tmc_session_state(const struct TopwireTmcSession *session,
+                                             struct TopwireBuffer *out,
+                                             struct TopwireBuffer *error);
 
 #ifdef __cplusplus
 }  // extern "C"
