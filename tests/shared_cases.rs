@@ -18,6 +18,9 @@ use topwire::{
     TopClient, Value, DEFAULT_SPI_SKEW_MS,
 };
 
+#[path = "common/tmc_cases.rs"]
+mod tmc_cases;
+
 type Outcome = Result<(), String>;
 
 fn root() -> PathBuf {
@@ -78,6 +81,7 @@ fn shared_cases() {
                         "timestamp.json" => run_timestamp(case),
                         "spi.json" => run_spi(case),
                         "batch.json" => run_batch(case),
+                        "tmc.json" => tmc_cases::run_tmc(case),
                         other => Err(format!("no runner for tests/vectors/{other}")),
                     }
                 };

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 import * as topwire from '../dist/node/index.mjs';
+import { runTmc } from './tmc_vectors.mjs';
 
 const require = createRequire(import.meta.url);
 const { loadCaseFiles, camel } = require('./vectors.js');
@@ -110,6 +111,7 @@ const RUNNERS = {
     assert.equal(run(), undefined);
   },
   'vectors/batch.json': (c) => BATCH[c.kind](c),
+  'vectors/tmc.json': (c) => runTmc(c, checkError),
 };
 
 /** tests/vectors/batch.json, by each case's `kind`. */
