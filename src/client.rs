@@ -9,7 +9,7 @@ use crate::error::{Error, ValidationError};
 use crate::multipart::{self, Multipart};
 use crate::params::render;
 use crate::response::{Parsed, ReplyMethod};
-use crate::sign::{digest_pairs, SignMethod};
+use crate::sign::{canonical_bytes, Keyed, SignMethod};
 use crate::time::format_timestamp;
 use crate::urlencode::{append_encoded, append_pairs};
 use crate::value::{quote_truncated, Value};
@@ -252,9 +252,19 @@ fn multipart_params(signed_query: &str, body: &[u8], boundary: &str) -> Vec<(Str
     params
 }
 
-/// The app secret: only handed to the digests, never printed.
-#[derive(Clone, PartialEq, Eq)]
-struct Secret(String);
+/// The app secret and the digests keyed with it: only handed to the
+/// digests, never printed.
+#[derive(Clone)]
+struct Secret(String, Keyed);
+
+/// The digests follow from the text.
+impl PartialEq for Secret {
+    fn eq(&self, other: &Secret) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for Secret {}
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -280,9 +290,11 @@ impl TopClient {
     /// default gateway.
     pub fn new(app_key: &str, app_secret: &str) -> Result<TopClient, ValidationError> {
         check_credentials(app_key, app_secret)?;
+        let keyed = Keyed::new(app_secret)
+            .ok_or_else(|| ValidationError::new("app_secret", "a usable key", "none"))?;
         Ok(TopClient {
             app_key: app_key.to_owned(),
-            app_secret: Secret(app_secret.to_owned()),
+            app_secret: Secret(app_secret.to_owned(), keyed),
             sign_method: SignMethod::default(),
             format: Format::default(),
             simplify: false,
@@ -481,7 +493,12 @@ impl TopClient {
             let name = pair.first().map_or("", |p| p.0);
             return Err(ValidationError::new(name, "each parameter once", "it twice").into());
         }
-        let sign = digest_pairs(all.iter().copied(), &self.app_secret.0, self.sign_method);
+        let Secret(secret, keyed) = &self.app_secret;
+        let sign = keyed.sign(
+            &canonical_bytes(all.iter().copied()),
+            secret,
+            self.sign_method,
+        );
 
         let mut url = String::with_capacity(self.gateway.len() + 320);
         url.push_str(&self.gateway);
