@@ -145,9 +145,27 @@ where
     upper_hex(&mac.finalize().into_bytes())
 }
 
-/// The three digests keyed with an app secret once, when the client is
-/// made, and cloned for each signature: HMAC's two key blocks and md5's
-/// secret prefix are not hashed again on every call.
+/// The string to sign of `pairs`: every key and value, in the given order.
+pub(crate) fn canonical_bytes<'a, I>(pairs: I) -> Vec<u8>
+where
+    I: IntoIterator<Item = (&'a str, &'a str)>,
+{
+    // One contiguous buffer and one digest update: feeding the digest dozens
+    // of short slices costs more than copying them (measured in benches/core.rs).
+    let mut s = Vec::with_capacity(512);
+    for (k, v) in pairs {
+        s.extend_from_slice(k.as_bytes());
+        s.extend_from_slice(v.as_bytes());
+    }
+    s
+}
+
+/// The three digests keyed with an app secret once, when a client is made,
+/// and cloned for each signature: HMAC's key blocks and md5's secret prefix
+/// are not hashed again on every call. Not in wasm, where the browser
+/// build's size is budgeted and the cached states cost more code than they
+/// save time there.
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Clone)]
 pub(crate) struct Keyed {
     md5: Md5,
@@ -155,16 +173,16 @@ pub(crate) struct Keyed {
     hmac_sha256: Hmac<Sha256>,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl Keyed {
     /// `None` never happens (HMAC takes keys of any length); it keeps the
     /// core free of panics.
     pub(crate) fn new(secret: &str) -> Option<Keyed> {
-        let mut md5 = Md5::new();
-        md5.update(secret.as_bytes());
+        let key = secret.as_bytes();
         Some(Keyed {
-            md5,
-            hmac_md5: <Hmac<Md5> as KeyInit>::new_from_slice(secret.as_bytes()).ok()?,
-            hmac_sha256: <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).ok()?,
+            md5: Md5::new_with_prefix(key),
+            hmac_md5: KeyInit::new_from_slice(key).ok()?,
+            hmac_sha256: KeyInit::new_from_slice(key).ok()?,
         })
     }
 
@@ -183,24 +201,10 @@ impl Keyed {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn mac_hex<M: Mac>(mut mac: M, s: &[u8]) -> String {
     mac.update(s);
     upper_hex(&mac.finalize().into_bytes())
-}
-
-/// The string to sign of `pairs`: every key and value, in the given order.
-pub(crate) fn canonical_bytes<'a, I>(pairs: I) -> Vec<u8>
-where
-    I: IntoIterator<Item = (&'a str, &'a str)>,
-{
-    // One contiguous buffer and one digest update: feeding the digest dozens
-    // of short slices costs more than copying them (measured in benches/core.rs).
-    let mut s = Vec::with_capacity(512);
-    for (k, v) in pairs {
-        s.extend_from_slice(k.as_bytes());
-        s.extend_from_slice(v.as_bytes());
-    }
-    s
 }
 
 /// Upper-case hex of a digest.
