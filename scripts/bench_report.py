@@ -45,12 +45,12 @@ def table() -> int:
         if fig:
             ratio = fig["theirs"] / fig["ours"]
             rows.append((what, f"{fig['ours']:.0f} ns vs {other} {fig['theirs']:.0f} ns",
-                         f"{ratio:.2f}x faster", f">= {budget}x", ratio >= budget))
+                         f"{ratio:.2f}x as fast", f">= {budget}x as fast", ratio >= budget))
 
     def cost(what: str, ours: float, theirs: float, other: str, budget: float) -> None:
         ratio = ours / theirs
         rows.append((what, f"{ours:.0f} ns vs {other} {theirs:.0f} ns",
-                     f"{ratio:.2f}x the cost", f"<= {budget}x", ratio <= budget))
+                     f"{ratio:.2f}x the time", f"<= {budget}x the time", ratio <= budget))
 
     speedup("Node prepare (md5)", node.get("prepare_md5"), "node-taobao-topclient", 1.5)
     speedup("Node prepare (hmac-sha256)", node.get("prepare_hmac"), "node-taobao-topclient", 1.5)
