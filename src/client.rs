@@ -9,7 +9,9 @@ use crate::error::{Error, ValidationError};
 use crate::multipart::{self, Multipart};
 use crate::params::render;
 use crate::response::{Parsed, ReplyMethod};
-use crate::sign::{digest_pairs, digest_parts, SignMethod};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::sign::Keyed;
+use crate::sign::{canonical_bytes, SignMethod};
 use crate::time::format_timestamp;
 use crate::urlencode::{append_encoded, append_pairs};
 use crate::value::{quote_truncated, Value};
@@ -289,9 +291,43 @@ fn multipart_params(signed_query: &str, body: &[u8], boundary: &str) -> Vec<(Str
     params
 }
 
-/// The app secret: only handed to the digests, never printed.
-#[derive(Clone, PartialEq, Eq)]
-struct Secret(String);
+/// The app secret (and, outside wasm, the digests keyed with it): only
+/// handed to the digests, never printed.
+#[derive(Clone)]
+struct Secret {
+    text: String,
+    #[cfg(not(target_arch = "wasm32"))]
+    keyed: Keyed,
+}
+
+impl Secret {
+    fn new(text: &str) -> Result<Secret, ValidationError> {
+        Ok(Secret {
+            text: text.to_owned(),
+            #[cfg(not(target_arch = "wasm32"))]
+            keyed: Keyed::new(text)
+                .ok_or_else(|| ValidationError::new("app_secret", "a usable key", "none"))?,
+        })
+    }
+
+    /// The signature of the string to sign `s`.
+    fn sign(&self, s: &[u8], method: SignMethod) -> String {
+        #[cfg(not(target_arch = "wasm32"))]
+        let sign = self.keyed.sign(s, &self.text, method);
+        #[cfg(target_arch = "wasm32")]
+        let sign = crate::sign::digest_parts([s], &self.text, method);
+        sign
+    }
+}
+
+/// The keyed digests follow from the text.
+impl PartialEq for Secret {
+    fn eq(&self, other: &Secret) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Secret {}
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -319,7 +355,7 @@ impl TopClient {
         check_credentials(app_key, app_secret)?;
         Ok(TopClient {
             app_key: app_key.to_owned(),
-            app_secret: Secret(app_secret.to_owned()),
+            app_secret: Secret::new(app_secret)?,
             sign_method: SignMethod::default(),
             format: Format::default(),
             simplify: false,
@@ -504,7 +540,7 @@ impl TopClient {
             .into());
         }
         let timestamp = format_timestamp(options.timestamp_ms)?;
-        let system = self.system_params(Some(method), session, &timestamp);
+        let system = self.system_params(method, session, &timestamp);
 
         let mut sorted_app: Vec<(&str, &str)> = app.iter().map(|(k, v)| (*k, v.as_ref())).collect();
         crate::java::sort_by_str(&mut sorted_app, |(k, _)| *k);
@@ -518,7 +554,9 @@ impl TopClient {
             let name = pair.first().map_or("", |p| p.0);
             return Err(ValidationError::new(name, "each parameter once", "it twice").into());
         }
-        let sign = digest_pairs(all.iter().copied(), &self.app_secret.0, self.sign_method);
+        let sign = self
+            .app_secret
+            .sign(&canonical_bytes(all.iter().copied()), self.sign_method);
 
         let (url, signed_query_start) = signed_url(&self.gateway, &system, &sign);
         let (content_type, body) = if rendered.files.is_empty() {
@@ -551,13 +589,14 @@ impl TopClient {
         body: String,
         separator_header: Option<String>,
     ) -> PreparedRequest {
-        let system = self.system_params(None, session, timestamp);
-        let canonical = crate::sign::string_to_sign(&system);
-        let sign = digest_parts(
-            [canonical.as_bytes(), body.as_bytes()],
-            &self.app_secret.0,
-            self.sign_method,
-        );
+        let mut system = self.system_params("", session, timestamp);
+        // No `method` in a batch's query: each line names its own.
+        system.retain(|(k, _)| *k != "method");
+        // The string to sign: the system parameters (already in signing
+        // order), then the body exactly as sent.
+        let mut canonical = canonical_bytes(system.iter().copied());
+        canonical.extend_from_slice(body.as_bytes());
+        let sign = self.app_secret.sign(&canonical, self.sign_method);
         let (url, signed_query_start) = signed_url(url, &system, &sign);
         PreparedRequest {
             method: HTTP_METHOD,
@@ -587,21 +626,19 @@ impl TopClient {
         response::parse_reply(method, body)
     }
 
-    /// The system parameters, already in signing order; `method` is left
-    /// out for a batch, whose lines name their own.
+    /// The system parameters, already in signing order.
+    // Inlined into `prepare`, its one caller in the browser build (smaller there).
     #[inline(always)]
     pub(crate) fn system_params<'a>(
         &'a self,
-        method: Option<&'a str>,
+        method: &'a str,
         session: Option<&'a str>,
         timestamp: &'a str,
     ) -> Vec<(&'a str, &'a str)> {
         let mut p = Vec::with_capacity(10);
         p.push(("app_key", self.app_key.as_str()));
         p.push(("format", self.format.as_str()));
-        if let Some(m) = method {
-            p.push(("method", m));
-        }
+        p.push(("method", method));
         if let Some(id) = &self.partner_id {
             p.push(("partner_id", id.as_str()));
         }

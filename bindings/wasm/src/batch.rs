@@ -39,6 +39,10 @@ impl Client {
         // A batch's body is signed as text after the query: its signed
         // params are the query's alone (an empty signed form).
         out.set(4, JsValue::from_str(""));
+        if let Some(separator) = req.separator_header() {
+            out.push(&JsValue::from_str(topwire::batch::SEPARATOR_HEADER));
+            out.push(&JsValue::from_str(separator));
+        }
         Ok(out)
     }
 

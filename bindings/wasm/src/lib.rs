@@ -199,14 +199,10 @@ impl Client {
         out.push(&body);
         out.push(&start.into());
         out.push(&signed_form);
-        // The headers (`PreparedRequest::headers`), pushed without
-        // collecting them: the content type, and a batch's own separator.
+        // The content type; a batch's own separator is added by
+        // prepareBatch (batch.rs), in the Node build only.
         out.push(&self.text("Content-Type"));
         out.push(&self.text(&req.content_type));
-        if let Some(separator) = req.separator_header() {
-            out.push(&self.text(topwire::batch::SEPARATOR_HEADER));
-            out.push(&self.text(separator));
-        }
         out
     }
 
