@@ -36,6 +36,8 @@ struct FieldDef {
     required: bool,
     default: Option<String>,
     max_items: Option<usize>,
+    min_value: Option<i64>,
+    max_value: Option<i64>,
     #[serde(default)]
     allowed: Vec<String>,
     #[serde(default)]
@@ -147,7 +149,9 @@ fn generate(dir: &Path) -> Res<String> {
 
 // ---- checks ----
 
-const SCALARS: [&str; 6] = ["String", "Number", "Boolean", "Date", "Json", "byte[]"];
+const SCALARS: [&str; 8] = [
+    "String", "Number", "Boolean", "Date", "Json", "byte[]", "String[]", "Number[]",
+];
 
 fn struct_ref(ty: &str) -> Option<&str> {
     if SCALARS.contains(&ty) {
@@ -180,8 +184,26 @@ fn check_fields(
         if f.max_items.is_some() && !f.ty.ends_with("[]") {
             return Err(format!("{here}: max_items on a field that is not a list"));
         }
+        check_bounds(&here, f)?;
         if f.doc.trim().is_empty() {
             return Err(format!("{here}: no doc"));
+        }
+    }
+    Ok(())
+}
+
+/// `min_value`/`max_value` bound integers (`Number`, or each item of a
+/// `Number[]`), and the bounds must leave some value.
+fn check_bounds(here: &str, f: &FieldDef) -> Res<()> {
+    if f.min_value.is_none() && f.max_value.is_none() {
+        return Ok(());
+    }
+    if f.ty != "Number" && f.ty != "Number[]" {
+        return Err(format!("{here}: min_value/max_value on a {} field (Number or Number[] only)", f.ty));
+    }
+    if let (Some(min), Some(max)) = (f.min_value, f.max_value) {
+        if min > max {
+            return Err(format!("{here}: min_value {min} above max_value {max}"));
         }
     }
     Ok(())
@@ -354,6 +376,8 @@ fn emit_type(ty: &str) -> String {
         "Date" => "Type::Date".into(),
         "Json" => "Type::Json".into(),
         "byte[]" => "Type::Bytes".into(),
+        "String[]" => "Type::StringList".into(),
+        "Number[]" => "Type::NumberList".into(),
         other => match other.strip_suffix("[]") {
             Some(item) => format!("Type::ObjectList(&S_{})", ident(item)),
             None => format!("Type::Object(&S_{})", ident(other)),
@@ -381,12 +405,14 @@ fn emit_fields(out: &mut String, fields: &[FieldDef]) {
     for f in fields {
         let _ = writeln!(
             out,
-            "        Field {{ name: {:?}, ty: {}, required: {}, default: {:?}, max_items: {:?}, allowed: &{:?}, secret: {}, doc: {:?} }},",
+            "        Field {{ name: {:?}, ty: {}, required: {}, default: {:?}, max_items: {:?}, min_value: {:?}, max_value: {:?}, allowed: &{:?}, secret: {}, doc: {:?} }},",
             f.name,
             emit_type(&f.ty),
             f.required,
             f.default,
             f.max_items,
+            f.min_value,
+            f.max_value,
             f.allowed,
             f.secret,
             doc(&f.doc)

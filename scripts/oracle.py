@@ -45,6 +45,9 @@ TBMA = "taobao.eticket.merchant.tbma.get"
 UPLOAD = "taobao.eticket.merchant.img.upload"
 REFUND = "taobao.travel.ticket.order.refund"
 CONSULT = "alibaba.alsc.daodian.ticket.consult"
+TMC_CONSUME = "taobao.tmc.messages.consume"
+TMC_CONFIRM = "taobao.tmc.messages.confirm"
+TMC_PERMIT = "taobao.tmc.user.permit"
 
 # --------------------------------------------------------------------------
 # Primitive rules, written from PROTOCOL.md
@@ -179,6 +182,11 @@ TYPED = {
     RESEND: {"biz_type": "number", "isv_ma_list": ("list", ISV_MA),
              "outer_id": "string", "token": "string"},
     RESERVE: {"ticket_reverse_top_request": ("object", TICKET_REVERSE)},
+    # The message channel's HTTP methods; lists of plain values are sent
+    # comma-joined (PROTOCOL.md Parameter values).
+    TMC_CONSUME: {"group_name": "string", "quantity": "number"},
+    TMC_CONFIRM: {"group_name": "string", "s_message_ids": "numbers", "f_message_ids": "numbers"},
+    TMC_PERMIT: {"topics": "strings"},
     VERIFY: {"check_num": "number", "order_id": "number", "return_num": "number",
              "total_num": "number", "out_order_id": "string", "confirm_code": "string",
              "voucher_infos": ("list", VOUCHER_INFO), "write_off_type": "number"},
@@ -997,12 +1005,81 @@ def prepare_cases():
     bad("ticket.consult: consult_request is required", CONSULT, {},
         verr("consult_request", "consult_request: expected a TicketConsultTopRequest object, got nothing"))
 
+    tmc_cases(ok, bad)
+
     out = []
     for c in cases:
         if "error" not in c:
             c["expect"] = prepare(c)
         out.append(c)
     return out
+
+
+# Message ids of the channel are 64-bit and usually beyond 2^53 (PROTOCOL.md).
+TMC_IDS = [7104300007405429232, 2131800080537681929, 1]
+TMC_LIST = "a list of 1 to 200 integers, or their comma-joined text"
+
+
+def tmc_cases(ok, bad):
+    """The three HTTP methods of the message channel (PROTOCOL.md Over HTTP):
+    `quantity` between 10 and 200, up to 200 exact ids comma-joined."""
+    ok("tmc.messages.consume: quantity 10, the lower bound, and a group", TMC_CONSUME,
+       {"group_name": "vip", "quantity": 10})
+    ok("tmc.messages.consume: quantity 200, the upper bound, as decimal text", TMC_CONSUME,
+       {"quantity": "200"})
+    ok("tmc.messages.consume: no parameters at all", TMC_CONSUME, {})
+    bad("tmc.messages.consume: quantity 5 is below 10", TMC_CONSUME, {"quantity": 5},
+        verr("quantity", "quantity: expected an integer from 10 to 200, got the number 5"))
+    bad("tmc.messages.consume: quantity 300 is above 200", TMC_CONSUME, {"quantity": 300},
+        verr("quantity", "quantity: expected an integer from 10 to 200, got the number 300"))
+    bad("tmc.messages.consume: quantity 9 as text is below 10", TMC_CONSUME, {"quantity": "9"},
+        verr("quantity", "quantity: expected an integer from 10 to 200, got the string \"9\""))
+    bad("tmc.messages.consume: quantity 2^63 is beyond a 64-bit integer", TMC_CONSUME,
+        {"quantity": 9223372036854775808},
+        verr("quantity", "quantity: expected an integer within the signed 64-bit range, "
+                         "got the number 9223372036854775808"))
+    ok("tmc.messages.confirm: ids beyond 2^53 comma-joined exactly", TMC_CONFIRM,
+       {"s_message_ids": TMC_IDS})
+    ok("tmc.messages.confirm: ids as decimal text in a list", TMC_CONFIRM,
+       {"group_name": "default", "s_message_ids": [str(i) for i in TMC_IDS]})
+    ok("tmc.messages.confirm: comma-joined text is sent as given", TMC_CONFIRM,
+       {"s_message_ids": "7104300007405429232,2131800080537681929"})
+    ok("tmc.messages.confirm: one id as a bare integer", TMC_CONFIRM,
+       {"s_message_ids": 7104300007405429232})
+    ok("tmc.messages.confirm: 200 ids, the limit", TMC_CONFIRM,
+       {"s_message_ids": [7104300007405429232 + i for i in range(200)]})
+    bad("tmc.messages.confirm: 201 ids are over the limit", TMC_CONFIRM,
+        {"s_message_ids": [7104300007405429232 + i for i in range(201)]},
+        verr("s_message_ids", "s_message_ids: expected %s, got a list of 201 item(s)" % TMC_LIST))
+    bad("tmc.messages.confirm: 201 ids as text are over the limit", TMC_CONFIRM,
+        {"s_message_ids": ",".join(str(7104300007405429232 + i) for i in range(201))},
+        verr("s_message_ids", "s_message_ids: expected %s, got a list of 201 item(s)" % TMC_LIST))
+    bad("tmc.messages.confirm: s_message_ids is required", TMC_CONFIRM, {"group_name": "default"},
+        verr("s_message_ids", "s_message_ids: expected %s, got nothing" % TMC_LIST))
+    bad("tmc.messages.confirm: an id that is not an integer is named by its index", TMC_CONFIRM,
+        {"s_message_ids": ["7104300007405429232", "x"]},
+        verr("s_message_ids[1]", "s_message_ids[1]: expected an integer, got the string \"x\""))
+    bad("tmc.messages.confirm: an empty piece of the text is refused, not dropped", TMC_CONFIRM,
+        {"s_message_ids": "1,,2"},
+        verr("s_message_ids[1]", "s_message_ids[1]: expected an integer, got an empty string"))
+    bad("tmc.messages.confirm: an id beyond the signed 64-bit range", TMC_CONFIRM,
+        {"s_message_ids": [1, 18446744073709551615]},
+        verr("s_message_ids[1]", "s_message_ids[1]: expected an integer within the signed 64-bit range, "
+                                 "got the number 18446744073709551615"))
+    bad("tmc.messages.confirm: a float id is refused", TMC_CONFIRM, {"s_message_ids": [1.5]},
+        verr("s_message_ids[0]", "s_message_ids[0]: expected an integer, got the number 1.5"))
+    ok("tmc.user.permit: topics comma-joined, with the user's session", TMC_PERMIT,
+       {"topics": ["taobao_trade_TradePaid", "taobao_refund_RefundCreate"]}, session="test-session")
+    bad("tmc.user.permit: a topic holding a comma would split in two", TMC_PERMIT,
+        {"topics": ["taobao_trade_TradePaid,a"]},
+        verr("topics[0]", "topics[0]: expected a non-empty string without commas, "
+                          "got the string \"taobao_trade_TradePaid,a\""),
+        session="test-session")
+    bad("tmc.user.permit: 101 topics are over the limit", TMC_PERMIT,
+        {"topics": ["t%d" % i for i in range(101)]},
+        verr("topics", "topics: expected a list of 0 to 100 strings without commas, or their "
+                       "comma-joined text, got a list of 101 item(s)"),
+        session="test-session")
 
 
 IMG_UPLOAD = "taobao.eticket.merchant.img.upload"
@@ -1832,6 +1909,15 @@ def gateway_call_cases():
     call("a name twice in the body, signed with the second value: 25",
          system(), form=[("fields", "a"), ("fields", "b")],
          signed=system() + [("fields", "b")], expect=error(25, "Invalid signature", twice))
+    # A Number with bounds (min_value/max_value): 41 naming the bound.
+    for quantity in ["5", "300"]:
+        def bound(rid, quantity=quantity):
+            return {"error_response": {
+                "code": 41, "msg": "Invalid arguments:quantity", "sub_code": "isv.invalid-parameter",
+                "sub_msg": "quantity: expected an integer from 10 to 200, got the string \"%s\"" % quantity,
+                "request_id": rid}}
+        call("tmc.messages.consume with quantity %s: 41 naming the bounds" % quantity,
+             system(method=TMC_CONSUME), form=[("quantity", quantity)], expect=bound)
     return cases
 
 
@@ -2119,6 +2205,50 @@ def workflow_fixtures():
                                               "error_msg": "券码不存在"}}),
              "expect": {"result": {"success": False, "error_code": "TICKET_NOT_FOUND", "error_msg": "券码不存在"}}},
         ]))
+    files.update(tmc_fixtures())
+    return files
+
+
+TMC_MESSAGE_1 = {"content": "{\"tid\":2131800080537681929,\"status\":\"WAIT_SELLER_SEND_GOODS\"}",
+                 "id": 7104300007405429232, "pub_app_key": "12497914", "pub_time": "2026-12-01 10:00:00",
+                 "topic": "taobao_trade_TradePaid", "user_id": 2206611234, "user_nick": "tb_seller"}
+TMC_MESSAGE_2 = {"content": "<refund><rid>9007199254740993</rid></refund>", "id": 9007199254740993,
+                 "pub_app_key": "12497914", "pub_time": "2026-12-01 10:00:01",
+                 "topic": "taobao_refund_RefundCreate", "user_id": 2206611234, "user_nick": "tb_seller"}
+TMC_ITEMS = {"messages": "tmc_message"}
+
+
+def tmc_fixtures():
+    """The message channel's HTTP replies: message ids stay exact (they are
+    usually beyond 2^53) in XML, wrapped JSON (messages.tmc_message[]) and
+    simplified JSON; content stays the text it came as."""
+    tree = {"messages": [TMC_MESSAGE_1, TMC_MESSAGE_2]}
+    one = {"messages": [TMC_MESSAGE_1]}
+    key = response_key(TMC_CONSUME)
+    files = {}
+    files["tmc_messages_consume.json"] = ("Parsing taobao.tmc.messages.consume replies", workflow_fixture(
+        TMC_CONSUME, tree, TMC_ITEMS, [
+            {"name": "XML with one tmc_message is a list of one", "method": TMC_CONSUME, "simplify": False,
+             "body": to_xml(key, one, TMC_ITEMS), "expect": one},
+            {"name": "wrapped JSON with one tmc_message as an object is a list of one", "method": TMC_CONSUME,
+             "simplify": False, "body": compact_json({key: {"messages": {"tmc_message": TMC_MESSAGE_1}}}),
+             "expect": one},
+            {"name": "no messages: an empty messages element is an empty list", "method": TMC_CONSUME,
+             "simplify": False, "body": "<%s><messages/></%s>" % (key, key), "expect": {"messages": []}},
+            {"name": "no messages: a reply without messages", "method": TMC_CONSUME, "simplify": False,
+             "body": compact_json({key: {"request_id": REQ_ID}}), "expect": {"request_id": REQ_ID}},
+            {"name": "an id given as text in JSON is typed exactly", "method": TMC_CONSUME, "simplify": True,
+             "body": compact_json({"messages": [{"id": "7104300007405429232"}]}),
+             "expect": {"messages": [{"id": 7104300007405429232}]}},
+            {"name": "an id that is not an integer is a DecodeError", "method": TMC_CONSUME,
+             "simplify": True, "body": compact_json({"messages": [{"id": "x7104300007405429232"}]}),
+             "error": {"type": "DecodeError", "message":
+                       "response field `messages[0].id`: expected an integer, got the string \"x7104300007405429232\""}},
+        ]))
+    files["tmc_messages_confirm.json"] = ("Parsing taobao.tmc.messages.confirm replies",
+                                          workflow_fixture(TMC_CONFIRM, {"is_success": True}, {}, []))
+    files["tmc_user_permit.json"] = ("Parsing taobao.tmc.user.permit replies",
+                                     workflow_fixture(TMC_PERMIT, {"is_success": True}, {}, []))
     return files
 
 

@@ -67,6 +67,18 @@ fn field_doc(f: &Field) -> String {
     if let Some(n) = f.max_items {
         let _ = write!(doc, " At most {n} items.");
     }
+    match (f.min_value, f.max_value) {
+        (Some(min), Some(max)) => {
+            let _ = write!(doc, " From {min} to {max}.");
+        }
+        (Some(min), None) => {
+            let _ = write!(doc, " At least {min}.");
+        }
+        (None, Some(max)) => {
+            let _ = write!(doc, " At most {max}.");
+        }
+        (None, None) => {}
+    }
     if !f.allowed.is_empty() {
         let _ = write!(doc, " One of: {}.", f.allowed.join(", "));
     }
@@ -124,6 +136,9 @@ fn ts_type(ty: &Type, side: Side) -> String {
         Type::Json => "string".to_owned(),
         Type::Object(s) => s.type_name.to_owned(),
         Type::ObjectList(s) => format!("{}[]", s.type_name),
+        Type::StringList if side == Side::Request => "string[] | string".to_owned(),
+        Type::NumberList if side == Side::Request => "TopInteger[] | string".to_owned(),
+        Type::StringList | Type::NumberList => "string".to_owned(),
         Type::Bytes => "TopFile".to_owned(),
     }
 }
@@ -213,6 +228,9 @@ fn py_type(ty: &Type, side: Side) -> String {
         Type::Json => "str".to_owned(),
         Type::Object(s) => s.type_name.to_owned(),
         Type::ObjectList(s) => format!("List[{}]", s.type_name),
+        Type::StringList if side == Side::Request => "Union[List[str], str]".to_owned(),
+        Type::NumberList if side == Side::Request => "Union[List[int], List[str], str]".to_owned(),
+        Type::StringList | Type::NumberList => "str".to_owned(),
         Type::Bytes => "TopFile".to_owned(),
     }
 }

@@ -260,7 +260,7 @@ fn expected(field: &Field) -> String {
 fn expected_as(field: &Field, required: bool) -> String {
     let base = match &field.ty {
         Type::String => "a string".to_owned(),
-        Type::Number => "an integer".to_owned(),
+        Type::Number => format!("an integer{}", bounds(field)),
         Type::Boolean => "a boolean".to_owned(),
         Type::Date => "a time as \"yyyy-MM-dd HH:mm:ss\"".to_owned(),
         Type::Json => "JSON: an object, a list or their JSON text".to_owned(),
@@ -272,12 +272,34 @@ fn expected_as(field: &Field, required: bool) -> String {
                 None => format!("a list of {} objects", s.name),
             }
         }
+        Type::StringList | Type::NumberList => {
+            let min = if required { 1 } else { 0 };
+            let items = if matches!(field.ty, Type::NumberList) {
+                format!("integers{}", bounds(field))
+            } else {
+                "strings without commas".to_owned()
+            };
+            match field.max_items {
+                Some(max) => format!("a list of {min} to {max} {items}, or their comma-joined text"),
+                None => format!("a list of {items}, or their comma-joined text"),
+            }
+        }
         Type::Bytes => "file content (bytes)".to_owned(),
     };
     if field.allowed.is_empty() {
         base
     } else {
         format!("{base}, one of {}", field.allowed.join(", "))
+    }
+}
+
+/// An integer field's bounds in words (` from 10 to 200`), empty without.
+fn bounds(field: &Field) -> String {
+    match (field.min_value, field.max_value) {
+        (Some(min), Some(max)) => format!(" from {min} to {max}"),
+        (Some(min), None) => format!(" of at least {min}"),
+        (None, Some(max)) => format!(" of at most {max}"),
+        (None, None) => String::new(),
     }
 }
 
@@ -406,6 +428,7 @@ fn render_typed<'a>(
             }
         },
         Type::Json => json_text(field, value, path)?,
+        Type::StringList | Type::NumberList => scalar_list(field, value, path)?,
         _ => scalar_typed(field, value, path)?,
     };
     if !field.allowed.is_empty() && !field.allowed.contains(&text.as_ref()) {
@@ -547,6 +570,10 @@ fn write_member(
             out.push_str(&json_text(field, value, path)?);
             Ok(())
         }
+        Type::StringList | Type::NumberList => {
+            write_json_string(&scalar_list(field, value, path)?, out);
+            Ok(())
+        }
         // A file cannot travel inside a JSON structure.
         Type::Bytes => Err(invalid(path, field, value)),
     }
@@ -579,8 +606,111 @@ fn scalar_typed<'a>(
     }
 }
 
-/// A TOP Number (Java Long): an integer or decimal text within i64.
+/// A `String[]` or `Number[]` field: a list of scalars, or their
+/// comma-joined text (what the gateway receives), sent comma-joined. Each
+/// item is checked on its own and named by its index; an empty item or a
+/// comma inside one would change the list TOP reads, so both are refused.
+fn scalar_list<'a>(
+    field: &Field,
+    value: &'a Value,
+    path: Path<'_>,
+) -> Result<Cow<'a, str>, ValidationError> {
+    let (text, count) = match value {
+        Value::List(items) => {
+            let mut out = String::new();
+            for (i, item) in items.iter().enumerate() {
+                let piece = list_item(field, item, Path::Item(&path, i))?;
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&piece);
+            }
+            (Cow::Owned(out), items.len())
+        }
+        Value::String(joined) => {
+            let mut count = 0;
+            for (i, piece) in joined.split(',').enumerate() {
+                list_item(field, &Value::String(piece.to_owned()), Path::Item(&path, i))?;
+                count += 1;
+            }
+            (Cow::Borrowed(joined.as_str()), count)
+        }
+        Value::Int(_) | Value::UInt(_) => (list_item(field, value, Path::Item(&path, 0))?, 1),
+        _ => return Err(invalid(path, field, value)),
+    };
+    if field.max_items.is_some_and(|max| count > max) {
+        return Err(ValidationError::new(
+            path.render(),
+            expected(field),
+            format!("a list of {count} item(s)"),
+        ));
+    }
+    Ok(text)
+}
+
+/// One item of a scalar list, as wire text.
+fn list_item<'a>(
+    field: &Field,
+    item: &'a Value,
+    path: Path<'_>,
+) -> Result<Cow<'a, str>, ValidationError> {
+    let numbers = matches!(field.ty, Type::NumberList);
+    let expected = if numbers {
+        format!("an integer{}", bounds(field))
+    } else {
+        "a non-empty string without commas".to_owned()
+    };
+    let refuse = || ValidationError::new(path.render(), expected.clone(), describe(field, item));
+    if numbers {
+        let n = match item {
+            Value::Int(i) => *i,
+            Value::String(s) => parse_i64(s).ok_or_else(refuse)?,
+            Value::UInt(_) => {
+                return Err(ValidationError::new(
+                    path.render(),
+                    "an integer within the signed 64-bit range",
+                    describe(field, item),
+                ))
+            }
+            _ => return Err(refuse()),
+        };
+        check_bounds(field, n, path, item)?;
+        return Ok(match item {
+            Value::String(s) => Cow::Borrowed(s.as_str()),
+            _ => Cow::Owned(n.to_string()),
+        });
+    }
+    match item {
+        Value::String(s) if !java::is_blank(s) && !s.contains(',') => Ok(Cow::Borrowed(s.as_str())),
+        Value::Int(i) => Ok(Cow::Owned(i.to_string())),
+        Value::UInt(u) => Ok(Cow::Owned(u.to_string())),
+        _ => Err(refuse()),
+    }
+}
+
+/// `min_value` and `max_value` of an integer field (or of each item).
+fn check_bounds(field: &Field, n: i64, path: Path<'_>, value: &Value) -> Result<(), ValidationError> {
+    let below = field.min_value.is_some_and(|min| n < min);
+    let above = field.max_value.is_some_and(|max| n > max);
+    if below || above {
+        return Err(ValidationError::new(
+            path.render(),
+            format!("an integer{}", bounds(field)),
+            describe(field, value),
+        ));
+    }
+    Ok(())
+}
+
+/// A TOP Number (Java Long): an integer or decimal text within i64, and
+/// within the field's bounds.
 fn integer(field: &Field, value: &Value, path: Path<'_>) -> Result<i64, ValidationError> {
+    let n = unbounded_integer(field, value, path)?;
+    check_bounds(field, n, path, value)?;
+    Ok(n)
+}
+
+fn unbounded_integer(field: &Field, value: &Value, path: Path<'_>) -> Result<i64, ValidationError> {
     match value {
         Value::Int(i) => Ok(*i),
         Value::UInt(_) => Err(ValidationError::new(

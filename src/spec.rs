@@ -37,6 +37,10 @@ pub struct Field {
     pub default: Option<&'static str>,
     /// Largest number of items, for lists.
     pub max_items: Option<usize>,
+    /// The smallest integer allowed (`Number`, or each item of a `Number[]`).
+    pub min_value: Option<i64>,
+    /// The largest integer allowed (`Number`, or each item of a `Number[]`).
+    pub max_value: Option<i64>,
     /// The only values allowed, as wire text; empty means any.
     pub allowed: &'static [&'static str],
     /// The value is someone's secret (a customer's card secret): it is sent,
@@ -63,6 +67,12 @@ pub enum Type {
     Object(&'static Struct),
     /// A list of structures, sent as a JSON array string.
     ObjectList(&'static Struct),
+    /// `String[]`: a list of strings, sent comma-joined (so no item may
+    /// hold a comma).
+    StringList,
+    /// `Number[]`: a list of 64-bit integers, sent comma-joined (message
+    /// ids of `taobao.tmc.messages.confirm`).
+    NumberList,
     /// `byte[]`: a file ([`crate::Value::File`]), sent as an unsigned part
     /// of a `multipart/form-data` request.
     Bytes,
@@ -109,6 +119,8 @@ impl Field {
             required: false,
             default: None,
             max_items: None,
+            min_value: None,
+            max_value: None,
             allowed: &[],
             secret: false,
             doc,
