@@ -51,6 +51,8 @@ mod sign;
 pub mod spec;
 mod spi;
 mod time;
+#[cfg(feature = "tmc")]
+pub mod tmc;
 mod urlencode;
 mod value;
 mod value_serde;

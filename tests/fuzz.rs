@@ -204,3 +204,41 @@ proptest! {
         prop_assert!(topwire::format_timestamp(ms).is_err());
     }
 }
+
+// ---- the TMC frame decoder ----
+
+/// Bytes that look like a frame: version 2, a known type, header types and
+/// lengths drawn near the boundaries, so the fuzzer gets past the first bytes.
+#[cfg(feature = "tmc")]
+fn near_frame() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        (0i16..8).prop_map(|h| h.to_le_bytes().to_vec()),
+        prop_oneof![Just(-1i32), Just(0), 0..40, Just(i32::MAX)]
+            .prop_map(|n| n.to_le_bytes().to_vec()),
+        (0u8..9).prop_map(|f| vec![f]),
+        prop::collection::vec(any::<u8>(), 0..12),
+    ];
+    (0u8..4, prop::collection::vec(piece, 0..12)).prop_map(|(kind, pieces)| {
+        let mut out = vec![2, kind];
+        out.extend(pieces.concat());
+        out
+    })
+}
+
+#[cfg(feature = "tmc")]
+proptest! {
+    #[test]
+    fn decode_frame_never_panics(bytes in prop_oneof![prop::collection::vec(any::<u8>(), 0..64), near_frame()]) {
+        match topwire::tmc::decode_frame(&bytes) {
+            // What it read, it writes back byte for byte when Java would have written it so.
+            Ok(frame) => {
+                let again = topwire::tmc::encode_frame(&frame).unwrap();
+                prop_assert!(again.len() <= bytes.len());
+            }
+            Err(e) => {
+                let at: usize = e.message.trim_start_matches("TMC frame, byte ").split(':').next().unwrap().parse().unwrap();
+                prop_assert!(at <= bytes.len(), "{} for {} bytes", e.message, bytes.len());
+            }
+        }
+    }
+}
