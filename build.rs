@@ -199,7 +199,10 @@ fn check_bounds(here: &str, f: &FieldDef) -> Res<()> {
         return Ok(());
     }
     if f.ty != "Number" && f.ty != "Number[]" {
-        return Err(format!("{here}: min_value/max_value on a {} field (Number or Number[] only)", f.ty));
+        return Err(format!(
+            "{here}: min_value/max_value on a {} field (Number or Number[] only)",
+            f.ty
+        ));
     }
     if let (Some(min), Some(max)) = (f.min_value, f.max_value) {
         if min > max {

@@ -280,7 +280,9 @@ fn expected_as(field: &Field, required: bool) -> String {
                 "strings without commas".to_owned()
             };
             match field.max_items {
-                Some(max) => format!("a list of {min} to {max} {items}, or their comma-joined text"),
+                Some(max) => {
+                    format!("a list of {min} to {max} {items}, or their comma-joined text")
+                }
                 None => format!("a list of {items}, or their comma-joined text"),
             }
         }
@@ -630,7 +632,11 @@ fn scalar_list<'a>(
         Value::String(joined) => {
             let mut count = 0;
             for (i, piece) in joined.split(',').enumerate() {
-                list_item(field, &Value::String(piece.to_owned()), Path::Item(&path, i))?;
+                list_item(
+                    field,
+                    &Value::String(piece.to_owned()),
+                    Path::Item(&path, i),
+                )?;
                 count += 1;
             }
             (Cow::Borrowed(joined.as_str()), count)
@@ -689,7 +695,12 @@ fn list_item<'a>(
 }
 
 /// `min_value` and `max_value` of an integer field (or of each item).
-fn check_bounds(field: &Field, n: i64, path: Path<'_>, value: &Value) -> Result<(), ValidationError> {
+fn check_bounds(
+    field: &Field,
+    n: i64,
+    path: Path<'_>,
+    value: &Value,
+) -> Result<(), ValidationError> {
     let below = field.min_value.is_some_and(|min| n < min);
     let above = field.max_value.is_some_and(|max| n > max);
     if below || above {

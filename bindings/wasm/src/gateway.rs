@@ -14,6 +14,14 @@ pub struct Gateway {
     inner: topwire::gateway::Gateway,
 }
 
+impl Gateway {
+    /// The core's gateway (the message channel answers through it).
+    #[cfg(feature = "tmc")]
+    pub(crate) fn inner(&self) -> &topwire::gateway::Gateway {
+        &self.inner
+    }
+}
+
 #[wasm_bindgen]
 impl Gateway {
     /// A gateway from optional config JSON text and the JSON of
@@ -63,7 +71,7 @@ pub fn gateway_defaults() -> Array {
 
 /// Whole epoch milliseconds from the facade's number (NaN and infinities
 /// refused; out-of-range instants are the core's to refuse).
-fn epoch_ms(ms: f64, field: &str) -> JsResult<i64> {
+pub(crate) fn epoch_ms(ms: f64, field: &str) -> JsResult<i64> {
     if !ms.is_finite() {
         return Err(js_err(topwire::ValidationError::new(
             field,

@@ -23,6 +23,9 @@ use wasm_bindgen::prelude::*;
 // The local gateway is in the Node build only (see Cargo.toml).
 #[cfg(feature = "gateway")]
 mod gateway;
+// The local message channel rides on the gateway (Node build only).
+#[cfg(all(feature = "gateway", feature = "tmc"))]
+mod tmc_channel;
 
 type JsResult<T> = Result<T, JsValue>;
 
