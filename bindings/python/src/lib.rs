@@ -25,6 +25,8 @@ use topwire::{
 /// structures are a ValidationError instead of a stack overflow.
 const MAX_DEPTH: usize = 64;
 
+mod tmc_channel;
+
 static FILE_ITEM: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 // ---------------------------------------------------------------- errors
@@ -567,6 +569,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyTopClient>()?;
     m.add_class::<PyPreparedRequest>()?;
     m.add_class::<PyGateway>()?;
+    m.add_class::<tmc_channel::PyTmcChannel>()?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(string_to_sign, m)?)?;
     m.add_function(wrap_pyfunction!(verify_spi, m)?)?;
