@@ -16,11 +16,13 @@ out (keys left out are not checked).
 
 import base64
 import datetime
+import gzip
 import hashlib
 import hmac
 import json
 import os
 import random
+import struct as binary
 import urllib.parse
 import xml.etree.ElementTree as ET
 
@@ -2254,6 +2256,251 @@ def tmc_fixtures():
 
 # --------------------------------------------------------------------------
 
+
+# --------------------------------------------------------------------------
+# TMC, the message channel (PROTOCOL.md "The message channel", WebSocket)
+# --------------------------------------------------------------------------
+
+TMC_KINDS = ["connect", "connectack", "send", "sendack"]
+TMC_FORMATS = ["null", "string", "byte", "int16", "int32", "int64", "date", "bytes"]
+TMC_TOKEN = "34ec7ffc-fb56-442a-bd39-e55b73005e6d"
+TMC_NOW = 1394864359897
+TMC_SESSION = {"app_key": "12345678", "app_secret": "SECRET", "sdk": "topwire-test"}
+
+
+def tmc_counted(raw):
+    """An i32 little-endian byte length, then the bytes."""
+    return binary.pack("<i", len(raw)) + raw
+
+
+def tmc_value(fmt, v):
+    """A Custom header's value: its format byte, then the payload."""
+    code = TMC_FORMATS.index(fmt)
+    body = {
+        "null": lambda: b"",
+        "string": lambda: tmc_counted(v.encode("utf-8")),
+        "byte": lambda: binary.pack("<B", v),
+        "int16": lambda: binary.pack("<h", v),
+        "int32": lambda: binary.pack("<i", v),
+        "int64": lambda: binary.pack("<q", v),
+        "date": lambda: binary.pack("<q", v),
+        "bytes": lambda: tmc_counted(bytes(v)),
+    }[fmt]()
+    return bytes([code]) + body
+
+
+def tmc_encode(frame):
+    """The Java encoder's bytes: version 2, the type, StatusCode if > 0,
+    StatusPhrase if non-empty, Flag if > 0, Token if non-empty, one Custom
+    (type 1) per content entry, then the end of headers (type 0)."""
+    out = bytes([2, TMC_KINDS.index(frame["type"])])
+    if frame.get("status_code", 0) > 0:
+        out += binary.pack("<hi", 2, frame["status_code"])
+    if frame.get("status_phrase"):
+        out += binary.pack("<h", 3) + tmc_counted(frame["status_phrase"].encode("utf-8"))
+    if frame.get("flag", 0) > 0:
+        out += binary.pack("<hi", 4, frame["flag"])
+    if frame.get("token"):
+        out += binary.pack("<h", 5) + tmc_counted(frame["token"].encode("utf-8"))
+    for key, fmt, v in frame.get("content", []):
+        out += binary.pack("<h", 1) + tmc_counted(key.encode("utf-8")) + tmc_value(fmt, v)
+    return out + binary.pack("<h", 0)
+
+
+def tmc_sign(app_key, group, timestamp, secret):
+    """md5 TOP sign over exactly app_key, group_name, timestamp."""
+    pairs = [("app_key", app_key), ("group_name", group), ("timestamp", timestamp)]
+    return digest(secret, string_to_sign(pairs), "md5")
+
+
+def tmc_frame(kind, content=(), **headers):
+    frame = {"type": kind}
+    frame.update(headers)
+    frame["content"] = [list(e) for e in content]
+    return frame
+
+
+def tmc_send(kind_byte, *entries, token=TMC_TOKEN):
+    return tmc_frame("send", [("__kind", "byte", kind_byte)] + list(entries), token=token)
+
+
+def tmc_java_length(text):
+    """Java's String.length: UTF-16 units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def tmc_reason(text):
+    """A failure reason cut to 128 UTF-16 units, a surrogate pair kept whole."""
+    out = ""
+    for c in text:
+        if tmc_java_length(out + c) > 128:
+            break
+        out += c
+    return out
+
+
+def tmc_error(at, what):
+    return {"type": "DecodeError", "message": "TMC frame, byte %d: %s" % (at, what)}
+
+
+def tmc_cases():
+    big_id = 2131800080537681929
+    trade = '{"tid":7104300007405429232,"buyer_nick":"买家","payment":"99.00"}'
+    gz = gzip.compress(trade.encode("utf-8"), mtime=0)
+    cases = []
+
+    def codec(name, frame, note=None):
+        case = {"name": name, "op": "codec", "frame": frame, "bytes": tmc_encode(frame).hex()}
+        if note:
+            case["note"] = note
+        cases.append(case)
+
+    # The three frames of the protocol notes (hex checked against them).
+    codec("connectack_of_the_protocol_notes", tmc_frame("connectack", flag=1, token=TMC_TOKEN))
+    assert len(tmc_encode(cases[-1]["frame"])) == 52
+    codec("pull_of_the_protocol_notes", tmc_send(1))
+    codec("confirm_above_2_53_of_the_protocol_notes", tmc_send(2, ("id", "int64", big_id)))
+    assert cases[-1]["bytes"].endswith("010002000000696405" + "090099e4e0ac951d" + "0000")
+    codec("refusal_frame", tmc_frame("connectack", status_code=403, status_phrase="sign invalid 签名", flag=7))
+    codec("connect_without_headers", tmc_frame("connect"))
+    codec("sendack", tmc_frame("sendack", token="t"))
+    codec("every_value_format", tmc_frame("send", [
+        ("n", "null", None), ("s", "string", "中文 😀"), ("empty", "string", ""),
+        ("b0", "byte", 0), ("b255", "byte", 255),
+        ("i16", "int16", -32768), ("i16max", "int16", 32767),
+        ("i32", "int32", -2147483648), ("i64min", "int64", -9223372036854775808),
+        ("i64max", "int64", 9223372036854775807), ("date", "date", 1700000000123),
+        ("raw", "bytes", [0, 1, 127, 128, 255]), ("none", "bytes", []),
+        ("", "string", "an empty key"),
+        ("dup", "int32", 1), ("dup", "int32", 2),
+    ], flag=2147483647))
+    codec("data_frame", tmc_send(
+        3, ("id", "int64", big_id), ("topic", "string", "taobao_trade_TradeBuyerPay"),
+        ("content", "string", trade), ("time", "date", 1700000000000),
+        ("outtime", "date", 1700086400000), ("publisher", "string", "4272"),
+        ("nick", "string", "卖家"), ("userid", "int64", 9007199254740993),
+        ("dataid", "int64", 7104300007405429232), ("custom", "int32", -5)))
+    codec("gzip_data_frame", tmc_send(
+        3, ("id", "int64", 9007199254740993), ("topic", "string", "taobao_refund_RefundCreated"),
+        ("content", "bytes", list(gz))))
+
+    # Frames Java would not write: they decode, and encode to Java's form.
+    def odd(name, raw, frame, note):
+        cases.append({"name": name, "op": "codec", "bytes": raw.hex(), "frame": frame,
+                      "encodes_to": tmc_encode(frame).hex(), "note": note})
+
+    odd("zero_flag_and_empty_token",
+        bytes([2, 1]) + binary.pack("<hi", 4, 0) + binary.pack("<h", 5) + tmc_counted(b"") + binary.pack("<h", 0),
+        tmc_frame("connectack", flag=0, token=""), "Java writes neither a Flag of 0 nor an empty Token")
+    odd("headers_out_of_java_order",
+        bytes([2, 1]) + binary.pack("<h", 5) + tmc_counted(b"tok") + binary.pack("<hi", 4, 3) + binary.pack("<h", 0),
+        tmc_frame("connectack", flag=3, token="tok"), "Java writes the Flag before the Token")
+    odd("negative_status_code",
+        bytes([2, 1]) + binary.pack("<hi", 2, -1) + binary.pack("<h", 0),
+        tmc_frame("connectack", status_code=-1), "Java writes a StatusCode only if > 0")
+
+    # Bytes that are not a frame: a DecodeError naming the byte.
+    def bad(name, raw, at, what):
+        cases.append({"name": name, "op": "decode_error", "bytes": raw.hex(), "error": tmc_error(at, what)})
+
+    bad("empty", b"", 0, "truncated: the protocol version needs 1 byte, 0 left")
+    bad("protocol_version_1", bytes([1, 2, 0, 0]), 0, "protocol version 1, expected 2")
+    bad("unknown_message_type", bytes([2, 4, 0, 0]), 1,
+        "unknown message type 4 (expected 0 connect, 1 connectack, 2 send or 3 sendack)")
+    bad("no_end_of_headers", bytes([2, 2]), 2, "truncated: a header type needs 2 bytes, 0 left")
+    bad("unknown_header_type", bytes([2, 2, 6, 0, 0, 0]), 2, "unknown header type 6 (expected 0-5)")
+    bad("length_beyond_the_buffer", bytes([2, 2]) + binary.pack("<hi", 5, 2147483647) + b"abc", 4,
+        "the token declares 2147483647 bytes, only 3 left")
+    bad("negative_length", bytes([2, 2]) + binary.pack("<hi", 1, -5), 4, "a content key has a negative length (-5)")
+    bad("invalid_utf8", bytes([2, 2]) + binary.pack("<h", 5) + tmc_counted(b"ab\xc3(") + binary.pack("<h", 0), 10,
+        "the token is not UTF-8")
+    bad("unknown_value_format", bytes([2, 2]) + binary.pack("<h", 1) + tmc_counted(b"k") + bytes([8]), 9,
+        "unknown value format 8 (expected 0-7)")
+    bad("truncated_int64", bytes([2, 2]) + binary.pack("<h", 1) + tmc_counted(b"id") + bytes([5, 1, 2]), 11,
+        "truncated: an int64 value needs 8 bytes, 2 left")
+    bad("bytes_after_the_end", tmc_encode(tmc_send(1)) + b"\x00", 60, "1 byte after the end of the headers")
+    bad("token_twice", bytes([2, 2]) + (binary.pack("<h", 5) + tmc_counted(b"a")) * 2 + binary.pack("<h", 0), 9,
+        "the same header a second time")
+
+    # The session: CONNECT, then what it makes of frames, confirms and fails.
+    sign = tmc_sign("12345678", "default", str(TMC_NOW), "SECRET")
+    assert sign == "004BF371AEC8A4917B21307A14A34CD4"  # the protocol notes' known answer
+    connect = tmc_frame("connect", [
+        ("app_key", "string", "12345678"), ("group_name", "string", "default"),
+        ("timestamp", "string", str(TMC_NOW)), ("sign", "string", sign), ("sdk", "string", "topwire-test"),
+    ], flag=1)
+    cases.append({"name": "connect_signed_as_the_protocol_notes_say", "op": "connect", "session": TMC_SESSION,
+                  "now": TMC_NOW, "frame": connect, "bytes": tmc_encode(connect).hex()})
+    group_sign = tmc_sign("12345678", "orders", "1700000000000", "SECRET")
+    connect_ip = tmc_frame("connect", [
+        ("app_key", "string", "12345678"), ("group_name", "string", "orders"),
+        ("timestamp", "string", "1700000000000"), ("sign", "string", group_sign),
+        ("sdk", "string", "topwire-test"), ("intranet_ip", "string", "10.0.0.7"),
+    ], flag=1)
+    cases.append({"name": "connect_to_a_group_with_intranet_ip", "op": "connect",
+                  "session": dict(TMC_SESSION, group_name="orders", intranet_ip="10.0.0.7"),
+                  "now": 1700000000000, "frame": connect_ip, "bytes": tmc_encode(connect_ip).hex()})
+
+    trade_data = {"tid": 7104300007405429232, "buyer_nick": "买家", "payment": "99.00"}
+
+    def message(id_, topic, content, compressed=False, **fields):
+        m = {"id": id_, "topic": topic, "content": content, "compressed": compressed}
+        for k in ["published", "out_time", "publisher", "nick", "user_id", "data_id"]:
+            m[k] = fields.get(k)
+        m["extra"] = fields.get("extra", [])
+        return m
+
+    def receive(name, frame_or_raw, events, online=True, data=None, error=None):
+        raw = frame_or_raw if isinstance(frame_or_raw, bytes) else tmc_encode(frame_or_raw)
+        case = {"name": name, "op": "receive", "session": TMC_SESSION, "online": online}
+        if online:
+            case["token"] = TMC_TOKEN
+        case["bytes"] = raw.hex()
+        if error:
+            case["error"] = error
+        else:
+            case["events"] = events
+        if data is not None:
+            case["data"] = data
+        cases.append(case)
+
+    data_frame = next(c for c in cases if c["name"] == "data_frame")
+    receive("data_frame_gives_a_message", bytes.fromhex(data_frame["bytes"]), [{"type": "message", "message": message(
+        big_id, "taobao_trade_TradeBuyerPay", trade, published=1700000000000, out_time=1700086400000,
+        publisher="4272", nick="卖家", user_id=9007199254740993, data_id=7104300007405429232,
+        extra=[["custom", "int32", -5]])}], data=trade_data)
+    receive("gzip_content_is_inflated", bytes.fromhex(next(c for c in cases if c["name"] == "gzip_data_frame")["bytes"]),
+            [{"type": "message", "message": message(9007199254740993, "taobao_refund_RefundCreated", trade, True)}],
+            data=trade_data)
+    receive("another_token_is_dropped", tmc_send(3, ("id", "int64", 1), ("topic", "string", "t"),
+                                                 ("content", "string", "{}"), token="another-token"), [])
+    receive("pull_from_the_server_is_dropped", tmc_send(1), [])
+    receive("data_frame_without_id", tmc_send(3, ("topic", "string", "t"), ("content", "string", "{}")), None,
+            error={"type": "DecodeError", "message": "TMC data frame: no `id`"})
+    receive("gzip_content_that_is_not_gzip", tmc_send(3, ("id", "int64", 1), ("topic", "string", "t"),
+                                                      ("content", "bytes", list(b"{}"))), None,
+            error={"type": "DecodeError"})
+    receive("connectack_makes_the_session_online", tmc_frame("connectack", flag=1, token="tok-2"),
+            [{"type": "connected", "token": "tok-2"}], online=False)
+    receive("connectack_of_another_flag_is_dropped", tmc_frame("connectack", flag=2, token="tok-2"), [], online=False)
+    receive("refusal", tmc_frame("connectack", flag=1, status_code=403, status_phrase="sign invalid"),
+            [{"type": "refused", "status_code": 403, "status_phrase": "sign invalid"}], online=False)
+    receive("not_a_frame", b"\x01\x02\x00\x00", None, error=tmc_error(0, "protocol version 1, expected 2"))
+
+    cases.append({"name": "confirm_above_2_53", "op": "confirm", "session": TMC_SESSION, "token": TMC_TOKEN, "id": big_id,
+                  "bytes": tmc_encode(tmc_send(2, ("id", "int64", big_id))).hex()})
+    cases.append({"name": "confirm_negative_id", "op": "confirm", "session": TMC_SESSION, "token": TMC_TOKEN, "id": -1,
+                  "bytes": tmc_encode(tmc_send(2, ("id", "int64", -1))).hex()})
+    for name, reason in [("fail_short_reason", "库存不足"),
+                         ("fail_reason_cut_at_128", "x" * 300),
+                         ("fail_reason_keeps_surrogate_pairs_whole", "a" + "😀" * 100)]:
+        cut = tmc_reason(reason)
+        assert tmc_java_length(cut) <= 128
+        cases.append({"name": name, "op": "fail", "session": TMC_SESSION, "token": TMC_TOKEN, "id": big_id, "reason": reason,
+                      "bytes": tmc_encode(tmc_send(20, ("id", "int64", big_id), ("msg", "string", cut))).hex()})
+    return cases
+
+
 def dumps(v, indent=""):
     """JSON with one case member per line and short leaves (pairs, small
     objects, scalar lists) kept on one line, so the files stay readable."""
@@ -2301,6 +2548,10 @@ def main():
           timestamp_cases())
     write(os.path.join(VECTORS, "spi.json"),
           "verify_spi: inbound calls from TOP (PROTOCOL.md Inbound calls).", spi_cases())
+    write(os.path.join(VECTORS, "tmc.json"),
+          "TMC frames and the client session (PROTOCOL.md The message channel, WebSocket): "
+          "bytes as the Java encoder writes them, the CONNECT sign, messages, confirms and fails.",
+          tmc_cases())
     for name, (description, cases) in sorted(fixtures().items()):
         write(os.path.join(FIXTURES, name), description, cases)
     write_doc(HTTP_CASES, gateway_http_file())

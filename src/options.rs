@@ -209,6 +209,76 @@ impl GatewayInput {
     }
 }
 
+/// A TMC session's settings as a host gives them (`new TmcSession({...})`,
+/// the C ABI's JSON): the app, then [`crate::tmc::TmcOptions`], each
+/// absent one at its default. Unknown keys are refused.
+#[cfg(feature = "tmc")]
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct TmcSessionConfig {
+    /// The app key (required).
+    pub app_key: String,
+    /// The app secret (required; never printed).
+    pub app_secret: String,
+    /// The message group; default `default`.
+    pub group_name: Option<String>,
+    /// Sent as `sdk`; default `topwire-<version>`.
+    pub sdk: Option<String>,
+    /// Sent as `intranet_ip`, when given.
+    pub intranet_ip: Option<String>,
+    /// Default 15000.
+    pub pull_interval_ms: Option<i64>,
+    /// Default 45000.
+    pub ping_interval_ms: Option<i64>,
+    /// Default 10000.
+    pub reconnect_interval_ms: Option<i64>,
+    /// The most bytes a gzip content inflates to; default 16 MiB.
+    pub max_content_bytes: Option<u64>,
+}
+
+#[cfg(feature = "tmc")]
+impl fmt::Debug for TmcSessionConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TmcSessionConfig")
+            .field("app_key", &self.app_key)
+            .field("app_secret", &"***")
+            .field("group_name", &self.group_name)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(feature = "tmc")]
+impl TmcSessionConfig {
+    /// The options these settings describe, the defaults filled in.
+    pub fn options(&self) -> crate::tmc::TmcOptions {
+        let d = crate::tmc::TmcOptions::default();
+        crate::tmc::TmcOptions {
+            group_name: self.group_name.clone().unwrap_or(d.group_name),
+            sdk: self.sdk.clone().unwrap_or(d.sdk),
+            intranet_ip: self.intranet_ip.clone(),
+            pull_interval_ms: self.pull_interval_ms.unwrap_or(d.pull_interval_ms),
+            ping_interval_ms: self.ping_interval_ms.unwrap_or(d.ping_interval_ms),
+            reconnect_interval_ms: self
+                .reconnect_interval_ms
+                .unwrap_or(d.reconnect_interval_ms),
+            max_content_bytes: self.max_content_bytes.map_or(d.max_content_bytes, |n| {
+                usize::try_from(n).unwrap_or(usize::MAX)
+            }),
+        }
+    }
+
+    /// The session these settings describe, every setting checked (the
+    /// app key and secret named `appKey`, `appSecret` as the host wrote them).
+    pub fn session(&self) -> Result<crate::tmc::TmcSession, ValidationError> {
+        crate::tmc::TmcSession::new(&self.app_key, &self.app_secret, self.options()).map_err(
+            |mut e| {
+                e.field = camel_case(&e.field);
+                e
+            },
+        )
+    }
+}
+
 /// Owned `(name, value)` pairs borrowed as the core's `(&str, &str)` pairs.
 pub fn borrow_pairs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
     pairs

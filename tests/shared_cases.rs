@@ -17,6 +17,9 @@ use topwire::{
     DEFAULT_SPI_SKEW_MS,
 };
 
+#[path = "common/tmc_cases.rs"]
+mod tmc_cases;
+
 type Outcome = Result<(), String>;
 
 fn root() -> PathBuf {
@@ -76,6 +79,7 @@ fn shared_cases() {
                         "prepare.json" => run_prepare(case),
                         "timestamp.json" => run_timestamp(case),
                         "spi.json" => run_spi(case),
+                        "tmc.json" => tmc_cases::run_tmc(case),
                         other => Err(format!("no runner for tests/vectors/{other}")),
                     }
                 };

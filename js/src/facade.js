@@ -1,4 +1,5 @@
-// The JS face of topwire: error classes, TopClient, sign, verifySpi, Gateway.
+// The JS face of topwire: error classes, TopClient, sign, verifySpi, Gateway,
+// and TMC (decodeFrame, encodeFrame, TmcSession; Node only).
 // Everything TOP-specific happens in the Rust core (the wasm module); the
 // records it reads and writes are declared once there (src/options.rs).
 //
@@ -759,6 +760,181 @@ class Gateway {
   }
 }
 
+// ---- TMC, the message channel (Node only) ----
+
+/** The glue's TMC exports (Node only), reached as the gateway's are. */
+function tmcExports() {
+  const glue = gatewayGlue();
+  if (glue === undefined || typeof glue.TmcCore !== 'function') {
+    throw new TopError('topwire: TMC is part of the Node build only (an app secret has no place in a browser)');
+  }
+  return glue;
+}
+
+/** A frame's or message's bytes: a Uint8Array (a Buffer too) or an ArrayBuffer, as is. */
+function frameBytes(v, name) {
+  if (v instanceof Uint8Array) return v;
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  throw new TypeError(`${name} must be a Uint8Array or an ArrayBuffer, got ${typeName(v)}`);
+}
+
+const MAX_I64 = 2n ** 63n - 1n;
+
+/** A message id: a bigint or a safe integer, within 64 bits. */
+function messageId(id) {
+  if (typeof id === 'number' && Number.isSafeInteger(id)) return BigInt(id);
+  if (typeof id === 'bigint' && id >= MIN_I64 && id <= MAX_I64) return id;
+  const got = typeof id === 'number' ? `the number ${id}, which a JS number cannot hold exactly` : typeof id === 'bigint' ? `the bigint ${id}` : typeName(id);
+  throw invalid('id', 'a message id: a bigint (as messages carry it) or a safe integer, within 64 bits', got);
+}
+
+/** Epoch milliseconds of a TMC call (default now). */
+function tmcNow(nowMs) {
+  return nowOf(nowMs, new Budget());
+}
+
+/**
+ * Reads one TMC frame (one binary WebSocket message): `{ type, flag?,
+ * token?, statusCode?, statusPhrase?, content }`, `content` the Custom
+ * entries as `[key, format, value]` (`int64` values as bigints, `date` as
+ * epoch milliseconds, `bytes` as Uint8Array). Throws DecodeError naming the
+ * byte where the bytes stop being a frame.
+ */
+function decodeFrame(bytes) {
+  ensureReady();
+  const glue = tmcExports();
+  const b = frameBytes(bytes, 'bytes');
+  return call(() => glue.tmcDecodeFrame(b));
+}
+
+/** Writes a frame (as decodeFrame gives it) as the Java encoder does. */
+function encodeFrame(frame) {
+  ensureReady();
+  const glue = tmcExports();
+  const budget = new Budget();
+  const text = jsonText(frame, 'frame', 0, budget);
+  const files = fileBytes(budget);
+  return call(() => glue.tmcEncodeFrame(utf8(text), files));
+}
+
+/**
+ * A message TOP pushed: `id` (bigint, exact), `topic`, `content` (text,
+ * inflated if it came gzip-compressed), `compressed`, `published` and
+ * `outTime` (epoch ms), `publisher`, `nick`, `userId` and `dataId`
+ * (bigints), `extra` (every other entry, `[key, format, value]`).
+ */
+class TmcMessage {
+  constructor(fields) {
+    Object.assign(this, fields);
+  }
+
+  /** The content's JSON, ids beyond 2^53 as bigints (read by the core). */
+  data() {
+    const content = this.content;
+    return call(() => tmcExports().tmcContentData(content));
+  }
+}
+Object.defineProperty(TmcMessage.prototype, 'name', { value: 'TmcMessage', writable: true, configurable: true });
+
+/**
+ * A TMC client session without I/O: you own the WebSocket and the clock.
+ * `new TmcSession({ appKey, appSecret, groupName?, sdk?, intranetIp?,
+ * pullIntervalMs?, pingIntervalMs?, reconnectIntervalMs?, maxContentBytes? })`
+ * (unknown keys refused). Send `connect()` on open, hand every binary
+ * message to `receive()`, send `confirm(id)` once a message is handled, and
+ * call `poll()` at `nextDeadline()`. Every time argument is a Date, epoch
+ * milliseconds or a bigint, default now.
+ */
+class TmcSession {
+  #inner;
+
+  constructor(options) {
+    ensureReady();
+    const glue = tmcExports();
+    const o = utf8(optionsText(options, 'TmcSession options', new Budget()));
+    this.#inner = call(() => new glue.TmcCore(o));
+  }
+
+  /** `closed`, `connecting` or `online`. */
+  get state() {
+    return this.#inner.state();
+  }
+
+  /** The token while online, else undefined. */
+  get token() {
+    return this.#inner.token();
+  }
+
+  /** The CONNECT frame to send on a freshly opened socket (signed at `nowMs`). */
+  connect(nowMs) {
+    const now = tmcNow(nowMs);
+    return call(() => this.#inner.connect(now));
+  }
+
+  /**
+   * The events of one binary message: `{ type: 'connected', token }`,
+   * `{ type: 'message', message }` (a TmcMessage), `{ type: 'refused',
+   * statusCode?, statusPhrase? }`. Frames of another token are dropped.
+   */
+  receive(bytes, nowMs) {
+    const b = frameBytes(bytes, 'bytes');
+    const now = tmcNow(nowMs);
+    const events = call(() => this.#inner.receive(b, now));
+    for (const e of events) if (e.type === 'message') e.message = new TmcMessage(e.message);
+    return events;
+  }
+
+  /** The frame confirming message `id` (send it once the message is handled). */
+  confirm(id) {
+    const n = messageId(id);
+    return call(() => this.#inner.confirm(n));
+  }
+
+  /** The frame reporting message `id` failed; `reason` is cut to 128 UTF-16 units. The server delivers it again. */
+  fail(id, reason = '') {
+    const n = messageId(id);
+    const r = stringArg(reason, 'reason', new Budget());
+    return call(() => this.#inner.fail(n, r));
+  }
+
+  /** What is due at `nowMs`: `{ type: 'send', bytes }`, `{ type: 'ping' }`, `{ type: 'reconnect' }`. */
+  poll(nowMs) {
+    const now = tmcNow(nowMs);
+    return call(() => this.#inner.poll(now));
+  }
+
+  /** When to call poll() next (epoch ms), or undefined while waiting for you (a CONNECTACK, a connect). */
+  nextDeadline() {
+    return this.#inner.nextDeadline();
+  }
+
+  /** The socket closed (or could not open): poll() asks for a reconnect after the reconnect interval. */
+  closed(nowMs) {
+    const now = tmcNow(nowMs);
+    call(() => this.#inner.closed(now));
+  }
+
+  /** The app key, group and state (never the secret). */
+  toJSON() {
+    const [appKey, groupName] = this.#inner.describe();
+    return { appKey, groupName, state: this.state };
+  }
+
+  [INSPECT](depth, opts, inspect) {
+    const fields = this.toJSON();
+    return `TmcSession ${inspect ? inspect(fields, opts) : JSON.stringify(fields)}`;
+  }
+
+  toString() {
+    return `[TmcSession ${this.toJSON().appKey}]`;
+  }
+
+  /** Releases the WebAssembly memory now instead of at garbage collection. */
+  free() {
+    this.#inner.free();
+  }
+}
+
 // ---- TmcChannel ----
 
 /** Frames, events and connections to close, from the glue's `[frames, events, close]`. */
@@ -873,4 +1049,4 @@ class TmcChannel {
   }
 }
 
-export { TopError, ValidationError, ApiError, DecodeError, SignatureError, TopClient, Gateway, TmcChannel, sign, stringToSign, verifySpi };
+export { TopError, ValidationError, ApiError, DecodeError, SignatureError, TopClient, Gateway, TmcChannel, sign, stringToSign, verifySpi, decodeFrame, encodeFrame, TmcSession, TmcMessage };

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 import * as topwire from '../dist/node/index.mjs';
+import { runTmc } from './tmc_vectors.mjs';
 
 const require = createRequire(import.meta.url);
 const { loadCaseFiles, camel } = require('./vectors.js');
@@ -97,6 +98,7 @@ const RUNNERS = {
     assert.equal(c.expect, 'ok');
     assert.equal(run(), undefined);
   },
+  'vectors/tmc.json': (c) => runTmc(c, checkError),
 };
 
 function parseCase(c) {

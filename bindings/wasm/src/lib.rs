@@ -23,6 +23,9 @@ use wasm_bindgen::prelude::*;
 // The local gateway is in the Node build only (see Cargo.toml).
 #[cfg(feature = "gateway")]
 mod gateway;
+// TMC, the message channel, is in the Node build only too.
+#[cfg(feature = "tmc")]
+mod tmc;
 // The local message channel rides on the gateway (Node build only).
 #[cfg(all(feature = "gateway", feature = "tmc"))]
 mod tmc_channel;
@@ -420,4 +423,20 @@ pub fn memory_bytes() -> f64 {
     #[allow(clippy::cast_precision_loss)]
     let bytes = (pages * 65_536) as f64;
     bytes
+}
+
+/// Whole epoch milliseconds from the facade's number (NaN and infinities
+/// refused; out-of-range instants are the core's to refuse).
+#[cfg(any(feature = "gateway", feature = "tmc"))]
+fn epoch_ms(ms: f64, field: &str) -> JsResult<i64> {
+    if !ms.is_finite() {
+        return Err(js_err(topwire::ValidationError::new(
+            field,
+            "a valid Date or finite epoch milliseconds",
+            format!("the number {ms}"),
+        )));
+    }
+    // `as` saturates at the i64 bounds, which the core then refuses by range.
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(ms.floor() as i64)
 }

@@ -8,7 +8,8 @@ use topwire::tmc_channel::{ChannelEvent, ChannelOptions, ChannelOutput, Publish}
 use topwire::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::gateway::{epoch_ms, Gateway};
+use crate::epoch_ms;
+use crate::gateway::Gateway;
 use crate::{js_err, read, to_js_value, to_json, JsResult};
 
 /// The local message channel, sans I/O.
