@@ -21,6 +21,8 @@ use topwire::{
     ClientOptions, Error, FileItem, PrepareOptions, SignMethod, SpiRequest, ValidationError, Value,
 };
 
+mod tmc;
+
 /// Deepest nesting of parameters accepted from Python; deeper (or cyclic)
 /// structures are a ValidationError instead of a stack overflow.
 const MAX_DEPTH: usize = 64;
@@ -573,6 +575,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(string_to_sign, m)?)?;
     m.add_function(wrap_pyfunction!(verify_spi, m)?)?;
+    m.add_class::<tmc::PyTmcSession>()?;
+    m.add_class::<tmc::PyTmcMessage>()?;
+    m.add_function(wrap_pyfunction!(tmc::tmc_decode_frame, m)?)?;
+    m.add_function(wrap_pyfunction!(tmc::tmc_encode_frame, m)?)?;
     m.add("DEFAULT_GATEWAY", topwire::DEFAULT_GATEWAY)?;
     m.add("GATEWAY_APP_KEY", topwire::gateway::DEFAULT_APP_KEY)?;
     m.add("GATEWAY_APP_SECRET", topwire::gateway::DEFAULT_APP_SECRET)?;
