@@ -305,7 +305,9 @@ const USAGE = `usage: topwire-gateway [--host HOST] [--port PORT] [--config FILE
                        [--max-body-bytes N] [--max-connections N] [--quiet]
 
 A local TOP gateway for tests: checks calls as TOP does and answers with TOP's
-error codes or the documented sample responses.
+error codes or the documented sample responses. It also serves the message
+channel (TMC) at ws://HOST:PORT/tmc (with the optional package: npm install ws),
+and taobao.tmc.messages.consume/confirm from the same queue.
 
   --host HOST            address to bind (default 127.0.0.1)
   --port PORT            port (default ${DEFAULT_PORT}; 0 picks a free one)

@@ -406,7 +406,9 @@ def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m topwire.gateway",
         description="A local TOP gateway for tests: checks calls as TOP does and answers "
-        "with TOP's error codes or the documented sample responses.",
+        "with TOP's error codes or the documented sample responses. It also serves the "
+        "message channel (TMC) at ws://HOST:PORT/tmc (with the extra: pip install "
+        "'topwire[gateway]'), and taobao.tmc.messages.consume/confirm from the same queue.",
     )
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to bind (default 127.0.0.1)")
