@@ -617,107 +617,61 @@ fn scalar_list<'a>(
     value: &'a Value,
     path: Path<'_>,
 ) -> Result<Cow<'a, str>, ValidationError> {
-    let (text, count) = match value {
-        Value::List(items) => {
-            let mut out = String::new();
-            for (i, item) in items.iter().enumerate() {
-                let piece = list_item(field, item, Path::Item(&path, i))?;
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&piece);
-            }
-            (Cow::Owned(out), items.len())
-        }
+    let pieces: Vec<Value>;
+    let items = match value {
+        Value::List(items) => items.as_slice(),
         Value::String(joined) => {
-            let mut count = 0;
-            for (i, piece) in joined.split(',').enumerate() {
-                list_item(
-                    field,
-                    &Value::String(piece.to_owned()),
-                    Path::Item(&path, i),
-                )?;
-                count += 1;
-            }
-            (Cow::Borrowed(joined.as_str()), count)
+            pieces = joined.split(',').map(Value::from).collect();
+            pieces.as_slice()
         }
-        Value::Int(_) | Value::UInt(_) => (list_item(field, value, Path::Item(&path, 0))?, 1),
+        Value::Int(_) | Value::UInt(_) => std::slice::from_ref(value),
         _ => return Err(invalid(path, field, value)),
     };
-    if field.max_items.is_some_and(|max| count > max) {
-        return Err(ValidationError::new(
-            path.render(),
-            expected(field),
-            format!("a list of {count} item(s)"),
-        ));
+    if field.max_items.is_some_and(|max| items.len() > max) {
+        let got = format!("a list of {} item(s)", items.len());
+        return Err(ValidationError::new(path.render(), expected(field), got));
     }
-    Ok(text)
-}
-
-/// One item of a scalar list, as wire text.
-fn list_item<'a>(
-    field: &Field,
-    item: &'a Value,
-    path: Path<'_>,
-) -> Result<Cow<'a, str>, ValidationError> {
-    let numbers = matches!(field.ty, Type::NumberList);
-    let expected = if numbers {
-        format!("an integer{}", bounds(field))
-    } else {
-        "a non-empty string without commas".to_owned()
+    // Each item as a field of its own: a Number within the list's bounds, or a String.
+    let ty = match field.ty {
+        Type::NumberList => Type::Number,
+        _ => Type::String,
     };
-    let refuse = || ValidationError::new(path.render(), expected.clone(), describe(field, item));
-    if numbers {
-        let n = match item {
-            Value::Int(i) => *i,
-            Value::String(s) => parse_i64(s).ok_or_else(refuse)?,
-            Value::UInt(_) => {
-                return Err(ValidationError::new(
-                    path.render(),
-                    "an integer within the signed 64-bit range",
-                    describe(field, item),
-                ))
-            }
-            _ => return Err(refuse()),
-        };
-        check_bounds(field, n, path, item)?;
-        return Ok(match item {
-            Value::String(s) => Cow::Borrowed(s.as_str()),
-            _ => Cow::Owned(n.to_string()),
-        });
+    let item_field = Field {
+        min_value: field.min_value,
+        max_value: field.max_value,
+        secret: field.secret,
+        ..Field::new(field.name, ty, "")
+    };
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = Path::Item(&path, i);
+        let text = scalar_typed(&item_field, item, at)?;
+        if java::is_blank(&text) || text.contains(',') {
+            let expected = "a non-empty string without commas";
+            return Err(ValidationError::new(
+                at.render(),
+                expected,
+                describe(field, item),
+            ));
+        }
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&text);
     }
-    match item {
-        Value::String(s) if !java::is_blank(s) && !s.contains(',') => Ok(Cow::Borrowed(s.as_str())),
-        Value::Int(i) => Ok(Cow::Owned(i.to_string())),
-        Value::UInt(u) => Ok(Cow::Owned(u.to_string())),
-        _ => Err(refuse()),
-    }
-}
-
-/// `min_value` and `max_value` of an integer field (or of each item).
-fn check_bounds(
-    field: &Field,
-    n: i64,
-    path: Path<'_>,
-    value: &Value,
-) -> Result<(), ValidationError> {
-    let below = field.min_value.is_some_and(|min| n < min);
-    let above = field.max_value.is_some_and(|max| n > max);
-    if below || above {
-        return Err(ValidationError::new(
-            path.render(),
-            format!("an integer{}", bounds(field)),
-            describe(field, value),
-        ));
-    }
-    Ok(())
+    Ok(Cow::Owned(out))
 }
 
 /// A TOP Number (Java Long): an integer or decimal text within i64, and
 /// within the field's bounds.
 fn integer(field: &Field, value: &Value, path: Path<'_>) -> Result<i64, ValidationError> {
     let n = unbounded_integer(field, value, path)?;
-    check_bounds(field, n, path, value)?;
+    let below = field.min_value.is_some_and(|min| n < min);
+    let above = field.max_value.is_some_and(|max| n > max);
+    if below || above {
+        // What the field expects names its bounds.
+        return Err(invalid(path, field, value));
+    }
     Ok(n)
 }
 

@@ -144,7 +144,10 @@ impl PyTmcChannel {
         };
         let (reply, events) = self.inner.handle_http(&gateway.inner, &request, now);
         let payload = PyBytes::new(py, reply.body.as_bytes());
-        Ok(((reply.status, reply.headers, payload), events_out(py, &events)?))
+        Ok((
+            (reply.status, reply.headers, payload),
+            events_out(py, &events)?,
+        ))
     }
 }
 
