@@ -387,7 +387,7 @@ async function main(argv = process.argv.slice(2)) {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
-    process.stdout.write(`${gw.banner()}\n`);
+    process.stdout.write(`${gw.banner()}\nmessage channel (TMC): ${gw.tmcUrl}\n`);
   });
 }
 

@@ -3,7 +3,8 @@
 // tmc_demo.mjs). No sleeping: tests wait on the channel's events, with short
 // redelivery and reconnect intervals.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
@@ -224,4 +225,28 @@ test('the endpoint says which package is missing when ws is not installed', asyn
   // Another path is not the endpoint's.
   assert.equal(endpoint.upgrade({ url: '/other' }, {}, Buffer.alloc(0)), false);
   endpoint.close();
+});
+
+test('npx topwire-gateway serves the channel and prints its URL on the second line', async () => {
+  const cli = fileURLToPath(new URL('../bin/topwire-gateway.js', import.meta.url));
+  const proc = spawn(process.execPath, [cli, '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    proc.stdout.setEncoding('utf8');
+    let out = '';
+    const lines = await new Promise((done) => {
+      proc.stdout.on('data', (chunk) => {
+        out += chunk;
+        if (out.split('\n').length > 2) done(out.split('\n'));
+      });
+    });
+    assert.match(lines[0], /^topwire gateway listening on http:\/\/127\.0\.0\.1:\d+\/router\/rest /);
+    const [, url] = lines[1].match(/^message channel \(TMC\): (ws:\/\/127\.0\.0\.1:\d+\/tmc)$/);
+    const { ws, next } = await socket(url);
+    const session = new TmcSession({ appKey: DEFAULT_APP_KEY, appSecret: DEFAULT_APP_SECRET });
+    ws.send(session.connect());
+    assert.equal(session.receive((await next()).data)[0].type, 'connected');
+    ws.close();
+  } finally {
+    proc.kill('SIGTERM');
+  }
 });

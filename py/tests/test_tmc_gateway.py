@@ -234,3 +234,22 @@ def test_a_missing_websockets_package_is_named(monkeypatch: pytest.MonkeyPatch) 
                 reply += chunk
         assert reply.startswith(b"HTTP/1.1 501 ")
         assert b"needs the optional package 'websockets'" in reply
+
+
+def test_cli_serves_the_channel_and_prints_its_url() -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "topwire.gateway", "--port", "0", "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().startswith("topwire gateway listening on http://127.0.0.1:")
+        line = proc.stdout.readline().rstrip("\n")
+        prefix = "message channel (TMC): "
+        assert line.startswith(prefix + "ws://127.0.0.1:") and line.endswith("/tmc"), line
+        with connect(line[len(prefix):]) as ws:
+            session = TmcSession(DEFAULT_APP_KEY, DEFAULT_APP_SECRET)
+            ws.send(session.connect())
+            assert session.receive(ws.recv(WAIT))[0]["type"] == "connected"
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+    assert proc.returncode == 0

@@ -454,6 +454,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     print(server.banner(), flush=True)
+    print(f"message channel (TMC): {server.tmc_url}", flush=True)
     try:
         server.serve_forever()
     finally:
