@@ -249,6 +249,142 @@ function verify_spi(array $request, string $body): void
     Library::check($status, $error);
 }
 
+/**
+ * A TMC client session without I/O (TOP's message channel): you own the
+ * WebSocket and the clock. Send connect() on open, hand every binary message
+ * to receive(), send confirm($id) once a message is handled, call poll() at
+ * nextDeadline(). Times are epoch milliseconds; message ids are exact ints.
+ *
+ *   $tmc = new Topwire\TmcSession(['appKey' => $key, 'appSecret' => $secret]);
+ *   $ws->send($tmc->connect(now()));
+ *   foreach ($tmc->receive($frame, now()) as $event) {
+ *       if ($event['type'] === 'message') { handle($event['message']); $ws->send($tmc->confirm($event['message']['id'])); }
+ *   }
+ */
+final class TmcSession
+{
+    private \FFI $ffi;
+    private \FFI\CData $handle;
+
+    /** @param array<string, mixed> $options appKey, appSecret, groupName, sdk, intranetIp, pullIntervalMs, pingIntervalMs, reconnectIntervalMs, maxContentBytes */
+    public function __construct(array $options)
+    {
+        $this->ffi = Library::load();
+        $json = Library::json($options) ?? '{}';
+        $out = $this->ffi->new('TopwireTmcSession*');
+        $error = $this->ffi->new('TopwireBuffer');
+        $status = $this->ffi->topwire_tmc_session_new($json, strlen($json), \FFI::addr($out), \FFI::addr($error));
+        Library::check($status, $error);
+        $this->handle = $out;
+    }
+
+    public function __destruct()
+    {
+        if (isset($this->handle)) {
+            $this->ffi->topwire_tmc_session_free($this->handle);
+        }
+    }
+
+    /** Runs a call that fills one buffer; returns its bytes. */
+    private function buffer(callable $call): string
+    {
+        $out = $this->ffi->new('TopwireBuffer');
+        $error = $this->ffi->new('TopwireBuffer');
+        Library::check($call(\FFI::addr($out), \FFI::addr($error)), $error);
+        return Library::take($out);
+    }
+
+    /** The CONNECT frame (bytes) for a freshly opened socket. */
+    public function connect(int $nowMs): string
+    {
+        return $this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_connect($this->handle, $nowMs, $out, $err));
+    }
+
+    /**
+     * The events of one binary message: ['type' => 'connected', 'token'],
+     * ['type' => 'message', 'message' => [id, topic, content, ...]], ['type' => 'refused', ...].
+     * @return list<array<string, mixed>>
+     */
+    public function receive(string $frame, int $nowMs): array
+    {
+        return Library::decode($this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_receive(
+            $this->handle, $frame, strlen($frame), $nowMs, $out, $err)));
+    }
+
+    /** The frame confirming message $id, once handled. */
+    public function confirm(int $id): string
+    {
+        return $this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_confirm($this->handle, $id, $out, $err));
+    }
+
+    /** The frame failing message $id (the reason cut to 128 UTF-16 units); it comes again. */
+    public function fail(int $id, string $reason = ''): string
+    {
+        return $this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_fail(
+            $this->handle, $id, $reason, strlen($reason), $out, $err));
+    }
+
+    /**
+     * What is due: ['type' => 'send', 'bytes' => string], ['type' => 'ping'], ['type' => 'reconnect'].
+     * @return list<array<string, mixed>>
+     */
+    public function poll(int $nowMs): array
+    {
+        $actions = Library::decode($this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_poll($this->handle, $nowMs, $out, $err)));
+        foreach ($actions as &$action) {
+            if ($action['type'] === 'send') {
+                $action['bytes'] = pack('C*', ...$action['bytes']);
+            }
+        }
+        return $actions;
+    }
+
+    /** When to poll next (epoch ms), or null while waiting for a CONNECTACK or a connect. */
+    public function nextDeadline(): ?int
+    {
+        $at = $this->ffi->new('int64_t');
+        $has = $this->ffi->new('bool');
+        $error = $this->ffi->new('TopwireBuffer');
+        $status = $this->ffi->topwire_tmc_next_deadline($this->handle, \FFI::addr($at), \FFI::addr($has), \FFI::addr($error));
+        Library::check($status, $error);
+        return $has->cdata ? $at->cdata : null;
+    }
+
+    /** The socket closed (or could not open): poll() asks for a reconnect later. */
+    public function closed(int $nowMs): void
+    {
+        $error = $this->ffi->new('TopwireBuffer');
+        Library::check($this->ffi->topwire_tmc_closed($this->handle, $nowMs, \FFI::addr($error)), $error);
+    }
+
+    /** @return array{appKey: string, groupName: string, state: string, token?: string} */
+    public function state(): array
+    {
+        return Library::decode($this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_session_state($this->handle, $out, $err)));
+    }
+}
+
+/** Reads one TMC frame: [type, flag?, token?, statusCode?, statusPhrase?, content => [[key, format, value]]]. */
+function tmc_decode_frame(string $frame): array
+{
+    $ffi = Library::load();
+    $out = $ffi->new('TopwireBuffer');
+    $error = $ffi->new('TopwireBuffer');
+    Library::check($ffi->topwire_tmc_decode_frame($frame, strlen($frame), \FFI::addr($out), \FFI::addr($error)), $error);
+    return Library::decode(Library::take($out));
+}
+
+/** Writes a TMC frame (as tmc_decode_frame gives it; bytes values as lists of byte values). */
+function tmc_encode_frame(array $frame): string
+{
+    $ffi = Library::load();
+    $json = json_encode($frame, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR);
+    $out = $ffi->new('TopwireBuffer');
+    $error = $ffi->new('TopwireBuffer');
+    Library::check($ffi->topwire_tmc_encode_frame($json, strlen($json), \FFI::addr($out), \FFI::addr($error)), $error);
+    return Library::take($out);
+}
+
 function version(): string
 {
     return Library::load()->topwire_version();

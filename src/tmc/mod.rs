@@ -29,8 +29,8 @@ pub use message::{
     MAX_FAIL_REASON,
 };
 pub use record::{
-    event_to_value, frame_from_value, frame_to_value, message_to_value, tmc_value_from_value,
-    tmc_value_to_value, Style,
+    action_to_value, event_to_value, frame_from_value, frame_to_value, message_to_value,
+    tmc_value_from_value, tmc_value_to_value, Style,
 };
 pub use server::{
     check_connect, connect_ack, connect_refused, connect_sign, ClientRequest, ConnectRequest,

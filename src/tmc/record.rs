@@ -11,7 +11,7 @@
 
 use super::frame::{format_code, Frame, FrameKind, TmcValue};
 use super::message::TmcMessage;
-use super::session::Event;
+use super::session::{Action, Event};
 use crate::error::ValidationError;
 use crate::value::{FileItem, Value};
 
@@ -192,6 +192,20 @@ pub fn event_to_value(event: &Event, style: Style) -> Value {
             .set("type", "refused".into())
             .opt("status_code", status_code.map(Value::from))
             .opt("status_phrase", status_phrase.clone().map(Value::String)),
+    };
+    r.done()
+}
+
+/// An action as a host record: `{ type: "send", bytes }`, `{ type: "ping" }`,
+/// `{ type: "reconnect" }`.
+pub fn action_to_value(action: &Action, style: Style) -> Value {
+    let mut r = Record::new(style);
+    match action {
+        Action::Send(bytes) => r
+            .set("type", "send".into())
+            .set("bytes", bytes_value(bytes, style)),
+        Action::Ping => r.set("type", "ping".into()),
+        Action::Reconnect => r.set("type", "reconnect".into()),
     };
     r.done()
 }

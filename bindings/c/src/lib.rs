@@ -12,6 +12,9 @@
 mod ffi;
 mod options;
 mod record;
+mod tmc;
+
+pub use tmc::*;
 
 use std::borrow::Cow;
 use std::ffi::{c_char, c_void};

@@ -12,6 +12,8 @@
 )]
 
 mod common;
+#[path = "common/tmc_cases.rs"]
+mod tmc_cases;
 
 use std::path::{Path, PathBuf};
 
@@ -77,6 +79,7 @@ fn shared_cases_through_the_c_abi() {
                         "prepare.json" => run_prepare(case),
                         "timestamp.json" => run_timestamp(case),
                         "spi.json" => run_spi(case),
+                        "tmc.json" => tmc_cases::run_tmc(case),
                         other => Err(format!("no C ABI runner for tests/vectors/{other}")),
                     }
                 };
