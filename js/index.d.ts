@@ -229,6 +229,9 @@ export class TmcChannel {
   /** An HTTP request answered as Gateway.handle does, consume/confirm served from the queue. */
   handleHttp(request: GatewayRequest, nowMs?: Date | number | bigint): { response: GatewayResponse; events: TmcChannelEvent[] };
   /** Releases the WebAssembly memory now rather than at garbage collection. */
+  free(): void;
+}
+
 // ---- TMC, the message channel (Node only; also `topwire/tmc`) ----
 
 /** A frame's message type. */
