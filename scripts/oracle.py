@@ -1007,7 +1007,7 @@ def prepare_cases():
     bad("ticket.consult: consult_request is required", CONSULT, {},
         verr("consult_request", "consult_request: expected a TicketConsultTopRequest object, got nothing"))
 
-    tmc_cases(ok, bad)
+    tmc_prepare_cases(ok, bad)
 
     out = []
     for c in cases:
@@ -1022,7 +1022,7 @@ TMC_IDS = [7104300007405429232, 2131800080537681929, 1]
 TMC_LIST = "a list of 1 to 200 integers, or their comma-joined text"
 
 
-def tmc_cases(ok, bad):
+def tmc_prepare_cases(ok, bad):
     """The three HTTP methods of the message channel (PROTOCOL.md Over HTTP):
     `quantity` between 10 and 200, up to 200 exact ids comma-joined."""
     ok("tmc.messages.consume: quantity 10, the lower bound, and a group", TMC_CONSUME,
@@ -2535,6 +2535,133 @@ def write_doc(path, doc):
     print("%-55s %4d cases" % (os.path.relpath(path, ROOT), len(doc["cases"])))
 
 
+# --------------------------------------------------------------------------
+# The local message channel over a WebSocket, for both gateway servers (and
+# the core's TmcChannel directly): frames in, exact frames out
+# --------------------------------------------------------------------------
+
+TMC_CHANNEL_CASES = os.path.join(ROOT, "tests", "http", "tmc_channel.json")
+CH_NOW = TS
+CH_REDELIVER = 60000
+CH_FIRST_ID = 2**53 + 1  # the channel's first id: the first integer a double cannot hold
+
+
+def ch_token(connection, app_key, group, timestamp):
+    """The channel's token (README "The local message channel"): MD5 over the
+    connection's number, app key, group and timestamp, each followed by a NUL
+    byte, as lowercase hex grouped 8-4-4-4-12 like TOP's UUIDs."""
+    raw = b"".join(str(part).encode("utf-8") + b"\0" for part in (connection, app_key, group, timestamp))
+    h = hashlib.md5(raw).hexdigest()
+    return "-".join([h[0:8], h[8:12], h[12:16], h[16:20], h[20:32]])
+
+
+def ch_connect(timestamp=CH_NOW, secret=GW_SECRET, app_key=GW_KEY, group="default", flag=1):
+    ts = str(timestamp)
+    return tmc_frame("connect", [("app_key", "string", app_key), ("group_name", "string", group),
+                                 ("timestamp", "string", ts),
+                                 ("sign", "string", tmc_sign(app_key, group, ts, secret)),
+                                 ("sdk", "string", "topwire-test")], flag=flag)
+
+
+def ch_data(token, message):
+    """A data frame as the channel writes it: __kind 3, id, topic, content,
+    time (the publish time), publisher (the gateway's first app key), then
+    nick, userid and dataid when the message has them."""
+    entries = [("__kind", "byte", 3), ("id", "int64", message["id"]), ("topic", "string", message["topic"]),
+               ("content", "string", message["content"]), ("time", "date", CH_NOW),
+               ("publisher", "string", GW_KEY)]
+    for key, fmt, name in [("nick", "string", "nick"), ("userid", "int64", "user_id"),
+                           ("dataid", "int64", "data_id")]:
+        if name in message:
+            entries.append((key, fmt, message[name]))
+    return tmc_frame("send", entries, token=token)
+
+
+def ch_step_send(connection, frame, expect=(), close=None):
+    step = {"send": connection, "frame": frame, "hex": tmc_encode(frame).hex(),
+            "expect": [{"frame": f, "hex": tmc_encode(f).hex()} for f in expect]}
+    if close is not None:
+        step["close"] = {"code": 1008, "reason": close}
+    return step
+
+
+def tmc_channel_cases():
+    """Scenarios, each on a fresh gateway whose clock stands at `now_ms`:
+    `publish` steps give the id the channel must return; `send` steps send a
+    frame on a named WebSocket (opened on first use, numbered from 1 in that
+    order) and expect exactly these frames back on it, then a close when
+    given. A step that expects nothing is always followed by one that
+    expects a frame, so a stray frame shows up as a mismatch; `clock` moves
+    the gateway's clock."""
+    token1 = ch_token(1, GW_KEY, "default", CH_NOW)
+    token2 = ch_token(2, GW_KEY, "default", CH_NOW)
+    ack1 = tmc_frame("connectack", flag=1, token=token1)
+    paid = {"id": CH_FIRST_ID, "topic": "taobao_trade_TradePaid",
+            "content": '{"tid":2131800080537681929,"status":"WAIT_SELLER_SEND_GOODS"}',
+            "user_id": 2206611234, "nick": "tb_seller", "data_id": 2131800080537681929}
+    created = {"id": CH_FIRST_ID + 1, "topic": "taobao_trade_TradeCreate", "content": '{"tid":1}'}
+    explicit = {"id": 7104300007405429232, "topic": "taobao_refund_RefundCreate", "content": "{}"}
+
+    def publish(message, explicit_id=False):
+        given = {k: v for k, v in message.items() if k != "id" or explicit_id}
+        return {"publish": given, "id": message["id"]}
+
+    pull = lambda token: tmc_send(1, token=token)  # noqa: E731
+    confirm = lambda token, i: tmc_send(2, ("id", "int64", i), token=token)  # noqa: E731
+    fail = lambda token, i, why: tmc_send(20, ("id", "int64", i), ("msg", "string", why), token=token)  # noqa: E731
+    sign_phrase = ("TMC CONNECT of app %s: the sign does not match "
+                   "(md5 over app_key, group_name, timestamp with the app secret)" % GW_KEY)
+    late = CH_NOW - 11 * 60000
+    late_phrase = "timestamp %d is too far from the server's time" % late
+    unknown_phrase = 'unknown app_key "87654321"'
+    return [
+        {"name": "a signed CONNECT gets a CONNECTACK with its flag and a token derived from the handshake",
+         "steps": [ch_step_send("a", ch_connect(flag=7), [tmc_frame("connectack", flag=7, token=token1)])]},
+        {"name": "two connections get two tokens",
+         "steps": [ch_step_send("a", ch_connect(), [ack1]),
+                   ch_step_send("b", ch_connect(), [tmc_frame("connectack", flag=1, token=token2)])]},
+        {"name": "a wrong sign: CONNECTACK with status 401 and the reason, then the socket closes",
+         "steps": [ch_step_send("a", ch_connect(secret="not-the-secret"),
+                                [tmc_frame("connectack", flag=1, status_code=401, status_phrase=sign_phrase)],
+                                close=sign_phrase)]},
+        {"name": "a timestamp 11 minutes off is refused",
+         "steps": [ch_step_send("a", ch_connect(timestamp=late),
+                                [tmc_frame("connectack", flag=1, status_code=401, status_phrase=late_phrase)],
+                                close=late_phrase)]},
+        {"name": "an app key the gateway does not know is refused",
+         "steps": [ch_step_send("a", ch_connect(app_key="87654321"),
+                                [tmc_frame("connectack", flag=1, status_code=401, status_phrase=unknown_phrase)],
+                                close=unknown_phrase)]},
+        {"name": "a pull gets the published messages as data frames, ids from 2^53 + 1, explicit ids as given",
+         "steps": [publish(paid), publish(created), publish(explicit, explicit_id=True),
+                   ch_step_send("a", ch_connect(), [ack1]),
+                   ch_step_send("a", pull(token1),
+                                [ch_data(token1, paid), ch_data(token1, created), ch_data(token1, explicit)])]},
+        {"name": "frames before the CONNECT and frames with another token are dropped",
+         "steps": [publish(paid),
+                   ch_step_send("a", pull(token1)),
+                   ch_step_send("a", ch_connect(), [ack1]),
+                   ch_step_send("a", pull(TMC_TOKEN)),
+                   ch_step_send("a", pull(token1), [ch_data(token1, paid)])]},
+        {"name": "a confirm is final, a failure comes straight back, silence comes back after the delay",
+         "steps": [publish(paid), publish(created),
+                   ch_step_send("a", ch_connect(), [ack1]),
+                   ch_step_send("a", pull(token1), [ch_data(token1, paid), ch_data(token1, created)]),
+                   ch_step_send("a", confirm(token1, paid["id"])),
+                   ch_step_send("a", fail(token1, created["id"], "on purpose"), [ch_data(token1, created)]),
+                   ch_step_send("a", pull(token1)),
+                   {"clock": CH_NOW + CH_REDELIVER},
+                   ch_step_send("a", pull(token1), [ch_data(token1, created)])]},
+    ]
+
+
+def tmc_channel_file():
+    return {"description": "The local message channel of both gateway servers over a WebSocket at /tmc "
+                           "(and the core's TmcChannel directly): frames in, exact frames out. The "
+                           "gateway's default app, its clock at now_ms, redelivery after redeliver_ms.",
+            "now_ms": CH_NOW, "redeliver_ms": CH_REDELIVER, "cases": tmc_channel_cases()}
+
+
 def main():
     os.makedirs(VECTORS, exist_ok=True)
     os.makedirs(FIXTURES, exist_ok=True)
@@ -2555,6 +2682,7 @@ def main():
     for name, (description, cases) in sorted(fixtures().items()):
         write(os.path.join(FIXTURES, name), description, cases)
     write_doc(HTTP_CASES, gateway_http_file())
+    write_doc(TMC_CHANNEL_CASES, tmc_channel_file())
 
 
 if __name__ == "__main__":

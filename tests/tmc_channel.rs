@@ -374,3 +374,78 @@ fn http_consume_and_confirm_share_the_queue() {
     let none = http(&mut ch, &gw, consume, "{}", true, NOW + 10 * REDELIVER);
     assert_eq!(none.get("messages"), None);
 }
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// tests/http/tmc_channel.json (written by scripts/oracle.py), run on the
+/// core's channel directly; the Node and Python suites run it over a
+/// WebSocket against their gateway servers.
+#[test]
+fn shared_channel_cases() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/http/tmc_channel.json");
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let cases = doc["cases"].as_array().unwrap();
+    assert!(!cases.is_empty());
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let options = ChannelOptions {
+            redeliver_ms: doc["redeliver_ms"].as_i64().unwrap(),
+            ..ChannelOptions::default()
+        };
+        let mut ch = TmcChannel::new(&GatewayConfig::default(), options).unwrap();
+        let mut now = doc["now_ms"].as_i64().unwrap();
+        let mut sockets: Vec<(String, u64)> = Vec::new();
+        for step in case["steps"].as_array().unwrap() {
+            if let Some(at) = step.get("clock") {
+                now = at.as_i64().unwrap();
+            } else if let Some(p) = step.get("publish") {
+                let text = |k: &str| p.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+                let int = |k: &str| p.get(k).and_then(serde_json::Value::as_i64);
+                let publish = Publish {
+                    topic: text("topic").unwrap(),
+                    content: text("content").unwrap(),
+                    nick: text("nick"),
+                    user_id: int("user_id"),
+                    data_id: int("data_id"),
+                    id: int("id"),
+                    ..Publish::default()
+                };
+                assert_eq!(ch.publish(publish, now).unwrap(), step["id"].as_i64().unwrap(), "{name}");
+            } else {
+                let socket = step["send"].as_str().unwrap();
+                let c = match sockets.iter().find(|(s, _)| s == socket) {
+                    Some((_, c)) => *c,
+                    None => {
+                        let c = ch.open();
+                        sockets.push((socket.to_owned(), c));
+                        c
+                    }
+                };
+                let out = ch.receive(c, &unhex(step["hex"].as_str().unwrap()), now);
+                let want: Vec<String> = step["expect"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| e["hex"].as_str().unwrap().to_owned())
+                    .collect();
+                let got: Vec<String> = out.frames.iter().map(|(_, b)| hex(b)).collect();
+                assert_eq!(got, want, "{name}");
+                assert!(out.frames.iter().all(|(to, _)| *to == c), "{name}");
+                let close: Vec<(u64, String)> = step
+                    .get("close")
+                    .map(|cl| vec![(c, cl["reason"].as_str().unwrap().to_owned())])
+                    .unwrap_or_default();
+                assert_eq!(out.close, close, "{name}");
+            }
+        }
+    }
+}

@@ -13,6 +13,9 @@ import { DEFAULT_APP_KEY, DEFAULT_APP_SECRET, serveGateway } from 'topwire/gatew
 import { TmcSession } from 'topwire/tmc';
 import { linkExamplePackage } from './link_example.mjs';
 import tmcEndpoint from '../lib/tmc_endpoint.cjs';
+import vectors from './vectors.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const FIRST = 2n ** 53n + 1n;
 
@@ -250,3 +253,36 @@ test('npx topwire-gateway serves the channel and prints its URL on the second li
     proc.kill('SIGTERM');
   }
 });
+
+// tests/http/tmc_channel.json (scripts/oracle.py): frames in, exact frames out, on a fresh gateway each.
+const CHANNEL = vectors.parseJson(readFileSync(join(vectors.ROOT, 'http', 'tmc_channel.json'), 'utf8'));
+const hex = (bytes) => Buffer.from(bytes).toString('hex');
+const PUBLISH_KEYS = { user_id: 'userId', data_id: 'dataId' };
+
+for (const c of CHANNEL.cases) {
+  test(`channel case: ${c.name}`, async () => {
+    let now = Number(CHANNEL.now_ms);
+    const gw = await serveGateway({ clock: () => now, tmc: { redeliverMs: Number(CHANNEL.redeliver_ms) } });
+    const sockets = new Map();
+    try {
+      for (const step of c.steps) {
+        if (step.clock !== undefined) {
+          now = Number(step.clock);
+        } else if (step.publish !== undefined) {
+          const { topic, content, ...rest } = step.publish;
+          const options = Object.fromEntries(Object.entries(rest).map(([k, v]) => [PUBLISH_KEYS[k] ?? k, v]));
+          assert.equal(gw.publish(topic, content, options), BigInt(step.id));
+        } else {
+          if (!sockets.has(step.send)) sockets.set(step.send, await socket(gw.tmcUrl));
+          const { ws, next, closed } = sockets.get(step.send);
+          ws.send(Buffer.from(step.hex, 'hex'));
+          for (const want of step.expect) assert.equal(hex((await next()).data), want.hex);
+          if (step.close) assert.deepEqual(await closed, step.close);
+        }
+      }
+    } finally {
+      for (const { ws } of sockets.values()) ws.close();
+      await gw.close();
+    }
+  });
+}

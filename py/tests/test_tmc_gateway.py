@@ -4,6 +4,7 @@ tmc_demo.py). No sleeping: tests wait on the channel's events, with short
 redelivery and reconnect intervals."""
 
 import asyncio
+import contextlib
 import importlib.util
 import json
 import socket
@@ -13,6 +14,7 @@ import threading
 from typing import Any, Callable, Dict, List
 
 import pytest
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from conftest import REPO
@@ -89,17 +91,17 @@ def test_signed_connect_accepted_wrong_secret_refused_and_closed() -> None:
             assert refused["type"] == "refused" and refused["status_code"] == 401
             assert "the sign does not match" in (refused["status_phrase"] or "")
             assert "not-the-secret" not in (refused["status_phrase"] or "")
-            with pytest.raises(Exception):
+            with pytest.raises(ConnectionClosed):
                 ws.recv(WAIT)
             assert ws.close_code == 1008
         with connect(gw.tmc_url) as ws:
             ws.send("hello")  # text is no TMC frame
-            with pytest.raises(Exception):
+            with pytest.raises(ConnectionClosed):
                 ws.recv(WAIT)
             assert ws.close_code == 1003
         with connect(gw.tmc_url) as ws:
             ws.send(bytes([2, 9]))  # no frame: the reason names the byte
-            with pytest.raises(Exception):
+            with pytest.raises(ConnectionClosed):
                 ws.recv(WAIT)
             assert ws.close_code == 1008 and "byte 1" in (ws.close_reason or "")
 
@@ -253,3 +255,33 @@ def test_cli_serves_the_channel_and_prints_its_url() -> None:
         proc.terminate()
         proc.communicate(timeout=30)
     assert proc.returncode == 0
+
+
+# tests/http/tmc_channel.json (scripts/oracle.py): frames in, exact frames out, on a fresh gateway each.
+CHANNEL = json.loads((REPO / "tests" / "http" / "tmc_channel.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CHANNEL["cases"], ids=[c["name"] for c in CHANNEL["cases"]])
+def test_channel_case(case: Dict[str, Any]) -> None:
+    now = [CHANNEL["now_ms"]]
+    with serve(clock=lambda: now[0], tmc={"redeliver_ms": CHANNEL["redeliver_ms"]}) as gw, \
+            contextlib.ExitStack() as opened:
+        assert gw.tmc_url is not None
+        sockets: Dict[str, Any] = {}
+        for step in case["steps"]:
+            if "clock" in step:
+                now[0] = step["clock"]
+            elif "publish" in step:
+                message = dict(step["publish"])
+                assert gw.publish(message.pop("topic"), message.pop("content"), **message) == step["id"]
+            else:
+                if step["send"] not in sockets:
+                    sockets[step["send"]] = opened.enter_context(connect(gw.tmc_url))
+                ws = sockets[step["send"]]
+                ws.send(bytes.fromhex(step["hex"]))
+                for want in step["expect"]:
+                    assert ws.recv(WAIT).hex() == want["hex"]
+                if "close" in step:
+                    with pytest.raises(ConnectionClosed):
+                        ws.recv(WAIT)
+                    assert {"code": ws.close_code, "reason": ws.close_reason} == step["close"]
