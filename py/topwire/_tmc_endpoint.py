@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import _convert
@@ -160,6 +161,8 @@ class TmcEndpoint:
         lines = [f"GET {target} HTTP/1.1"] + [f"{k}: {v}" for k, v in headers]
         protocol.receive_data(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
         request = next(iter(protocol.events_received()), None)
+        if request is None:  # the gateway's reader accepted it, so this does not happen
+            return
         response = protocol.accept(request)
         protocol.send_response(response)
         ws = _Socket(sock, protocol)
@@ -233,7 +236,6 @@ class TmcEndpoint:
             return
         now = self.now_ms()
         if now is None:
-            import time
             now = int(time.time() * 1000)
         self._timer = threading.Timer(max(0, deadline - now) / 1000, self._redeliver)
         self._timer.daemon = True
