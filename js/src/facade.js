@@ -793,6 +793,35 @@ function tmcNow(nowMs) {
   return nowOf(nowMs, new Budget());
 }
 
+/** An entry value from the glue's JSON: int64 (and a date beyond 2^53) as a bigint, bytes as a Uint8Array. */
+function entryValue(format, v) {
+  if (format === 'int64' || typeof v === 'string' && format === 'date') return BigInt(v);
+  if (format === 'bytes') return Uint8Array.from(v);
+  return v;
+}
+
+/** The glue's `[key, format, value]` entries, values as entryValue makes them. */
+function entries(list) {
+  for (const e of list) e[2] = entryValue(e[1], e[2]);
+  return list;
+}
+
+/** A 64-bit field of the glue's JSON (a string beyond 2^53) as a bigint. */
+const big = (v) => (v === undefined ? v : BigInt(v));
+/** A date of the glue's JSON: a number, a bigint beyond 2^53. */
+const date = (v) => (typeof v === 'string' ? BigInt(v) : v);
+
+/** A message of the glue's JSON as a TmcMessage. */
+function message(m) {
+  m.id = BigInt(m.id);
+  if (m.userId !== undefined) m.userId = big(m.userId);
+  if (m.dataId !== undefined) m.dataId = big(m.dataId);
+  if (m.published !== undefined) m.published = date(m.published);
+  if (m.outTime !== undefined) m.outTime = date(m.outTime);
+  entries(m.extra);
+  return new TmcMessage(m);
+}
+
 /**
  * Reads one TMC frame (one binary WebSocket message): `{ type, flag?,
  * token?, statusCode?, statusPhrase?, content }`, `content` the Custom
@@ -804,7 +833,9 @@ function decodeFrame(bytes) {
   ensureReady();
   const glue = tmcExports();
   const b = frameBytes(bytes, 'bytes');
-  return call(() => glue.tmcDecodeFrame(b));
+  const frame = JSON.parse(call(() => glue.tmcDecodeFrame(b)));
+  entries(frame.content);
+  return frame;
 }
 
 /** Writes a frame (as decodeFrame gives it) as the Java encoder does. */
@@ -879,8 +910,8 @@ class TmcSession {
   receive(bytes, nowMs) {
     const b = frameBytes(bytes, 'bytes');
     const now = tmcNow(nowMs);
-    const events = call(() => this.#inner.receive(b, now));
-    for (const e of events) if (e.type === 'message') e.message = new TmcMessage(e.message);
+    const events = JSON.parse(call(() => this.#inner.receive(b, now)));
+    for (const e of events) if (e.type === 'message') e.message = message(e.message);
     return events;
   }
 
@@ -900,7 +931,7 @@ class TmcSession {
   /** What is due at `nowMs`: `{ type: 'send', bytes }`, `{ type: 'ping' }`, `{ type: 'reconnect' }`. */
   poll(nowMs) {
     const now = tmcNow(nowMs);
-    return call(() => this.#inner.poll(now));
+    return call(() => this.#inner.poll(now)).map((a) => (typeof a === 'string' ? { type: a } : { type: 'send', bytes: a }));
   }
 
   /** When to call poll() next (epoch ms), or undefined while waiting for you (a CONNECTACK, a connect). */

@@ -16,6 +16,7 @@
 //! leaves it out, since an app secret has no place in a browser.
 
 mod frame;
+mod json_out;
 mod message;
 mod record;
 mod server;
@@ -24,6 +25,7 @@ mod session;
 pub use frame::{
     decode_frame, encode_frame, format_code, Frame, FrameKind, TmcValue, PROTOCOL_VERSION,
 };
+pub use json_out::{actions_json, events_json, frame_json};
 pub use message::{
     data_frame, frame_kind, gzip, kind, truncate_reason, TmcMessage, DEFAULT_MAX_CONTENT_BYTES,
     MAX_FAIL_REASON,

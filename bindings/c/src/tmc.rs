@@ -1,7 +1,8 @@
 //! TMC through the C ABI: the frame codec and the session. Frames, events
 //! and actions cross as JSON text written by the core
-//! (`topwire::tmc::Style::JSON`: camelCase keys, integers exact, bytes as
-//! lists of byte values); frames to send cross as bytes.
+//! (`topwire::tmc::frame_json`, `events_json`, `actions_json`: camelCase
+//! keys, integers exact, bytes as lists of byte values); frames to send
+//! cross as bytes.
 
 use std::ffi::{c_char, c_void};
 
@@ -19,9 +20,9 @@ pub struct TopwireTmcSession {
     inner: tmc::TmcSession,
 }
 
-fn json_out(out: *mut TopwireBuffer, value: &Value) -> Result<(), Error> {
+fn json_out(out: *mut TopwireBuffer, text: String) -> Result<(), Error> {
     // SAFETY: the exported function's contract (`out` writable).
-    unsafe { put("out", out, TopwireBuffer::new(value.to_json().into_bytes())) }
+    unsafe { put("out", out, TopwireBuffer::new(text.into_bytes())) }
 }
 
 fn bytes_out(out: *mut TopwireBuffer, data: Vec<u8>) -> Result<(), Error> {
@@ -48,7 +49,7 @@ pub unsafe extern "C" fn topwire_tmc_decode_frame(
         // SAFETY: the caller's contract, checked for null and length.
         let data = unsafe { bytes("frame", frame.cast::<u8>(), frame_len) }?;
         let frame = tmc::decode_frame(data)?;
-        json_out(out, &tmc::frame_to_value(&frame, Style::JSON))
+        json_out(out, tmc::frame_json(&frame, false))
     })
 }
 
@@ -153,11 +154,7 @@ pub unsafe extern "C" fn topwire_tmc_receive(
         // SAFETY: the caller's contract, checked for null and length.
         let data = unsafe { bytes("frame", frame.cast::<u8>(), frame_len) }?;
         let events = session.inner.receive(data, now_ms)?;
-        let list = events
-            .iter()
-            .map(|e| tmc::event_to_value(e, Style::JSON))
-            .collect();
-        json_out(out, &Value::List(list))
+        json_out(out, tmc::events_json(&events, false))
     })
 }
 
@@ -222,13 +219,7 @@ pub unsafe extern "C" fn topwire_tmc_poll(
     call(error, || {
         // SAFETY: the caller's contract.
         let session = unsafe { handle_mut("session", session) }?;
-        let list = session
-            .inner
-            .poll(now_ms)
-            .iter()
-            .map(|a| tmc::action_to_value(a, Style::JSON))
-            .collect();
-        json_out(out, &Value::List(list))
+        json_out(out, tmc::actions_json(&session.inner.poll(now_ms)))
     })
 }
 
@@ -301,6 +292,6 @@ pub unsafe extern "C" fn topwire_tmc_session_state(
         if let Some(token) = s.inner.token() {
             fields.push(("token", Value::from(token)));
         }
-        json_out(out, &Value::object(fields))
+        json_out(out, Value::object(fields).to_json())
     })
 }

@@ -1,132 +1,33 @@
 //! TMC for the Node build: the frame codec and the session, held inside the
-//! wasm instance (the app secret never leaves it). Records come back as JS
-//! objects built here: `int64` values as bigints always, dates as numbers
-//! (bigints beyond 2^53), bytes as Uint8Arrays. The facade
-//! (`js/src/facade.js`) names and documents them.
+//! wasm instance (the app secret never leaves it). Frames and events come
+//! back as the core's JSON text (`topwire::tmc::frame_json`/`events_json`),
+//! 64-bit integers as strings: one string and one native `JSON.parse` cost
+//! far less than building the objects here property by property. The
+//! facade (`js/src/facade.js`) makes them bigints (`int64` always), bytes
+//! Uint8Arrays, and names and documents the results.
 
-use js_sys::{Array, BigInt, Object, Reflect, Uint8Array};
+use js_sys::{Array, Uint8Array};
 use topwire::options::TmcSessionConfig;
-use topwire::tmc::{self, Action, Event, Frame, Style, TmcMessage, TmcValue};
+use topwire::tmc::{self, Action, Style};
 use wasm_bindgen::prelude::*;
 
 use crate::{attach_files, js_err, json, read, to_js_value, JsResult};
 
-/// A fresh object with these own properties (the names are ours, never a
-/// frame's: a frame's keys travel in `[key, format, value]` arrays).
-fn object(fields: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in fields {
-        if !v.is_undefined() {
-            let _ = Reflect::set(&o, &(*k).into(), v);
-        }
-    }
-    o.into()
-}
-
-fn opt<T>(v: Option<T>, f: impl FnOnce(T) -> JsValue) -> JsValue {
-    v.map_or(JsValue::UNDEFINED, f)
-}
-
-/// A date: a number while exact (every date JS's `Date` can hold), else a bigint.
-fn date(ms: i64) -> JsValue {
-    if ms.unsigned_abs() <= 9_007_199_254_740_991 {
-        // Exact: within ±2^53.
-        #[allow(clippy::cast_precision_loss)]
-        JsValue::from_f64(ms as f64)
-    } else {
-        BigInt::from(ms).into()
-    }
-}
-
-fn value_out(v: &TmcValue) -> JsValue {
-    match v {
-        TmcValue::Null => JsValue::NULL,
-        TmcValue::String(s) => s.as_str().into(),
-        TmcValue::Byte(b) => (*b).into(),
-        TmcValue::Int16(n) => (*n).into(),
-        TmcValue::Int32(n) => (*n).into(),
-        TmcValue::Int64(n) => BigInt::from(*n).into(),
-        TmcValue::Date(ms) => date(*ms),
-        TmcValue::Bytes(b) => Uint8Array::from(b.as_slice()).into(),
-    }
-}
-
-fn entries_out(entries: &[(String, TmcValue)]) -> Array {
-    entries
-        .iter()
-        .map(|(k, v)| {
-            let entry = Array::new();
-            entry.push(&k.as_str().into());
-            entry.push(&v.format().into());
-            entry.push(&value_out(v));
-            entry
-        })
-        .collect()
-}
-
-fn frame_out(f: &Frame) -> JsValue {
-    object(&[
-        ("type", f.kind.as_str().into()),
-        ("flag", opt(f.flag, Into::into)),
-        ("token", opt(f.token.as_deref(), Into::into)),
-        ("statusCode", opt(f.status_code, Into::into)),
-        ("statusPhrase", opt(f.status_phrase.as_deref(), Into::into)),
-        ("content", entries_out(&f.content).into()),
-    ])
-}
-
-fn message_out(m: &TmcMessage) -> JsValue {
-    let big = |n: i64| -> JsValue { BigInt::from(n).into() };
-    object(&[
-        ("id", big(m.id)),
-        ("topic", m.topic.as_str().into()),
-        ("content", m.content.as_str().into()),
-        ("compressed", m.compressed.into()),
-        ("published", opt(m.published, date)),
-        ("outTime", opt(m.out_time, date)),
-        ("publisher", opt(m.publisher.as_deref(), Into::into)),
-        ("nick", opt(m.nick.as_deref(), Into::into)),
-        ("userId", opt(m.user_id, big)),
-        ("dataId", opt(m.data_id, big)),
-        ("extra", entries_out(&m.extra).into()),
-    ])
-}
-
-fn event_out(e: &Event) -> JsValue {
-    match e {
-        Event::Connected { token } => object(&[
-            ("type", "connected".into()),
-            ("token", token.as_str().into()),
-        ]),
-        Event::Message(m) => object(&[("type", "message".into()), ("message", message_out(m))]),
-        Event::Refused {
-            status_code,
-            status_phrase,
-        } => object(&[
-            ("type", "refused".into()),
-            ("statusCode", opt(*status_code, Into::into)),
-            ("statusPhrase", opt(status_phrase.as_deref(), Into::into)),
-        ]),
-    }
-}
-
 fn action_out(a: &Action) -> JsValue {
     match a {
-        Action::Send(bytes) => object(&[
-            ("type", "send".into()),
-            ("bytes", Uint8Array::from(bytes.as_slice()).into()),
-        ]),
-        Action::Ping => object(&[("type", "ping".into())]),
-        Action::Reconnect => object(&[("type", "reconnect".into())]),
+        Action::Send(bytes) => Uint8Array::from(bytes.as_slice()).into(),
+        Action::Ping => "ping".into(),
+        Action::Reconnect => "reconnect".into(),
     }
 }
 
-/// Reads one frame: `{ type, flag?, token?, statusCode?, statusPhrase,
-/// content: [key, format, value][] }`; a DecodeError record on bad bytes.
+/// Reads one frame: the JSON of `{ type, flag?, token?, statusCode?,
+/// statusPhrase?, content: [key, format, value][] }` (`int64` values as
+/// strings, `bytes` as lists); a DecodeError record on bad bytes.
 #[wasm_bindgen(js_name = tmcDecodeFrame)]
-pub fn tmc_decode_frame(bytes: &[u8]) -> JsResult<JsValue> {
+pub fn tmc_decode_frame(bytes: &[u8]) -> JsResult<String> {
     tmc::decode_frame(bytes)
-        .map(|f| frame_out(&f))
+        .map(|f| tmc::frame_json(&f, true))
         .map_err(js_err)
 }
 
@@ -200,10 +101,11 @@ impl TmcCore {
         Ok(self.inner.connect(ms(now)?))
     }
 
-    /// The events of one received binary message.
-    pub fn receive(&mut self, bytes: &[u8], now: f64) -> JsResult<Array> {
+    /// The JSON of the events of one received binary message, `int64`
+    /// values as strings (`topwire::tmc::events_json`).
+    pub fn receive(&mut self, bytes: &[u8], now: f64) -> JsResult<String> {
         let events = self.inner.receive(bytes, ms(now)?).map_err(js_err)?;
-        Ok(events.iter().map(event_out).collect())
+        Ok(tmc::events_json(&events, true))
     }
 
     /// The frame confirming message `id`.
@@ -216,7 +118,7 @@ impl TmcCore {
         self.inner.fail(id, reason).map_err(js_err)
     }
 
-    /// What is due at `now`: `{ type: 'send', bytes } | { type: 'ping' } | { type: 'reconnect' }`.
+    /// What is due at `now`: a pull frame's bytes, `ping` or `reconnect`.
     pub fn poll(&mut self, now: f64) -> JsResult<Array> {
         Ok(self.inner.poll(ms(now)?).iter().map(action_out).collect())
     }
