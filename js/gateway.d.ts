@@ -50,7 +50,13 @@ export interface ListenerOptions {
   maxBodyBytes?: number;
 }
 
-export interface ServeGatewayOptions extends BuildGatewayOptions, ListenerOptions {
+export interface RequestListenerOptions extends ListenerOptions {
+  /** A message channel's endpoint (`serveGateway(...).tmc`): consume/confirm served from its queue. */
+  tmc?: TmcEndpoint;
+}
+
+/** Every options record here refuses an unknown key (a ValidationError naming the key most likely meant). */
+export interface ServeGatewayOptions extends BuildGatewayOptions, Omit<ListenerOptions, 'maxBodyBytes'> {
   /** Default `127.0.0.1`. */
   host?: string;
   /** Default 0: a free port. */
@@ -113,6 +119,6 @@ export function serveGateway(options?: ServeGatewayOptions): Promise<GatewayServ
 /** The core gateway of a config (text, object or file) and an app. */
 export function buildGateway(options?: BuildGatewayOptions): Gateway;
 /** A handler for http.createServer, Express or Connect that answers as the gateway. */
-export function requestListener(gateway: Gateway, options?: ListenerOptions): (req: IncomingMessage, res: ServerResponse) => void;
+export function requestListener(gateway: Gateway, options?: RequestListenerOptions): (req: IncomingMessage, res: ServerResponse) => void;
 /** The CLI (`npx topwire-gateway`): resolves to the exit code once stopped. */
 export function main(argv?: string[]): Promise<number>;

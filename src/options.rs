@@ -414,13 +414,23 @@ fn at(path: &str) -> &str {
 }
 
 /// An unknown key, with the known one it most likely meant.
-fn unknown_key(field: String, key: &str, known: &[&str]) -> ValidationError {
+pub(crate) fn unknown_key(field: String, key: &str, known: &[&str]) -> ValidationError {
     let hint = match did_you_mean(key, known) {
         Some(right) => format!("a known option (did you mean {right}?)"),
         None if known.is_empty() => "no options here".to_owned(),
         None => format!("one of {}", known.join(", ")),
     };
     ValidationError::new(field, hint, "an unknown option")
+}
+
+/// A host's own options record (`serveGateway`'s, its `limits`): the first
+/// key not in `known` is a [`ValidationError`] naming `record.key` with the
+/// spelling it most likely meant, as for the records declared here.
+pub fn check_keys(record: &str, keys: &[String], known: &[&str]) -> Result<(), ValidationError> {
+    match keys.iter().find(|k| !known.contains(&k.as_str())) {
+        Some(key) => Err(unknown_key(join(record, key), key, known)),
+        None => Ok(()),
+    }
 }
 
 /// A serde error message at `path` (`.` for the top) as a [`ValidationError`].
@@ -543,6 +553,22 @@ mod tests {
         assert_eq!(did_you_mean("app_secret", &known), Some("appSecret"));
         assert_eq!(did_you_mean("colour", &known), None);
         assert_eq!(did_you_mean("", &known), None);
+    }
+
+    #[test]
+    fn host_records_refuse_unknown_keys() {
+        let known = ["config", "clock", "limits"];
+        let keys = |k: &[&str]| k.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert!(check_keys("options", &keys(&["clock", "config"]), &known).is_ok());
+        let e = check_keys("options", &keys(&["clock", "confg"]), &known).unwrap_err();
+        assert_eq!(e.field, "options.confg");
+        assert_eq!(e.expected, "a known option (did you mean config?)");
+        assert_eq!(e.got, "an unknown option");
+        let e = check_keys("limits", &keys(&["zzz"]), &known).unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.expected.as_str()),
+            ("limits.zzz", "one of config, clock, limits")
+        );
     }
 
     #[test]

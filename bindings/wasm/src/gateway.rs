@@ -68,3 +68,12 @@ pub fn gateway_defaults() -> Array {
     .map(JsValue::from_str)
     .collect()
 }
+
+/// Refuses the first of `keys` that is not in `known`, a host's own options
+/// record (`serveGateway`'s, its `limits`; `record` names it, empty at the
+/// top), with the spelling it most likely meant: the core's rule for every record.
+#[wasm_bindgen(js_name = checkOptionKeys)]
+pub fn check_option_keys(record: &str, keys: Vec<String>, known: Vec<String>) -> JsResult<()> {
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    topwire::options::check_keys(record, &keys, &known).map_err(js_err)
+}
