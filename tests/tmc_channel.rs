@@ -392,7 +392,8 @@ fn unhex(text: &str) -> Vec<u8> {
 #[test]
 fn shared_channel_cases() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/http/tmc_channel.json");
-    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let cases = doc["cases"].as_array().unwrap();
     assert!(!cases.is_empty());
     for case in cases {
@@ -419,7 +420,11 @@ fn shared_channel_cases() {
                     id: int("id"),
                     ..Publish::default()
                 };
-                assert_eq!(ch.publish(publish, now).unwrap(), step["id"].as_i64().unwrap(), "{name}");
+                assert_eq!(
+                    ch.publish(publish, now).unwrap(),
+                    step["id"].as_i64().unwrap(),
+                    "{name}"
+                );
             } else {
                 let socket = step["send"].as_str().unwrap();
                 let c = match sockets.iter().find(|(s, _)| s == socket) {
