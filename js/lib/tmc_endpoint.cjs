@@ -84,7 +84,9 @@ class TmcEndpoint extends EventEmitter {
       const ws = loadWs(this.#load);
       if (ws instanceof Error) {
         socket.end(`HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain;charset=utf-8\r\nConnection: close\r\n\r\n${ws.message}\n`);
-        this.emit('error', ws);
+        // An 'error' event nobody listens to would end the server's process.
+        if (this.listenerCount('error') > 0) this.emit('error', ws);
+        else process.emitWarning(ws.message);
         return true;
       }
       this.#wss = new ws.WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });

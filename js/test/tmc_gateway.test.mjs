@@ -7,6 +7,7 @@ import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
+import { once } from 'node:events';
 import WebSocket from 'ws';
 import { Gateway, TmcChannel, TopClient, ValidationError } from 'topwire';
 import { DEFAULT_APP_KEY, DEFAULT_APP_SECRET, serveGateway } from 'topwire/gateway';
@@ -228,6 +229,12 @@ test('the endpoint says which package is missing when ws is not installed', asyn
   // Another path is not the endpoint's.
   assert.equal(endpoint.upgrade({ url: '/other' }, {}, Buffer.alloc(0)), false);
   endpoint.close();
+  // Without an 'error' listener (a served gateway) it is a process warning, never a crash.
+  const quiet = new tmcEndpoint.TmcEndpoint(new Gateway(), { load: missing });
+  const warned = once(process, 'warning');
+  quiet.upgrade({ url: '/tmc' }, { end: () => {} }, Buffer.alloc(0));
+  assert.match((await warned)[0].message, /npm install ws/);
+  quiet.close();
 });
 
 test('npx topwire-gateway serves the channel and prints its URL on the second line', async () => {
