@@ -70,6 +70,12 @@ def test_channel_ids_above_2_53_explicit_ids_and_errors() -> None:
     assert e.value.field == "redeliver_ms"
     with pytest.raises(TypeError):
         channel.publish("t", "{}", gzipped=True)  # type: ignore[call-arg]
+    with pytest.raises(ValidationError) as e:
+        channel.publish("t", "{}", id=2**64)
+    assert str(e.value) == "id: expected an integer within the signed 64-bit range, got the int 18446744073709551616"
+    with pytest.raises(ValidationError) as e:
+        channel.publish("t", "{}", user_id="7")  # type: ignore[arg-type]
+    assert e.value.field == "user_id"
 
 
 def test_signed_connect_accepted_wrong_secret_refused_and_closed() -> None:

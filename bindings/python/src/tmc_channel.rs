@@ -6,7 +6,7 @@ use pyo3::types::PyBytes;
 use topwire::gateway::GatewayRequest;
 use topwire::tmc_channel::{ChannelEvent, ChannelOptions, ChannelOutput, Publish, TmcChannel};
 
-use crate::{borrow_pairs, now_ms_of_clock, to_py_err, to_python, PyGateway, Reply};
+use crate::{borrow_pairs, describe, now_ms_of_clock, to_py_err, to_python, PyGateway, Reply};
 
 /// `(frames, events, close)`: `[(connection, bytes)]`, `[dict]`, `[(connection, reason)]`.
 type Output<'py> = (
@@ -54,10 +54,10 @@ impl PyTmcChannel {
         topic: String,
         content: String,
         group: Option<String>,
-        id: Option<i64>,
-        user_id: Option<i64>,
+        id: Option<&Bound<'_, PyAny>>,
+        user_id: Option<&Bound<'_, PyAny>>,
         nick: Option<String>,
-        data_id: Option<i64>,
+        data_id: Option<&Bound<'_, PyAny>>,
         gzip: bool,
         published_ms: Option<i64>,
         now_ms: Option<i64>,
@@ -66,10 +66,10 @@ impl PyTmcChannel {
             topic,
             content,
             group,
-            id,
-            user_id,
+            id: int64(py, "id", id)?,
+            user_id: int64(py, "user_id", user_id)?,
             nick,
-            data_id,
+            data_id: int64(py, "data_id", data_id)?,
             gzip,
             published_ms,
         };
@@ -148,6 +148,27 @@ impl PyTmcChannel {
             (reply.status, reply.headers, payload),
             events_out(py, &events)?,
         ))
+    }
+}
+
+/// A 64-bit id given as a Python int: a ValidationError naming the field
+/// beyond the range (TMC's ids are Java longs), not an OverflowError.
+fn int64(py: Python<'_>, field: &str, v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<i64>> {
+    let Some(v) = v.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    match v.extract::<i64>() {
+        Ok(n) if !v.is_instance_of::<pyo3::types::PyBool>() => Ok(Some(n)),
+        _ => {
+            let label = v
+                .get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            let expected = "an integer within the signed 64-bit range";
+            let e = topwire::ValidationError::new(field, expected, describe(&label, v.str()));
+            Err(to_py_err(py, e.into()))
+        }
     }
 }
 
