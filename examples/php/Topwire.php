@@ -31,14 +31,14 @@ class TopError extends \RuntimeException
 final class ValidationError extends TopError {}
 
 /**
- * A call on a TopClient after its __destruct() (or one not made by its
- * constructor): the native client is gone, so nothing is signed.
+ * A call on a TopClient or TmcSession after its __destruct() (or one not
+ * made by its constructor): the native object is gone, so nothing is done.
  */
 final class ClosedError extends TopError
 {
-    public function __construct()
+    public function __construct(string $message = 'the client is closed')
     {
-        parent::__construct(['kind' => 'ClosedError', 'message' => 'the client is closed']);
+        parent::__construct(['kind' => 'ClosedError', 'message' => $message]);
     }
 }
 
@@ -308,11 +308,14 @@ function verify_spi(array $request, string $body): void
 final class TmcSession
 {
     private \FFI $ffi;
-    private \FFI\CData $handle;
+    private ?\FFI\CData $handle = null;
 
     /** @param array<string, mixed> $options appKey, appSecret, groupName, sdk, intranetIp, pullIntervalMs, pingIntervalMs, reconnectIntervalMs, maxContentBytes */
     public function __construct(array $options)
     {
+        if ($this->handle !== null) {
+            throw new \Error('a TmcSession is constructed once');
+        }
         $this->ffi = Library::load();
         $json = Library::json($options) ?? '{}';
         $out = $this->ffi->new('TopwireTmcSession*');
@@ -322,11 +325,27 @@ final class TmcSession
         $this->handle = $out;
     }
 
+    /** Frees the native session once; later calls throw ClosedError. */
     public function __destruct()
     {
-        if (isset($this->handle)) {
-            $this->ffi->topwire_tmc_session_free($this->handle);
+        if ($this->handle !== null) {
+            $handle = $this->handle;
+            $this->handle = null;
+            $this->ffi->topwire_tmc_session_free($handle);
         }
+    }
+
+    /** Two objects would free one native session twice. */
+    public function __clone()
+    {
+        $this->handle = null; // the copy is dropped now: it must free nothing
+        throw new \Error('a TmcSession cannot be cloned: it owns a native session');
+    }
+
+    /** The live native session, or ClosedError. */
+    private function live(): \FFI\CData
+    {
+        return $this->handle ?? throw new ClosedError('the TMC session is closed');
     }
 
     /** Runs a call that fills one buffer; returns its bytes. */
@@ -341,7 +360,7 @@ final class TmcSession
     /** The CONNECT frame (bytes) for a freshly opened socket. */
     public function connect(int $nowMs): string
     {
-        return $this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_connect($this->handle, $nowMs, $out, $err));
+        return $this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_connect($this->live(), $nowMs, $out, $err));
     }
 
     /**
@@ -352,20 +371,20 @@ final class TmcSession
     public function receive(string $frame, int $nowMs): array
     {
         return Library::decode($this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_receive(
-            $this->handle, $frame, strlen($frame), $nowMs, $out, $err)));
+            $this->live(), $frame, strlen($frame), $nowMs, $out, $err)));
     }
 
     /** The frame confirming message $id, once handled. */
     public function confirm(int $id): string
     {
-        return $this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_confirm($this->handle, $id, $out, $err));
+        return $this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_confirm($this->live(), $id, $out, $err));
     }
 
     /** The frame failing message $id (the reason cut to 128 UTF-16 units); it comes again. */
     public function fail(int $id, string $reason = ''): string
     {
         return $this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_fail(
-            $this->handle, $id, $reason, strlen($reason), $out, $err));
+            $this->live(), $id, $reason, strlen($reason), $out, $err));
     }
 
     /**
@@ -374,7 +393,7 @@ final class TmcSession
      */
     public function poll(int $nowMs): array
     {
-        $actions = Library::decode($this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_poll($this->handle, $nowMs, $out, $err)));
+        $actions = Library::decode($this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_poll($this->live(), $nowMs, $out, $err)));
         foreach ($actions as &$action) {
             if ($action['type'] === 'send') {
                 $action['bytes'] = pack('C*', ...$action['bytes']);
@@ -389,7 +408,7 @@ final class TmcSession
         $at = $this->ffi->new('int64_t');
         $has = $this->ffi->new('bool');
         $error = $this->ffi->new('TopwireBuffer');
-        $status = $this->ffi->topwire_tmc_next_deadline($this->handle, \FFI::addr($at), \FFI::addr($has), \FFI::addr($error));
+        $status = $this->ffi->topwire_tmc_next_deadline($this->live(), \FFI::addr($at), \FFI::addr($has), \FFI::addr($error));
         Library::check($status, $error);
         return $has->cdata ? $at->cdata : null;
     }
@@ -398,13 +417,13 @@ final class TmcSession
     public function closed(int $nowMs): void
     {
         $error = $this->ffi->new('TopwireBuffer');
-        Library::check($this->ffi->topwire_tmc_closed($this->handle, $nowMs, \FFI::addr($error)), $error);
+        Library::check($this->ffi->topwire_tmc_closed($this->live(), $nowMs, \FFI::addr($error)), $error);
     }
 
     /** @return array{appKey: string, groupName: string, state: string, token?: string} */
     public function state(): array
     {
-        return Library::decode($this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_session_state($this->handle, $out, $err)));
+        return Library::decode($this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_session_state($this->live(), $out, $err)));
     }
 }
 

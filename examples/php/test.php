@@ -135,6 +135,9 @@ check('TMC: the CONNECT sign of the protocol notes, exact ids, timers', function
     $e = thrown(ValidationError::class, fn () => $tmc->confirm(1));
     same($e->field(), 'session');
     thrown(DecodeError::class, fn () => Topwire\tmc_decode_frame("\x01\x02"));
+    $tmc->__destruct();
+    same(thrown(ClosedError::class, fn () => $tmc->poll(1))->getMessage(), 'the TMC session is closed');
+    $tmc->__destruct(); // again: nothing to free
 });
 
 check('a client cannot be cloned: the original stays usable', function () {

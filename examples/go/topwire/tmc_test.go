@@ -3,6 +3,7 @@ package topwire
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"testing"
 )
@@ -60,11 +61,20 @@ func TestTmcSessionConnectsReceivesConfirmsAndReconnects(t *testing.T) {
 	if err != nil || !bytes.HasSuffix(confirm, []byte{0x69, 0x64, 5, 0x09, 0x00, 0x99, 0xe4, 0xe0, 0xac, 0x95, 0x1d, 0, 0}) {
 		t.Fatalf("confirm % x %v", confirm, err)
 	}
-	s.Closed(t0 + 5)
+	if err := s.Closed(t0 + 5); err != nil {
+		t.Fatal(err)
+	}
 	if actions, _ := s.Poll(t0 + 10005); len(actions) != 1 || actions[0].Type != "reconnect" {
 		t.Fatalf("%+v", actions)
 	}
 	topError(t, func() error { _, err := s.Confirm(1); return err }(), "ValidationError")
+	copied := *s
+	copied.Close()
+	_, err = s.Connect(t0)
+	if !errors.Is(err, ErrClosed) {
+		t.Fatalf("after Close: %v", err)
+	}
+	s.Close() // again: nothing
 	_, err = DecodeTmcFrame([]byte{1, 2})
 	topError(t, err, "DecodeError")
 	_, err = NewTmcSession(TmcOptions{AppKey: "k"})
