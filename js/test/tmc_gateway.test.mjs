@@ -293,3 +293,21 @@ for (const c of CHANNEL.cases) {
     }
   });
 }
+
+test('serveGateway({ tmc: false }): no channel, consume answers with the sample, /tmc is a 404', async () => {
+  const gw = await serveGateway({ tmc: false });
+  try {
+    assert.equal(gw.tmcUrl, undefined);
+    assert.equal(gw.tmc, undefined);
+    assert.throws(() => gw.publish('t', '{}'), TypeError);
+    const ws = new WebSocket(`ws://127.0.0.1:${gw.port}/tmc`);
+    const [err] = await once(ws, 'error');
+    assert.match(err.message, /Unexpected server response: 404/);
+    const client = new TopClient({ appKey: DEFAULT_APP_KEY, appSecret: DEFAULT_APP_SECRET, gateway: gw.url });
+    const req = client.prepare('taobao.tmc.messages.consume', { quantity: 10 });
+    const data = client.parse('taobao.tmc.messages.consume', await (await fetch(req.url, { method: req.method, headers: req.headers, body: req.body })).text());
+    assert.equal(data.messages[0].id, 7104300007405429232n); // the description's sample reply
+  } finally {
+    await gw.close();
+  }
+});

@@ -14,7 +14,7 @@ import threading
 from typing import Any, Callable, Dict, List
 
 import pytest
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from conftest import REPO
@@ -291,3 +291,16 @@ def test_channel_case(case: Dict[str, Any]) -> None:
                     with pytest.raises(ConnectionClosed):
                         ws.recv(WAIT)
                     assert {"code": ws.close_code, "reason": ws.close_reason} == step["close"]
+
+
+def test_without_the_channel_consume_answers_with_the_sample_and_tmc_is_not_served() -> None:
+    with serve(tmc=False) as gw:
+        assert gw.tmc is None and gw.tmc_url is None
+        with pytest.raises(TypeError):
+            gw.publish("t", "{}")
+        with pytest.raises(InvalidStatus) as e:
+            connect(f"ws://127.0.0.1:{gw.port}/tmc", open_timeout=WAIT)
+        assert e.value.response.status_code == 404
+        client = TopClient(DEFAULT_APP_KEY, DEFAULT_APP_SECRET, gateway=gw.url)
+        data = example("tmc_polling").call(client, "taobao.tmc.messages.consume", {"quantity": 10})
+        assert data["messages"][0]["id"] == 7104300007405429232  # the description's sample reply
