@@ -32,6 +32,8 @@ _RECV = 65536
 _MAX_MESSAGE = 16 * 1024 * 1024
 
 Event = Dict[str, Any]
+#: What the channel answers: frames ``(connection, bytes)``, events, and ``(connection, reason)`` to close.
+Output = Tuple[List[Tuple[int, bytes]], List[Event], List[Tuple[int, str]]]
 
 
 class WebSocketMissing(RuntimeError):
@@ -57,6 +59,45 @@ class TmcChannel(_NativeTmcChannel):  # type: ignore[misc]
     ``gateway``) share. ``redeliver_ms``: an unconfirmed message is handed out
     again after it (default 60000); ``first_id``: default 2**53 + 1;
     ``batch``: messages handed out at once (default 32)."""
+
+    def publish(self, topic: str, content: str, *, group: Optional[str] = None,
+                id: Optional[int] = None, user_id: Optional[int] = None, nick: Optional[str] = None,
+                data_id: Optional[int] = None, gzip: bool = False, published_ms: Optional[int] = None,
+                now_ms: Optional[int] = None) -> int:
+        """Queues a message; its id (ValidationError for an id already published)."""
+        message_id: int = super().publish(
+            topic, content, group=group, id=id, user_id=user_id, nick=nick, data_id=data_id,
+            gzip=gzip, published_ms=published_ms, now_ms=now_ms)
+        return message_id
+
+    def open(self) -> int:
+        """A new WebSocket connection's number."""
+        connection: int = super().open()
+        return connection
+
+    def closed(self, connection: int) -> None:
+        """The connection is gone: its unconfirmed messages are queued again."""
+        super().closed(connection)
+
+    def receive(self, connection: int, data: bytes, now_ms: Optional[int] = None) -> Output:
+        """One binary WebSocket message: ``(frames, events, close)``."""
+        out: Output = super().receive(connection, data, now_ms)
+        return out
+
+    def deliver(self, now_ms: Optional[int] = None) -> Output:
+        """Ready messages for the connections that pull: ``(frames, events, close)``."""
+        out: Output = super().deliver(now_ms)
+        return out
+
+    def next_deadline(self) -> Optional[int]:
+        """When an unconfirmed message falls due again (epoch ms), or None."""
+        deadline: Optional[int] = super().next_deadline()
+        return deadline
+
+    def message_state(self, id: int) -> Optional[Tuple[str, int]]:
+        """``(state, attempts)``: ``queued``, ``delivered`` or ``confirmed``; None if unknown."""
+        state: Optional[Tuple[str, int]] = super().message_state(id)
+        return state
 
     def handle_http(self, gateway: Gateway, method: str, target: str, headers: Any, body: Any,
                     now_ms: Any = None) -> Tuple[Tuple[int, List[Tuple[str, str]], bytes], List[Event]]:
@@ -208,7 +249,7 @@ class TmcEndpoint:
         with ws.lock:
             ws.flush()  # pongs and the closing handshake
 
-    def _apply(self, out: Tuple[Any, List[Event], Any]) -> None:
+    def _apply(self, out: Output) -> None:
         frames, events, close = out
         for connection, data in frames:
             ws = self._sockets.get(connection)
