@@ -23,7 +23,7 @@
 //! handshake: nothing here is random, so a test sees the same ids and
 //! tokens on every run.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Deserialize;
 
@@ -257,9 +257,17 @@ pub struct TmcChannel {
     max_skew_ms: i64,
     options: ChannelOptions,
     next_id: i64,
-    /// In publish order; `index` finds one by id.
+    /// In publish order; `index` finds one by id. The sets below hold
+    /// positions in it, so each step costs a logarithm of the queue, never
+    /// a scan of every message ever published.
     messages: Vec<Stored>,
     index: HashMap<i64, usize>,
+    /// Queued messages, per group, in publish order.
+    ready: HashMap<String, BTreeSet<usize>>,
+    /// Delivered messages by the time they fall due again.
+    due: BTreeSet<(i64, usize)>,
+    /// Delivered messages per WebSocket connection holding them.
+    held: HashMap<u64, BTreeSet<usize>>,
     connections: HashMap<u64, Connection>,
     opened: u64,
 }
@@ -305,6 +313,9 @@ impl TmcChannel {
             options,
             messages: Vec::new(),
             index: HashMap::new(),
+            ready: HashMap::new(),
+            due: BTreeSet::new(),
+            held: HashMap::new(),
             connections: HashMap::new(),
             opened: 0,
         })
@@ -340,10 +351,16 @@ impl TmcChannel {
             data_id: publish.data_id,
             ..TmcMessage::new(id, publish.topic, publish.content)
         };
-        self.index.insert(id, self.messages.len());
+        let group = publish.group.unwrap_or_else(|| DEFAULT_GROUP.to_owned());
+        let position = self.messages.len();
+        self.index.insert(id, position);
+        self.ready
+            .entry(group.clone())
+            .or_default()
+            .insert(position);
         self.messages.push(Stored {
             message,
-            group: publish.group.unwrap_or_else(|| DEFAULT_GROUP.to_owned()),
+            group,
             state: MessageState::Queued,
             until_ms: 0,
             holder: None,
@@ -368,10 +385,6 @@ impl TmcChannel {
 
     fn stored(&self, id: i64) -> Option<&Stored> {
         self.index.get(&id).and_then(|&i| self.messages.get(i))
-    }
-
-    fn stored_mut(&mut self, id: i64) -> Option<&mut Stored> {
-        self.index.get(&id).and_then(|&i| self.messages.get_mut(i))
     }
 
     /// A new WebSocket connection: its number, for [`TmcChannel::receive`].
@@ -437,11 +450,7 @@ impl TmcChannel {
     /// When a delivered message falls due to be handed out again (epoch
     /// ms), if any is out: the host calls [`TmcChannel::deliver`] then.
     pub fn next_deadline(&self) -> Option<i64> {
-        self.messages
-            .iter()
-            .filter(|m| m.state == MessageState::Delivered)
-            .map(|m| m.until_ms)
-            .min()
+        self.due.first().map(|(until, _)| *until)
     }
 
     /// Answers an HTTP request as the gateway does, with
@@ -568,23 +577,63 @@ impl TmcChannel {
     }
 
     fn confirm(&mut self, id: i64, events: &mut Vec<ChannelEvent>) {
-        if let Some(m) = self.stored_mut(id) {
-            if m.state != MessageState::Confirmed {
+        let Some(&i) = self.index.get(&id) else {
+            return;
+        };
+        if self.unqueue(i) {
+            if let Some(m) = self.messages.get_mut(i) {
                 m.state = MessageState::Confirmed;
-                events.push(ChannelEvent::Confirmed { id });
             }
+            events.push(ChannelEvent::Confirmed { id });
         }
     }
 
     fn fail(&mut self, id: i64, reason: &str, events: &mut Vec<ChannelEvent>) {
-        if let Some(m) = self.stored_mut(id) {
-            if m.state == MessageState::Delivered {
-                m.state = MessageState::Queued;
-                events.push(ChannelEvent::Failed {
-                    id,
-                    reason: reason.to_owned(),
-                });
+        let Some(&i) = self.index.get(&id) else {
+            return;
+        };
+        let delivered = self
+            .messages
+            .get(i)
+            .is_some_and(|m| m.state == MessageState::Delivered);
+        if delivered && self.unqueue(i) {
+            self.queue(i);
+            events.push(ChannelEvent::Failed {
+                id,
+                reason: reason.to_owned(),
+            });
+        }
+    }
+
+    /// Takes message `i` out of the set its state keeps it in; false if it
+    /// is confirmed (in none).
+    fn unqueue(&mut self, i: usize) -> bool {
+        let Some(m) = self.messages.get_mut(i) else {
+            return false;
+        };
+        match m.state {
+            MessageState::Queued => {
+                if let Some(set) = self.ready.get_mut(&m.group) {
+                    set.remove(&i);
+                }
             }
+            MessageState::Delivered => {
+                self.due.remove(&(m.until_ms, i));
+                if let Some(set) = m.holder.take().and_then(|c| self.held.get_mut(&c)) {
+                    set.remove(&i);
+                }
+            }
+            MessageState::Confirmed => return false,
+        }
+        true
+    }
+
+    /// Puts message `i` (taken out of its set) back in its group's queue.
+    fn queue(&mut self, i: usize) {
+        if let Some(m) = self.messages.get_mut(i) {
+            m.state = MessageState::Queued;
+            m.holder = None;
+            self.ready.entry(m.group.clone()).or_default().insert(i);
         }
     }
 
@@ -606,6 +655,7 @@ impl TmcChannel {
             };
             m.attempts += 1;
             m.holder = Some(connection);
+            self.held.entry(connection).or_default().insert(i);
             let frame = data_frame(&token, &m.message);
             push_frame(out, connection, &frame);
             out.events.push(ChannelEvent::Delivered {
@@ -616,23 +666,27 @@ impl TmcChannel {
         }
     }
 
-    /// The indexes of up to `n` messages of `group` ready at `now_ms`,
-    /// marked delivered until `now_ms + redeliver_ms`.
+    /// The positions of up to `n` messages of `group` ready at `now_ms`
+    /// (queued, or delivered and fallen due), oldest first, marked delivered
+    /// until `now_ms + redeliver_ms`.
     fn take_ready(&mut self, group: &str, n: usize, now_ms: i64) -> Vec<usize> {
-        let until = now_ms.saturating_add(self.options.redeliver_ms);
-        let mut taken = Vec::new();
-        for (i, m) in self.messages.iter_mut().enumerate() {
-            if taken.len() >= n {
+        while let Some(&(until, i)) = self.due.first() {
+            if until > now_ms {
                 break;
             }
-            let ready = match m.state {
-                MessageState::Queued => true,
-                MessageState::Delivered => m.until_ms <= now_ms,
-                MessageState::Confirmed => false,
+            self.unqueue(i);
+            self.queue(i);
+        }
+        let until = now_ms.saturating_add(self.options.redeliver_ms);
+        let mut taken = Vec::new();
+        while taken.len() < n {
+            let Some(i) = self.ready.get_mut(group).and_then(BTreeSet::pop_first) else {
+                break;
             };
-            if ready && m.group == group {
+            if let Some(m) = self.messages.get_mut(i) {
                 m.state = MessageState::Delivered;
                 m.until_ms = until;
+                self.due.insert((until, i));
                 taken.push(i);
             }
         }
@@ -669,11 +723,9 @@ impl TmcChannel {
 
     /// Messages held by a connection that is gone (or connected anew) are queued again.
     fn release_held_by(&mut self, connection: u64) {
-        for m in &mut self.messages {
-            if m.state == MessageState::Delivered && m.holder == Some(connection) {
-                m.state = MessageState::Queued;
-                m.holder = None;
-            }
+        for i in self.held.remove(&connection).unwrap_or_default() {
+            self.unqueue(i);
+            self.queue(i);
         }
     }
 }

@@ -454,3 +454,71 @@ fn shared_channel_cases() {
         }
     }
 }
+
+#[test]
+fn groups_keep_their_messages_apart() {
+    let mut ch = channel();
+    let gw = Gateway::default();
+    let vip = ch
+        .publish(
+            Publish {
+                topic: "t".into(),
+                content: "{}".into(),
+                group: Some("vip".into()),
+                ..Publish::default()
+            },
+            NOW,
+        )
+        .unwrap();
+    let plain = publish(&mut ch, "t", "{}");
+    // A default-group consumer gets only the default group's message.
+    let (c, token) = online(&mut ch);
+    let got = messages(&ch.receive(c, &send(&token, 1, vec![]), NOW).frames);
+    assert_eq!(got.iter().map(|m| m.id).collect::<Vec<_>>(), [plain]);
+    // Polling the vip group gets the other one, and only it.
+    let consume = "taobao.tmc.messages.consume";
+    let data = http(
+        &mut ch,
+        &gw,
+        consume,
+        r#"{"group_name": "vip", "quantity": 10}"#,
+        true,
+        NOW,
+    );
+    let Some(Value::List(list)) = data.get("messages") else {
+        panic!("{data:?}")
+    };
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].get("id"), Some(&Value::Int(vip)));
+    let none = http(&mut ch, &gw, consume, r#"{"group_name": "vip"}"#, true, NOW);
+    assert_eq!(none.get("messages"), None);
+    assert_eq!(ch.next_deadline(), Some(NOW + REDELIVER));
+}
+
+#[test]
+fn a_thousand_messages_confirmed_leave_nothing_due() {
+    let mut ch = channel();
+    let (c, token) = online(&mut ch);
+    let ids: Vec<i64> = (0..1000).map(|_| publish(&mut ch, "t", "{}")).collect();
+    let mut seen = Vec::new();
+    // Pulls hand out a batch (32) at a time, oldest first.
+    while seen.len() < ids.len() {
+        let batch = messages(&ch.receive(c, &send(&token, 1, vec![]), NOW).frames);
+        assert!(!batch.is_empty() && batch.len() <= 32, "{}", batch.len());
+        for m in batch {
+            ch.receive(
+                c,
+                &send(&token, 2, vec![("id", TmcValue::Int64(m.id))]),
+                NOW,
+            );
+            seen.push(m.id);
+        }
+    }
+    assert_eq!(seen, ids);
+    assert_eq!(ch.next_deadline(), None);
+    assert!(ch.deliver(NOW + 10 * REDELIVER).frames.is_empty());
+    assert_eq!(
+        ch.message_state(ids[999]),
+        Some((MessageState::Confirmed, 1))
+    );
+}
