@@ -403,19 +403,29 @@ fn doc(text: &str) -> &str {
     }
 }
 
+fn emit_bounds(f: &FieldDef) -> String {
+    if f.min_value.is_none() && f.max_value.is_none() {
+        return "None".to_owned();
+    }
+    format!(
+        "Some(&Bounds {{ min: {}, max: {} }})",
+        f.min_value.unwrap_or(i64::MIN),
+        f.max_value.unwrap_or(i64::MAX)
+    )
+}
+
 fn emit_fields(out: &mut String, fields: &[FieldDef]) {
     out.push_str("&[\n");
     for f in fields {
         let _ = writeln!(
             out,
-            "        Field {{ name: {:?}, ty: {}, required: {}, default: {:?}, max_items: {:?}, min_value: {:?}, max_value: {:?}, allowed: &{:?}, secret: {}, doc: {:?} }},",
+            "        Field {{ name: {:?}, ty: {}, required: {}, default: {:?}, max_items: {:?}, bounds: {}, allowed: &{:?}, secret: {}, doc: {:?} }},",
             f.name,
             emit_type(&f.ty),
             f.required,
             f.default,
             f.max_items,
-            f.min_value,
-            f.max_value,
+            emit_bounds(f),
             f.allowed,
             f.secret,
             doc(&f.doc)

@@ -76,14 +76,17 @@ def urlencode(pairs):
     return "&".join(form_encode(k) + "=" + form_encode(v) for k, v in pairs)
 
 
-def by_key_bytes(pairs):
-    return sorted(pairs, key=lambda kv: kv[0].encode("utf-8"))
+def by_key(pairs):
+    """Sorted as Java's Arrays.sort sorts the keys (String.compareTo): by
+    UTF-16 code units, so a character beyond U+FFFF (a surrogate pair, from
+    0xD800) comes before U+E000..U+FFFF, unlike in UTF-8 byte order."""
+    return sorted(pairs, key=lambda kv: kv[0].encode("utf-16-be"))
 
 
 def string_to_sign(pairs):
     # The Java SDK's StringUtils.areNotEmpty(key, value): whitespace-only is empty.
     kept = [(k, v) for k, v in pairs if not java_blank(k) and not java_blank(v) and k != "sign"]
-    return "".join(k + v for k, v in by_key_bytes(kept))
+    return "".join(k + v for k, v in by_key(kept))
 
 
 def digest(secret, text, sign_method):
@@ -268,10 +271,10 @@ def prepare(case):
     app = render(case["method"], params)
     files = [(k, v) for k, v in params.items() if is_file(v) and not is_empty(v)]
     # Files are parts of their own: never signed (PROTOCOL.md File uploads).
-    signed = by_key_bytes(system + app)
+    signed = by_key(system + app)
     sign = digest(c["app_secret"], "".join(k + v for k, v in signed), sign_method)
     sep = "&" if "?" in gateway else "?"
-    url = gateway + sep + urlencode(by_key_bytes(system) + [("sign", sign)])
+    url = gateway + sep + urlencode(by_key(system) + [("sign", sign)])
     expect = {"method": "POST", "url": url}
     if files:
         boundary, body = multipart(app, files)
@@ -420,7 +423,7 @@ def spi_java_sign(secret, query, headers, body, content_type):
                 if pair[1].strip().lower() not in ("utf-8", "utf8"):
                     raise JavaRefuses("charset")
             break
-    if ctype.startswith(("application/json", "text/xml", "text/plain")):
+    if ctype.startswith(("application/json", "text/xml", "application/xml", "text/plain")):
         appended = body
     elif ctype.startswith("application/x-www-form-urlencoded"):
         appended = ""
@@ -506,6 +509,17 @@ def sign_cases():
     cases.append({"name": "keys sorted by byte order (upper case before underscore before lower case)",
                   "params": [["ab", "4"], ["a_b", "3"], ["aB", "2"], ["a", "1"], ["b", "5"], ["A", "0"]],
                   "secret": "k", "sign_method": "md5"})
+    # Java's Arrays.sort (and TOP) compare UTF-16 code units: a character
+    # beyond U+FFFF (a surrogate pair) sorts before U+E000..U+FFFF, where
+    # UTF-8 byte order puts it after. 5F4AFE36... is the Java SDK's answer.
+    for m in ["md5", "hmac", "hmac-sha256"]:
+        case = {"name": "keys sorted by UTF-16 code units, as Java's Arrays.sort, " + m,
+                "params": [["\uFF21", "1"], ["\U0001F600", "2"], ["a", "3"], ["\uE000", "4"]],
+                "secret": "secret", "sign_method": m}
+        cases.append(case)
+    cases.append({"name": "a key beyond U+FFFF sorts before U+E000..U+FFFF (Java's known answer)",
+                  "params": [["\uFF21", "1"], ["\U0001F600", "2"]], "secret": "secret",
+                  "sign_method": "md5", "known": "5F4AFE3650F90BA4B1E10FF6A47B6EC3"})
     cases.append({"name": "values with separators and spaces are signed raw, not encoded",
                   "params": [["q", "a b&c=d+e%20~"], ["json", "{\"k\":[1,2]}"]],
                   "secret": "k", "sign_method": "hmac"})
@@ -513,13 +527,23 @@ def sign_cases():
                   "params": [], "secret": "k", "sign_method": "md5"})
     cases.append({"name": "only empty and sign parameters",
                   "params": [["sign", "X"], ["a", ""]], "secret": "k", "sign_method": "hmac-sha256"})
+    # Java's SecretKeySpec refuses an empty key ("Empty key"); MD5 has none.
+    for m in ["hmac", "hmac-sha256"]:
+        cases.append({"name": "an empty secret is refused for " + m + ", as Java refuses an empty key",
+                      "params": [["a", "1"]], "secret": "", "sign_method": m,
+                      "error": {"type": "ValidationError", "field": "secret", "got": "an empty string"}})
+    cases.append({"name": "an empty secret is signed with for md5, as Java does (no key)",
+                  "params": [["a", "1"]], "secret": "", "sign_method": "md5"})
     out = []
     for c in cases:
         s = string_to_sign(c["params"])
+        c["string_to_sign"] = s
+        if "error" in c:
+            out.append(c)
+            continue
         sig = digest(c["secret"], s, c["sign_method"])
         if "known" in c:
             assert sig == c.pop("known"), c["name"]
-        c["string_to_sign"] = s
         c["sign"] = sig
         out.append(c)
     return out
@@ -666,6 +690,9 @@ def prepare_cases():
         "f": "\u2028\u2029\u205f\u1680\u2000\u200a", "g": "\x85", "h": "x"})
     ok("an optional structured list given as JSON text \"[]\" is not sent", VERIFY,
        {"order_id": 1, "voucher_infos": "[]"})
+    ok("untyped: keys sorted by UTF-16 code units, as Java's Arrays.sort (beyond U+FFFF before U+FF21)",
+       "taobao.time.get", {"\uFF21": "1", "\U0001F600": "2", "\uE000": "3", "z": "4"},
+       client=client(sign_method="md5"))
     ok("no parameters at all", "taobao.time.get", {})
     ok("null parameters", "taobao.time.get", None)
     ok("Chinese values are UTF-8 percent-encoded and signed as UTF-8", RESEND,
@@ -783,9 +810,23 @@ def prepare_cases():
     bad("missing isv_ma_list", RESEND, {"outer_id": "o", "token": "t"},
         verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got nothing"),
         session="s")
-    bad("empty isv_ma_list counts as missing", RESEND, {"isv_ma_list": [], "outer_id": "o", "token": "t"},
-        verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got nothing"),
+    bad("empty isv_ma_list counts as missing, and the error says it was given empty", RESEND,
+        {"isv_ma_list": [], "outer_id": "o", "token": "t"},
+        verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got an empty list"),
         session="s")
+    # A container where the description says a scalar is wrong, not absent
+    # (untyped methods keep "empty is absent").
+    bad("an empty list for a typed integer field is refused, not dropped", VERIFY,
+        {"order_id": 1, "check_num": [], "write_off_type": {}},
+        verr("check_num", "check_num: expected an integer, got an empty list"))
+    bad("an empty object for a typed integer field is refused, not dropped", VERIFY,
+        {"order_id": 1, "write_off_type": {}},
+        verr("write_off_type", "write_off_type: expected an integer, one of 0, 1, got an empty object"))
+    bad("an empty list for a typed string field is refused", VERIFY, {"order_id": 1, "out_order_id": []},
+        verr("out_order_id", "out_order_id: expected a string, got an empty list"))
+    bad("an empty list for a structure (not a list) is refused", TBMA, {"query_tb_ma_callback_req": []},
+        verr("query_tb_ma_callback_req", "query_tb_ma_callback_req: expected a QueryTbMaCallbackReq object, "
+             "got an empty list"), session="s")
     bad("a required list given as JSON text \"[]\" counts as missing", RESEND,
         {"isv_ma_list": "[]", "outer_id": "o", "token": "t"},
         verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got nothing"),
@@ -807,7 +848,7 @@ def prepare_cases():
         {"ticket_reverse_top_request": "[]"},
         verr("ticket_reverse_top_request",
              "ticket_reverse_top_request: expected a TicketReverseTopRequest object, "
-             "got a list of 0 item(s)"))
+             "got an empty list"))
     bad("more than 200 isv_ma_list items", RESEND,
         {"isv_ma_list": [item] * 201, "outer_id": "o", "token": "t"},
         verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got a list of 201 item(s)"),
@@ -822,6 +863,11 @@ def prepare_cases():
         verr("token", "token: expected a string, got nothing"), session="s")
     bad("unknown field lists the valid names", VERIFY, {"orderid": 1},
         verr("orderid", "orderid: expected one of the documented fields (%s); "
+             "pass allow_unknown to send others, got an unknown field" % VERIFY_FIELDS))
+    # The name is the caller's: in the message its control characters are
+    # escaped as a quoted value's are (one log line); `field` keeps it as given.
+    bad("a field name holding CR/LF is escaped in the message", VERIFY, {"order\r\nid": 1},
+        verr("order\r\nid", "order\\r\\nid: expected one of the documented fields (%s); "
              "pass allow_unknown to send others, got an unknown field" % VERIFY_FIELDS))
     bad("unknown member of a structure", VERIFY,
         {"voucher_infos": [{"confirm_code": "c", "usedDate": "2020-01-11 14:00:00"}]},
@@ -934,6 +980,20 @@ def prepare_cases():
          "outer_id": "o", "token": "t"},
         verr("isv_ka_list[0].num", "isv_ka_list[0].num: expected an integer "
              "(required when certificate_type is 1), got nothing"), **sess)
+    # Java's isEmpty at every depth: whitespace-only members are missing.
+    bad("ma.send: whitespace-only ka_no and ka_mi do not satisfy certificate_type 1", SEND,
+        {"certificate_type": 1, "isv_ka_list": [{"ka_no": "   ", "ka_mi": "  ", "num": 1}], "outer_id": "o",
+         "token": "t"},
+        verr("isv_ka_list[0].ka_no", "isv_ka_list[0].ka_no: expected a string "
+             "(required when certificate_type is 1), got nothing"), **sess)
+    bad("ma.send: a whitespace-only ka_mi does not satisfy certificate_type 1", SEND,
+        {"certificate_type": 1, "isv_ka_list": [{"ka_no": "K1", "ka_mi": "\u3000\n", "num": 1}],
+         "outer_id": "o", "token": "t"},
+        verr("isv_ka_list[0].ka_mi", "isv_ka_list[0].ka_mi: expected a string "
+             "(required when certificate_type is 1), got nothing"), **sess)
+    bad("ma.send: a whitespace-only code is a missing required member", SEND,
+        {"isv_ma_list": [{"code": " ", "num": 1}], "outer_id": "o", "token": "t"},
+        verr("isv_ma_list[0].code", "isv_ma_list[0].code: expected a string, got nothing"), **sess)
     bad("ma.send: certificate_type 0 needs code in every isv_ma_list item", SEND,
         {"certificate_type": 0, "isv_ma_list": [{"num": 1}], "outer_id": "o", "token": "t"},
         verr("isv_ma_list[0].code", "isv_ma_list[0].code: expected a string, got nothing"), **sess)
@@ -991,9 +1051,10 @@ def prepare_cases():
         {"attribute_map": 30, "biz_type": 3001, "end_date": "2025-01-31 23:59:59", "outer_id": "o"},
         verr("attribute_map", "attribute_map: expected JSON: an object, a list or their JSON text, "
              "got the number 30"), **sess)
-    bad("tbma.get: the query needs its code", TBMA, {"query_tb_ma_callback_req": {}},
+    bad("tbma.get: the query needs its code (given empty, the error says so)", TBMA,
+        {"query_tb_ma_callback_req": {}},
         verr("query_tb_ma_callback_req", "query_tb_ma_callback_req: expected a QueryTbMaCallbackReq object, "
-             "got nothing"), **sess)
+             "got an empty object"), **sess)
     bad("tbma.get: the query's code is required", TBMA, {"query_tb_ma_callback_req": {"code": ""}},
         verr("query_tb_ma_callback_req.code", "query_tb_ma_callback_req.code: expected a string, got nothing"),
         **sess)
@@ -1142,7 +1203,7 @@ SPI_TS = "2024-01-01 12:00:00"
 SPI_NOW = ms_of(SPI_TS)
 
 
-SPI_REFUSED_TYPE = ("content_type: expected application/json, text/xml, text/plain or "
+SPI_REFUSED_TYPE = ("content_type: expected application/json, text/xml, application/xml, text/plain or "
                     "application/x-www-form-urlencoded (charset UTF-8), got ")
 SPI_MISMATCH = {"type": "SignatureError", "reason": "mismatch",
                 "message": "the call's `sign` does not match its parameters and body"}
@@ -1301,8 +1362,8 @@ def spi_cases():
          error=verr("content_type", SPI_REFUSED_TYPE + "\"multipart/form-data; boundary=x\""))
     case("body without a content type", body=json_body, content_type=None,
          error=verr("content_type", SPI_REFUSED_TYPE + "\"\""))
-    case("application/xml is not one of Java's types", body="<a/>", content_type="application/xml",
-         error=verr("content_type", SPI_REFUSED_TYPE + "\"application/xml\""))
+    case("application/xml: its body is signed like text/xml (the current SDK's SpiUtils)",
+         body="<req><nick>测试</nick></req>", content_type="application/xml; charset=UTF-8")
     case("content types are compared as written (case-sensitive)", body=json_body,
          content_type="Application/JSON",
          error=verr("content_type", SPI_REFUSED_TYPE + "\"Application/JSON\""))
@@ -1441,6 +1502,19 @@ LONE_RESEND = ('{"eticket_merchant_ma_resend_response":{"ret_code":"isv.success-
                '"ret_msg":"\\u64cd\\u4f5c\\u6210\\u529f\\ud83d"}}')
 
 
+# Raw control characters (U+0000..U+001F) inside JSON strings, as TOP sends
+# them in free-text fields: the Java SDK's reader reads them as they are,
+# which json.loads(strict=False) models (every other JSON rule still strict).
+CONTROLS = "line1\nline2\r\n\ttab\x00nul\x1fus\x08"
+CONTROL_RESEND = ('{"eticket_merchant_ma_resend_response":{"ret_code":"isv.success-all",'
+                  '"ret_msg":"' + CONTROLS + '"}}')
+
+
+def java_json(text):
+    """JSON text as the Java SDK's reader reads TOP's replies."""
+    return json.loads(text, strict=False)
+
+
 def api_fixture(method, xml, tree, extra_cases):
     cases = [
         {"name": "seed XML example", "method": method, "simplify": False, "body": xml, "expect": tree},
@@ -1498,6 +1572,16 @@ def fixtures():
             {"name": "a lone surrogate escape in a String field reads as U+FFFD", "method": RESEND,
              "simplify": False,
              "body": LONE_RESEND, "expect": lossy(json.loads(LONE_RESEND)["eticket_merchant_ma_resend_response"])},
+            {"name": "raw control characters in a JSON string are read as they are (as the Java SDK reads them)",
+             "method": RESEND, "simplify": False, "body": CONTROL_RESEND,
+             "expect": java_json(CONTROL_RESEND)["eticket_merchant_ma_resend_response"]},
+            {"name": "raw control characters in a simplified JSON reply are read as they are",
+             "method": RESEND, "simplify": True,
+             "body": '{"ret_code":"isv.success-all","ret_msg":"' + CONTROLS + '"}',
+             "expect": {"ret_code": "isv.success-all", "ret_msg": java_json('"' + CONTROLS + '"')}},
+            {"name": "a raw control character outside a string is still a DecodeError", "method": RESEND,
+             "simplify": False, "body": '{"eticket_merchant_ma_resend_response":\x01{}}',
+             "error": {"type": "DecodeError"}},
             {"name": "XML entities and CDATA are decoded", "method": RESEND, "simplify": False,
              "body": "<eticket_merchant_ma_resend_response><ret_code>a&amp;b&lt;&#x4E2D;&#25991;</ret_code>"
                      "<ret_msg><![CDATA[<ok> & fine]]></ret_msg></eticket_merchant_ma_resend_response>",
@@ -1597,6 +1681,16 @@ def fixtures():
         {"name": "untyped simplified JSON with a lone surrogate in a key", "method": untyped,
          "simplify": True, "body": "{\"a\\udc00\":\"\\ud83d\"}",
          "expect": lossy(json.loads("{\"a\\udc00\":\"\\ud83d\"}"))},
+        {"name": "untyped JSON: raw control characters in values and keys are read as they are",
+         "method": untyped, "simplify": False,
+         "body": '{"user_seller_get_response":{"memo":"' + CONTROLS + '","k\ty":"\x7f\x1b"}}',
+         "expect": java_json('{"memo":"' + CONTROLS + '","k\ty":"\x7f\x1b"}')},
+        {"name": "untyped JSON: raw control characters beside an integer beyond 64 bits",
+         "method": untyped, "simplify": False,
+         "body": '{"user_seller_get_response":{"memo":"a\nb","big":123456789012345678901234567890}}',
+         "expect": java_json('{"memo":"a\nb","big":123456789012345678901234567890}')},
+        {"name": "untyped simplified JSON with raw control characters", "method": untyped, "simplify": True,
+         "body": '{"memo":"' + CONTROLS + '"}', "expect": java_json('{"memo":"' + CONTROLS + '"}')},
         {"name": "untyped simplified JSON", "method": untyped, "simplify": True,
          "body": compact_json({"user": {"nick": "n"}}), "expect": {"user": {"nick": "n"}}},
         {"name": "method without taobao. prefix keeps its vendor in the key", "method": "alibaba.foo.bar",
@@ -1681,6 +1775,12 @@ def fixtures():
          "body": "{\"error_response\":{\"code\":15,\"msg\":\"Remote service error\","
                  "\"sub_code\":\"isp.error\",\"sub_msg\":\"\\u5931\\u8d25\\ud83d\"}}",
          "error": apierr(15, "Remote service error", "isp.error", lossy("\u5931\u8d25\ud83d"),
+                         retryable=True)},
+        {"name": "error_response with raw control characters in sub_msg (read as they are)",
+         "method": VERIFY, "simplify": False,
+         "body": '{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.error",'
+                 '"sub_msg":"' + CONTROLS + '"}}',
+         "error": apierr(15, "Remote service error", "isp.error", java_json('"' + CONTROLS + '"'),
                          retryable=True)},
         {"name": "error_response without a code is a DecodeError", "method": VERIFY, "simplify": False,
          "body": compact_json({"error_response": {"msg": "?"}}),

@@ -67,17 +67,17 @@ fn field_doc(f: &Field) -> String {
     if let Some(n) = f.max_items {
         let _ = write!(doc, " At most {n} items.");
     }
-    match (f.min_value, f.max_value) {
-        (Some(min), Some(max)) => {
-            let _ = write!(doc, " From {min} to {max}.");
+    match f.bounds {
+        Some(b) if b.min == i64::MIN => {
+            let _ = write!(doc, " At most {}.", b.max);
         }
-        (Some(min), None) => {
-            let _ = write!(doc, " At least {min}.");
+        Some(b) if b.max == i64::MAX => {
+            let _ = write!(doc, " At least {}.", b.min);
         }
-        (None, Some(max)) => {
-            let _ = write!(doc, " At most {max}.");
+        Some(b) => {
+            let _ = write!(doc, " From {} to {}.", b.min, b.max);
         }
-        (None, None) => {}
+        None => {}
     }
     if !f.allowed.is_empty() {
         let _ = write!(doc, " One of: {}.", f.allowed.join(", "));

@@ -37,10 +37,9 @@ pub struct Field {
     pub default: Option<&'static str>,
     /// Largest number of items, for lists.
     pub max_items: Option<usize>,
-    /// The smallest integer allowed (`Number`, or each item of a `Number[]`).
-    pub min_value: Option<i64>,
-    /// The largest integer allowed (`Number`, or each item of a `Number[]`).
-    pub max_value: Option<i64>,
+    /// The integers allowed (`Number`, or each item of a `Number[]`); a
+    /// reference, so the many fields without bounds stay small.
+    pub bounds: Option<&'static Bounds>,
     /// The only values allowed, as wire text; empty means any.
     pub allowed: &'static [&'static str],
     /// The value is someone's secret (a customer's card secret): it is sent,
@@ -48,6 +47,16 @@ pub struct Field {
     pub secret: bool,
     /// What the field means, from the documentation.
     pub doc: &'static str,
+}
+
+/// The smallest and largest integer a field allows (the platform's
+/// `minValue`/`maxValue`); `i64::MIN`/`i64::MAX` where it states none.
+#[derive(Debug)]
+pub struct Bounds {
+    /// The smallest allowed.
+    pub min: i64,
+    /// The largest allowed.
+    pub max: i64,
 }
 
 /// A field type, in TOP's own vocabulary.
@@ -119,8 +128,7 @@ impl Field {
             required: false,
             default: None,
             max_items: None,
-            min_value: None,
-            max_value: None,
+            bounds: None,
             allowed: &[],
             secret: false,
             doc,

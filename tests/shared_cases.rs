@@ -245,11 +245,12 @@ fn run_sign(case: &Value) -> Outcome {
         string_to_sign(&params).as_str(),
         need_str(case, "string_to_sign")?,
     )?;
-    same(
-        "sign",
-        sign(&params, secret, method).as_str(),
-        need_str(case, "sign")?,
-    )
+    match (sign(&params, secret, method), case.get("error")) {
+        (Ok(got), None) => same("sign", got.as_str(), need_str(case, "sign")?),
+        (Err(e), Some(want)) => check_error(&e.into(), want),
+        (Err(e), None) => Err(unexpected_error(&e.into())),
+        (Ok(_), Some(_)) => Err("expected an error, the call succeeded".to_owned()),
+    }
 }
 
 fn run_timestamp(case: &Value) -> Outcome {

@@ -102,6 +102,8 @@ const MAX_INPUT = 256 * 1024 * 1024;
 
 const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const wellFormed = String.prototype.isWellFormed ? (s) => s.isWellFormed() : (s) => !LONE.test(s);
+const LONE_ALL = new RegExp(LONE.source, 'g');
+const toWellFormed = String.prototype.toWellFormed ? (s) => s.toWellFormed() : (s) => s.replace(LONE_ALL, '\uFFFD');
 
 /** Counts what a call carries (see MAX_INPUT) and holds its files. */
 class Budget {
@@ -143,6 +145,7 @@ function bytesOf(v, field, budget) {
   return view.slice();
 }
 
+const cut40 = (s) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
 const MIN_I64 = -(2n ** 63n);
 const MAX_U64 = 2n ** 64n - 1n;
 
@@ -154,7 +157,8 @@ const MAX_U64 = 2n ** 64n - 1n;
  */
 function number(v, budget) {
   if (typeof v === 'bigint') {
-    if (v < MIN_I64 || v > MAX_U64) throw invalid(pathName(budget), 'an integer within 64 bits', `the bigint ${v}`);
+    // Worded as in every language: the digits cut at 40 characters.
+    if (v < MIN_I64 || v > MAX_U64) throw invalid(pathName(budget), 'an integer within 64 bits', `the number ${cut40(String(v))}`);
     return v;
   }
   if (Number.isSafeInteger(v) || (Number.isFinite(v) && !Number.isInteger(v))) return v;
@@ -530,6 +534,10 @@ class TopClient {
     const m = replyMethod(method);
     if (typeof body === 'string') {
       if (body.length > MAX_INPUT) throw invalid('body', `at most ${MAX_INPUT} characters`, 'more');
+      // A raw lone surrogate in a reply reads as U+FFFD, as a lossy decoder
+      // (and the core, for an escaped one) reads it: the same on every path,
+      // the native JSON.parse of a slice included.
+      if (!wellFormed(body)) body = toWellFormed(body);
       let out;
       try {
         out = this.#inner.parse(m, body);

@@ -143,7 +143,12 @@ fn options_are_checked_by_name() {
         r#"{"kind":"ValidationError","message":"simplify: expected a boolean, got a string","field":"simplify","expected":"a boolean","got":"a string"}"#
     );
     let f = common::client(r#"{"appKey":"1"}"#).unwrap_err();
-    assert_eq!(field(&f), "app_secret");
+    assert_eq!(
+        record(&f),
+        r#"{"kind":"ValidationError","message":"appSecret: expected a non-empty app secret, got none","field":"appSecret","expected":"a non-empty app secret","got":"none"}"#
+    );
+    let f = common::client(r#"{"appKey":"1","appSecret":"s","signMethod":"sha1"}"#).unwrap_err();
+    assert_eq!(field(&f), "signMethod");
     let f = common::client("[1]").unwrap_err();
     assert_eq!(field(&f), "options");
     let f = common::client(r#"{"appKey":"1","#).unwrap_err();
@@ -391,6 +396,59 @@ fn sign_and_spi_take_json_inputs() {
     assert_eq!(field(&f), "headerz");
     let text = take_text(empty());
     assert!(text.is_empty());
+}
+
+#[test]
+fn lone_surrogates_are_refused_naming_the_member() {
+    let lone = |f: &Failure| {
+        assert_eq!(f.status, TopwireStatus::ValidationError, "{}", record(f));
+        assert_eq!(
+            f.record.get("got"),
+            Some(&Value::from("a lone surrogate (half of a UTF-16 pair)"))
+        );
+    };
+    let f = common::client(r#"{"appKey":"1","appSecret":"x\ud800"}"#).unwrap_err();
+    lone(&f);
+    assert_eq!(field(&f), "appSecret");
+    let client = common::client(OPTIONS).unwrap();
+    let f = common::prepare(
+        &client,
+        "taobao.custom.call",
+        Some(r#"{"a":{"b":["x\udc00"]}}"#),
+        Some(TS),
+    )
+    .unwrap_err();
+    lone(&f);
+    assert_eq!(field(&f), "a.b[0]");
+    let f = common::prepare(
+        &client,
+        VERIFY,
+        None,
+        Some(r#"{"session":"\ud83d","timestamp":1}"#),
+    )
+    .unwrap_err();
+    lone(&f);
+    assert_eq!(field(&f), "session");
+    let f = common::sign(r#"{"k":"x\ud800"}"#, "secret", "md5").unwrap_err();
+    lone(&f);
+    assert_eq!(field(&f), "k");
+    // A pair is text, not a lone half.
+    assert!(common::sign(r#"{"k":"x\ud83d\ude00"}"#, "secret", "md5").is_ok());
+}
+
+#[test]
+fn parameters_nest_64_levels_as_in_every_language() {
+    let client = common::client(OPTIONS).unwrap();
+    let nested = |levels: usize| format!("{}1{}", r#"{"k":"#.repeat(levels), "}".repeat(levels));
+    common::prepare(&client, "taobao.custom.call", Some(&nested(64)), Some(TS)).unwrap();
+    let f =
+        common::prepare(&client, "taobao.custom.call", Some(&nested(65)), Some(TS)).unwrap_err();
+    assert_eq!(f.status, TopwireStatus::ValidationError);
+    assert_eq!(
+        f.record.get("expected"),
+        Some(&Value::from("at most 64 levels of nesting"))
+    );
+    assert_eq!(field(&f), vec!["k"; 64].join("."));
 }
 
 #[test]

@@ -393,7 +393,7 @@ pub fn sign(call: &[u8]) -> JsResult<String> {
     let mut text = || parts.next().and_then(|v| v.as_str().map(str::to_owned));
     let (secret, method) = (text().unwrap_or_default(), text().unwrap_or_default());
     let method = SignMethod::parse(&method).map_err(js_err)?;
-    Ok(topwire::sign(&pairs, &secret, method))
+    topwire::sign(&pairs, &secret, method).map_err(js_err)
 }
 
 /// `stringToSign`: what the signature covers, for debugging error 25.
