@@ -242,3 +242,39 @@ proptest! {
         }
     }
 }
+
+// An online session fed data frames of its own token whose entries are
+// drawn at random (ids of any format, contents as text or as bytes that
+// may or may not be gzip): a message or a DecodeError, never a panic.
+#[cfg(feature = "tmc")]
+proptest! {
+    #[test]
+    fn session_receive_never_panics(
+        entries in prop::collection::vec((
+            prop::sample::select(vec!["id", "topic", "content", "time", "outtime", "userid", "dataid", "nick", "x"]),
+            prop_oneof![
+                any::<i64>().prop_map(topwire::tmc::TmcValue::Int64),
+                any::<i64>().prop_map(topwire::tmc::TmcValue::Date),
+                any::<String>().prop_map(topwire::tmc::TmcValue::String),
+                prop::collection::vec(any::<u8>(), 0..40).prop_map(topwire::tmc::TmcValue::Bytes),
+                "[a-z{}\":0-9]{0,20}".prop_map(|t| topwire::tmc::TmcValue::Bytes(topwire::tmc::gzip(&t))),
+                Just(topwire::tmc::TmcValue::Null),
+            ],
+        ), 0..8),
+    ) {
+        use topwire::tmc::{connect_ack, decode_frame, encode_frame, Event, Frame, FrameKind, TmcOptions, TmcSession, TmcValue};
+        let mut session = TmcSession::new("k", "s", TmcOptions::default()).unwrap();
+        let flag = decode_frame(&session.connect(0)).unwrap().flag;
+        session.receive(&encode_frame(&connect_ack(flag, "t")).unwrap(), 0).unwrap();
+        let mut content = vec![("__kind".to_owned(), TmcValue::Byte(3))];
+        content.extend(entries.into_iter().map(|(k, v)| (k.to_owned(), v)));
+        let frame = Frame { token: Some("t".into()), content, ..Frame::new(FrameKind::Send) };
+        match session.receive(&encode_frame(&frame).unwrap(), 1) {
+            Ok(events) => {
+                let [Event::Message(m)] = events.as_slice() else { panic!("{events:?}") };
+                prop_assert_eq!(Some(&TmcValue::Int64(m.id)), frame.get("id"));
+            }
+            Err(e) => prop_assert!(e.message.starts_with("TMC data frame"), "{}", e.message),
+        }
+    }
+}

@@ -21,7 +21,7 @@ pub fn connect_sign(app_key: &str, group_name: &str, timestamp: &str, secret: &s
         ("group_name", group_name),
         ("timestamp", timestamp),
     ];
-    // Only an hmac sign refuses an empty secret; md5 signs with any.
+    // md5 has no key to refuse: sign() fails only for an empty HMAC key.
     sign(&pairs, secret, SignMethod::Md5).unwrap_or_default()
 }
 
