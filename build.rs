@@ -24,6 +24,9 @@ struct ApiFile {
     #[serde(default)]
     structs: BTreeMap<String, StructDef>,
     example_response: serde_json::Value,
+    /// A cargo feature of the core the API belongs to: without it, the API
+    /// is left out of the tables (the browser build leaves TMC out).
+    feature: Option<String>,
 }
 
 #[derive(Deserialize, Clone, PartialEq)]
@@ -124,6 +127,9 @@ fn generate(dir: &Path) -> Res<String> {
                 api.name, api.name
             ));
         }
+        if !feature_enabled(api.feature.as_deref()) {
+            continue;
+        }
         for (key, def) in &api.structs {
             match structs.get(key) {
                 Some(seen) if seen != def => {
@@ -145,6 +151,15 @@ fn generate(dir: &Path) -> Res<String> {
     }
     check_acyclic(&structs)?;
     Ok(emit(&apis, &structs))
+}
+
+/// Whether the core is built with `feature` (cargo tells build scripts
+/// through `CARGO_FEATURE_<NAME>`); no feature: always.
+fn feature_enabled(feature: Option<&str>) -> bool {
+    feature.is_none_or(|f| {
+        let var = format!("CARGO_FEATURE_{}", f.to_ascii_uppercase().replace('-', "_"));
+        std::env::var_os(var).is_some()
+    })
 }
 
 // ---- checks ----
@@ -192,15 +207,14 @@ fn check_fields(
     Ok(())
 }
 
-/// `min_value`/`max_value` bound integers (`Number`, or each item of a
-/// `Number[]`), and the bounds must leave some value.
+/// `min_value`/`max_value` bound a `Number`, and must leave some value.
 fn check_bounds(here: &str, f: &FieldDef) -> Res<()> {
     if f.min_value.is_none() && f.max_value.is_none() {
         return Ok(());
     }
-    if f.ty != "Number" && f.ty != "Number[]" {
+    if f.ty != "Number" {
         return Err(format!(
-            "{here}: min_value/max_value on a {} field (Number or Number[] only)",
+            "{here}: min_value/max_value on a {} field (Number only)",
             f.ty
         ));
     }
@@ -374,7 +388,7 @@ fn ident(name: &str) -> String {
 fn emit_type(ty: &str) -> String {
     match ty {
         "String" => "Type::String".into(),
-        "Number" => "Type::Number".into(),
+        "Number" => "Type::Number(None)".into(),
         "Boolean" => "Type::Boolean".into(),
         "Date" => "Type::Date".into(),
         "Json" => "Type::Json".into(),
@@ -403,12 +417,13 @@ fn doc(text: &str) -> &str {
     }
 }
 
-fn emit_bounds(f: &FieldDef) -> String {
+/// A field's type; a `Number` with bounds carries them.
+fn emit_field_type(f: &FieldDef) -> String {
     if f.min_value.is_none() && f.max_value.is_none() {
-        return "None".to_owned();
+        return emit_type(&f.ty);
     }
     format!(
-        "Some(&Bounds {{ min: {}, max: {} }})",
+        "Type::Number(Some(&crate::spec::Bounds {{ min: {}, max: {} }}))",
         f.min_value.unwrap_or(i64::MIN),
         f.max_value.unwrap_or(i64::MAX)
     )
@@ -419,13 +434,12 @@ fn emit_fields(out: &mut String, fields: &[FieldDef]) {
     for f in fields {
         let _ = writeln!(
             out,
-            "        Field {{ name: {:?}, ty: {}, required: {}, default: {:?}, max_items: {:?}, bounds: {}, allowed: &{:?}, secret: {}, doc: {:?} }},",
+            "        Field {{ name: {:?}, ty: {}, required: {}, default: {:?}, max_items: {:?}, allowed: &{:?}, secret: {}, doc: {:?} }},",
             f.name,
-            emit_type(&f.ty),
+            emit_field_type(f),
             f.required,
             f.default,
             f.max_items,
-            emit_bounds(f),
             f.allowed,
             f.secret,
             doc(&f.doc)
@@ -485,6 +499,19 @@ fn emit(apis: &[(String, ApiFile)], structs: &BTreeMap<String, StructDef>) -> St
         let _ = writeln!(out, "        {:?} => {example:?},", api.name);
     }
     out.push_str("        _ => \"\",\n    }\n}\n\n");
+    // What the tables use, so code for what none uses (lists of plain
+    // values, integer bounds) compiles out of builds without such an API.
+    let fields = || {
+        apis.iter()
+            .flat_map(|(_, api)| api.request.iter().chain(&api.response))
+            .chain(structs.values().flat_map(StructDef::fields))
+    };
+    let lists = fields().any(|f| f.ty == "String[]" || f.ty == "Number[]");
+    let bounds = fields().any(|f| f.min_value.is_some() || f.max_value.is_some());
+    let _ = writeln!(
+        out,
+        "/// Whether some API has a `String[]` or `Number[]` field.\npub(crate) const SCALAR_LISTS: bool = {lists};\n/// Whether some API has a field with integer bounds.\npub(crate) const BOUNDS: bool = {bounds};\n"
+    );
     let _ = writeln!(
         out,
         "/// Every typed API, by name.\npub static ALL: [&ApiSpec; {}] = [",

@@ -67,7 +67,7 @@ fn field_doc(f: &Field) -> String {
     if let Some(n) = f.max_items {
         let _ = write!(doc, " At most {n} items.");
     }
-    match f.bounds {
+    match f.bounds() {
         Some(b) if b.min == i64::MIN => {
             let _ = write!(doc, " At most {}.", b.max);
         }
@@ -127,8 +127,8 @@ fn each_type(mut emit: impl FnMut(&str, &str, &[&Field], Side)) {
 fn ts_type(ty: &Type, side: Side) -> String {
     match ty {
         Type::String | Type::Date => "string".to_owned(),
-        Type::Number if side == Side::Request => "TopInteger".to_owned(),
-        Type::Number => "number | bigint".to_owned(),
+        Type::Number(_) if side == Side::Request => "TopInteger".to_owned(),
+        Type::Number(_) => "number | bigint".to_owned(),
         Type::Boolean => "boolean".to_owned(),
         Type::Json if side == Side::Request => {
             "string | Record<string, unknown> | unknown[]".to_owned()
@@ -222,7 +222,7 @@ pub fn typescript() -> String {
 fn py_type(ty: &Type, side: Side) -> String {
     match ty {
         Type::String | Type::Date => "str".to_owned(),
-        Type::Number => "int".to_owned(),
+        Type::Number(_) => "int".to_owned(),
         Type::Boolean => "bool".to_owned(),
         Type::Json if side == Side::Request => "Union[str, Dict[str, Any], List[Any]]".to_owned(),
         Type::Json => "str".to_owned(),

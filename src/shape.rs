@@ -64,7 +64,7 @@ fn shape_field(
         | Type::Bytes
         | Type::StringList
         | Type::NumberList => Ok(as_text(v, changed)),
-        Type::Number => as_integer(v, path, changed),
+        Type::Number(_) => as_integer(v, path, changed),
         Type::Boolean => as_bool(v, path, changed),
         Type::Object(s) => shape_object(v, s.fields, path, changed),
         Type::ObjectList(s) => unwrap_list(v, s.fields, changed)

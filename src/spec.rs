@@ -37,9 +37,6 @@ pub struct Field {
     pub default: Option<&'static str>,
     /// Largest number of items, for lists.
     pub max_items: Option<usize>,
-    /// The integers allowed (`Number`, or each item of a `Number[]`); a
-    /// reference, so the many fields without bounds stay small.
-    pub bounds: Option<&'static Bounds>,
     /// The only values allowed, as wire text; empty means any.
     pub allowed: &'static [&'static str],
     /// The value is someone's secret (a customer's card secret): it is sent,
@@ -64,8 +61,9 @@ pub struct Bounds {
 pub enum Type {
     /// `String`.
     String,
-    /// `Number`: a Java Long, 64-bit signed.
-    Number,
+    /// `Number`: a Java Long, 64-bit signed, within its bounds if it has
+    /// any (held here, so the many fields without bounds stay small).
+    Number(Option<&'static Bounds>),
     /// `Boolean`.
     Boolean,
     /// A `String` holding a time as `yyyy-MM-dd HH:mm:ss`.
@@ -128,10 +126,17 @@ impl Field {
             required: false,
             default: None,
             max_items: None,
-            bounds: None,
             allowed: &[],
             secret: false,
             doc,
+        }
+    }
+
+    /// The field's integer bounds, if it has any.
+    pub fn bounds(&self) -> Option<&'static Bounds> {
+        match self.ty {
+            Type::Number(bounds) => bounds,
+            _ => None,
         }
     }
 
