@@ -5,7 +5,7 @@
 # code with it, redeem, undo, resend, fail a send, look up, extend; verify and
 # refund a ticket order; consult and reverse a local-services voucher; a batch
 # of three ma.available and a tbma.get in one /router/batch request; PHP and
-# Go send a batch too).
+# Go send a batch too), then the message channel (TMC) from Node and Python.
 #
 # Each language's examples talk to the *other* language's gateway, so both
 # servers and both clients are exercised: Node -> Python gateway, Python ->
@@ -20,6 +20,8 @@ source scripts/gateway.sh
 # package beside it, as `npm install topwire` would (node_modules/ is ignored).
 mkdir -p examples/node/node_modules
 ln -sfn ../../../js examples/node/node_modules/topwire
+# The TMC consumer's WebSocket where Node has no global one (`npm install ws`).
+ln -sfn ../../../js/node_modules/ws examples/node/node_modules/ws
 
 start_gateway py_gateway python "$PY" -m topwire.gateway
 start_gateway node_gateway node node js/bin/topwire-gateway.js
@@ -40,6 +42,14 @@ run "$node_gateway" "$PY" examples/python/merchant_workflow.py
 source scripts/c_env.sh
 run "$py_gateway" php examples/php/seed_calls.php
 run "$node_gateway" bash -c 'cd examples/go && exec go run .'
+# The message channel (TMC): each demo starts its language's local gateway in
+# process, publishes three messages (one gzip-compressed, one with an id above
+# 2^53) and consumes them over a WebSocket (confirm after handling, one failure
+# that comes back, a dropped socket and the reconnect), then two by polling.
+printf '\n===== node examples/node/tmc_demo.mjs\n'
+node examples/node/tmc_demo.mjs || status=1
+printf '\n===== %s examples/python/tmc_demo.py\n' "$PY"
+"$PY" examples/python/tmc_demo.py || status=1
 
 if [ "$status" -eq 0 ]; then
   printf '\ndemo: every call behaved as expected\n'

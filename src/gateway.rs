@@ -29,6 +29,11 @@ pub const DEFAULT_APP_KEY: &str = "12345678";
 /// The secret of [`DEFAULT_APP_KEY`].
 pub const DEFAULT_APP_SECRET: &str = "topwire-local-secret";
 
+/// Answers some methods from the host's state (see [`Gateway::handle_served`]):
+/// given the method and the call's parameters, the reply data, or `None`
+/// for the usual reply.
+pub type Served<'a> = dyn FnMut(&str, &[(String, String)]) -> Option<Value> + 'a;
+
 /// A canned reply for a method that is not typed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CannedReply {
@@ -316,9 +321,23 @@ impl Gateway {
     /// derived from the request (see [`request_id`]): the core draws no
     /// random numbers, so the same request gets the same id.
     pub fn handle(&self, req: &GatewayRequest<'_>, now_ms: i64) -> GatewayResponse {
+        self.handle_served(req, now_ms, &mut |_, _| None)
+    }
+
+    /// [`Gateway::handle`], with some methods answered from the host's
+    /// state: after every check passed (signature, session, the typed
+    /// API's fields), `served(method, params)` may give the reply data
+    /// instead of the sample. The local message channel serves
+    /// `taobao.tmc.messages.consume`/`confirm` from its queue this way.
+    pub fn handle_served(
+        &self,
+        req: &GatewayRequest<'_>,
+        now_ms: i64,
+        served: &mut Served<'_>,
+    ) -> GatewayResponse {
         let target = split_target(req.url);
         if let Some((_, query)) = target.filter(|(p, _)| *p == BATCH_PATH) {
-            return self.handle_batch(req, query, now_ms);
+            return self.handle_batch(req, query, now_ms, served);
         }
         let Some((_, query)) = target.filter(|(p, _)| *p == GATEWAY_PATH) else {
             return plain(
@@ -349,7 +368,7 @@ impl Gateway {
         let xml = get("format") != Some("json");
         let simplify = !xml && get("simplify") == Some("true");
         let id = request_id(req);
-        match self.answer(&received, &files, now_ms) {
+        match self.answer(&received, &files, now_ms, served) {
             Ok((method, data)) => reply_data(&method, data, &id, xml, simplify),
             Err(f) => reply_error(&f, &id, xml),
         }
@@ -363,12 +382,14 @@ impl Gateway {
         received: &Received,
         files: &[(String, FileItem)],
         now_ms: i64,
+        served: &mut Served<'_>,
     ) -> Result<(String, Value), TopFault> {
         let params = &received.params;
         let get = |k: &str| param(params, k);
         let method = get("method").ok_or_else(|| fault(21, "Missing method"))?;
         self.check_system(received, None, now_ms)?;
         let data = self.call(method, params, files, get("session"))?;
+        let data = served(method, params).unwrap_or(data);
         Ok((method.to_owned(), data))
     }
 
@@ -378,7 +399,13 @@ impl Gateway {
     /// arguments checked, the same sample reply), the answers joined by the
     /// request's separator. A failure of the whole batch (a bad signature,
     /// a malformed body) is one `error_response`.
-    fn handle_batch(&self, req: &GatewayRequest<'_>, query: &str, now_ms: i64) -> GatewayResponse {
+    fn handle_batch(
+        &self,
+        req: &GatewayRequest<'_>,
+        query: &str,
+        now_ms: i64,
+        served: &mut Served<'_>,
+    ) -> GatewayResponse {
         if !req.method.eq_ignore_ascii_case("POST") {
             return plain(405, "method not allowed: a batch is sent with POST\n");
         }
@@ -402,7 +429,7 @@ impl Gateway {
                 body.push_str(separator);
             }
             let id = request_id_of(req, Some(i));
-            let reply = match self.answer_line(&received.params, line) {
+            let reply = match self.answer_line(&received.params, line, served) {
                 Ok((method, data)) => reply_data(&method, data, &id, xml, simplify),
                 Err(f) => reply_error(&f, &id, xml),
             };
@@ -418,6 +445,7 @@ impl Gateway {
         &self,
         query: &[(String, String)],
         mut params: Vec<(String, String)>,
+        served: &mut Served<'_>,
     ) -> Result<(String, Value), TopFault> {
         let named: std::collections::HashSet<String> =
             params.iter().map(|(k, _)| k.clone()).collect();
@@ -431,6 +459,7 @@ impl Gateway {
             .ok_or_else(|| fault(21, "Missing method"))?
             .to_owned();
         let data = self.call(&method, &params, &[], param(&params, "session"))?;
+        let data = served(&method, &params).unwrap_or(data);
         Ok((method, data))
     }
 
