@@ -426,6 +426,36 @@ class TopClient:
     @overload
     def prepare_batch(
         self,
+        calls: Sequence[Union[Tuple[Literal["taobao.tmc.messages.confirm"], apis.TaobaoTmcMessagesConfirmRequest], Tuple[Literal["taobao.tmc.messages.confirm"], apis.TaobaoTmcMessagesConfirmRequest, Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[apis.TaobaoTmcMessagesConfirmResponse]: ...
+    @overload
+    def prepare_batch(
+        self,
+        calls: Sequence[Union[Tuple[Literal["taobao.tmc.messages.consume"], apis.TaobaoTmcMessagesConsumeRequest], Tuple[Literal["taobao.tmc.messages.consume"], apis.TaobaoTmcMessagesConsumeRequest, Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[apis.TaobaoTmcMessagesConsumeResponse]: ...
+    @overload
+    def prepare_batch(
+        self,
+        calls: Sequence[Union[Tuple[Literal["taobao.tmc.user.permit"], apis.TaobaoTmcUserPermitRequest], Tuple[Literal["taobao.tmc.user.permit"], apis.TaobaoTmcUserPermitRequest, Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[apis.TaobaoTmcUserPermitResponse]: ...
+    @overload
+    def prepare_batch(
+        self,
         calls: Sequence[Union[Tuple[Literal["taobao.travel.ticket.order.refund"], apis.TaobaoTravelTicketOrderRefundRequest], Tuple[Literal["taobao.travel.ticket.order.refund"], apis.TaobaoTravelTicketOrderRefundRequest, Optional[str]]]],
         *,
         session: Optional[str] = ...,
@@ -475,6 +505,12 @@ class TopClient:
     def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.eticket.merchant.ma.send"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoEticketMerchantMaSendResponse, ApiError]]: ...
     @overload
     def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.eticket.merchant.tbma.get"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoEticketMerchantTbmaGetResponse, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.tmc.messages.confirm"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoTmcMessagesConfirmResponse, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.tmc.messages.consume"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoTmcMessagesConsumeResponse, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.tmc.user.permit"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoTmcUserPermitResponse, ApiError]]: ...
     @overload
     def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.travel.ticket.order.refund"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoTravelTicketOrderRefundResponse, ApiError]]: ...
     @overload
