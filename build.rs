@@ -455,5 +455,13 @@ fn emit(apis: &[(String, ApiFile)], structs: &BTreeMap<String, StructDef>) -> St
         let _ = writeln!(out, "    &{},", ident(&api.name));
     }
     out.push_str("];\n");
+    let _ = writeln!(
+        out,
+        "/// The names of [`ALL`], in the same order.\npub static NAMES: &[&str] = &["
+    );
+    for (_, api) in apis {
+        let _ = writeln!(out, "    {:?},", api.name);
+    }
+    out.push_str("];\n");
     out
 }

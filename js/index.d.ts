@@ -183,6 +183,8 @@ export class ApiError extends TopError {
   readonly retryable: boolean;
   /** Seconds to wait before retrying, when the gateway names a ban. */
   readonly retryAfter?: number;
+  /** Whether the seller's session is the problem (code 26 missing, 27 invalid or expired): authorise again, do not retry. */
+  readonly isSessionError: boolean;
 }
 
 /** The body is not a TOP response for the method called. */

@@ -30,7 +30,7 @@ class TopError extends \RuntimeException
 /** Bad input: field(), $record['expected'], $record['got']. */
 final class ValidationError extends TopError {}
 
-/** The gateway's error_response: getCode(), subCode(), retryable(), retryAfter(). */
+/** The gateway's error_response: getCode(), subCode(), retryable(), retryAfter(), isSessionError(). */
 final class ApiError extends TopError
 {
     public function msg(): string { return $this->record['msg']; }
@@ -39,6 +39,8 @@ final class ApiError extends TopError
     public function requestId(): ?string { return $this->record['request_id']; }
     public function retryable(): bool { return $this->record['retryable']; }
     public function retryAfter(): ?int { return $this->record['retry_after']; }
+    /** Code 26 or 27: the seller must authorise the app again. */
+    public function isSessionError(): bool { return $this->record['is_session_error']; }
 }
 
 /** The body is not a TOP response for that method. */

@@ -40,6 +40,7 @@ class ApiError extends TopError {
     this.requestId = r.requestId;
     this.retryable = r.retryable === true;
     this.retryAfter = r.retryAfter;
+    this.isSessionError = r.isSessionError === true;
   }
 }
 
