@@ -343,8 +343,9 @@ fn at(path: &str) -> &str {
     }
 }
 
-/// An unknown key, with the known one it most likely meant.
-fn unknown_key(field: String, key: &str, known: &[&str]) -> ValidationError {
+/// An unknown key, with the known one it most likely meant (`field` names
+/// where it was: the key itself, or its path in a record).
+pub fn unknown_key(field: String, key: &str, known: &[&str]) -> ValidationError {
     let hint = match did_you_mean(key, known) {
         Some(right) => format!("a known option (did you mean {right}?)"),
         None if known.is_empty() => "no options here".to_owned(),

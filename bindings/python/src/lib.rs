@@ -358,6 +358,52 @@ impl PyPreparedRequest {
     }
 }
 
+/// The keyword options of `TopClient(...)` and `prepare(...)`.
+const CLIENT_KEYWORDS: &[&str] = &[
+    "sign_method",
+    "format",
+    "simplify",
+    "gateway",
+    "partner_id",
+    "target_app_key",
+];
+const PREPARE_KEYWORDS: &[&str] = &["session", "timestamp", "allow_unknown"];
+
+/// A keyword option nobody declared (`signmethod=`) is a TypeError, as
+/// Python's own, but worded by the core with the likely spelling
+/// (`did you mean sign_method?`), as in every language.
+fn refuse_unknown_keywords(unknown: Option<&Bound<'_, PyDict>>, known: &[&str]) -> PyResult<()> {
+    let Some((key, _)) = unknown.and_then(|d| d.iter().next()) else {
+        return Ok(());
+    };
+    let key = key.str()?.to_string_lossy().into_owned();
+    let err = topwire::options::unknown_key(key.clone(), &key, known);
+    Err(pyo3::exceptions::PyTypeError::new_err(err.to_string()))
+}
+
+/// An app key or secret: a `str`; `None` (an unset environment variable)
+/// is a ValidationError naming the argument, another type a TypeError.
+fn credential(
+    py: Python<'_>,
+    field: &str,
+    what: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<String> {
+    if value.is_none() {
+        return Err(to_py_err(
+            py,
+            invalid(field, &format!("a non-empty {what} (a str)"), "None"),
+        ));
+    }
+    match value.cast::<PyString>() {
+        Ok(s) => s.extract::<String>(),
+        Err(_) => Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "{field} must be the {what} as a str, not {}",
+            value.get_type().name()?
+        ))),
+    }
+}
+
 /// An application's credentials and settings: immutable, shareable between threads.
 #[pyclass(frozen, subclass, module = "topwire", name = "TopClient")]
 struct PyTopClient {
@@ -368,19 +414,23 @@ struct PyTopClient {
 impl PyTopClient {
     #[new]
     #[pyo3(signature = (app_key, app_secret, *, sign_method=None, format=None, simplify=None,
-                        gateway=None, partner_id=None, target_app_key=None))]
+                        gateway=None, partner_id=None, target_app_key=None, **unknown))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        app_key: &str,
-        app_secret: &str,
+        app_key: &Bound<'_, PyAny>,
+        app_secret: &Bound<'_, PyAny>,
         sign_method: Option<&str>,
         format: Option<&str>,
         simplify: Option<bool>,
         gateway: Option<&str>,
         partner_id: Option<&str>,
         target_app_key: Option<&str>,
+        unknown: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
+        refuse_unknown_keywords(unknown, CLIENT_KEYWORDS)?;
+        let app_key = credential(py, "app_key", "app key", app_key)?;
+        let app_secret = credential(py, "app_secret", "app secret", app_secret)?;
         let options = ClientOptions {
             sign_method,
             format,
@@ -389,13 +439,14 @@ impl PyTopClient {
             partner_id,
             target_app_key,
         };
-        topwire::TopClient::with_options(app_key, app_secret, &options)
+        topwire::TopClient::with_options(&app_key, &app_secret, &options)
             .map(|inner| PyTopClient { inner })
             .map_err(|e| to_py_err(py, e.into()))
     }
 
     /// Builds the signed request for `method`.
-    #[pyo3(signature = (method, params=None, *, session=None, timestamp=None, allow_unknown=false))]
+    #[pyo3(signature = (method, params=None, *, session=None, timestamp=None, allow_unknown=false,
+                        **unknown))]
     fn prepare(
         &self,
         py: Python<'_>,
@@ -404,7 +455,9 @@ impl PyTopClient {
         session: Option<String>,
         timestamp: Option<&Bound<'_, PyAny>>,
         allow_unknown: bool,
+        unknown: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyPreparedRequest> {
+        refuse_unknown_keywords(unknown, PREPARE_KEYWORDS)?;
         let params = match params.filter(|p| !p.is_none()) {
             None => Value::Null,
             // Anything else than a mapping is refused by the core, naming `params`.
