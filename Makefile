@@ -35,7 +35,7 @@ fuzz:
 	env -u PROPTEST_RNG_SEED cargo test --release -p topwire --test fuzz --test json_differential --lib
 
 types:
-	TOPWIRE_BLESS=1 cargo test --test codegen
+	TOPWIRE_BLESS=1 cargo test --test codegen -- --test-threads=1
 	TOPWIRE_BLESS=1 cargo test -p topwire-c --test header
 
 bench: bench-rust js-bench py-bench c-bench

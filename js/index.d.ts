@@ -37,6 +37,34 @@ export interface PrepareOptions {
   allowUnknown?: boolean;
 }
 
+/** What `fetch` gets from `client.call`. */
+export interface CallInit {
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string | Uint8Array<ArrayBuffer>;
+  signal: AbortSignal;
+}
+
+/** `client.call` options: prepare's, and the sender's. */
+export interface CallOptions extends PrepareOptions {
+  /** Milliseconds per attempt (an `AbortSignal.timeout`); default 10,000. */
+  timeout?: number;
+  /** How many times a retryable failure is sent again; default 2, at most 10. */
+  retries?: number;
+  /** Default: the global `fetch`. Anything with the same call shape (undici's fetch, a test double). */
+  fetch?: (url: string, init: CallInit) => Promise<{ text(): Promise<string> }>;
+  /** Waits `ms` before a retry; default `setTimeout`. */
+  sleep?: (ms: number) => Promise<unknown>;
+}
+
+/** A prepared request as errors of `client.call` keep it: secret values as `***`, an upload's body as its size. */
+export interface RedactedRequest {
+  method: 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
 /** A signed request: hand it to fetch (or any HTTP client) as is. */
 export interface PreparedRequest {
   method: 'POST';
@@ -51,6 +79,8 @@ export interface PreparedRequest {
   body: string | Uint8Array<ArrayBuffer>;
   /** Every signed parameter, sorted as signed, `sign` last (files are not signed; for debugging, or to send as a GET query). */
   params: [string, string][];
+  /** The request with secret values as `***` (what console.log shows). */
+  redacted(): RedactedRequest;
 }
 
 /** A file to upload (TOP's `byte[]`): its bytes, or the bytes with the file name and content type sent in its part. */
@@ -62,6 +92,14 @@ export class TopClient {
   constructor(options: TopClientOptions);
   prepare<M extends string>(method: M, params: RequestOf<M>, options?: PrepareOptions): PreparedRequest;
   parse<M extends string>(method: M, body: Body): ResponseOf<M>;
+  /**
+   * Prepares, sends with `fetch` (the global one unless given), parses, and
+   * sends again what the core marks retryable (`ApiError.retryable`): after
+   * the ban's `retryAfter` when the gateway names one (60 s at most), else
+   * 0.5 s doubled per retry up to 8 s. A TopError it throws carries the
+   * request as `request` (redacted).
+   */
+  call<M extends string>(method: M, params: RequestOf<M>, options?: CallOptions): Promise<ResponseOf<M>>;
   /** The settings, without the secret. */
   toJSON(): Omit<TopClientOptions, 'appSecret'>;
   /** Releases the WebAssembly memory now rather than at garbage collection. */
@@ -162,7 +200,10 @@ export class Gateway {
 }
 
 /** Base of every topwire error. */
-export class TopError extends Error {}
+export class TopError extends Error {
+  /** Set by `client.call`: the request that failed, redacted (for debugging error 25). */
+  request?: RedactedRequest;
+}
 
 /** The caller's input is wrong. */
 export class ValidationError extends TopError {

@@ -47,6 +47,7 @@ pub mod path;
 mod redact;
 mod response;
 mod shape;
+pub mod send;
 mod sign;
 pub mod spec;
 mod spi;

@@ -11,11 +11,18 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # `typing` is not imported at run time: it would double the import time
     from typing import Any, Optional, Tuple
 
+    from ._send import RedactedRequest
+
 __all__ = ["TopError", "ValidationError", "ApiError", "DecodeError", "SignatureError"]
 
 
 class TopError(Exception):
-    """Base class of every topwire error: ``except TopError`` catches them all."""
+    """Base class of every topwire error: ``except TopError`` catches them all.
+
+    ``request`` is set by :func:`topwire.call` and :func:`topwire.acall`: the
+    request that failed, redacted (for debugging an error 25)."""
+
+    request: Optional[RedactedRequest] = None
 
     def __init__(self, message: str = "") -> None:
         super().__init__(message)

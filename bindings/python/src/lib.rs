@@ -337,6 +337,13 @@ impl PyPreparedRequest {
     }
 
     /// Whether the body is `multipart/form-data` (the call uploads a file).
+    /// The body as logs may show it: the values of secret fields (a
+    /// customer's card secret) as `***`, an upload by its size.
+    #[getter]
+    fn redacted_body(&self) -> String {
+        self.inner.redacted_body().into_owned()
+    }
+
     #[getter]
     fn is_multipart(&self) -> bool {
         matches!(self.inner.body, topwire::Body::Multipart(_))
@@ -614,6 +621,43 @@ fn verify_spi(
         .map_err(|e| to_py_err(py, e))
 }
 
+/// Milliseconds to wait before retry `attempt` of a call that failed with
+/// an ApiError of this `retryable` and `retry_after`; None: raise it
+/// (`topwire.call`, `topwire.acall`).
+#[pyfunction]
+fn retry_delay_ms(
+    retryable: bool,
+    retry_after: Option<u64>,
+    attempt: u32,
+    retries: u32,
+) -> Option<u64> {
+    topwire::send::retry_wait_ms(retryable, retry_after, attempt, retries)
+}
+
+/// The retries a sender was given, checked (0 to the core's maximum).
+#[pyfunction]
+fn check_retries(py: Python<'_>, retries: &Bound<'_, PyAny>) -> PyResult<u32> {
+    if retries.is_instance_of::<PyBool>() || !retries.is_instance_of::<PyInt>() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "retries must be an int, not {}",
+            retries.get_type().name()?
+        )));
+    }
+    // Beyond i64 it is out of range anyway; f64 keeps the core's check one.
+    #[allow(clippy::cast_precision_loss)]
+    let n = retries.extract::<i64>().map_or(f64::MAX, |n| n as f64);
+    topwire::send::check_retries(n).map_err(|e| to_py_err(py, e.into()))
+}
+
+/// A TypeError for a keyword option none of `known` names, with its likely
+/// spelling (the senders' keywords, as TopClient's).
+#[pyfunction]
+fn unknown_keyword(key: &str, known: Vec<String>) -> PyErr {
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    let err = topwire::options::unknown_key(key.to_owned(), key, &known);
+    pyo3::exceptions::PyTypeError::new_err(err.to_string())
+}
+
 /// The native half of the `topwire` package; import `topwire` instead.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -623,6 +667,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(string_to_sign, m)?)?;
     m.add_function(wrap_pyfunction!(verify_spi, m)?)?;
+    m.add_function(wrap_pyfunction!(retry_delay_ms, m)?)?;
+    m.add_function(wrap_pyfunction!(check_retries, m)?)?;
+    m.add_function(wrap_pyfunction!(unknown_keyword, m)?)?;
+    m.add("SEND_TIMEOUT_MS", topwire::send::DEFAULT_TIMEOUT_MS)?;
+    m.add("SEND_RETRIES", topwire::send::DEFAULT_RETRIES)?;
     m.add("DEFAULT_GATEWAY", topwire::DEFAULT_GATEWAY)?;
     m.add("GATEWAY_APP_KEY", topwire::gateway::DEFAULT_APP_KEY)?;
     m.add("GATEWAY_APP_SECRET", topwire::gateway::DEFAULT_APP_SECRET)?;
