@@ -6,6 +6,14 @@ export * from './types/apis';
 
 export type SignMethod = 'md5' | 'hmac' | 'hmac-sha256';
 
+/**
+ * The bytes of an upload's body: `Uint8Array<ArrayBuffer>` from TypeScript
+ * 5.7 on (what `fetch`'s `BodyInit` takes), plain `Uint8Array` before (5.0
+ * to 5.6 have no generic typed arrays). `slice` returns exactly that type in
+ * every version, so one declaration serves them all.
+ */
+export type BodyBytes = ReturnType<Uint8Array['slice']>;
+
 /** Request parameters of `method`: typed for known methods, free-form otherwise. */
 export type RequestOf<M extends string> = M extends KnownMethod ? KnownRequests[M] : Record<string, unknown>;
 /** Parsed response data of `method`: typed for known methods, free-form otherwise. */
@@ -41,7 +49,7 @@ export interface PrepareOptions {
 export interface CallInit {
   method: 'POST';
   headers: Record<string, string>;
-  body: string | Uint8Array<ArrayBuffer>;
+  body: string | BodyBytes;
   signal: AbortSignal;
 }
 
@@ -76,7 +84,7 @@ export interface PreparedRequest {
    * (a Uint8Array, ArrayBuffer or `{ data, filename?, contentType? }`
    * parameter), the `multipart/form-data` body's bytes.
    */
-  body: string | Uint8Array<ArrayBuffer>;
+  body: string | BodyBytes;
   /** Every signed parameter, sorted as signed, `sign` last (files are not signed; for debugging, or to send as a GET query). */
   params: [string, string][];
   /** The request with secret values as `***` (what console.log shows). */

@@ -30,8 +30,11 @@ js-browser-setup:
 js-pack: js-build
 	node js/scripts/pack.mjs
 
+# The declarations under strict mode with the TypeScript of the lock file and
+# with the oldest one supported, 5.0 (npm alias typescript50).
 js-types: js-build
-	cd js && node_modules/.bin/tsc -p tsconfig.json
+	cd js && node node_modules/typescript/bin/tsc -p tsconfig.json
+	cd js && node node_modules/typescript50/bin/tsc -p tsconfig.json
 
 js-test: js-build js-types js-browser-setup
 	$(JS_NODE_TEST) test/*.test.mjs
