@@ -147,7 +147,7 @@ export function verifySpi(request: SpiRequest): void;
  * The local gateway's config: the JSON of `--config FILE` (every key optional).
  * `apps` maps app keys to secrets (default `{"12345678": "topwire-local-secret"}`);
  * `sessions` lists the accepted sessions (default: any non-empty one);
- * `responses`/`errors` give canned replies for methods other than the typed ones.
+ * `responses`/`errors` give canned replies for any method, typed ones included (instead of the session and argument checks and the sample reply).
  */
 export interface GatewayConfig {
   apps?: Record<string, string>;
