@@ -486,7 +486,10 @@ mod tests {
 
     #[test]
     fn closest_keeps_to_its_limit() {
-        let known = ["taobao.eticket.merchant.ma.send", "taobao.eticket.merchant.ma.delay"];
+        let known = [
+            "taobao.eticket.merchant.ma.send",
+            "taobao.eticket.merchant.ma.delay",
+        ];
         let near = |key: &str, limit: usize| closest(key, &known, limit);
         assert_eq!(near("taobao.eticket.merchant.ma.sned", 2), Some(known[0]));
         assert_eq!(near("taobao.eticket.merchant.ma.snd", 1), Some(known[0]));

@@ -81,7 +81,12 @@ pub fn retry_wait_ms(
 mod tests {
     use super::*;
 
-    fn api(code: i64, sub_code: Option<&str>, retryable: bool, retry_after: Option<u64>) -> ApiError {
+    fn api(
+        code: i64,
+        sub_code: Option<&str>,
+        retryable: bool,
+        retry_after: Option<u64>,
+    ) -> ApiError {
         ApiError {
             code,
             msg: String::new(),
@@ -99,7 +104,15 @@ mod tests {
         let waits: Vec<_> = (1..=7).map(|a| retry_delay_ms(&e, a, 6)).collect();
         assert_eq!(
             waits,
-            [Some(500), Some(1000), Some(2000), Some(4000), Some(8000), Some(8000), None]
+            [
+                Some(500),
+                Some(1000),
+                Some(2000),
+                Some(4000),
+                Some(8000),
+                Some(8000),
+                None
+            ]
         );
         assert_eq!(retry_delay_ms(&e, 0, 6), None);
         assert_eq!(retry_delay_ms(&e, u32::MAX, u32::MAX), Some(BACKOFF_CAP_MS));
@@ -107,16 +120,28 @@ mod tests {
 
     #[test]
     fn a_ban_is_waited_out_when_short() {
-        assert_eq!(retry_delay_ms(&api(7, None, true, Some(23)), 1, 2), Some(23_000));
-        assert_eq!(retry_delay_ms(&api(7, None, true, Some(60)), 2, 2), Some(60_000));
+        assert_eq!(
+            retry_delay_ms(&api(7, None, true, Some(23)), 1, 2),
+            Some(23_000)
+        );
+        assert_eq!(
+            retry_delay_ms(&api(7, None, true, Some(60)), 2, 2),
+            Some(60_000)
+        );
         assert_eq!(retry_delay_ms(&api(7, None, true, Some(61)), 1, 2), None);
-        assert_eq!(retry_delay_ms(&api(7, None, true, Some(u64::MAX)), 1, 2), None);
+        assert_eq!(
+            retry_delay_ms(&api(7, None, true, Some(u64::MAX)), 1, 2),
+            None
+        );
     }
 
     #[test]
     fn the_callers_faults_are_never_retried() {
         assert_eq!(retry_delay_ms(&api(25, None, false, None), 1, 2), None);
-        assert_eq!(retry_delay_ms(&api(41, Some("isv.invalid-parameter"), false, None), 1, 2), None);
+        assert_eq!(
+            retry_delay_ms(&api(41, Some("isv.invalid-parameter"), false, None), 1, 2),
+            None
+        );
     }
 
     #[test]
@@ -124,7 +149,10 @@ mod tests {
         assert_eq!(check_retries(0.0), Ok(0));
         assert_eq!(check_retries(10.0), Ok(10));
         let refused = |r: f64| check_retries(r).map_err(|e| e.to_string());
-        assert_eq!(refused(11.0), Err("retries: expected a whole number from 0 to 10, got the number 11".to_owned()));
+        assert_eq!(
+            refused(11.0),
+            Err("retries: expected a whole number from 0 to 10, got the number 11".to_owned())
+        );
         assert!(refused(-1.0).is_err() && refused(1.5).is_err() && refused(f64::NAN).is_err());
     }
 }

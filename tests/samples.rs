@@ -38,8 +38,13 @@ fn sample_replies_are_consistent() {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "json") {
-            let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-            check(&path.display().to_string(), &doc["example_response"], &mut problems);
+            let doc: Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            check(
+                &path.display().to_string(),
+                &doc["example_response"],
+                &mut problems,
+            );
             seen += 1;
         }
     }

@@ -454,6 +454,7 @@ impl PyTopClient {
     /// Builds the signed request for `method`.
     #[pyo3(signature = (method, params=None, *, session=None, timestamp=None, allow_unknown=false,
                         **unknown))]
+    #[allow(clippy::too_many_arguments)]
     fn prepare(
         &self,
         py: Python<'_>,
