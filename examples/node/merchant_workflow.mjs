@@ -45,7 +45,7 @@ async function send(method, params, options) {
   const req = client.prepare(method, params, options);
   const multipart = req.body instanceof Uint8Array;
   console.log(`→ ${method}: ${multipart ? `multipart, ${req.body.length} bytes` : req.body}`);
-  const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body });
+  const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(30_000) });
   return client.parse(method, await res.text());
 }
 

@@ -72,7 +72,7 @@ const json = (data) => JSON.stringify(data, (_, v) => (typeof v === 'bigint' ? v
 async function send(topClient, method, params, options) {
   const req = topClient.prepare(method, params, options);
   console.log(`→ ${req.method} ${req.url}\n  ${req.body}`);
-  const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body });
+  const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(30_000) });
   return topClient.parse(method, await res.text());
 }
 

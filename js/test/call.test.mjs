@@ -18,11 +18,12 @@ let gw;
 before(async () => {
   gw = await serveGateway({
     log: null,
-    config: {
+    // The errors config applies to typed methods too. JSON text: the canned
+    // reply's 19-digit id must not pass through a JS number.
+    config: JSON.stringify({
       sessions: ['good-session'],
-      // The errors config applies to typed methods too.
       errors: { [VERIFY]: ISP, [REFUND]: banOf(2), [CONSULT]: banOf(120) },
-    },
+    }).replace(/}$/, ', "responses": {"taobao.user.seller.get": {"user": {"user_id": 2106027287988611313}}}}'),
   });
 });
 after(() => gw.close());
@@ -137,4 +138,16 @@ test('call options are strict, with the likely spelling', async () => {
   const f = countingFetch();
   await assert.rejects(client().call(RESEND, {}, { fetch: f }), (e) => e instanceof ValidationError && e.request === undefined);
   assert.equal(f.calls.length, 0);
+});
+
+test('the README\'s axios recipe: responseType text, because axios\' own JSON parse rounds 64-bit ids', async () => {
+  const { default: axios } = await import('axios');
+  const c = client();
+  const req = c.prepare('taobao.user.seller.get', { fields: 'user_id' });
+  const res = await axios.post(req.url, req.body, { headers: req.headers, timeout: 10_000, responseType: 'text' });
+  assert.equal(c.parse('taobao.user.seller.get', res.data).user.user_id, 2106027287988611313n);
+  // The natural call: axios parses the JSON itself, the id is already rounded, and parse refuses an object.
+  const natural = await axios.post(req.url, req.body, { headers: req.headers, timeout: 10_000 });
+  assert.notEqual(String(natural.data.user_seller_get_response.user.user_id), '2106027287988611313');
+  assert.throws(() => c.parse('taobao.user.seller.get', natural.data), TypeError);
 });
