@@ -102,7 +102,16 @@ def check_sdist(py: str, tmp: Path) -> None:
     check(top <= SDIST_TOP, f"sdist: only what builds the wheel (extra: {sorted(top - SDIST_TOP)})")
     check(all(f.startswith("bindings/python/") for f in files if f.startswith("bindings/")),
           "sdist: of the bindings, the PyO3 glue only")
-    print(f"     sdist: {len(files)} files")
+    print(f"     sdist: {len(files)} files", flush=True)
+    # And it is enough: pip builds the wheel from it alone (maturin from this environment).
+    built = subprocess.run([py, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+                            "--disable-pip-version-check", "-w", str(tmp / "from-sdist"), str(sdist)],
+                           cwd=tmp, capture_output=True, text=True, timeout=1800,
+                           env=dict(os.environ, PATH=f"{Path(py).parent}:{os.environ['PATH']}"))
+    check(built.returncode == 0 and any((tmp / "from-sdist").glob("topwire-*.whl")),
+          "sdist: pip builds the wheel from it")
+    if built.returncode != 0:
+        print(built.stdout[-3000:] + built.stderr[-3000:])
 
 
 def check_crate() -> None:

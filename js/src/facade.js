@@ -418,7 +418,7 @@ function callOptions(options) {
   for (const k of Object.keys(options)) {
     const v = options[k];
     if (PREPARE_KEYS.includes(k)) prepare[k] = v;
-    else if (!SEND_KEYS.includes(k)) call(() => wasm.unknownOption(text(k, k, new Budget()), [...PREPARE_KEYS, ...SEND_KEYS]));
+    else if (!SEND_KEYS.includes(k)) call(() => wasm.unknownOption(text(k, k, new Budget()), [...PREPARE_KEYS, ...SEND_KEYS].join(',')));
     else if (v !== undefined && v !== null) send[k] = v;
   }
   if (typeof send.fetch !== 'function') throw new TypeError('call options: fetch must be a function (no global fetch here: pass one)');

@@ -450,11 +450,12 @@ pub fn retry_delay(
     topwire::send::retry_wait_ms(retryable, after, attempt, retries).map(|ms| ms as f64)
 }
 
-/// Refuses an option `key` none of `known` names, with its likely spelling
-/// (for the options the facade reads itself, such as `client.call`'s).
+/// Refuses an option `key` none of `known` (comma-separated) names, with its
+/// likely spelling (for the options the facade reads itself, such as
+/// `client.call`'s). Text rather than an array: no array glue in the build.
 #[wasm_bindgen(js_name = unknownOption)]
-pub fn unknown_option(key: &str, known: Vec<String>) -> JsResult<()> {
-    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+pub fn unknown_option(key: &str, known: &str) -> JsResult<()> {
+    let known: Vec<&str> = known.split(',').collect();
     Err(js_err(topwire::options::unknown_key(
         key.to_owned(),
         key,
