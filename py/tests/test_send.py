@@ -195,3 +195,13 @@ def test_acall_with_aiohttp(gw: GatewayServer) -> None:
 def test_acall_refuses_a_sync_client(gw: GatewayServer) -> None:
     with pytest.raises(TypeError, match="httpx.AsyncClient or an aiohttp.ClientSession"):
         asyncio.run(topwire.acall(client(gw), VERIFY, {"order_id": 1}, http=requests.Session()))
+
+
+def test_the_senders_load_on_first_use_only() -> None:
+    # `import topwire` stays free of `typing` (import time); the senders bring it.
+    import subprocess
+    import sys
+    code = ("import sys, topwire; before = 'topwire._send' in sys.modules; topwire.call; "
+            "print(before, 'topwire._send' in sys.modules, topwire.RedactedRequest.__module__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True", "topwire._send"]
