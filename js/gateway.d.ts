@@ -49,7 +49,8 @@ export interface ListenerOptions {
   maxBodyBytes?: number;
 }
 
-export interface ServeGatewayOptions extends BuildGatewayOptions, ListenerOptions {
+/** Every options record here refuses an unknown key (a ValidationError naming the key most likely meant). */
+export interface ServeGatewayOptions extends BuildGatewayOptions, Omit<ListenerOptions, 'maxBodyBytes'> {
   /** Default `127.0.0.1`. */
   host?: string;
   /** Default 0: a free port. */

@@ -1863,104 +1863,146 @@ def gateway_http_cases():
     C = P + "Transfer-Encoding: chunked\r\n\r\n"
     cases = []
 
+    # The plain-text bodies both servers send with the statuses they answer themselves.
+    texts = {408: "request timeout\n", 413: "request body too large\n",
+             431: "request header fields too large\n"}
+
+    def bad(why):
+        """A 400 whose body says what was wrong, in the same words from both servers."""
+        return (400, "bad request: %s\n" % why)
+
+    def reply(s):
+        status, text = s if isinstance(s, tuple) else (s, texts.get(s))
+        return {"status": status} if text is None else {"status": status, "text": text}
+
     def raw(name, send, *statuses, hold=False):
-        case = {"name": name, "send": send, "replies": [{"status": s} for s in statuses]}
+        case = {"name": name, "send": send, "replies": [reply(s) for s in statuses]}
         if hold:
             case["hold"] = True
         cases.append(case)
 
-    raw("a request line that is one word", "GARBAGE\r\n\r\n", 400)
-    raw("a request line without a line end", "GARBAGE", 400)
-    raw("HTTP/9", "GET / HTTP/9\r\n\r\n", 400)
-    raw("HTTP/1.2", "GET /router/rest HTTP/1.2\r\n" + H + "\r\n", 400)
-    raw("HTTP/2.0 in an HTTP/1 request line", "GET /router/rest HTTP/2.0\r\n" + H + "\r\n", 400)
-    raw("HTTP/0.9 (no version)", "GET /router/rest\r\n\r\n", 400)
-    raw("a lower-case version", "GET /router/rest http/1.1\r\n" + H + "\r\n", 400)
-    raw("a space after the version", "GET /router/rest HTTP/1.1 \r\n" + H + "\r\n", 400)
-    raw("a space before the method", " GET /router/rest HTTP/1.1\r\n" + H + "\r\n", 400)
-    raw("a tab between method and target", "GET\t/router/rest HTTP/1.1\r\n" + H + "\r\n", 400)
-    raw("an unknown method", "FOO /router/rest HTTP/1.1\r\n" + H + "\r\n", 400)
-    raw("a lower-case method", "get /router/rest HTTP/1.1\r\n" + H + "\r\n", 400)
+    raw("a request line that is one word", "GARBAGE\r\n\r\n", bad("unknown method"))
+    raw("a request line without a line end", "GARBAGE", bad("unknown method"))
+    raw("HTTP/9", "GET / HTTP/9\r\n\r\n", bad("expected HTTP/1.0 or HTTP/1.1"))
+    raw("HTTP/1.2", "GET /router/rest HTTP/1.2\r\n" + H + "\r\n",
+        bad("expected HTTP/1.0 or HTTP/1.1"))
+    raw("HTTP/2.0 in an HTTP/1 request line", "GET /router/rest HTTP/2.0\r\n" + H + "\r\n",
+        bad("expected HTTP/1.0 or HTTP/1.1"))
+    raw("HTTP/0.9 (no version)", "GET /router/rest\r\n\r\n", bad("expected HTTP/1.0 or HTTP/1.1"))
+    raw("a lower-case version", "GET /router/rest http/1.1\r\n" + H + "\r\n",
+        bad("expected HTTP/1.0 or HTTP/1.1"))
+    raw("a space after the version", "GET /router/rest HTTP/1.1 \r\n" + H + "\r\n",
+        bad("expected CRLF after the HTTP version"))
+    raw("a space before the method", " GET /router/rest HTTP/1.1\r\n" + H + "\r\n",
+        bad("unknown method"))
+    raw("a tab between method and target", "GET\t/router/rest HTTP/1.1\r\n" + H + "\r\n",
+        bad("unknown method"))
+    raw("an unknown method", "FOO /router/rest HTTP/1.1\r\n" + H + "\r\n", bad("unknown method"))
+    raw("a lower-case method", "get /router/rest HTTP/1.1\r\n" + H + "\r\n", bad("unknown method"))
     raw("a known method the gateway does not serve: 405", "PUT /router/rest HTTP/1.1\r\n" + H +
         "\r\n", 405)
     raw("CONNECT: 404", "CONNECT gateway.test:443 HTTP/1.1\r\n" + H + "\r\n", 404)
     raw("a control character in the target", "GET /router/rest\x01 HTTP/1.1\r\n" + H + "\r\n",
-        400)
-    raw("an 8-bit byte in the target", "GET /router/rest?a=\xe9 HTTP/1.1\r\n" + H + "\r\n", 400)
+        bad("invalid request target"))
+    raw("an 8-bit byte in the target", "GET /router/rest?a=\xe9 HTTP/1.1\r\n" + H + "\r\n",
+        bad("invalid request target"))
     raw("a target that is neither a path nor a URL", "GET router/rest HTTP/1.1\r\n" + H + "\r\n",
-        400)
+        bad("invalid request target"))
     raw("//router/rest is another path: 404", "GET //router/rest HTTP/1.1\r\n" + H + "\r\n", 404)
     raw("/router/rest/ is another path: 404", "GET /router/rest/ HTTP/1.1\r\n" + H + "\r\n", 404)
     raw("a URL in the query is not the path: 404",
         "GET /x?u=http://h/router/rest HTTP/1.1\r\n" + H + "\r\n", 404)
     raw("a URL of another scheme: 404", "GET ftp://h/router/rest HTTP/1.1\r\n" + H + "\r\n", 404)
     raw("OPTIONS *: 404", "OPTIONS * HTTP/1.1\r\n" + H + "\r\n", 404)
-    raw("HTTP/1.1 without Host", "GET /router/rest HTTP/1.1\r\n\r\n", 400)
+    raw("HTTP/1.1 without Host", "GET /router/rest HTTP/1.1\r\n\r\n",
+        bad("HTTP/1.1 needs a Host header"))
     raw("HTTP/1.0 without Host reaches the gateway (21, in XML)", "GET /router/rest HTTP/1.0\r\n\r\n",
         200)
     raw("empty lines before the request line are skipped", "\r\n\r\nGET / HTTP/1.1\r\n" + H +
         "\r\n", 404)
-    raw("bare LF line ends", "GET / HTTP/1.1\n" + H.replace("\r", "") + "\n", 400)
-    raw("a bare LF after a header", "GET / HTTP/1.1\r\nHost: gateway.test\n\r\n", 400)
-    raw("a space before a header's colon", "GET / HTTP/1.1\r\nHost : gateway.test\r\n\r\n", 400)
-    raw("a header line without a colon", "GET / HTTP/1.1\r\n" + H + "Nocolon\r\n\r\n", 400)
-    raw("a header without a name", "GET / HTTP/1.1\r\n" + H + ": x\r\n\r\n", 400)
-    raw("a folded header line", "GET / HTTP/1.1\r\n" + H + "X-A: a\r\n b\r\n\r\n", 400)
+    raw("bare LF line ends", "GET / HTTP/1.1\n" + H.replace("\r", "") + "\n",
+        bad("expected CRLF after the HTTP version"))
+    raw("a bare LF after a header", "GET / HTTP/1.1\r\nHost: gateway.test\n\r\n",
+        bad("lines end with CRLF"))
+    raw("a space before a header's colon", "GET / HTTP/1.1\r\nHost : gateway.test\r\n\r\n",
+        bad("invalid header line"))
+    raw("a header line without a colon", "GET / HTTP/1.1\r\n" + H + "Nocolon\r\n\r\n",
+        bad("invalid header line"))
+    raw("a header without a name", "GET / HTTP/1.1\r\n" + H + ": x\r\n\r\n",
+        bad("invalid header line"))
+    raw("a folded header line", "GET / HTTP/1.1\r\n" + H + "X-A: a\r\n b\r\n\r\n",
+        bad("invalid header line"))
     raw("a control character in a header value", "GET / HTTP/1.1\r\n" + H + "X-A: a\x01b\r\n\r\n",
-        400)
-    raw("a NUL in a header value", "GET / HTTP/1.1\r\n" + H + "X-A: a\x00b\r\n\r\n", 400)
+        bad("invalid character in a header value"))
+    raw("a NUL in a header value", "GET / HTTP/1.1\r\n" + H + "X-A: a\x00b\r\n\r\n",
+        bad("invalid character in a header value"))
     raw("an 8-bit byte in a header value is allowed", "GET / HTTP/1.1\r\n" + H +
         "X-A: a\xe9b\r\n\r\n", 404)
-    raw("an 8-bit byte in a header name", "GET / HTTP/1.1\r\n" + H + "X\xe9A: b\r\n\r\n", 400)
-    raw("the connection ends inside the headers", "GET / HTTP/1.1\r\n" + H, 400)
+    raw("an 8-bit byte in a header name", "GET / HTTP/1.1\r\n" + H + "X\xe9A: b\r\n\r\n",
+        bad("invalid header line"))
+    raw("the connection ends inside the headers", "GET / HTTP/1.1\r\n" + H,
+        bad("the connection ended inside a request"))
     raw("the connection ends before any byte", "")
+    raw("only empty lines, then the connection ends: no request, closed unanswered", "\r\n\r\n")
     # Content-Length: digits only, once, and the body must arrive whole.
-    raw("a body shorter than Content-Length", P + "Content-Length: 10\r\n\r\nabc", 400)
+    raw("a body shorter than Content-Length", P + "Content-Length: 10\r\n\r\nabc",
+        bad("the connection ended inside a request"))
     raw("two different Content-Length headers", P + "Content-Length: 3\r\nContent-Length: 4\r\n\r\n"
-        "abcd", 400)
+        "abcd", bad("more than one Content-Length"))
     raw("two equal Content-Length headers", P + "Content-Length: 3\r\nContent-Length: 3\r\n\r\nabc",
-        400)
-    raw("a Content-Length list", P + "Content-Length: 3, 3\r\n\r\nabc", 400)
+        bad("more than one Content-Length"))
+    raw("a Content-Length list", P + "Content-Length: 3, 3\r\n\r\nabc",
+        bad("invalid Content-Length"))
     for cl in ["+3", "0x3", "-3", "", "3a"]:
-        raw("Content-Length %r" % cl, P + "Content-Length: %s\r\n\r\nabc" % cl, 400)
-    raw("Content-Length beyond 64 bits", P + "Content-Length: 99999999999999999999999\r\n\r\n", 400)
+        raw("Content-Length %r" % cl, P + "Content-Length: %s\r\n\r\nabc" % cl,
+        bad("invalid Content-Length"))
+    raw("Content-Length beyond 64 bits", P + "Content-Length: 99999999999999999999999\r\n\r\n",
+        bad("invalid Content-Length"))
     raw("Content-Length with leading zeros and spaces", P + "Content-Length:  003 \r\n\r\nabc", 200)
     raw("Content-Length and Transfer-Encoding together", P + "Content-Length: 3\r\n"
-        "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400)
+        "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+        bad("Transfer-Encoding with Content-Length"))
     # Chunked bodies: hex sizes only.
     raw("a chunked body", C + "3\r\nabc\r\n0\r\n\r\n", 200)
     raw("chunk extensions and trailers", C + "3;x=y\r\nabc\r\nA\r\n0123456789\r\n0\r\nX-T: 1\r\n\r\n",
         200)
     raw("Transfer-Encoding in capitals", P + "Transfer-Encoding: CHUNKED\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
         200)
-    raw("a chunk size 0x3", C + "0x3\r\nabc\r\n0\r\n\r\n", 400)
-    raw("a chunk size 0x", C + "0x\r\n\r\n", 400)
-    raw("a chunk size with an underscore", C + "1_0\r\n0123456789abcdef\r\n0\r\n\r\n", 400)
-    raw("a chunk size with a plus", C + "+3\r\nabc\r\n0\r\n\r\n", 400)
-    raw("a space before a chunk size", C + " 3\r\nabc\r\n0\r\n\r\n", 400)
-    raw("a space after a chunk size", C + "3 \r\nabc\r\n0\r\n\r\n", 400)
-    raw("an empty chunk extension", C + "3;\r\nabc\r\n0\r\n\r\n", 400)
-    raw("an empty chunk size", C + "\r\nabc\r\n0\r\n\r\n", 400)
-    raw("a chunk size beyond 64 bits", C + "10000000000000003\r\nabc\r\n0\r\n\r\n", 400)
-    raw("chunk data longer than its size", C + "3\r\nabcX\r\n0\r\n\r\n", 400)
-    raw("the connection ends inside a chunked body", C + "3\r\nabc\r\n", 400)
-    raw("a malformed trailer", C + "3\r\nabc\r\n0\r\nbad trailer\r\n\r\n", 400)
+    raw("a chunk size 0x3", C + "0x3\r\nabc\r\n0\r\n\r\n", bad("invalid chunk size"))
+    raw("a chunk size 0x", C + "0x\r\n\r\n", bad("invalid chunk size"))
+    raw("a chunk size with an underscore", C + "1_0\r\n0123456789abcdef\r\n0\r\n\r\n",
+        bad("invalid chunk size"))
+    raw("a chunk size with a plus", C + "+3\r\nabc\r\n0\r\n\r\n", bad("invalid chunk size"))
+    raw("a space before a chunk size", C + " 3\r\nabc\r\n0\r\n\r\n", bad("invalid chunk size"))
+    raw("a space after a chunk size", C + "3 \r\nabc\r\n0\r\n\r\n", bad("invalid chunk size"))
+    raw("an empty chunk extension", C + "3;\r\nabc\r\n0\r\n\r\n", bad("invalid chunk size"))
+    raw("an empty chunk size", C + "\r\nabc\r\n0\r\n\r\n", bad("invalid chunk size"))
+    raw("a chunk size beyond 64 bits", C + "10000000000000003\r\nabc\r\n0\r\n\r\n",
+        bad("chunk size overflow"))
+    raw("chunk data longer than its size", C + "3\r\nabcX\r\n0\r\n\r\n",
+        bad("expected CRLF after chunk data"))
+    raw("the connection ends inside a chunked body", C + "3\r\nabc\r\n",
+        bad("the connection ended inside a request"))
+    raw("a malformed trailer", C + "3\r\nabc\r\n0\r\nbad trailer\r\n\r\n",
+        bad("invalid header line"))
     raw("gzip, chunked", P + "Transfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 200)
-    raw("chunked, gzip", P + "Transfer-Encoding: chunked, gzip\r\n\r\nabc", 400)
-    raw("Transfer-Encoding gzip alone", P + "Transfer-Encoding: gzip\r\n\r\nabc", 400)
+    raw("chunked, gzip", P + "Transfer-Encoding: chunked, gzip\r\n\r\nabc",
+        bad("invalid Transfer-Encoding"))
+    raw("Transfer-Encoding gzip alone", P + "Transfer-Encoding: gzip\r\n\r\nabc",
+        bad("invalid Transfer-Encoding"))
     raw("Transfer-Encoding chunked twice", P + "Transfer-Encoding: chunked\r\n"
-        "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400)
+        "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", bad("invalid Transfer-Encoding"))
     # Keep-alive, pipelining, Expect.
     raw("two requests in one write get two replies", "GET /a HTTP/1.1\r\n" + H +
         "\r\nPOST /router/rest HTTP/1.1\r\n" + H + "Content-Length: 3\r\n\r\nabc", 404, 200)
     raw("a malformed request after a good one: the good one's reply first",
-        "GET /a HTTP/1.1\r\n" + H + "\r\nGARBAGE\r\n\r\n", 404, 400)
+        "GET /a HTTP/1.1\r\n" + H + "\r\nGARBAGE\r\n\r\n", 404, bad("unknown method"))
     raw("two good requests, then a malformed one", "GET /a HTTP/1.1\r\n" + H +
-        "\r\nGET /b HTTP/1.1\r\n" + H + "\r\nGARBAGE\r\n\r\n", 404, 404, 400)
+        "\r\nGET /b HTTP/1.1\r\n" + H + "\r\nGARBAGE\r\n\r\n", 404, 404, bad("unknown method"))
     raw("a body longer than Content-Length: the rest is a malformed request",
-        P + "Content-Length: 3\r\n\r\nabcd", 200, 400)
+        P + "Content-Length: 3\r\n\r\nabcd", 200, bad("unknown method"))
     raw("a good request, then a bad chunk size in the next", P + "Content-Length: 3\r\n\r\nabc" + C +
-        "0x\r\n\r\n", 200, 400)
+        "0x\r\n\r\n", 200, bad("invalid chunk size"))
     raw("a good request, then one with headers over the limit", "GET /a HTTP/1.1\r\n" + H +
         "\r\nGET / HTTP/1.1\r\nX: " + "a" * 4000 + "\r\n\r\n", 404, 431)
     raw("nothing is read after Connection: close", "GET / HTTP/1.1\r\n" + H +

@@ -136,11 +136,19 @@ impl GatewayConfig {
                     }
                 }
                 other => {
-                    return Err(ValidationError::new(
+                    // With the spelling most likely meant (`sesions`: sessions), as for every record.
+                    const KNOWN: [&str; 5] = [
+                        "apps",
+                        "sessions",
+                        "max_skew_seconds",
+                        "responses",
+                        "errors",
+                    ];
+                    return Err(crate::options::unknown_key(
                         format!("config.{other}"),
-                        "one of apps, sessions, max_skew_seconds, responses, errors",
-                        "an unknown key",
-                    ))
+                        other,
+                        &KNOWN,
+                    ));
                 }
             }
         }

@@ -354,6 +354,16 @@ pub fn unknown_key(field: String, key: &str, known: &[&str]) -> ValidationError 
     ValidationError::new(field, hint, "an unknown option")
 }
 
+/// A host's own options record (`serveGateway`'s, its `limits`): the first
+/// key not in `known` is a [`ValidationError`] naming `record.key` with the
+/// spelling it most likely meant, as for the records declared here.
+pub fn check_keys(record: &str, keys: &[String], known: &[&str]) -> Result<(), ValidationError> {
+    match keys.iter().find(|k| !known.contains(&k.as_str())) {
+        Some(key) => Err(unknown_key(join(record, key), key, known)),
+        None => Ok(()),
+    }
+}
+
 /// A serde error message at `path` (`.` for the top) as a [`ValidationError`].
 /// serde words its errors the same way in every format: `unknown field
 /// `x`, expected one of `a`, `b``, `missing field `x``, `invalid type: Y,
@@ -495,6 +505,22 @@ mod tests {
         assert_eq!(near("taobao.eticket.merchant.ma.snd", 1), Some(known[0]));
         assert_eq!(near("taobao.eticket.merchant.ma.query", 3), None);
         assert_eq!(near("taobao.eticket.merchant.ma.dealy", 1), Some(known[1]));
+    }
+
+    #[test]
+    fn host_records_refuse_unknown_keys() {
+        let known = ["config", "clock", "limits"];
+        let keys = |k: &[&str]| k.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert!(check_keys("options", &keys(&["clock", "config"]), &known).is_ok());
+        let e = check_keys("options", &keys(&["clock", "confg"]), &known).unwrap_err();
+        assert_eq!(e.field, "options.confg");
+        assert_eq!(e.expected, "a known option (did you mean config?)");
+        assert_eq!(e.got, "an unknown option");
+        let e = check_keys("limits", &keys(&["zzz"]), &known).unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.expected.as_str()),
+            ("limits.zzz", "one of config, clock, limits")
+        );
     }
 
     #[test]

@@ -348,6 +348,21 @@ fn config_file_sets_apps_sessions_and_canned_replies() {
             "{bad}"
         );
     }
+    // A misspelled key is refused with the spelling it most likely meant.
+    let e = GatewayConfig::from_json(r#"{"sesions": ["s"]}"#).unwrap_err();
+    assert_eq!(
+        (e.field.as_str(), e.expected.as_str(), e.got.as_str()),
+        (
+            "config.sesions",
+            "a known option (did you mean sessions?)",
+            "an unknown option"
+        )
+    );
+    let e = GatewayConfig::from_json(r#"{"port": 1}"#).unwrap_err();
+    assert_eq!(
+        e.expected,
+        "one of apps, sessions, max_skew_seconds, responses, errors"
+    );
 }
 
 const UPLOAD: &str = "taobao.custom.upload";

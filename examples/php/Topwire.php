@@ -30,6 +30,18 @@ class TopError extends \RuntimeException
 /** Bad input: field(), $record['expected'], $record['got']. */
 final class ValidationError extends TopError {}
 
+/**
+ * A call on a TopClient after its __destruct() (or one not made by its
+ * constructor): the native client is gone, so nothing is signed.
+ */
+final class ClosedError extends TopError
+{
+    public function __construct()
+    {
+        parent::__construct(['kind' => 'ClosedError', 'message' => 'the client is closed']);
+    }
+}
+
 /** The gateway's error_response: getCode(), subCode(), retryable(), retryAfter(), isSessionError(). */
 final class ApiError extends TopError
 {
@@ -38,7 +50,15 @@ final class ApiError extends TopError
     public function subMsg(): ?string { return $this->record['sub_msg']; }
     public function requestId(): ?string { return $this->record['request_id']; }
     public function retryable(): bool { return $this->record['retryable']; }
-    public function retryAfter(): ?int { return $this->record['retry_after']; }
+
+    /** Seconds until a ban ends; PHP_INT_MAX for a ban longer than PHP_INT_MAX seconds. */
+    public function retryAfter(): ?int
+    {
+        $seconds = $this->record['retry_after'];
+        // Beyond PHP_INT_MAX the record's integer is decoded as its digits.
+        return is_string($seconds) ? PHP_INT_MAX : $seconds;
+    }
+
     /** Code 26 or 27: the seller must authorise the app again. */
     public function isSessionError(): bool { return $this->record['is_session_error']; }
 }
@@ -125,15 +145,22 @@ final class Library
     }
 }
 
-/** An app's credentials and settings; one client may serve every call. */
+/**
+ * An app's credentials and settings; one client may serve every call. It owns
+ * one native client: `clone` throws an \Error (share the object instead), and
+ * after __destruct() every call throws ClosedError.
+ */
 final class TopClient
 {
     private \FFI $ffi;
-    private \FFI\CData $handle;
+    private ?\FFI\CData $handle = null;
 
     /** @param array<string, mixed> $options appKey, appSecret, signMethod, format, simplify, gateway, partnerId, targetAppKey */
     public function __construct(array $options)
     {
+        if ($this->handle !== null) {
+            throw new \Error('a TopClient is constructed once');
+        }
         $this->ffi = Library::load();
         $json = Library::json($options) ?? '{}';
         $out = $this->ffi->new('TopwireClient*');
@@ -143,11 +170,27 @@ final class TopClient
         $this->handle = $out;
     }
 
+    /** Frees the native client once; later calls throw ClosedError. */
     public function __destruct()
     {
-        if (isset($this->handle)) {
-            $this->ffi->topwire_client_free($this->handle);
+        if ($this->handle !== null) {
+            $handle = $this->handle;
+            $this->handle = null;
+            $this->ffi->topwire_client_free($handle);
         }
+    }
+
+    /** Two objects would free one native client twice. */
+    public function __clone()
+    {
+        $this->handle = null; // the copy is dropped now: it must free nothing
+        throw new \Error('a TopClient cannot be cloned: it owns a native client; share the object instead');
+    }
+
+    /** The live native client, or ClosedError. */
+    private function live(): \FFI\CData
+    {
+        return $this->handle ?? throw new ClosedError();
     }
 
     /**
@@ -158,13 +201,14 @@ final class TopClient
      */
     public function prepare(string $method, ?array $params = null, array $options = [], array $files = []): PreparedRequest
     {
+        $handle = $this->live();
         $p = Library::json($params);
         $o = Library::json($options);
         [$f, $keep] = $this->files($files);
         $out = $this->ffi->new('TopwireRequest*');
         $error = $this->ffi->new('TopwireBuffer');
         $status = $this->ffi->topwire_prepare(
-            $this->handle, $method, strlen($method),
+            $handle, $method, strlen($method),
             $p, $p === null ? 0 : strlen($p), $o, $o === null ? 0 : strlen($o), $f, count($files),
             \FFI::addr($out), \FFI::addr($error),
         );
@@ -212,10 +256,11 @@ final class TopClient
     /** The reply's data (arrays; integers beyond 64 bits as strings), or a TopError. */
     public function parse(string $method, string $body): mixed
     {
+        $handle = $this->live();
         $out = $this->ffi->new('TopwireBuffer');
         $error = $this->ffi->new('TopwireBuffer');
         $status = $this->ffi->topwire_parse(
-            $this->handle, $method, strlen($method), $body, strlen($body),
+            $handle, $method, strlen($method), $body, strlen($body),
             \FFI::addr($out), \FFI::addr($error),
         );
         Library::check($status, $error);

@@ -7,7 +7,7 @@ declare(strict_types=1);
 
 require __DIR__ . '/Topwire.php';
 
-use Topwire\{ApiError, DecodeError, SignatureError, TopClient, ValidationError};
+use Topwire\{ApiError, ClosedError, DecodeError, SignatureError, TopClient, ValidationError};
 
 $passed = 0;
 $failed = 0;
@@ -114,6 +114,49 @@ check('sign and verify_spi', function () {
     same(Topwire\sign($params, 'test', 'md5'), '72CB4D809B375A54502C09360D879C64');
     $e = thrown(SignatureError::class, fn () => Topwire\verify_spi(['query' => 'timestamp=x', 'secret' => 's'], ''));
     same($e->reason(), 'missing_sign');
+});
+
+check('a client cannot be cloned: the original stays usable', function () {
+    $c = new TopClient(['appKey' => '12345678', 'appSecret' => 'test-secret', 'signMethod' => 'md5']);
+    try {
+        $copy = clone $c;
+        throw new RuntimeException('clone returned a copy');
+    } catch (Error $e) {
+        same(str_contains($e->getMessage(), 'cannot be cloned'), true);
+    }
+    gc_collect_cycles();
+    same($c->prepare(VERIFY, ['order_id' => 1, 'check_num' => 1], ['timestamp' => 1700000000000])->body,
+        'order_id=1&check_num=1');
+});
+
+check('after __destruct() every call is a ClosedError, and freeing again does nothing', function () {
+    $c = new TopClient(['appKey' => '12345678', 'appSecret' => 'test-secret', 'signMethod' => 'md5']);
+    $c->__destruct();
+    $e = thrown(ClosedError::class, fn () => $c->prepare(VERIFY, ['order_id' => 1, 'check_num' => 1]));
+    same([$e->getMessage(), $e->record['kind']], ['the client is closed', 'ClosedError']);
+    thrown(ClosedError::class, fn () => $c->parse(VERIFY, '{"a":1}'));
+    $c->__destruct();
+    unset($c); // the destructor runs a third time: still nothing to free
+    // A client made without its constructor holds nothing either.
+    $bare = (new ReflectionClass(TopClient::class))->newInstanceWithoutConstructor();
+    thrown(ClosedError::class, fn () => $bare->parse(VERIFY, '{"a":1}'));
+});
+
+check('constructing a client twice is refused (the first native client is kept)', function () {
+    $c = new TopClient(['appKey' => '12345678', 'appSecret' => 'test-secret', 'signMethod' => 'md5']);
+    try {
+        $c->__construct(['appKey' => '1', 'appSecret' => 'other']);
+        throw new RuntimeException('constructed twice');
+    } catch (Error $e) {
+        same($e->getMessage(), 'a TopClient is constructed once');
+    }
+    same(str_contains($c->prepare(VERIFY, ['order_id' => 1, 'check_num' => 1])->url, 'app_key=12345678'), true);
+});
+
+check('retryAfter() of a ban longer than PHP_INT_MAX seconds is PHP_INT_MAX', function () use ($client) {
+    $body = '{"error_response":{"code":7,"msg":"App Call Limited","sub_code":"accesscontrol.limited-by-app-access-count","sub_msg":"This ban will last for 18446744073709551615 more seconds"}}';
+    $e = thrown(ApiError::class, fn () => $client->parse(VERIFY, $body));
+    same([$e->retryable(), $e->retryAfter()], [true, PHP_INT_MAX]);
 });
 
 echo "$passed passed, $failed failed\n";

@@ -16,7 +16,8 @@
 const http = require('node:http');
 const { readFileSync } = require('node:fs');
 const { parseArgs } = require('node:util');
-const { Gateway, TopError } = require('../dist/node/index.cjs');
+const { Gateway, TopError, ValidationError } = require('../dist/node/index.cjs');
+const { gatewayGlue } = require('../dist/node/runtime.js');
 
 /** The app key the gateway accepts when neither a config nor flags name one. */
 const DEFAULT_APP_KEY = Gateway.DEFAULT_APP_KEY;
@@ -43,12 +44,33 @@ const DEFAULT_LIMITS = Object.freeze({
 const PLAIN = { 'Content-Type': 'text/plain;charset=utf-8' };
 const REASONS = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
 
+// The keys of each options record here. A misspelled key is refused, never
+// ignored (`serveGateway({ confg })` would serve the default config).
+const BUILD_KEYS = ['config', 'configFile', 'appKey', 'appSecret'];
+const LISTENER_KEYS = ['clock', 'log', 'maxBodyBytes'];
+const SERVE_KEYS = ['host', 'port', 'gateway', ...BUILD_KEYS, 'clock', 'log', 'limits'];
+
+/**
+ * A ValidationError for the first key of `given` not in `known`, naming
+ * `record.key` and the key most likely meant (the core's rule, as for its
+ * own records: `confg` -> did you mean config?).
+ */
+function checkKeys(record, given, known) {
+  try {
+    gatewayGlue().checkOptionKeys(record, Object.keys(given), known);
+  } catch (e) {
+    if (typeof e !== 'string') throw e;
+    const r = JSON.parse(e); // the core's error record
+    throw new ValidationError(r.message, r);
+  }
+}
+
 /** The limits with the caller's overrides, each checked. */
 function limitsOf(given = {}) {
   if (given === null || typeof given !== 'object') throw new TypeError('limits must be an object');
+  checkKeys('limits', given, Object.keys(DEFAULT_LIMITS));
   const out = { ...DEFAULT_LIMITS };
   for (const [key, value] of Object.entries(given)) {
-    if (!(key in DEFAULT_LIMITS)) throw new TypeError(`limits.${key}: unknown (expected one of ${Object.keys(DEFAULT_LIMITS).join(', ')})`);
     if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`limits.${key}: expected a positive integer, got ${String(value)}`);
     out[key] = value;
   }
@@ -65,7 +87,9 @@ function rawReply(status, headers, body) {
 }
 
 /** The core gateway of a config (JSON text or object) or a config file, and an app. */
-function buildGateway({ config, configFile, appKey, appSecret } = {}) {
+function buildGateway(options = {}) {
+  checkKeys('', options, BUILD_KEYS);
+  const { config, configFile, appKey, appSecret } = options;
   if (config != null && configFile != null) throw new TypeError('give config or configFile, not both');
   const text = configFile != null ? readFileSync(configFile, 'utf8') : config;
   const app = appKey != null || appSecret != null ? { appKey, appSecret } : undefined;
@@ -98,7 +122,9 @@ function logLine(req, status) {
  * answers. Options: `clock` (() => epoch ms), `log` (a writable stream or a
  * function of a line), `maxBodyBytes` (413 beyond; default 4 MiB).
  */
-function requestListener(gateway, { clock, log, maxBodyBytes = DEFAULT_LIMITS.maxBodyBytes } = {}) {
+function requestListener(gateway, options = {}) {
+  checkKeys('', options, LISTENER_KEYS);
+  const { clock, log, maxBodyBytes = DEFAULT_LIMITS.maxBodyBytes } = options;
   const write = typeof log === 'function' ? log : log ? (line) => log.write(line) : undefined;
   return (req, res) => {
     const pending = inFlight.get(req.socket) ?? new Set();
@@ -126,6 +152,10 @@ function requestListener(gateway, { clock, log, maxBodyBytes = DEFAULT_LIMITS.ma
     // Node's parser also reads HTTP/0.9 and HTTP/2.0 request lines; the gateway speaks 1.0 and 1.1.
     if (req.httpVersionMajor !== 1 || (req.httpVersionMinor !== 0 && req.httpVersionMinor !== 1)) {
       refuse(400, 'bad request: expected HTTP/1.0 or HTTP/1.1\n');
+      return;
+    }
+    if (req.httpVersionMinor === 1 && req.headers.host === undefined) {
+      refuse(400, 'bad request: HTTP/1.1 needs a Host header\n');
       return;
     }
     const declared = req.headers['content-length'];
@@ -174,6 +204,39 @@ function clientErrorStatus(err) {
   return 400;
 }
 
+// What was wrong, in the words of the Python server (topwire/_http.py), by
+// the code (and for some codes the reason) of Node's parser (llhttp).
+const BAD_REQUEST = {
+  HPE_INVALID_METHOD: 'unknown method',
+  HPE_INVALID_URL: 'invalid request target',
+  HPE_INVALID_VERSION: 'expected HTTP/1.0 or HTTP/1.1',
+  HPE_INVALID_CONSTANT: 'expected HTTP/1.0 or HTTP/1.1',
+  HPE_CR_EXPECTED: 'lines end with CRLF',
+  HPE_LF_EXPECTED: 'lines end with CRLF',
+  HPE_INVALID_HEADER_TOKEN: 'invalid header line',
+  HPE_INVALID_EOF_STATE: 'the connection ended inside a request',
+  HPE_UNEXPECTED_CONTENT_LENGTH: 'more than one Content-Length',
+  HPE_INVALID_CONTENT_LENGTH: 'invalid Content-Length',
+  HPE_INVALID_TRANSFER_ENCODING: 'invalid Transfer-Encoding',
+  HPE_INVALID_CHUNK_SIZE: 'invalid chunk size',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 'invalid chunk size',
+};
+const BAD_REQUEST_BY_REASON = {
+  'Expected CRLF after version': 'expected CRLF after the HTTP version',
+  'Invalid header value char': 'invalid character in a header value',
+  "Transfer-Encoding can't be present with Content-Length": 'Transfer-Encoding with Content-Length',
+  'Chunk size overflow': 'chunk size overflow',
+  'Invalid character in chunk extensions': 'invalid chunk size',
+  'Expected LF after chunk data': 'expected CRLF after chunk data',
+};
+
+/** The plain-text body of a refused request: what was wrong, as the Python server says it. */
+function clientErrorText(err, status) {
+  if (status !== 400) return `${REASONS[status].toLowerCase()}\n`;
+  const what = BAD_REQUEST_BY_REASON[err?.reason] ?? BAD_REQUEST[err?.code] ?? 'malformed request';
+  return `bad request: ${what}\n`;
+}
+
 function urlOf(host, port) {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}${Gateway.PATH}`;
 }
@@ -188,11 +251,13 @@ function urlOf(host, port) {
  */
 function serveGateway(options = {}) {
   if (options === null || typeof options !== 'object') throw new TypeError('serveGateway options must be an object');
+  checkKeys('', options, SERVE_KEYS);
   const { host = '127.0.0.1', port = 0, clock, log } = options;
   const limits = limitsOf(options.limits);
   let gateway = options.gateway;
   if (gateway === undefined) {
-    gateway = buildGateway(options);
+    const { config, configFile, appKey, appSecret } = options;
+    gateway = buildGateway({ config, configFile, appKey, appSecret });
   } else if (options.config != null || options.configFile != null || options.appKey != null || options.appSecret != null) {
     throw new TypeError('give either gateway or config/configFile/appKey/appSecret');
   }
@@ -202,6 +267,8 @@ function serveGateway(options = {}) {
       headersTimeout: limits.headerTimeout,
       requestTimeout: limits.requestTimeout,
       keepAliveTimeout: limits.keepAliveTimeout,
+      // The listener answers a missing Host with a body that says so (as the Python server).
+      requireHostHeader: false,
       // How often Node looks for requests past their timeouts.
       connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(limits.headerTimeout / 4))),
     },
@@ -210,10 +277,12 @@ function serveGateway(options = {}) {
   // Past the cap Node closes a new connection at once (as the Python server does).
   server.maxConnections = limits.maxConnections;
   server.on('clientError', (err, socket) => {
+    // The reply, then the socket is destroyed: a client that never closes its
+    // side must not keep its maxConnections slot (half-open) after a 408.
     const refuse = () => {
       if (socket.writable && !socket.destroyed) {
         const status = clientErrorStatus(err);
-        socket.end(rawReply(status, PLAIN, status === 400 ? 'bad request\n' : `${REASONS[status].toLowerCase()}\n`));
+        socket.end(rawReply(status, PLAIN, clientErrorText(err, status)), () => socket.destroy());
       } else {
         socket.destroy();
       }

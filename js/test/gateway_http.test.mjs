@@ -128,9 +128,29 @@ test('the default limits are the shared ones', async () => {
 });
 
 test('bad limits are refused', async () => {
-  for (const limits of [{ maxConnections: 0 }, { maxBodyBytes: true }, { headerTimeout: 1.5 }, { nope: 1 }, { headerTimeout: 2, requestTimeout: 1 }]) {
+  for (const limits of [{ maxConnections: 0 }, { maxBodyBytes: true }, { headerTimeout: 1.5 }, { headerTimeout: 2, requestTimeout: 1 }]) {
     assert.throws(() => serveGateway({ limits }), TypeError, JSON.stringify(limits));
   }
+});
+
+test('a misspelled option is refused with the likely spelling, never ignored', async () => {
+  const { buildGateway, requestListener } = await import('topwire/gateway');
+  const { Gateway, ValidationError } = await import('topwire');
+  const refused = (call, field, expected) =>
+    assert.throws(call, (e) => {
+      assert.ok(e instanceof ValidationError, String(e));
+      assert.deepEqual([e.field, e.expected, e.got], [field, expected, 'an unknown option']);
+      assert.equal(e.message, `${field}: expected ${expected}, got an unknown option`);
+      return true;
+    });
+  // `confg` would have served the default config; `clok` the system clock.
+  refused(() => serveGateway({ confg: { sessions: {} }, clock: () => 0 }), 'confg', 'a known option (did you mean config?)');
+  refused(() => serveGateway({ clok: () => 0 }), 'clok', 'a known option (did you mean clock?)');
+  refused(() => serveGateway({ limits: { headerTimout: 5 } }), 'limits.headerTimout', 'a known option (did you mean headerTimeout?)');
+  refused(() => serveGateway({ config: { sesions: ['s'] } }), 'config.sesions', 'a known option (did you mean sessions?)');
+  refused(() => serveGateway({ maxBodyBytes: 5 }), 'maxBodyBytes', 'one of host, port, gateway, config, configFile, appKey, appSecret, clock, log, limits');
+  refused(() => buildGateway({ app_key: 'k', appSecret: 's' }), 'app_key', 'a known option (did you mean appKey?)');
+  refused(() => requestListener(new Gateway(), { maxBodyByte: 5 }), 'maxBodyByte', 'a known option (did you mean maxBodyBytes?)');
 });
 
 /** A connection that has had one reply and stays open. */
@@ -202,5 +222,54 @@ test('the CLI refuses limits that are not positive integers', () => {
       assert.equal(out.status, 2, `${flag} ${value}`);
       assert.match(out.stderr, /--max-/);
     }
+  }
+});
+
+/**
+ * An attacker's connection that never closes its side: `idle` sends nothing,
+ * `slow` a byte of its headers at a time, `held` headers and then never the
+ * rest of its body. Resolves once the server has ended it (FIN or reset);
+ * it never gives up by itself.
+ */
+function attacker(port, kind) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    const request = `GET / HTTP/1.1\r\nHost: gateway.test\r\nX-Slow: ${'a'.repeat(1000)}`;
+    let timer;
+    socket.on('connect', () => {
+      if (kind === 'slow') {
+        let sent = 0;
+        timer = setInterval(() => socket.write(request[sent++ % request.length]), 20);
+      } else if (kind === 'held') {
+        socket.write('POST /router/rest HTTP/1.1\r\nHost: gateway.test\r\nContent-Length: 4194304\r\n\r\nabc');
+      }
+    });
+    socket.on('data', () => {});
+    socket.on('error', () => {});
+    const ended = () => {
+      clearInterval(timer);
+      resolve(socket);
+    };
+    socket.on('end', ended); // the server's FIN: this side stays open, as an attacker's would
+    socket.on('close', ended);
+  });
+}
+
+test('timed-out connections free their slots: 128 idle, 128 slow and 128 held-body clients', { timeout: 3 * FUSE }, async () => {
+  const gw = await serveGateway({ limits: { headerTimeout: 200, requestTimeout: 400, keepAliveTimeout: 200 } });
+  const sockets = [];
+  try {
+    const kinds = ['idle', 'slow', 'held'].flatMap((kind) => Array(128).fill(kind));
+    sockets.push(...(await Promise.all(kinds.map((kind) => attacker(gw.port, kind)))));
+    // Every attacker still holds its side open (the slow ones still send): a
+    // real request is answered once the server has dropped them, not when
+    // they give up (before, each kept its slot after its 408).
+    const deadline = Date.now() + FUSE;
+    let answer = await served(gw.port);
+    while (answer.length === 0 && Date.now() < deadline) answer = await served(gw.port);
+    assert.ok(answer.toString('latin1').startsWith('HTTP/1.1 404 '), 'a real request was refused');
+  } finally {
+    for (const s of sockets) s.destroy();
+    await gw.close();
   }
 });

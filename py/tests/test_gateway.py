@@ -390,6 +390,13 @@ def test_bad_configs_are_validation_errors(tmp_path: Path) -> None:
     assert info.value.field == "app_secret"
     with pytest.raises(TypeError):
         serve(config="{}", config_file=tmp_path / "x.json")
+    # A misspelled key is refused with the spelling most likely meant, never ignored.
+    with pytest.raises(ValidationError) as info:
+        serve(config={"sesions": ["s"]})
+    assert (info.value.field, info.value.expected) == (
+        "config.sesions", "a known option (did you mean sessions?)")
+    with pytest.raises(TypeError, match="confg"):
+        serve(confg={})
 
 
 # ------------------------------------------------------------------ the core class

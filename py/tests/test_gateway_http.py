@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
@@ -211,3 +212,52 @@ def test_cli_limit_flags_need_positive_integers(flag: str, value: str) -> None:
                          capture_output=True, text=True, timeout=FUSE)
     assert out.returncode == 2 and out.stdout == ""
     assert "expected a positive integer" in out.stderr
+
+
+def test_timed_out_connections_free_their_slots() -> None:
+    """128 idle, 128 slow (a byte at a time) and 128 held-body clients that
+    never close their side: once the server has ended each, a real request
+    is answered (as the Node server's own test)."""
+    limits = Limits(header_timeout=0.2, request_timeout=0.4, keep_alive_timeout=0.2)
+    with serve(limits=limits) as gw:
+        idle = [socket.create_connection(("127.0.0.1", gw.port), timeout=FUSE) for _ in range(128)]
+        slow = [socket.create_connection(("127.0.0.1", gw.port), timeout=FUSE) for _ in range(128)]
+        held = [socket.create_connection(("127.0.0.1", gw.port), timeout=FUSE) for _ in range(128)]
+        stop = threading.Event()
+
+        def dribble() -> None:
+            request = b"GET / HTTP/1.1\r\nHost: gateway.test\r\nX-Slow: " + b"a" * 1000
+            sent = 0
+            while not stop.wait(0.02):
+                for s in slow:
+                    try:
+                        s.send(request[sent % len(request):][:1])
+                    except OSError:
+                        pass
+                sent += 1
+
+        for s in held:
+            try:
+                s.sendall(b"POST /router/rest HTTP/1.1\r\nHost: gateway.test\r\n"
+                          b"Content-Length: 4194304\r\n\r\nabc")
+            except OSError:
+                pass
+        writer = threading.Thread(target=dribble, daemon=True)
+        writer.start()
+        try:
+            for s in idle + slow + held:  # each is ended by the server (FIN or reset)
+                try:
+                    while s.recv(65536):
+                        pass
+                except OSError:
+                    pass
+            answer = served(gw.port)
+            deadline = time.monotonic() + FUSE
+            while answer is None and time.monotonic() < deadline:
+                answer = served(gw.port)
+            assert answer is not None and answer.startswith(b"HTTP/1.1 404 ")
+        finally:
+            stop.set()
+            writer.join()
+            for s in idle + slow + held:
+                s.close()

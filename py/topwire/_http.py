@@ -128,6 +128,8 @@ class Reader:
         self.sock = sock
         self.buf = bytearray()
         self.deadline = 0.0
+        # Whether the request line is being read (for the words of a 400 at EOF).
+        self.in_request_line = False
 
     def fill(self) -> None:
         remaining = self.deadline - time.monotonic()
@@ -144,6 +146,13 @@ class Reader:
 
     def line(self, budget: int) -> bytes:
         """One CRLF-terminated line, without the CRLF; 431 past ``budget`` bytes."""
+        out, crlf = self.any_line(budget)
+        if not crlf:
+            raise HttpError(400, "bad request: lines end with CRLF")
+        return out
+
+    def any_line(self, budget: int) -> Tuple[bytes, bool]:
+        """One LF-terminated line, without its end; whether it ended in CRLF."""
         start = 0
         while True:
             end = self.buf.find(b"\n", start)
@@ -155,11 +164,10 @@ class Reader:
             self.fill()
         if end + 1 > budget:
             raise HttpError(431, "request header fields too large")
-        if end == 0 or self.buf[end - 1] != 0x0D:
-            raise HttpError(400, "bad request: lines end with CRLF")
-        out = bytes(self.buf[:end - 1])
+        crlf = end > 0 and self.buf[end - 1] == 0x0D
+        out = bytes(self.buf[:end - 1 if crlf else end])
         del self.buf[:end + 1]
-        return out
+        return out, crlf
 
     def crlf(self) -> None:
         """The CRLF that ends a chunk's data."""
@@ -187,7 +195,17 @@ def read_request(reader: Reader, limits: Limits, first: bool) -> Request:
     except _Timeout:
         raise HttpError(408, "request timeout") from None
     except _Eof:
+        if reader.in_request_line and not _could_start_request(bytes(reader.buf)):
+            # What Node's parser says of these bytes, which it reads as they come.
+            raise HttpError(400, "bad request: unknown method") from None
         raise HttpError(400, "bad request: the connection ended inside a request") from None
+
+
+def _could_start_request(start: bytes) -> bool:
+    """Whether an unfinished request line starts with a method (or a prefix of one)."""
+    method, space, _ = start.partition(b" ")
+    name = method.decode("latin-1")
+    return name in METHODS if space else any(m.startswith(name) for m in METHODS)
 
 
 def _wait_for_request(reader: Reader, limits: Limits, first: bool) -> None:
@@ -215,12 +233,14 @@ def _read(reader: Reader, limits: Limits, first: bool) -> Request:
         raise Closed() from None
     started = time.monotonic()
     budget = limits.max_header_bytes
-    line = reader.line(budget)
-    while line == b"":  # empty lines before a request are skipped (RFC 9112 2.2)
+    reader.in_request_line = True
+    line, crlf = _first_line(reader, budget)
+    while line == b"" and crlf:  # empty lines before a request are skipped (RFC 9112 2.2)
         budget -= 2
-        line = reader.line(budget)
+        line, crlf = _first_line(reader, budget)
     budget -= len(line) + 2
-    method, target, version = _request_line(line)
+    method, target, version = _request_line(line, crlf)
+    reader.in_request_line = False
     headers: List[Tuple[str, str]] = []
     while True:
         line = reader.line(budget)
@@ -232,17 +252,30 @@ def _read(reader: Reader, limits: Limits, first: bool) -> Request:
     return _with_body(reader, limits, method, target, version, headers)
 
 
-def _request_line(line: bytes) -> Tuple[str, str, bytes]:
-    parts = [p for p in line.split(b" ") if p]
-    if line.startswith(b" ") or line.endswith(b" ") or len(parts) != 3:
-        raise HttpError(400, "bad request: expected METHOD target HTTP/1.1")
-    method, target, version = parts
+def _first_line(reader: Reader, budget: int) -> Tuple[bytes, bool]:
+    """A line before or of the request line; a connection that ends after
+    only empty lines sent no request (closed silently, as Node does)."""
+    try:
+        return reader.any_line(budget)
+    except _Eof:
+        if not reader.buf:
+            raise Closed() from None
+        raise
+
+
+def _request_line(line: bytes, crlf: bool) -> Tuple[str, str, bytes]:
+    # Read left to right, as Node's parser does, so both name the same fault.
+    method, _, rest = line.partition(b" ")
     if method.decode("latin-1") not in METHODS:
         raise HttpError(400, "bad request: unknown method")
+    target, space, version = rest.lstrip(b" ").partition(b" ")
     if not _TARGET.fullmatch(target) or not (method == b"CONNECT" or _TARGET_FORM.match(target)):
         raise HttpError(400, "bad request: invalid request target")
-    if not _VERSION.fullmatch(version):
+    version = version.lstrip(b" ")
+    if not space or not _VERSION.match(version):
         raise HttpError(400, "bad request: expected HTTP/1.0 or HTTP/1.1")
+    if len(version) > len(b"HTTP/1.1") or not crlf:
+        raise HttpError(400, "bad request: expected CRLF after the HTTP version")
     return method.decode("ascii"), target.decode("ascii"), version
 
 

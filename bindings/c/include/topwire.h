@@ -91,11 +91,11 @@ typedef struct TopwireFile {
   const void *content;
   // How many bytes.
   size_t content_len;
-  // The file name sent with it (UTF-8), or NULL: the parameter's name.
+  // The file name sent with it (UTF-8), or NULL (length 0): the parameter's name.
   const char *filename;
   // Its length in bytes.
   size_t filename_len;
-  // Its content type (`image/png`), or NULL: `application/octet-stream`.
+  // Its content type (`image/png`), or NULL (length 0): `application/octet-stream`.
   const char *content_type;
   // Its length in bytes.
   size_t content_type_len;
@@ -156,9 +156,9 @@ enum TopwireStatus topwire_client_new(const char *options,
 void topwire_client_free(struct TopwireClient *client);
 
 // Signs a call of `method` (e.g. `taobao.travel.ticket.order.verify`).
-// `params` is a JSON object of the API's parameters (NULL: none); integers
+// `params` is a JSON object of the API's parameters (NULL and 0: none); integers
 // are exact over 64 bits and other numbers are sent as written. `options`
-// is NULL or a JSON object: `session`, `timestamp` (epoch milliseconds;
+// is NULL (with length 0) or a JSON object: `session`, `timestamp` (epoch milliseconds;
 // default: the system clock), `allowUnknown` (boolean). `files` points to
 // `files_len` uploads (NULL and 0: none), added to `params` after its
 // members. On success `*out` is a request to free with `topwire_request_free`.

@@ -77,7 +77,8 @@ pub(crate) unsafe fn array<'a, T>(
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
-/// Optional UTF-8 text: `None` for a null pointer.
+/// Optional UTF-8 text: `None` for a null pointer with length 0 (an error
+/// with any other length).
 ///
 /// # Safety
 /// As [`raw_bytes`].
@@ -88,7 +89,13 @@ pub(crate) unsafe fn opt_text<'a>(
 ) -> Result<Option<&'a str>, Error> {
     // SAFETY: forwarded contract.
     let Some(b) = (unsafe { raw_bytes(field, ptr.cast::<u8>(), len) })? else {
-        return Ok(None);
+        // NULL means "none" only with length 0: with a length, the caller
+        // meant to pass something and lost it on the way.
+        return if len == 0 {
+            Ok(None)
+        } else {
+            Err(bad_pointer(field, "a null pointer with a non-zero length"))
+        };
     };
     match std::str::from_utf8(b) {
         Ok(s) => Ok(Some(s)),

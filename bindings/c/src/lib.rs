@@ -83,11 +83,11 @@ pub struct TopwireFile {
     pub content: *const c_void,
     /// How many bytes.
     pub content_len: usize,
-    /// The file name sent with it (UTF-8), or NULL: the parameter's name.
+    /// The file name sent with it (UTF-8), or NULL (length 0): the parameter's name.
     pub filename: *const c_char,
     /// Its length in bytes.
     pub filename_len: usize,
-    /// Its content type (`image/png`), or NULL: `application/octet-stream`.
+    /// Its content type (`image/png`), or NULL (length 0): `application/octet-stream`.
     pub content_type: *const c_char,
     /// Its length in bytes.
     pub content_type_len: usize,
@@ -202,9 +202,9 @@ pub unsafe extern "C" fn topwire_client_free(client: *mut TopwireClient) {
 }
 
 /// Signs a call of `method` (e.g. `taobao.travel.ticket.order.verify`).
-/// `params` is a JSON object of the API's parameters (NULL: none); integers
+/// `params` is a JSON object of the API's parameters (NULL and 0: none); integers
 /// are exact over 64 bits and other numbers are sent as written. `options`
-/// is NULL or a JSON object: `session`, `timestamp` (epoch milliseconds;
+/// is NULL (with length 0) or a JSON object: `session`, `timestamp` (epoch milliseconds;
 /// default: the system clock), `allowUnknown` (boolean). `files` points to
 /// `files_len` uploads (NULL and 0: none), added to `params` after its
 /// members. On success `*out` is a request to free with `topwire_request_free`.

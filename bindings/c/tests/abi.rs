@@ -222,6 +222,42 @@ fn null_pointers_are_errors_naming_the_argument() {
     // Null params mean none.
     raw_prepare(client.0, m, none, &mut out).unwrap();
     assert!(!out.is_null());
+    // ... only with length 0: a length says something was meant and lost.
+    let f = raw_prepare(client.0, m, (ptr::null(), 2), &mut out).unwrap_err();
+    assert_eq!(
+        (
+            f.status,
+            field(&f),
+            f.record.get("got").and_then(Value::as_str)
+        ),
+        (
+            TopwireStatus::ValidationError,
+            "params",
+            Some("a null pointer with a non-zero length")
+        )
+    );
+    let mut out: *mut TopwireRequest = ptr::null_mut();
+    let mut error = empty();
+    // SAFETY: null options with a length are what is being refused.
+    let status = unsafe {
+        topwire_prepare(
+            client.0,
+            m.0.cast(),
+            m.1,
+            ptr::null(),
+            0,
+            ptr::null(),
+            7,
+            ptr::null(),
+            0,
+            &mut out,
+            &mut error,
+        )
+    };
+    let f = outcome(status, error).unwrap_err();
+    assert_eq!(field(&f), "options");
+    assert!(record(&f).contains("a null pointer with a non-zero length"));
+    assert!(out.is_null(), "nothing written on failure");
 
     let mut data = empty();
     let mut error = empty();

@@ -61,6 +61,15 @@ pub fn gateway_defaults() -> Array {
     .collect()
 }
 
+/// Refuses the first of `keys` that is not in `known`, a host's own options
+/// record (`serveGateway`'s, its `limits`; `record` names it, empty at the
+/// top), with the spelling it most likely meant: the core's rule for every record.
+#[wasm_bindgen(js_name = checkOptionKeys)]
+pub fn check_option_keys(record: &str, keys: Vec<String>, known: Vec<String>) -> JsResult<()> {
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    topwire::options::check_keys(record, &keys, &known).map_err(js_err)
+}
+
 /// Whole epoch milliseconds from the facade's number (NaN and infinities
 /// refused; out-of-range instants are the core's to refuse).
 fn epoch_ms(ms: f64, field: &str) -> JsResult<i64> {

@@ -24,13 +24,20 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
+	"reflect"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
 	"unsafe"
 )
 
 // Error is any topwire error: Kind is ValidationError, ApiError,
-// DecodeError, SignatureError or InternalError; the other fields are those
-// of its kind (nil or empty otherwise).
+// DecodeError, SignatureError or InternalError, or ClosedError for a call on
+// a closed Client (errors.Is(err, ErrClosed)); the other fields are those of
+// its kind (nil or empty otherwise).
 type Error struct {
 	Kind    string `json:"kind"`
 	Message string `json:"message"`
@@ -94,7 +101,52 @@ func (r *Request) HTTPRequest(ctx context.Context) (*http.Request, error) {
 }
 
 // Client holds an app's credentials; safe for concurrent Prepare and Parse.
-type Client struct{ handle *C.TopwireClient }
+// It is a handle: a copy (of the *Client or of the struct) is the same
+// client, so Close on any copy closes them all. Close waits for the calls in
+// flight; calls after it return an *Error of kind ClosedError, never a crash
+// or another client's signature.
+type Client struct{ h *handle }
+
+// handle owns one C client. Calls hold the read lock while C uses the
+// pointer; Close takes the write lock, so it frees nothing in use.
+type handle struct {
+	mu  sync.RWMutex
+	ptr *C.TopwireClient
+}
+
+// ErrClosed matches (errors.Is) the error of a call on a closed client, or
+// on a Client not made by NewClient.
+var ErrClosed error = &Error{Kind: "ClosedError", Message: "the client is closed"}
+
+// Is makes errors.Is(err, ErrClosed) true for every ClosedError.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t == ErrClosed && e.Kind == "ClosedError"
+}
+
+func closedError() error {
+	return &Error{Kind: "ClosedError", Message: "the client is closed (or was not made by NewClient)"}
+}
+
+// use runs f with the live C client, or returns ClosedError.
+func (c *Client) use(f func(*C.TopwireClient) error) error {
+	if c == nil || c.h == nil {
+		return closedError()
+	}
+	c.h.mu.RLock()
+	defer c.h.mu.RUnlock()
+	if c.h.ptr == nil {
+		return closedError()
+	}
+	return f(c.h.ptr)
+}
+
+func (h *handle) free() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	C.topwire_client_free(h.ptr)
+	h.ptr = nil
+}
 
 var zero [1]byte
 
@@ -145,19 +197,25 @@ func NewClient(opts ClientOptions) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	var handle *C.TopwireClient
+	var ptr *C.TopwireClient
 	var record C.TopwireBuffer
 	p, n := arg(text)
-	if err := check(C.topwire_client_new(p, n, &handle, &record), &record); err != nil {
+	if err := check(C.topwire_client_new(p, n, &ptr, &record), &record); err != nil {
 		return nil, err
 	}
-	return &Client{handle: handle}, nil
+	h := &handle{ptr: ptr}
+	// A client dropped without Close is freed when the garbage collector finds it.
+	runtime.SetFinalizer(h, (*handle).free)
+	return &Client{h: h}, nil
 }
 
-// Close frees the client; no call may be using it.
+// Close frees the client, after the calls in flight on it (from any copy)
+// have returned. Closing again, or closing a copy, does nothing.
 func (c *Client) Close() {
-	C.topwire_client_free(c.handle)
-	c.handle = nil
+	if c == nil || c.h == nil {
+		return
+	}
+	c.h.free()
 }
 
 // File is a file to upload as the top-level parameter Name (TOP's byte[]
@@ -207,6 +265,9 @@ func (c *Client) Prepare(method string, params any, opts *PrepareOptions, files 
 	var paramsJSON, optsJSON []byte
 	var err error
 	if params != nil {
+		if err = checkNumbers(reflect.ValueOf(params), "", 0); err != nil {
+			return nil, err
+		}
 		if paramsJSON, err = toJSON(params); err != nil {
 			return nil, err
 		}
@@ -227,7 +288,10 @@ func (c *Client) Prepare(method string, params any, opts *PrepareOptions, files 
 	o, on := arg(optsJSON)
 	f, fn, free := cFiles(files)
 	defer free()
-	if err := check(C.topwire_prepare(c.handle, m, mn, p, pn, o, on, f, fn, &out, &record), &record); err != nil {
+	err = c.use(func(client *C.TopwireClient) error {
+		return check(C.topwire_prepare(client, m, mn, p, pn, o, on, f, fn, &out, &record), &record)
+	})
+	if err != nil {
 		return nil, err
 	}
 	defer C.topwire_request_free(out)
@@ -239,13 +303,132 @@ func (c *Client) Prepare(method string, params any, opts *PrepareOptions, files 
 	return req, nil
 }
 
+// maxExact is the largest integer below which every float64 integer is
+// exact (2^53 - 1, JavaScript's Number.MAX_SAFE_INTEGER).
+const maxExact = 1<<53 - 1
+
+var marshaler = reflect.TypeOf((*json.Marshaler)(nil)).Elem()
+
+// checkNumbers refuses the float64 (and float32) values that would not be
+// sent as the caller meant: integers beyond 2^53 (json.Unmarshal into
+// map[string]any reads 2106027287988611313 as 2106027287988611300, which
+// encoding/json would send as is) and NaN or the infinities. int64, uint64
+// and json.Number are exact and pass. path names the value in the error.
+func checkNumbers(v reflect.Value, path string, depth int) error {
+	// Deeper values are refused by the core's nesting limit (and cycles by encoding/json).
+	if !v.IsValid() || depth > 128 {
+		return nil
+	}
+	if v.Type().Implements(marshaler) {
+		return nil // its own JSON (json.Number, json.RawMessage, time.Time, ...)
+	}
+	name := path
+	if name == "" {
+		name = "params"
+	}
+	switch v.Kind() {
+	case reflect.Interface, reflect.Pointer:
+		if v.IsNil() {
+			return nil
+		}
+		return checkNumbers(v.Elem(), path, depth+1)
+	case reflect.Float32, reflect.Float64:
+		return checkFloat(v.Float(), name)
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if err := checkNumbers(it.Value(), member(path, keyName(it.Key())), depth+1); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return nil // bytes: encoding/json writes them as base64 text
+		}
+		for i := 0; i < v.Len(); i++ {
+			if err := checkNumbers(v.Index(i), name+"["+strconv.Itoa(i)+"]", depth+1); err != nil {
+				return err
+			}
+		}
+	case reflect.Struct:
+		return checkStruct(v, path, depth)
+	}
+	return nil
+}
+
+// checkStruct checks the exported fields, named as encoding/json names them.
+func checkStruct(v reflect.Value, path string, depth int) error {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		if !sf.IsExported() && !sf.Anonymous {
+			continue
+		}
+		key, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if key == "-" {
+			continue
+		}
+		at := member(path, key)
+		if key == "" {
+			at = member(path, sf.Name)
+			if sf.Anonymous {
+				at = path // embedded: its fields are the struct's own
+			}
+		}
+		if err := checkNumbers(v.Field(i), at, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkFloat(f float64, name string) error {
+	invalid := func(expected, got string) error {
+		return &Error{Kind: "ValidationError", Message: name + ": expected " + expected + ", got " + got,
+			Field: name, Expected: expected, Got: got}
+	}
+	switch {
+	case math.IsNaN(f) || math.IsInf(f, 0):
+		return invalid("a finite number", "the number "+strconv.FormatFloat(f, 'g', -1, 64))
+	case f == math.Trunc(f) && math.Abs(f) > maxExact:
+		return invalid("a safe integer (at most 2^53 - 1 in size), an int64, a uint64 or a json.Number",
+			"the number "+strconv.FormatFloat(f, 'f', -1, 64)+", which a float64 cannot hold exactly")
+	}
+	return nil
+}
+
+func member(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// keyName is a map key as encoding/json writes it (strings and integers).
+func keyName(k reflect.Value) string {
+	switch k.Kind() {
+	case reflect.String:
+		return k.String()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(k.Int(), 10)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return strconv.FormatUint(k.Uint(), 10)
+	}
+	if k.CanInterface() {
+		return fmt.Sprint(k.Interface())
+	}
+	return "?"
+}
+
 // Parse returns the reply's data as JSON text (numbers exact: decode it with
 // json.Decoder.UseNumber or into your own types), or an *Error.
 func (c *Client) Parse(method string, body []byte) (json.RawMessage, error) {
 	var out, record C.TopwireBuffer
 	m, mn := arg([]byte(method))
 	b, bn := arg(body)
-	if err := check(C.topwire_parse(c.handle, m, mn, unsafe.Pointer(b), bn, &out, &record), &record); err != nil {
+	err := c.use(func(client *C.TopwireClient) error {
+		return check(C.topwire_parse(client, m, mn, unsafe.Pointer(b), bn, &out, &record), &record)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return take(&out), nil

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"regexp"
 	"strings"
@@ -175,5 +176,146 @@ func TestUploadIsMultipartBytes(t *testing.T) {
 	_, err = c.Prepare("taobao.custom.upload", nil, nil, File{Name: "f", Filename: "a\"b", Content: []byte{1}})
 	if e := topError(t, err, "ValidationError"); e.Field != "f.filename" {
 		t.Fatalf("%+v", e)
+	}
+}
+
+func closedErr(t *testing.T, err error) {
+	t.Helper()
+	topError(t, err, "ClosedError")
+	if !errors.Is(err, ErrClosed) {
+		t.Fatalf("errors.Is(%v, ErrClosed) is false", err)
+	}
+}
+
+func TestACopyOutlivesNothing(t *testing.T) {
+	a, err := NewClient(ClientOptions{AppKey: "12345678", AppSecret: "secret-a", SignMethod: "md5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := *a
+	a.Close()
+	// The next client may be allocated where a's was: the copy must not sign with its secret.
+	b, err := NewClient(ClientOptions{AppKey: "12345678", AppSecret: "secret-b", SignMethod: "md5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	req, err := copied.Prepare(verify, map[string]any{"order_id": 1, "check_num": 1}, nil)
+	if req != nil {
+		t.Fatalf("a copy of a closed client signed: %s", req.URL)
+	}
+	closedErr(t, err)
+	_, err = copied.Parse(verify, []byte(`{"a":1}`))
+	closedErr(t, err)
+	if _, err := b.Prepare(verify, map[string]any{"order_id": 1, "check_num": 1}, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCloseIsIdempotent(t *testing.T) {
+	c := newClient(t)
+	copied := *c
+	c.Close()
+	c.Close()
+	copied.Close()
+	var zero Client
+	zero.Close()
+	var none *Client
+	none.Close()
+	_, err := zero.Prepare(verify, nil, nil)
+	closedErr(t, err)
+	_, err = none.Parse(verify, nil)
+	closedErr(t, err)
+	_, err = c.Prepare(verify, nil, nil)
+	closedErr(t, err)
+}
+
+func TestCloseWaitsForCallsInFlight(t *testing.T) {
+	c, err := NewClient(ClientOptions{AppKey: "12345678", AppSecret: "test-secret", SignMethod: "md5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := &PrepareOptions{TimestampMs: 1700000000000}
+	params := map[string]any{"order_id": 1, "check_num": 1}
+	want, err := c.Prepare(verify, params, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			for i := 0; i < 200; i++ {
+				got, err := c.Prepare(verify, params, opts)
+				if err != nil {
+					if !errors.Is(err, ErrClosed) {
+						t.Errorf("%v", err)
+					}
+					return
+				}
+				if got.URL != want.URL {
+					t.Errorf("%s", got.URL)
+					return
+				}
+			}
+		}()
+	}
+	close(start)
+	c.Close()
+	wg.Wait()
+	_, err = c.Prepare(verify, params, opts)
+	closedErr(t, err)
+}
+
+func TestFloatsBeyond2To53AreRefused(t *testing.T) {
+	c := newClient(t)
+	var params map[string]any
+	if err := json.Unmarshal([]byte(`{"order_id":2106027287988611313,"check_num":1}`), &params); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.Prepare(verify, params, nil)
+	e := topError(t, err, "ValidationError")
+	if e.Field != "order_id" || e.Got != "the number 2106027287988611300, which a float64 cannot hold exactly" ||
+		e.Message != "order_id: expected "+e.Expected+", got "+e.Got {
+		t.Fatalf("%+v", e)
+	}
+	nested := map[string]any{"x": []any{map[string]any{"id": float64(1 << 60)}}}
+	_, err = c.Prepare("taobao.custom.call", nested, nil)
+	if e := topError(t, err, "ValidationError"); e.Field != "x[0].id" {
+		t.Fatalf("%+v", e)
+	}
+	type order struct {
+		OrderID float64 `json:"order_id"`
+	}
+	_, err = c.Prepare(verify, order{OrderID: -1e18}, nil)
+	if e := topError(t, err, "ValidationError"); e.Field != "order_id" {
+		t.Fatalf("%+v", e)
+	}
+	_, err = c.Prepare(verify, map[string]any{"order_id": math.NaN()}, nil)
+	if e := topError(t, err, "ValidationError"); e.Field != "order_id" || e.Expected != "a finite number" {
+		t.Fatalf("%+v", e)
+	}
+	// Exact types stay exact; safe floats and fractions pass as written.
+	dec := json.NewDecoder(strings.NewReader(`{"order_id":2106027287988611313,"check_num":1}`))
+	dec.UseNumber()
+	var exact map[string]any
+	if err := dec.Decode(&exact); err != nil {
+		t.Fatal(err)
+	}
+	for _, params := range []any{exact,
+		map[string]any{"order_id": int64(2106027287988611313), "check_num": 1},
+		map[string]any{"order_id": uint64(2106027287988611313), "check_num": float64(1)},
+	} {
+		req, err := c.Prepare(verify, params, nil)
+		if err != nil || string(req.Body) != "check_num=1&order_id=2106027287988611313" {
+			t.Fatalf("%v %v", req, err)
+		}
+	}
+	req, err := c.Prepare("taobao.custom.call", map[string]any{"a": float64(maxExact), "b": 0.5}, nil)
+	if err != nil || string(req.Body) != "a=9007199254740991&b=0.5" {
+		t.Fatalf("%v %v", req, err)
 	}
 }
