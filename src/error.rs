@@ -53,11 +53,11 @@ impl Error {
                 ("sub_msg", opt(&e.sub_msg)),
                 ("request_id", opt(&e.request_id)),
                 ("retryable", e.retryable.into()),
-                ("is_session_error", e.is_session_error().into()),
                 (
                     "retry_after",
                     e.retry_after.map_or(Value::Null, Value::from),
                 ),
+                ("is_session_error", e.is_session_error().into()),
             ],
             Error::Decode(_) => Vec::new(),
             Error::Signature(e) => vec![("reason", e.reason.as_str().into())],
