@@ -80,7 +80,11 @@ struct RuleDef {
 type Res<T> = Result<T, String>;
 
 fn main() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("apis");
+    // Read when the script runs, not compiled in: cargo reuses a built script
+    // for the same package unpacked elsewhere (an sdist built in a fresh
+    // temporary directory with a shared target directory).
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();
+    let dir = PathBuf::from(manifest_dir).join("apis");
     println!("cargo::rerun-if-changed={}", dir.display());
     match generate(&dir) {
         Ok(code) => {
