@@ -103,11 +103,18 @@ def check_sdist(py: str, tmp: Path) -> None:
     check(all(f.startswith("bindings/python/") for f in files if f.startswith("bindings/")),
           "sdist: of the bindings, the PyO3 glue only")
     print(f"     sdist: {len(files)} files", flush=True)
-    # And it is enough: pip builds the wheel from it alone (maturin from this environment).
+    # And it is enough: pip builds the wheel from it alone (maturin from this
+    # environment). Unpacked at a fixed place, with a target directory of its
+    # own: cargo keeps build scripts by package, not by where it was unpacked.
+    check_dir = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "sdist-check"
+    shutil.rmtree(check_dir / "src", ignore_errors=True)
+    with tarfile.open(sdist) as tar:
+        tar.extractall(check_dir / "src", filter="data")
+    (unpacked,) = (check_dir / "src").iterdir()
+    env = dict(os.environ, PATH=f"{Path(py).parent}:{os.environ['PATH']}", CARGO_TARGET_DIR=str(check_dir / "target"))
     built = subprocess.run([py, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                            "--disable-pip-version-check", "-w", str(tmp / "from-sdist"), str(sdist)],
-                           cwd=tmp, capture_output=True, text=True, timeout=1800,
-                           env=dict(os.environ, PATH=f"{Path(py).parent}:{os.environ['PATH']}"))
+                            "--disable-pip-version-check", "-w", str(tmp / "from-sdist"), str(unpacked)],
+                           cwd=tmp, capture_output=True, text=True, timeout=1800, env=env)
     check(built.returncode == 0 and any((tmp / "from-sdist").glob("topwire-*.whl")),
           "sdist: pip builds the wheel from it")
     if built.returncode != 0:
