@@ -26,7 +26,7 @@ test-rust:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p topwire-wasm --target wasm32-unknown-unknown -- -D warnings
-	cargo clippy -p topwire-wasm --target wasm32-unknown-unknown --features gateway -- -D warnings
+	cargo clippy -p topwire-wasm --target wasm32-unknown-unknown --features gateway,tmc -- -D warnings
 	cargo test --workspace
 
 # The packed npm tarball and wheel as a user gets them: their contents (and the

@@ -6,7 +6,12 @@
 //! printed as a table before criterion runs.
 //! `scripts/bench_report.py` prints the ratios after `make bench`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::unreachable
+)]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -79,12 +84,55 @@ fn benches(c: &mut Criterion) {
             b.iter(|| bare_hmac_sha256(black_box(canonical.as_bytes())))
         });
     }
+    tmc_benches(c);
     c.bench_function("parse_xml/verify", |b| {
         b.iter(|| {
             client
                 .parse(black_box(SEEDS[0].method), black_box(VERIFY_XML.as_bytes()))
                 .unwrap()
         })
+    });
+}
+
+/// TMC: a data frame (js/bench/run.mjs sends the same) decoded into its
+/// message, and the message's confirm frame; then the bare codec.
+fn tmc_benches(c: &mut Criterion) {
+    use topwire::tmc::{
+        connect_ack, data_frame, decode_frame, encode_frame, Event, TmcMessage, TmcOptions,
+        TmcSession,
+    };
+    const TOKEN: &str = "34ec7ffc-fb56-442a-bd39-e55b73005e6d";
+    let content = r#"{"tid":7104300007405429232,"oid":7104300007405429233,"buyer_nick":"买家","payment":"99.00","status":"WAIT_SELLER_SEND_GOODS","seller_nick":"卖家","type":"guarantee_trade"}"#;
+    let message = TmcMessage {
+        published: Some(TS),
+        out_time: Some(TS + 86_400_000),
+        publisher: Some("4272".into()),
+        nick: Some("卖家".into()),
+        user_id: Some(2_206_500_000_001),
+        data_id: Some(7_104_300_007_405_429_232),
+        ..TmcMessage::new(
+            2_131_800_080_537_681_929,
+            "taobao_trade_TradeBuyerPay",
+            content,
+        )
+    };
+    let frame = encode_frame(&data_frame(TOKEN, &message)).unwrap();
+    let mut session = TmcSession::new("12345678", "secret", TmcOptions::default()).unwrap();
+    let flag = decode_frame(&session.connect(TS)).unwrap().flag;
+    session
+        .receive(&encode_frame(&connect_ack(flag, TOKEN)).unwrap(), TS)
+        .unwrap();
+    c.bench_function("tmc/receive_confirm", |b| {
+        b.iter(|| {
+            let events = session.receive(black_box(&frame), TS).unwrap();
+            let Some(Event::Message(m)) = events.first() else {
+                unreachable!()
+            };
+            session.confirm(m.id).unwrap()
+        })
+    });
+    c.bench_function("tmc/decode_frame", |b| {
+        b.iter(|| decode_frame(black_box(&frame)).unwrap())
     });
 }
 

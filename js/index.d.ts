@@ -207,6 +207,122 @@ export class Gateway {
   free(): void;
 }
 
+// ---- TMC, the message channel (Node only; also `topwire/tmc`) ----
+
+/** A frame's message type. */
+export type FrameType = 'connect' | 'connectack' | 'send' | 'sendack';
+
+/** A Custom entry: `[key, format, value]`, the value typed by its format. */
+export type FrameEntry =
+  | [key: string, format: 'null', value: null]
+  | [key: string, format: 'string', value: string]
+  | [key: string, format: 'byte' | 'int16' | 'int32', value: number]
+  | [key: string, format: 'int64', value: bigint]
+  | [key: string, format: 'date', value: number | bigint]
+  | [key: string, format: 'bytes', value: Uint8Array];
+
+/** One TMC frame; absent headers are left out. */
+export interface Frame {
+  type: FrameType;
+  flag?: number;
+  token?: string;
+  statusCode?: number;
+  statusPhrase?: string;
+  content: FrameEntry[];
+}
+
+/** What encodeFrame takes: a Frame, integers also as numbers or bigints, bytes also as an ArrayBuffer. */
+export interface FrameInput {
+  type: FrameType;
+  flag?: number | null;
+  token?: string | null;
+  statusCode?: number | null;
+  statusPhrase?: string | null;
+  content?: ReadonlyArray<readonly [key: string, format: FrameEntry[1], value: string | number | bigint | Uint8Array | ArrayBuffer | null]>;
+}
+
+/** Reads one frame (one binary WebSocket message); DecodeError names the byte where it goes wrong. */
+export function decodeFrame(bytes: Uint8Array | ArrayBuffer): Frame;
+/** Writes a frame as the Java encoder does. */
+export function encodeFrame(frame: FrameInput): Uint8Array;
+
+/** A message TOP pushed. */
+export class TmcMessage {
+  private constructor();
+  /** The id to confirm: exact (usually beyond 2^53). */
+  readonly id: bigint;
+  readonly topic: string;
+  /** The content text (inflated if it came gzip-compressed). */
+  readonly content: string;
+  /** Whether the content came as a gzip byte array. */
+  readonly compressed: boolean;
+  /** Published (`time`), epoch ms. */
+  readonly published?: number;
+  /** Expires (`outtime`), epoch ms. */
+  readonly outTime?: number;
+  readonly publisher?: string;
+  readonly nick?: string;
+  readonly userId?: bigint;
+  /** The business id (`dataid`), e.g. a trade id. */
+  readonly dataId?: bigint;
+  /** Every other entry of the data frame. */
+  readonly extra: FrameEntry[];
+  /** The content's JSON, integers beyond 2^53 as bigints. */
+  data<T = Record<string, unknown>>(): T;
+}
+
+/** Settings of a TmcSession (unknown keys are refused). */
+export interface TmcSessionOptions {
+  appKey: string;
+  appSecret: string;
+  /** Default `default`. */
+  groupName?: string;
+  /** Sent as `sdk`; default `topwire-<version>`. */
+  sdk?: string;
+  intranetIp?: string;
+  /** Default 15000. */
+  pullIntervalMs?: number;
+  /** Default 45000. */
+  pingIntervalMs?: number;
+  /** Default 10000. */
+  reconnectIntervalMs?: number;
+  /** The most bytes a gzip content inflates to; default 16 MiB. */
+  maxContentBytes?: number;
+}
+
+export type TmcEvent =
+  | { type: 'connected'; token: string }
+  | { type: 'message'; message: TmcMessage }
+  | { type: 'refused'; statusCode?: number; statusPhrase?: string };
+
+export type TmcAction = { type: 'send'; bytes: Uint8Array } | { type: 'ping' } | { type: 'reconnect' };
+
+/** Epoch milliseconds: a Date, a number or a bigint (default now). */
+export type TmcTime = Date | number | bigint;
+
+/** A TMC client session without I/O: you own the WebSocket and the clock. */
+export class TmcSession {
+  constructor(options: TmcSessionOptions);
+  readonly state: 'closed' | 'connecting' | 'online';
+  readonly token: string | undefined;
+  /** The CONNECT frame for a freshly opened socket. */
+  connect(nowMs?: TmcTime): Uint8Array;
+  /** The events of one binary message. */
+  receive(bytes: Uint8Array | ArrayBuffer, nowMs?: TmcTime): TmcEvent[];
+  /** The frame confirming a handled message. */
+  confirm(id: bigint | number): Uint8Array;
+  /** The frame failing a message (reason cut to 128 UTF-16 units); it is delivered again. */
+  fail(id: bigint | number, reason?: string): Uint8Array;
+  /** What is due now. */
+  poll(nowMs?: TmcTime): TmcAction[];
+  /** When to poll next (epoch ms). */
+  nextDeadline(): number | undefined;
+  /** The socket closed or could not open. */
+  closed(nowMs?: TmcTime): void;
+  toJSON(): { appKey: string; groupName: string; state: string };
+  free(): void;
+}
+
 /** Base of every topwire error. */
 export class TopError extends Error {
   /** Set by `client.call`: the request that failed, redacted (for debugging error 25). */

@@ -16,11 +16,13 @@ out (keys left out are not checked).
 
 import base64
 import datetime
+import gzip
 import hashlib
 import hmac
 import json
 import os
 import random
+import struct as binary
 import urllib.parse
 import xml.etree.ElementTree as ET
 
@@ -71,14 +73,17 @@ def urlencode(pairs):
     return "&".join(form_encode(k) + "=" + form_encode(v) for k, v in pairs)
 
 
-def by_key_bytes(pairs):
-    return sorted(pairs, key=lambda kv: kv[0].encode("utf-8"))
+def by_key(pairs):
+    """Sorted as Java's Arrays.sort sorts the keys (String.compareTo): by
+    UTF-16 code units, so a character beyond U+FFFF (a surrogate pair, from
+    0xD800) comes before U+E000..U+FFFF, unlike in UTF-8 byte order."""
+    return sorted(pairs, key=lambda kv: kv[0].encode("utf-16-be"))
 
 
 def string_to_sign(pairs):
     # The Java SDK's StringUtils.areNotEmpty(key, value): whitespace-only is empty.
     kept = [(k, v) for k, v in pairs if not java_blank(k) and not java_blank(v) and k != "sign"]
-    return "".join(k + v for k, v in by_key_bytes(kept))
+    return "".join(k + v for k, v in by_key(kept))
 
 
 def digest(secret, text, sign_method):
@@ -258,10 +263,10 @@ def prepare(case):
     app = render(case["method"], params)
     files = [(k, v) for k, v in params.items() if is_file(v) and not is_empty(v)]
     # Files are parts of their own: never signed (PROTOCOL.md File uploads).
-    signed = by_key_bytes(system + app)
+    signed = by_key(system + app)
     sign = digest(c["app_secret"], "".join(k + v for k, v in signed), sign_method)
     sep = "&" if "?" in gateway else "?"
-    url = gateway + sep + urlencode(by_key_bytes(system) + [("sign", sign)])
+    url = gateway + sep + urlencode(by_key(system) + [("sign", sign)])
     expect = {"method": "POST", "url": url}
     if files:
         boundary, body = multipart(app, files)
@@ -410,7 +415,7 @@ def spi_java_sign(secret, query, headers, body, content_type):
                 if pair[1].strip().lower() not in ("utf-8", "utf8"):
                     raise JavaRefuses("charset")
             break
-    if ctype.startswith(("application/json", "text/xml", "text/plain")):
+    if ctype.startswith(("application/json", "text/xml", "application/xml", "text/plain")):
         appended = body
     elif ctype.startswith("application/x-www-form-urlencoded"):
         appended = ""
@@ -496,6 +501,17 @@ def sign_cases():
     cases.append({"name": "keys sorted by byte order (upper case before underscore before lower case)",
                   "params": [["ab", "4"], ["a_b", "3"], ["aB", "2"], ["a", "1"], ["b", "5"], ["A", "0"]],
                   "secret": "k", "sign_method": "md5"})
+    # Java's Arrays.sort (and TOP) compare UTF-16 code units: a character
+    # beyond U+FFFF (a surrogate pair) sorts before U+E000..U+FFFF, where
+    # UTF-8 byte order puts it after. 5F4AFE36... is the Java SDK's answer.
+    for m in ["md5", "hmac", "hmac-sha256"]:
+        case = {"name": "keys sorted by UTF-16 code units, as Java's Arrays.sort, " + m,
+                "params": [["\uFF21", "1"], ["\U0001F600", "2"], ["a", "3"], ["\uE000", "4"]],
+                "secret": "secret", "sign_method": m}
+        cases.append(case)
+    cases.append({"name": "a key beyond U+FFFF sorts before U+E000..U+FFFF (Java's known answer)",
+                  "params": [["\uFF21", "1"], ["\U0001F600", "2"]], "secret": "secret",
+                  "sign_method": "md5", "known": "5F4AFE3650F90BA4B1E10FF6A47B6EC3"})
     cases.append({"name": "values with separators and spaces are signed raw, not encoded",
                   "params": [["q", "a b&c=d+e%20~"], ["json", "{\"k\":[1,2]}"]],
                   "secret": "k", "sign_method": "hmac"})
@@ -503,13 +519,23 @@ def sign_cases():
                   "params": [], "secret": "k", "sign_method": "md5"})
     cases.append({"name": "only empty and sign parameters",
                   "params": [["sign", "X"], ["a", ""]], "secret": "k", "sign_method": "hmac-sha256"})
+    # Java's SecretKeySpec refuses an empty key ("Empty key"); MD5 has none.
+    for m in ["hmac", "hmac-sha256"]:
+        cases.append({"name": "an empty secret is refused for " + m + ", as Java refuses an empty key",
+                      "params": [["a", "1"]], "secret": "", "sign_method": m,
+                      "error": {"type": "ValidationError", "field": "secret", "got": "an empty string"}})
+    cases.append({"name": "an empty secret is signed with for md5, as Java does (no key)",
+                  "params": [["a", "1"]], "secret": "", "sign_method": "md5"})
     out = []
     for c in cases:
         s = string_to_sign(c["params"])
+        c["string_to_sign"] = s
+        if "error" in c:
+            out.append(c)
+            continue
         sig = digest(c["secret"], s, c["sign_method"])
         if "known" in c:
             assert sig == c.pop("known"), c["name"]
-        c["string_to_sign"] = s
         c["sign"] = sig
         out.append(c)
     return out
@@ -656,6 +682,9 @@ def prepare_cases():
         "f": "\u2028\u2029\u205f\u1680\u2000\u200a", "g": "\x85", "h": "x"})
     ok("an optional structured list given as JSON text \"[]\" is not sent", VERIFY,
        {"order_id": 1, "voucher_infos": "[]"})
+    ok("untyped: keys sorted by UTF-16 code units, as Java's Arrays.sort (beyond U+FFFF before U+FF21)",
+       "taobao.time.get", {"\uFF21": "1", "\U0001F600": "2", "\uE000": "3", "z": "4"},
+       client=client(sign_method="md5"))
     ok("no parameters at all", "taobao.time.get", {})
     ok("null parameters", "taobao.time.get", None)
     ok("Chinese values are UTF-8 percent-encoded and signed as UTF-8", RESEND,
@@ -773,9 +802,23 @@ def prepare_cases():
     bad("missing isv_ma_list", RESEND, {"outer_id": "o", "token": "t"},
         verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got nothing"),
         session="s")
-    bad("empty isv_ma_list counts as missing", RESEND, {"isv_ma_list": [], "outer_id": "o", "token": "t"},
-        verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got nothing"),
+    bad("empty isv_ma_list counts as missing, and the error says it was given empty", RESEND,
+        {"isv_ma_list": [], "outer_id": "o", "token": "t"},
+        verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got an empty list"),
         session="s")
+    # A container where the description says a scalar is wrong, not absent
+    # (untyped methods keep "empty is absent").
+    bad("an empty list for a typed integer field is refused, not dropped", VERIFY,
+        {"order_id": 1, "check_num": [], "write_off_type": {}},
+        verr("check_num", "check_num: expected an integer, got an empty list"))
+    bad("an empty object for a typed integer field is refused, not dropped", VERIFY,
+        {"order_id": 1, "write_off_type": {}},
+        verr("write_off_type", "write_off_type: expected an integer, one of 0, 1, got an empty object"))
+    bad("an empty list for a typed string field is refused", VERIFY, {"order_id": 1, "out_order_id": []},
+        verr("out_order_id", "out_order_id: expected a string, got an empty list"))
+    bad("an empty list for a structure (not a list) is refused", TBMA, {"query_tb_ma_callback_req": []},
+        verr("query_tb_ma_callback_req", "query_tb_ma_callback_req: expected a QueryTbMaCallbackReq object, "
+             "got an empty list"), session="s")
     bad("a required list given as JSON text \"[]\" counts as missing", RESEND,
         {"isv_ma_list": "[]", "outer_id": "o", "token": "t"},
         verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got nothing"),
@@ -797,7 +840,7 @@ def prepare_cases():
         {"ticket_reverse_top_request": "[]"},
         verr("ticket_reverse_top_request",
              "ticket_reverse_top_request: expected a TicketReverseTopRequest object, "
-             "got a list of 0 item(s)"))
+             "got an empty list"))
     bad("more than 200 isv_ma_list items", RESEND,
         {"isv_ma_list": [item] * 201, "outer_id": "o", "token": "t"},
         verr("isv_ma_list", "isv_ma_list: expected a list of 1 to 200 IsvMa objects, got a list of 201 item(s)"),
@@ -812,6 +855,11 @@ def prepare_cases():
         verr("token", "token: expected a string, got nothing"), session="s")
     bad("unknown field lists the valid names", VERIFY, {"orderid": 1},
         verr("orderid", "orderid: expected one of the documented fields (%s); "
+             "pass allow_unknown to send others, got an unknown field" % VERIFY_FIELDS))
+    # The name is the caller's: in the message its control characters are
+    # escaped as a quoted value's are (one log line); `field` keeps it as given.
+    bad("a field name holding CR/LF is escaped in the message", VERIFY, {"order\r\nid": 1},
+        verr("order\r\nid", "order\\r\\nid: expected one of the documented fields (%s); "
              "pass allow_unknown to send others, got an unknown field" % VERIFY_FIELDS))
     bad("unknown member of a structure", VERIFY,
         {"voucher_infos": [{"confirm_code": "c", "usedDate": "2020-01-11 14:00:00"}]},
@@ -937,6 +985,20 @@ def prepare_cases():
          "outer_id": "o", "token": "t"},
         verr("isv_ka_list[0].num", "isv_ka_list[0].num: expected an integer "
              "(required when certificate_type is 1), got nothing"), **sess)
+    # Java's isEmpty at every depth: whitespace-only members are missing.
+    bad("ma.send: whitespace-only ka_no and ka_mi do not satisfy certificate_type 1", SEND,
+        {"certificate_type": 1, "isv_ka_list": [{"ka_no": "   ", "ka_mi": "  ", "num": 1}], "outer_id": "o",
+         "token": "t"},
+        verr("isv_ka_list[0].ka_no", "isv_ka_list[0].ka_no: expected a string "
+             "(required when certificate_type is 1), got nothing"), **sess)
+    bad("ma.send: a whitespace-only ka_mi does not satisfy certificate_type 1", SEND,
+        {"certificate_type": 1, "isv_ka_list": [{"ka_no": "K1", "ka_mi": "\u3000\n", "num": 1}],
+         "outer_id": "o", "token": "t"},
+        verr("isv_ka_list[0].ka_mi", "isv_ka_list[0].ka_mi: expected a string "
+             "(required when certificate_type is 1), got nothing"), **sess)
+    bad("ma.send: a whitespace-only code is a missing required member", SEND,
+        {"isv_ma_list": [{"code": " ", "num": 1}], "outer_id": "o", "token": "t"},
+        verr("isv_ma_list[0].code", "isv_ma_list[0].code: expected a string, got nothing"), **sess)
     bad("ma.send: certificate_type 0 needs code in every isv_ma_list item", SEND,
         {"certificate_type": 0, "isv_ma_list": [{"num": 1}], "outer_id": "o", "token": "t"},
         verr("isv_ma_list[0].code", "isv_ma_list[0].code: expected a string, got nothing"), **sess)
@@ -994,9 +1056,10 @@ def prepare_cases():
         {"attribute_map": 30, "biz_type": 3001, "end_date": "2025-01-31 23:59:59", "outer_id": "o"},
         verr("attribute_map", "attribute_map: expected JSON: an object, a list or their JSON text, "
              "got the number 30"), **sess)
-    bad("tbma.get: the query needs its code", TBMA, {"query_tb_ma_callback_req": {}},
+    bad("tbma.get: the query needs its code (given empty, the error says so)", TBMA,
+        {"query_tb_ma_callback_req": {}},
         verr("query_tb_ma_callback_req", "query_tb_ma_callback_req: expected a QueryTbMaCallbackReq object, "
-             "got nothing"), **sess)
+             "got an empty object"), **sess)
     bad("tbma.get: the query's code is required", TBMA, {"query_tb_ma_callback_req": {"code": ""}},
         verr("query_tb_ma_callback_req.code", "query_tb_ma_callback_req.code: expected a string, got nothing"),
         **sess)
@@ -1076,7 +1139,7 @@ SPI_TS = "2024-01-01 12:00:00"
 SPI_NOW = ms_of(SPI_TS)
 
 
-SPI_REFUSED_TYPE = ("content_type: expected application/json, text/xml, text/plain or "
+SPI_REFUSED_TYPE = ("content_type: expected application/json, text/xml, application/xml, text/plain or "
                     "application/x-www-form-urlencoded (charset UTF-8), got ")
 SPI_MISMATCH = {"type": "SignatureError", "reason": "mismatch",
                 "message": "the call's `sign` does not match its parameters and body"}
@@ -1235,8 +1298,8 @@ def spi_cases():
          error=verr("content_type", SPI_REFUSED_TYPE + "\"multipart/form-data; boundary=x\""))
     case("body without a content type", body=json_body, content_type=None,
          error=verr("content_type", SPI_REFUSED_TYPE + "\"\""))
-    case("application/xml is not one of Java's types", body="<a/>", content_type="application/xml",
-         error=verr("content_type", SPI_REFUSED_TYPE + "\"application/xml\""))
+    case("application/xml: its body is signed like text/xml (the current SDK's SpiUtils)",
+         body="<req><nick>测试</nick></req>", content_type="application/xml; charset=UTF-8")
     case("content types are compared as written (case-sensitive)", body=json_body,
          content_type="Application/JSON",
          error=verr("content_type", SPI_REFUSED_TYPE + "\"Application/JSON\""))
@@ -1375,6 +1438,19 @@ LONE_RESEND = ('{"eticket_merchant_ma_resend_response":{"ret_code":"isv.success-
                '"ret_msg":"\\u64cd\\u4f5c\\u6210\\u529f\\ud83d"}}')
 
 
+# Raw control characters (U+0000..U+001F) inside JSON strings, as TOP sends
+# them in free-text fields: the Java SDK's reader reads them as they are,
+# which json.loads(strict=False) models (every other JSON rule still strict).
+CONTROLS = "line1\nline2\r\n\ttab\x00nul\x1fus\x08"
+CONTROL_RESEND = ('{"eticket_merchant_ma_resend_response":{"ret_code":"isv.success-all",'
+                  '"ret_msg":"' + CONTROLS + '"}}')
+
+
+def java_json(text):
+    """JSON text as the Java SDK's reader reads TOP's replies."""
+    return json.loads(text, strict=False)
+
+
 def api_fixture(method, xml, tree, extra_cases):
     cases = [
         {"name": "seed XML example", "method": method, "simplify": False, "body": xml, "expect": tree},
@@ -1432,6 +1508,16 @@ def fixtures():
             {"name": "a lone surrogate escape in a String field reads as U+FFFD", "method": RESEND,
              "simplify": False,
              "body": LONE_RESEND, "expect": lossy(json.loads(LONE_RESEND)["eticket_merchant_ma_resend_response"])},
+            {"name": "raw control characters in a JSON string are read as they are (as the Java SDK reads them)",
+             "method": RESEND, "simplify": False, "body": CONTROL_RESEND,
+             "expect": java_json(CONTROL_RESEND)["eticket_merchant_ma_resend_response"]},
+            {"name": "raw control characters in a simplified JSON reply are read as they are",
+             "method": RESEND, "simplify": True,
+             "body": '{"ret_code":"isv.success-all","ret_msg":"' + CONTROLS + '"}',
+             "expect": {"ret_code": "isv.success-all", "ret_msg": java_json('"' + CONTROLS + '"')}},
+            {"name": "a raw control character outside a string is still a DecodeError", "method": RESEND,
+             "simplify": False, "body": '{"eticket_merchant_ma_resend_response":\x01{}}',
+             "error": {"type": "DecodeError"}},
             {"name": "XML entities and CDATA are decoded", "method": RESEND, "simplify": False,
              "body": "<eticket_merchant_ma_resend_response><ret_code>a&amp;b&lt;&#x4E2D;&#25991;</ret_code>"
                      "<ret_msg><![CDATA[<ok> & fine]]></ret_msg></eticket_merchant_ma_resend_response>",
@@ -1531,6 +1617,16 @@ def fixtures():
         {"name": "untyped simplified JSON with a lone surrogate in a key", "method": untyped,
          "simplify": True, "body": "{\"a\\udc00\":\"\\ud83d\"}",
          "expect": lossy(json.loads("{\"a\\udc00\":\"\\ud83d\"}"))},
+        {"name": "untyped JSON: raw control characters in values and keys are read as they are",
+         "method": untyped, "simplify": False,
+         "body": '{"user_seller_get_response":{"memo":"' + CONTROLS + '","k\ty":"\x7f\x1b"}}',
+         "expect": java_json('{"memo":"' + CONTROLS + '","k\ty":"\x7f\x1b"}')},
+        {"name": "untyped JSON: raw control characters beside an integer beyond 64 bits",
+         "method": untyped, "simplify": False,
+         "body": '{"user_seller_get_response":{"memo":"a\nb","big":123456789012345678901234567890}}',
+         "expect": java_json('{"memo":"a\nb","big":123456789012345678901234567890}')},
+        {"name": "untyped simplified JSON with raw control characters", "method": untyped, "simplify": True,
+         "body": '{"memo":"' + CONTROLS + '"}', "expect": java_json('{"memo":"' + CONTROLS + '"}')},
         {"name": "untyped simplified JSON", "method": untyped, "simplify": True,
          "body": compact_json({"user": {"nick": "n"}}), "expect": {"user": {"nick": "n"}}},
         {"name": "method without taobao. prefix keeps its vendor in the key", "method": "alibaba.foo.bar",
@@ -1623,6 +1719,12 @@ def fixtures():
          "body": "{\"error_response\":{\"code\":15,\"msg\":\"Remote service error\","
                  "\"sub_code\":\"isp.error\",\"sub_msg\":\"\\u5931\\u8d25\\ud83d\"}}",
          "error": apierr(15, "Remote service error", "isp.error", lossy("\u5931\u8d25\ud83d"),
+                         retryable=True)},
+        {"name": "error_response with raw control characters in sub_msg (read as they are)",
+         "method": VERIFY, "simplify": False,
+         "body": '{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.error",'
+                 '"sub_msg":"' + CONTROLS + '"}}',
+         "error": apierr(15, "Remote service error", "isp.error", java_json('"' + CONTROLS + '"'),
                          retryable=True)},
         {"name": "error_response without a code is a DecodeError", "method": VERIFY, "simplify": False,
          "body": compact_json({"error_response": {"msg": "?"}}),
@@ -2187,6 +2289,251 @@ def workflow_fixtures():
 
 # --------------------------------------------------------------------------
 
+
+# --------------------------------------------------------------------------
+# TMC, the message channel (PROTOCOL.md "The message channel", WebSocket)
+# --------------------------------------------------------------------------
+
+TMC_KINDS = ["connect", "connectack", "send", "sendack"]
+TMC_FORMATS = ["null", "string", "byte", "int16", "int32", "int64", "date", "bytes"]
+TMC_TOKEN = "34ec7ffc-fb56-442a-bd39-e55b73005e6d"
+TMC_NOW = 1394864359897
+TMC_SESSION = {"app_key": "12345678", "app_secret": "SECRET", "sdk": "topwire-test"}
+
+
+def tmc_counted(raw):
+    """An i32 little-endian byte length, then the bytes."""
+    return binary.pack("<i", len(raw)) + raw
+
+
+def tmc_value(fmt, v):
+    """A Custom header's value: its format byte, then the payload."""
+    code = TMC_FORMATS.index(fmt)
+    body = {
+        "null": lambda: b"",
+        "string": lambda: tmc_counted(v.encode("utf-8")),
+        "byte": lambda: binary.pack("<B", v),
+        "int16": lambda: binary.pack("<h", v),
+        "int32": lambda: binary.pack("<i", v),
+        "int64": lambda: binary.pack("<q", v),
+        "date": lambda: binary.pack("<q", v),
+        "bytes": lambda: tmc_counted(bytes(v)),
+    }[fmt]()
+    return bytes([code]) + body
+
+
+def tmc_encode(frame):
+    """The Java encoder's bytes: version 2, the type, StatusCode if > 0,
+    StatusPhrase if non-empty, Flag if > 0, Token if non-empty, one Custom
+    (type 1) per content entry, then the end of headers (type 0)."""
+    out = bytes([2, TMC_KINDS.index(frame["type"])])
+    if frame.get("status_code", 0) > 0:
+        out += binary.pack("<hi", 2, frame["status_code"])
+    if frame.get("status_phrase"):
+        out += binary.pack("<h", 3) + tmc_counted(frame["status_phrase"].encode("utf-8"))
+    if frame.get("flag", 0) > 0:
+        out += binary.pack("<hi", 4, frame["flag"])
+    if frame.get("token"):
+        out += binary.pack("<h", 5) + tmc_counted(frame["token"].encode("utf-8"))
+    for key, fmt, v in frame.get("content", []):
+        out += binary.pack("<h", 1) + tmc_counted(key.encode("utf-8")) + tmc_value(fmt, v)
+    return out + binary.pack("<h", 0)
+
+
+def tmc_sign(app_key, group, timestamp, secret):
+    """md5 TOP sign over exactly app_key, group_name, timestamp."""
+    pairs = [("app_key", app_key), ("group_name", group), ("timestamp", timestamp)]
+    return digest(secret, string_to_sign(pairs), "md5")
+
+
+def tmc_frame(kind, content=(), **headers):
+    frame = {"type": kind}
+    frame.update(headers)
+    frame["content"] = [list(e) for e in content]
+    return frame
+
+
+def tmc_send(kind_byte, *entries, token=TMC_TOKEN):
+    return tmc_frame("send", [("__kind", "byte", kind_byte)] + list(entries), token=token)
+
+
+def tmc_java_length(text):
+    """Java's String.length: UTF-16 units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def tmc_reason(text):
+    """A failure reason cut to 128 UTF-16 units, a surrogate pair kept whole."""
+    out = ""
+    for c in text:
+        if tmc_java_length(out + c) > 128:
+            break
+        out += c
+    return out
+
+
+def tmc_error(at, what):
+    return {"type": "DecodeError", "message": "TMC frame, byte %d: %s" % (at, what)}
+
+
+def tmc_cases():
+    big_id = 2131800080537681929
+    trade = '{"tid":7104300007405429232,"buyer_nick":"买家","payment":"99.00"}'
+    gz = gzip.compress(trade.encode("utf-8"), mtime=0)
+    cases = []
+
+    def codec(name, frame, note=None):
+        case = {"name": name, "op": "codec", "frame": frame, "bytes": tmc_encode(frame).hex()}
+        if note:
+            case["note"] = note
+        cases.append(case)
+
+    # The three frames of the protocol notes (hex checked against them).
+    codec("connectack_of_the_protocol_notes", tmc_frame("connectack", flag=1, token=TMC_TOKEN))
+    assert len(tmc_encode(cases[-1]["frame"])) == 52
+    codec("pull_of_the_protocol_notes", tmc_send(1))
+    codec("confirm_above_2_53_of_the_protocol_notes", tmc_send(2, ("id", "int64", big_id)))
+    assert cases[-1]["bytes"].endswith("010002000000696405" + "090099e4e0ac951d" + "0000")
+    codec("refusal_frame", tmc_frame("connectack", status_code=403, status_phrase="sign invalid 签名", flag=7))
+    codec("connect_without_headers", tmc_frame("connect"))
+    codec("sendack", tmc_frame("sendack", token="t"))
+    codec("every_value_format", tmc_frame("send", [
+        ("n", "null", None), ("s", "string", "中文 😀"), ("empty", "string", ""),
+        ("b0", "byte", 0), ("b255", "byte", 255),
+        ("i16", "int16", -32768), ("i16max", "int16", 32767),
+        ("i32", "int32", -2147483648), ("i64min", "int64", -9223372036854775808),
+        ("i64max", "int64", 9223372036854775807), ("date", "date", 1700000000123),
+        ("raw", "bytes", [0, 1, 127, 128, 255]), ("none", "bytes", []),
+        ("", "string", "an empty key"),
+        ("dup", "int32", 1), ("dup", "int32", 2),
+    ], flag=2147483647))
+    codec("data_frame", tmc_send(
+        3, ("id", "int64", big_id), ("topic", "string", "taobao_trade_TradeBuyerPay"),
+        ("content", "string", trade), ("time", "date", 1700000000000),
+        ("outtime", "date", 1700086400000), ("publisher", "string", "4272"),
+        ("nick", "string", "卖家"), ("userid", "int64", 9007199254740993),
+        ("dataid", "int64", 7104300007405429232), ("custom", "int32", -5)))
+    codec("gzip_data_frame", tmc_send(
+        3, ("id", "int64", 9007199254740993), ("topic", "string", "taobao_refund_RefundCreated"),
+        ("content", "bytes", list(gz))))
+
+    # Frames Java would not write: they decode, and encode to Java's form.
+    def odd(name, raw, frame, note):
+        cases.append({"name": name, "op": "codec", "bytes": raw.hex(), "frame": frame,
+                      "encodes_to": tmc_encode(frame).hex(), "note": note})
+
+    odd("zero_flag_and_empty_token",
+        bytes([2, 1]) + binary.pack("<hi", 4, 0) + binary.pack("<h", 5) + tmc_counted(b"") + binary.pack("<h", 0),
+        tmc_frame("connectack", flag=0, token=""), "Java writes neither a Flag of 0 nor an empty Token")
+    odd("headers_out_of_java_order",
+        bytes([2, 1]) + binary.pack("<h", 5) + tmc_counted(b"tok") + binary.pack("<hi", 4, 3) + binary.pack("<h", 0),
+        tmc_frame("connectack", flag=3, token="tok"), "Java writes the Flag before the Token")
+    odd("negative_status_code",
+        bytes([2, 1]) + binary.pack("<hi", 2, -1) + binary.pack("<h", 0),
+        tmc_frame("connectack", status_code=-1), "Java writes a StatusCode only if > 0")
+
+    # Bytes that are not a frame: a DecodeError naming the byte.
+    def bad(name, raw, at, what):
+        cases.append({"name": name, "op": "decode_error", "bytes": raw.hex(), "error": tmc_error(at, what)})
+
+    bad("empty", b"", 0, "truncated: the protocol version needs 1 byte, 0 left")
+    bad("protocol_version_1", bytes([1, 2, 0, 0]), 0, "protocol version 1, expected 2")
+    bad("unknown_message_type", bytes([2, 4, 0, 0]), 1,
+        "unknown message type 4 (expected 0 connect, 1 connectack, 2 send or 3 sendack)")
+    bad("no_end_of_headers", bytes([2, 2]), 2, "truncated: a header type needs 2 bytes, 0 left")
+    bad("unknown_header_type", bytes([2, 2, 6, 0, 0, 0]), 2, "unknown header type 6 (expected 0-5)")
+    bad("length_beyond_the_buffer", bytes([2, 2]) + binary.pack("<hi", 5, 2147483647) + b"abc", 4,
+        "the token declares 2147483647 bytes, only 3 left")
+    bad("negative_length", bytes([2, 2]) + binary.pack("<hi", 1, -5), 4, "a content key has a negative length (-5)")
+    bad("invalid_utf8", bytes([2, 2]) + binary.pack("<h", 5) + tmc_counted(b"ab\xc3(") + binary.pack("<h", 0), 10,
+        "the token is not UTF-8")
+    bad("unknown_value_format", bytes([2, 2]) + binary.pack("<h", 1) + tmc_counted(b"k") + bytes([8]), 9,
+        "unknown value format 8 (expected 0-7)")
+    bad("truncated_int64", bytes([2, 2]) + binary.pack("<h", 1) + tmc_counted(b"id") + bytes([5, 1, 2]), 11,
+        "truncated: an int64 value needs 8 bytes, 2 left")
+    bad("bytes_after_the_end", tmc_encode(tmc_send(1)) + b"\x00", 60, "1 byte after the end of the headers")
+    bad("token_twice", bytes([2, 2]) + (binary.pack("<h", 5) + tmc_counted(b"a")) * 2 + binary.pack("<h", 0), 9,
+        "the same header a second time")
+
+    # The session: CONNECT, then what it makes of frames, confirms and fails.
+    sign = tmc_sign("12345678", "default", str(TMC_NOW), "SECRET")
+    assert sign == "004BF371AEC8A4917B21307A14A34CD4"  # the protocol notes' known answer
+    connect = tmc_frame("connect", [
+        ("app_key", "string", "12345678"), ("group_name", "string", "default"),
+        ("timestamp", "string", str(TMC_NOW)), ("sign", "string", sign), ("sdk", "string", "topwire-test"),
+    ], flag=1)
+    cases.append({"name": "connect_signed_as_the_protocol_notes_say", "op": "connect", "session": TMC_SESSION,
+                  "now": TMC_NOW, "frame": connect, "bytes": tmc_encode(connect).hex()})
+    group_sign = tmc_sign("12345678", "orders", "1700000000000", "SECRET")
+    connect_ip = tmc_frame("connect", [
+        ("app_key", "string", "12345678"), ("group_name", "string", "orders"),
+        ("timestamp", "string", "1700000000000"), ("sign", "string", group_sign),
+        ("sdk", "string", "topwire-test"), ("intranet_ip", "string", "10.0.0.7"),
+    ], flag=1)
+    cases.append({"name": "connect_to_a_group_with_intranet_ip", "op": "connect",
+                  "session": dict(TMC_SESSION, group_name="orders", intranet_ip="10.0.0.7"),
+                  "now": 1700000000000, "frame": connect_ip, "bytes": tmc_encode(connect_ip).hex()})
+
+    trade_data = {"tid": 7104300007405429232, "buyer_nick": "买家", "payment": "99.00"}
+
+    def message(id_, topic, content, compressed=False, **fields):
+        m = {"id": id_, "topic": topic, "content": content, "compressed": compressed}
+        for k in ["published", "out_time", "publisher", "nick", "user_id", "data_id"]:
+            m[k] = fields.get(k)
+        m["extra"] = fields.get("extra", [])
+        return m
+
+    def receive(name, frame_or_raw, events, online=True, data=None, error=None):
+        raw = frame_or_raw if isinstance(frame_or_raw, bytes) else tmc_encode(frame_or_raw)
+        case = {"name": name, "op": "receive", "session": TMC_SESSION, "online": online}
+        if online:
+            case["token"] = TMC_TOKEN
+        case["bytes"] = raw.hex()
+        if error:
+            case["error"] = error
+        else:
+            case["events"] = events
+        if data is not None:
+            case["data"] = data
+        cases.append(case)
+
+    data_frame = next(c for c in cases if c["name"] == "data_frame")
+    receive("data_frame_gives_a_message", bytes.fromhex(data_frame["bytes"]), [{"type": "message", "message": message(
+        big_id, "taobao_trade_TradeBuyerPay", trade, published=1700000000000, out_time=1700086400000,
+        publisher="4272", nick="卖家", user_id=9007199254740993, data_id=7104300007405429232,
+        extra=[["custom", "int32", -5]])}], data=trade_data)
+    receive("gzip_content_is_inflated", bytes.fromhex(next(c for c in cases if c["name"] == "gzip_data_frame")["bytes"]),
+            [{"type": "message", "message": message(9007199254740993, "taobao_refund_RefundCreated", trade, True)}],
+            data=trade_data)
+    receive("another_token_is_dropped", tmc_send(3, ("id", "int64", 1), ("topic", "string", "t"),
+                                                 ("content", "string", "{}"), token="another-token"), [])
+    receive("pull_from_the_server_is_dropped", tmc_send(1), [])
+    receive("data_frame_without_id", tmc_send(3, ("topic", "string", "t"), ("content", "string", "{}")), None,
+            error={"type": "DecodeError", "message": "TMC data frame: no `id`"})
+    receive("gzip_content_that_is_not_gzip", tmc_send(3, ("id", "int64", 1), ("topic", "string", "t"),
+                                                      ("content", "bytes", list(b"{}"))), None,
+            error={"type": "DecodeError"})
+    receive("connectack_makes_the_session_online", tmc_frame("connectack", flag=1, token="tok-2"),
+            [{"type": "connected", "token": "tok-2"}], online=False)
+    receive("connectack_of_another_flag_is_dropped", tmc_frame("connectack", flag=2, token="tok-2"), [], online=False)
+    receive("refusal", tmc_frame("connectack", flag=1, status_code=403, status_phrase="sign invalid"),
+            [{"type": "refused", "status_code": 403, "status_phrase": "sign invalid"}], online=False)
+    receive("not_a_frame", b"\x01\x02\x00\x00", None, error=tmc_error(0, "protocol version 1, expected 2"))
+
+    cases.append({"name": "confirm_above_2_53", "op": "confirm", "session": TMC_SESSION, "token": TMC_TOKEN, "id": big_id,
+                  "bytes": tmc_encode(tmc_send(2, ("id", "int64", big_id))).hex()})
+    cases.append({"name": "confirm_negative_id", "op": "confirm", "session": TMC_SESSION, "token": TMC_TOKEN, "id": -1,
+                  "bytes": tmc_encode(tmc_send(2, ("id", "int64", -1))).hex()})
+    for name, reason in [("fail_short_reason", "库存不足"),
+                         ("fail_reason_cut_at_128", "x" * 300),
+                         ("fail_reason_keeps_surrogate_pairs_whole", "a" + "😀" * 100)]:
+        cut = tmc_reason(reason)
+        assert tmc_java_length(cut) <= 128
+        cases.append({"name": name, "op": "fail", "session": TMC_SESSION, "token": TMC_TOKEN, "id": big_id, "reason": reason,
+                      "bytes": tmc_encode(tmc_send(20, ("id", "int64", big_id), ("msg", "string", cut))).hex()})
+    return cases
+
+
 def dumps(v, indent=""):
     """JSON with one case member per line and short leaves (pairs, small
     objects, scalar lists) kept on one line, so the files stay readable."""
@@ -2234,6 +2581,10 @@ def main():
           timestamp_cases())
     write(os.path.join(VECTORS, "spi.json"),
           "verify_spi: inbound calls from TOP (PROTOCOL.md Inbound calls).", spi_cases())
+    write(os.path.join(VECTORS, "tmc.json"),
+          "TMC frames and the client session (PROTOCOL.md The message channel, WebSocket): "
+          "bytes as the Java encoder writes them, the CONNECT sign, messages, confirms and fails.",
+          tmc_cases())
     for name, (description, cases) in sorted(fixtures().items()):
         write(os.path.join(FIXTURES, name), description, cases)
     write_doc(HTTP_CASES, gateway_http_file())

@@ -7,7 +7,6 @@ use std::fmt;
 
 use crate::error::{Error, ValidationError};
 use crate::multipart::{self, Multipart};
-use crate::order;
 use crate::params::render;
 use crate::response::{Parsed, ReplyMethod};
 use crate::sign::{digest_pairs, SignMethod};
@@ -216,7 +215,7 @@ pub fn decode_params(signed_query: &str, body: &str) -> Vec<(String, String)> {
         .collect();
     let sign_at = params.iter().position(|(k, _)| k == "sign");
     let sign = sign_at.map(|i| params.remove(i));
-    order::sort_by_bytes(&mut params, |(k, _)| k.as_bytes());
+    crate::java::sort_by_str(&mut params, |(k, _)| k.as_str());
     params.extend(sign);
     params
 }
@@ -248,7 +247,7 @@ fn multipart_params(signed_query: &str, body: &[u8], boundary: &str) -> Vec<(Str
             .filter(|p| p.filename.is_none())
             .map(|p| (p.name, String::from_utf8_lossy(p.data).into_owned())),
     );
-    order::sort_by_bytes(&mut params, |(k, _)| k.as_bytes());
+    crate::java::sort_by_str(&mut params, |(k, _)| k.as_str());
     params.extend(sign);
     params
 }
@@ -399,8 +398,8 @@ impl TopClient {
     /// The public settings, as a host gives them; the secret left empty.
     pub fn settings(&self) -> crate::options::ClientConfig {
         crate::options::ClientConfig {
-            app_key: self.app_key.clone(),
-            app_secret: String::new(),
+            app_key: Some(self.app_key.clone()),
+            app_secret: None,
             sign_method: Some(self.sign_method.as_str().to_owned()),
             format: Some(self.format.as_str().to_owned()),
             simplify: Some(self.simplify),
@@ -474,7 +473,7 @@ impl TopClient {
         let system = self.system_params(method, session, &timestamp);
 
         let mut sorted_app: Vec<(&str, &str)> = app.iter().map(|(k, v)| (*k, v.as_ref())).collect();
-        order::sort_by_bytes(&mut sorted_app, |(k, _)| k.as_bytes());
+        crate::java::sort_by_str(&mut sorted_app, |(k, _)| *k);
         let all = merge_sorted(&system, &sorted_app);
         // Sorted, a repeated name sits next to itself (only a Rust caller's
         // Value::Object can repeat one; JS objects and dicts cannot).
@@ -536,7 +535,7 @@ impl TopClient {
         response::parse_reply(method, body)
     }
 
-    /// The system parameters, already in signing (byte) order.
+    /// The system parameters, already in signing order.
     fn system_params<'a>(
         &'a self,
         method: &'a str,
@@ -578,7 +577,9 @@ pub(crate) fn check_credentials(app_key: &str, app_secret: &str) -> Result<(), V
     Ok(())
 }
 
-/// Merges two lists sorted by key (byte order) into one.
+/// Merges two lists sorted by key (Java's UTF-16 order) into one. `a` holds
+/// the system parameters, whose names are ASCII: against an ASCII string,
+/// byte order and UTF-16 order agree, so comparing bytes is exact.
 fn merge_sorted<'a>(a: &[(&'a str, &'a str)], b: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());

@@ -127,11 +127,17 @@ impl ValidationError {
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: expected {}, got {}",
-            self.field, self.expected, self.got
-        )
+        // A field is a caller's parameter name: control characters in it
+        // (CR/LF) are escaped as in a quoted value, so a message stays one
+        // line in a log. `field` itself keeps the name as given.
+        for c in self.field.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_debug())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        write!(f, ": expected {}, got {}", self.expected, self.got)
     }
 }
 

@@ -94,8 +94,17 @@ impl GatewayConfig {
     /// ```
     /// Every key is optional; `apps` defaults to [`DEFAULT_APP_KEY`].
     pub fn from_json(text: &str) -> Result<GatewayConfig, ValidationError> {
-        let root = from_json(text).map_err(|e| {
-            ValidationError::new("config", "JSON text", format!("invalid JSON ({e})"))
+        // Members are named under `config` (`config.apps.k`), as in JavaScript.
+        let root = crate::value::from_json_input("config", text).map_err(|e| {
+            let field = match e.field.as_str() {
+                whole if whole == "config" || whole.starts_with("config[") => e.field,
+                member => format!("config.{member}"),
+            };
+            let got = match e.expected.as_str() {
+                "JSON text" => format!("invalid JSON ({})", e.got),
+                _ => e.got,
+            };
+            ValidationError::new(field, e.expected, got)
         })?;
         let Value::Object(pairs) = &root else {
             return Err(ValidationError::new(
@@ -373,7 +382,10 @@ impl Gateway {
         let remote = get("sign").ok_or_else(|| fault(24, "Missing signature"))?;
         let method_used = SignMethod::parse(get("sign_method").unwrap_or("md5"))
             .map_err(|_| fault(25, "Invalid signature"))?;
-        let expected = sign(params, secret, method_used);
+        // An app configured with an empty secret cannot be called with hmac
+        // (no client can sign with an empty key): a wrong signature.
+        let expected =
+            sign(params, secret, method_used).map_err(|_| fault(25, "Invalid signature"))?;
         if !bool::from(subtle::ConstantTimeEq::ct_eq(
             expected.as_bytes(),
             remote.as_bytes(),

@@ -81,17 +81,32 @@ pub(crate) fn split_pair(piece: &str) -> Option<(&str, &str)> {
 /// more); then the keys are compared as big-endian UTF-16 bytes, whose byte
 /// order is UTF-16 order.
 pub(crate) fn order_by_str<T>(items: &[T], key: for<'x> fn(&'x T) -> &'x str) -> Vec<usize> {
-    if items.iter().any(|t| key(t).bytes().any(|b| b >= 0xEE)) {
-        let units: Vec<Vec<u8>> = items
+    // The keys first, so the sort itself is one non-generic function (see
+    // crate::order: one copy in the wasm build, whatever the item type).
+    let keys: Vec<&str> = items.iter().map(key).collect();
+    order_of_keys(&keys)
+}
+
+fn order_of_keys(keys: &[&str]) -> Vec<usize> {
+    if keys.iter().any(|k| k.bytes().any(|b| b >= 0xEE)) {
+        let units: Vec<Vec<u8>> = keys
             .iter()
-            .map(|t| key(t).encode_utf16().flat_map(u16::to_be_bytes).collect())
+            .map(|k| k.encode_utf16().flat_map(u16::to_be_bytes).collect())
             .collect();
         let keys: Vec<&[u8]> = units.iter().map(Vec::as_slice).collect();
         order::positions(&keys)
     } else {
-        let keys: Vec<&[u8]> = items.iter().map(|t| key(t).as_bytes()).collect();
+        let keys: Vec<&[u8]> = keys.iter().map(|k| k.as_bytes()).collect();
         order::positions(&keys)
     }
+}
+
+/// Sorts `items` stably by `key` as `Arrays.sort` sorts Java strings (UTF-16
+/// code units): the one order of every signed key list (`sign`, `prepare`,
+/// the gateway's check, SPI), as TOP and the Java SDK sort them.
+pub(crate) fn sort_by_str<T>(items: &mut Vec<T>, key: for<'x> fn(&'x T) -> &'x str) {
+    let order = order_by_str(items, key);
+    order::reorder(items, &order);
 }
 
 /// Why a piece of text could not be URL-decoded.

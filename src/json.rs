@@ -1,26 +1,58 @@
-//! A strict JSON (RFC 8259) reader producing [`Value`]s.
+//! A JSON (RFC 8259) reader producing [`Value`]s, in two modes.
 //!
 //! Our own rather than serde_json for the browser's sake: serde's error
 //! machinery formats floats through `Display`, which links all of core's
 //! float-formatting tables into the wasm build. `tests/json_differential.rs`
 //! checks it against serde_json. What it reads: objects (key order kept,
 //! repeated keys kept), arrays, strings with every escape (surrogate pairs
-//! joined; a lone surrogate, which `JSON.parse` and `json.loads` accept but
-//! no UTF-8 text can hold, becomes U+FFFD as in a lossy UTF-16 decoder),
-//! numbers (integers in
-//! i64/u64 as such, any other number as its exact text: no float conversion,
-//! so nothing is rounded and the wasm build carries no float code), `true`,
-//! `false`, `null`. Nesting is bounded, so hostile input cannot exhaust the
-//! stack.
+//! joined), numbers (integers in i64/u64 as such, any other number as its
+//! exact text: no float conversion, so nothing is rounded and the wasm build
+//! carries no float code), `true`, `false`, `null`. Nesting is bounded, so
+//! hostile input cannot exhaust the stack.
+//!
+//! TOP's replies (and JSON text inside a parameter, which TOP reads with the
+//! same reader) are read as the Java SDK's JSON reader reads them: a raw
+//! control character (U+0000..U+001F) inside a string is that character, as
+//! TOP sends them in free-text fields; a lone surrogate escape, which
+//! `JSON.parse` and `json.loads` accept but no UTF-8 text can hold, becomes
+//! U+FFFD as in a lossy UTF-16 decoder. Every other rule is strict. A
+//! caller's own arguments (the C ABI's JSON) are read strictly: raw control
+//! characters and lone surrogates are refused, naming where they were, and
+//! nesting is bounded as for parameters in every language ([`MAX_INPUT_DEPTH`]).
 
 use std::ops::Range;
 
-use crate::error::DecodeError;
+use crate::error::{DecodeError, ValidationError};
 use crate::value::Value;
 
-/// Nesting of arrays and objects refused from this depth on, as serde_json
-/// does (tests/json_differential.rs).
-const MAX_DEPTH: usize = 128;
+/// Deepest nesting of arrays and objects read in a reply: 128 levels are
+/// refused, as serde_json refuses them (tests/json_differential.rs).
+const MAX_DEPTH: usize = 127;
+
+/// Deepest nesting of a caller's arguments, as every binding bounds parameters.
+pub(crate) const MAX_INPUT_DEPTH: usize = crate::value_serde::MAX_DEPTH;
+
+/// How a text is read (see the module's documentation).
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// TOP's replies and JSON text in parameters, as the Java SDK reads them.
+    Java,
+    /// A caller's arguments: strict, lone surrogates refused.
+    Input,
+}
+
+/// Why a caller's JSON text is refused beyond its syntax (see [`parse_input`]),
+/// and where: the keys and indices are collected as the error unwinds.
+struct InputFault {
+    expected: &'static str,
+    got: &'static str,
+    path: Vec<Segment>,
+}
+
+enum Segment {
+    Key(String),
+    Index(usize),
+}
 
 /// Bytes that end a string's plain run: the quote, the backslash and the
 /// control characters: one table look-up per byte instead of three tests in
@@ -37,9 +69,47 @@ const ENDS_RUN: [bool; 256] = {
     table
 };
 
-/// Parses JSON text into a [`Value`].
+/// Parses JSON text into a [`Value`], as the Java SDK reads it.
 pub(crate) fn parse(text: &str) -> Result<Value, DecodeError> {
     read(text, false).map(|s| s.value)
+}
+
+/// Parses a caller's JSON text (an argument named `field`) strictly: a
+/// syntax error names `field`; a lone surrogate escape or nesting deeper
+/// than [`MAX_INPUT_DEPTH`] names the member it is in (`isv_ma_list[0].code`),
+/// or `field` at the top.
+pub(crate) fn parse_input(field: &str, text: &str) -> Result<Value, ValidationError> {
+    let mut reader = Reader::new(text, false, Mode::Input);
+    match reader.document() {
+        Ok(value) => Ok(value),
+        Err(e) => match reader.fault {
+            Some(fault) => Err(ValidationError::new(
+                fault_path(field, &fault.path),
+                fault.expected,
+                fault.got,
+            )),
+            None => Err(ValidationError::new(field, "JSON text", e.message)),
+        },
+    }
+}
+
+/// `a.b[2].c` from the segments collected innermost first; `field` when empty.
+fn fault_path(field: &str, path: &[Segment]) -> String {
+    let mut out = String::new();
+    for seg in path.iter().rev() {
+        match seg {
+            Segment::Key(k) if out.is_empty() => out.push_str(k),
+            Segment::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    if out.is_empty() || out.starts_with('[') {
+        out.insert_str(0, field);
+    }
+    out
 }
 
 /// JSON text read by [`parse_spanned`].
@@ -49,9 +119,10 @@ pub(crate) struct Spanned {
     /// text (in member order): `parse` uses them to hand a response's inner
     /// object to hosts that parse JSON natively.
     pub(crate) root_spans: Vec<Range<usize>>,
-    /// Whether a lone surrogate became U+FFFD: the text then is not the
-    /// value, and a host's native parser would read it otherwise.
-    pub(crate) replaced: bool,
+    /// Whether a lone surrogate became U+FFFD or a raw control character
+    /// was read: the text then is not the value as a host's native parser
+    /// would read it (`JSON.parse` refuses raw control characters).
+    pub(crate) not_native: bool,
 }
 
 /// Parses JSON text into a [`Value`], telling where the root's members lie.
@@ -62,17 +133,12 @@ pub(crate) fn parse_spanned(text: &str) -> Result<Spanned, DecodeError> {
 /// Spans are recorded only when asked for: plain parsing (params handed over
 /// as JSON text) saves their allocations.
 fn read(text: &str, spans: bool) -> Result<Spanned, DecodeError> {
-    let mut reader = Reader::new(text, spans);
-    reader.skip_ws();
-    let value = reader.value(0)?;
-    reader.skip_ws();
-    if reader.pos < reader.bytes.len() {
-        return Err(reader.error("trailing characters"));
-    }
+    let mut reader = Reader::new(text, spans, Mode::Java);
+    let value = reader.document()?;
     Ok(Spanned {
         value,
         root_spans: reader.root_spans,
-        replaced: reader.replaced,
+        not_native: reader.not_native,
     })
 }
 
@@ -84,19 +150,52 @@ struct Reader<'a> {
     spans: bool,
     /// Where the root object's member values lie (see [`parse_spanned`]).
     root_spans: Vec<Range<usize>>,
-    /// Whether a lone surrogate was replaced (see [`Spanned::replaced`]).
-    replaced: bool,
+    /// See [`Spanned::not_native`].
+    not_native: bool,
+    mode: Mode,
+    /// Set when [`Mode::Input`] refuses a well-formed text.
+    fault: Option<InputFault>,
 }
 
 impl Reader<'_> {
-    fn new(text: &str, spans: bool) -> Reader<'_> {
+    fn new(text: &str, spans: bool, mode: Mode) -> Reader<'_> {
         Reader {
             bytes: text.as_bytes(),
             text,
             pos: 0,
             spans,
             root_spans: Vec::new(),
-            replaced: false,
+            not_native: false,
+            mode,
+            fault: None,
+        }
+    }
+
+    /// The whole text as one value.
+    fn document(&mut self) -> Result<Value, DecodeError> {
+        self.skip_ws();
+        let value = self.value(0)?;
+        self.skip_ws();
+        if self.pos < self.bytes.len() {
+            return Err(self.error("trailing characters"));
+        }
+        Ok(value)
+    }
+
+    /// Refuses a caller's text for `got` (see [`InputFault`]).
+    fn refuse(&mut self, expected: &'static str, got: &'static str) -> DecodeError {
+        self.fault = Some(InputFault {
+            expected,
+            got,
+            path: Vec::new(),
+        });
+        self.error(got)
+    }
+
+    /// Notes the member an input fault lies in, as the error unwinds.
+    fn unwinding(&mut self, seg: impl FnOnce() -> Segment) {
+        if let Some(fault) = &mut self.fault {
+            fault.path.push(seg());
         }
     }
 
@@ -142,7 +241,10 @@ impl Reader<'_> {
     }
 
     fn enter(&mut self, depth: usize) -> Result<usize, DecodeError> {
-        if depth + 1 >= MAX_DEPTH {
+        if self.mode == Mode::Input && depth >= MAX_INPUT_DEPTH {
+            return Err(self.refuse("at most 64 levels of nesting", "deeper nesting (a cycle?)"));
+        }
+        if depth >= MAX_DEPTH {
             return Err(self.error("recursion limit exceeded"));
         }
         self.pos += 1;
@@ -158,7 +260,14 @@ impl Reader<'_> {
             return Ok(Value::List(items));
         }
         loop {
-            items.push(self.value(depth)?);
+            match self.value(depth) {
+                Ok(item) => items.push(item),
+                Err(e) => {
+                    let i = items.len();
+                    self.unwinding(|| Segment::Index(i));
+                    return Err(e);
+                }
+            }
             self.skip_ws();
             match self.peek() {
                 Some(b',') => {
@@ -199,7 +308,14 @@ impl Reader<'_> {
             self.pos += 1;
             self.skip_ws();
             let start = self.pos;
-            pairs.push((key, self.value(depth)?));
+            let value = match self.value(depth) {
+                Ok(value) => value,
+                Err(e) => {
+                    self.unwinding(|| Segment::Key(key));
+                    return Err(e);
+                }
+            };
+            pairs.push((key, value));
             if depth == 1 && self.spans {
                 self.root_spans.push(start..self.pos);
             }
@@ -253,6 +369,14 @@ impl Reader<'_> {
                     self.escape(s)?;
                 }
                 None => return Err(self.error("EOF while parsing a string")),
+                // As the Java SDK's reader reads TOP's free-text fields.
+                Some(c) if self.mode == Mode::Java => {
+                    let s = out.get_or_insert_with(String::new);
+                    s.push_str(run);
+                    s.push(char::from(c));
+                    self.pos += 1;
+                    self.not_native = true;
+                }
                 Some(_) => {
                     return Err(self
                         .error("control character (\\u0000-\\u001F) found while parsing a string"))
@@ -311,8 +435,12 @@ impl Reader<'_> {
                 let code = 0x10000 + ((first - 0xD800) << 10) + (low - 0xDC00);
                 Ok(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER))
             }
+            None if self.mode == Mode::Input => Err(self.refuse(
+                "well-formed text",
+                "a lone surrogate (half of a UTF-16 pair)",
+            )),
             None => {
-                self.replaced = true;
+                self.not_native = true;
                 Ok(char::REPLACEMENT_CHARACTER)
             }
         }
@@ -385,7 +513,7 @@ impl Reader<'_> {
 
 /// Whether `text` is exactly one JSON number (`-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`).
 pub(crate) fn is_number(text: &str) -> bool {
-    let mut reader = Reader::new(text, false);
+    let mut reader = Reader::new(text, false, Mode::Input);
     matches!(reader.peek(), Some(b'-' | b'0'..=b'9'))
         && reader.number().is_ok()
         && reader.pos == text.len()
@@ -428,10 +556,60 @@ mod tests {
         ] {
             let read = super::parse_spanned(text).unwrap();
             assert_eq!(read.value, Value::String(want.to_owned()), "{text}");
-            assert!(read.replaced, "{text}");
+            assert!(read.not_native, "{text}");
         }
-        assert!(!super::parse_spanned(r#""\ud83d\ude00""#).unwrap().replaced);
+        assert!(
+            !super::parse_spanned(r#""\ud83d\ude00""#)
+                .unwrap()
+                .not_native
+        );
         assert!(parse(r#""\ud83d\u00""#).is_err());
+    }
+
+    #[test]
+    fn raw_control_characters_read_as_themselves_in_replies() {
+        let read = super::parse_spanned("{\"msg\":\"line1\nline2\ttab\u{0}\u{1f}\"}").unwrap();
+        assert_eq!(
+            read.value.get("msg"),
+            Some(&Value::String("line1\nline2\ttab\u{0}\u{1f}".to_owned()))
+        );
+        assert!(read.not_native);
+        let key = parse("{\"a\rb\":\"\u{7}\"}").unwrap();
+        assert_eq!(key, Value::object([("a\rb", Value::from("\u{7}"))]));
+        assert!(
+            !super::parse_spanned("{\"msg\":\"a\\nb\"}")
+                .unwrap()
+                .not_native
+        );
+        // Outside strings, a control character is still an error.
+        assert!(parse("{\"a\":\u{1}1}").is_err());
+    }
+
+    #[test]
+    fn a_callers_text_is_read_strictly_and_refusals_name_the_member() {
+        let input = |text: &str| super::parse_input("params", text);
+        let err = input(r#"{"a":{"b":["x","y\ud800"]}}"#).unwrap_err();
+        assert_eq!(err.field, "a.b[1]");
+        assert_eq!(err.expected, "well-formed text");
+        assert_eq!(err.got, "a lone surrogate (half of a UTF-16 pair)");
+        assert_eq!(input(r#""\udc00""#).unwrap_err().field, "params");
+        assert_eq!(input(r#"[1,"\udc00"]"#).unwrap_err().field, "params[1]");
+        let raw = input("{\"a\":\"x\ny\"}").unwrap_err();
+        assert_eq!(
+            (raw.field.as_str(), raw.expected.as_str()),
+            ("params", "JSON text")
+        );
+        assert!(raw.got.contains("control character"), "{}", raw.got);
+        assert_eq!(
+            input(r#"{"a":"\ud83d\ude00"}"#).unwrap(),
+            Value::object([("a", Value::from("😀"))])
+        );
+        // 64 levels, as every binding bounds parameters; the 65th is refused.
+        let nest = |n: usize| format!("{}{}", "{\"k\":".repeat(n), "1".to_owned() + &"}".repeat(n));
+        assert!(input(&nest(64)).is_ok());
+        let deep = input(&nest(65)).unwrap_err();
+        assert_eq!(deep.expected, "at most 64 levels of nesting");
+        assert_eq!(deep.field, vec!["k"; 64].join("."));
     }
 
     #[test]
@@ -442,7 +620,6 @@ mod tests {
             ("[1,]", "expected value"),
             ("[1 2]", "expected `,` or `]`"),
             ("{\"a\" 1}", "expected `:`"),
-            ("\"a\tb\"", "control character"),
             ("\"\\x\"", "invalid escape"),
             ("01", "trailing characters"),
             ("-", "invalid number"),

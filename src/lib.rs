@@ -52,6 +52,8 @@ mod sign;
 pub mod spec;
 mod spi;
 mod time;
+#[cfg(feature = "tmc")]
+pub mod tmc;
 mod urlencode;
 mod value;
 mod value_serde;
@@ -63,11 +65,11 @@ pub use client::{
 };
 pub use error::{ApiError, DecodeError, Error, SignatureError, SignatureFailure, ValidationError};
 pub use json_ser::{record_json, WriteError};
-pub use multipart::{Multipart, DEFAULT_FILE_CONTENT_TYPE};
+pub use multipart::{Multipart, DEFAULT_FILE_CONTENT_TYPE, MAX_PARTS};
 pub use redact::{is_secret_path, redact_body, SECRET_NOT_SHOWN};
 pub use response::{parse, parse_reply, parse_spanned, Parsed, ReplyMethod};
 pub use sign::{sign, string_to_sign, SignMethod};
 pub use spi::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
 pub use time::{format_timestamp, parse_timestamp};
-pub use value::{from_json, FileItem, Value};
+pub use value::{from_json, from_json_input, FileItem, Value};
 pub use value_serde::{Problem, ReadError, ValueDeserializer, MAX_DEPTH};

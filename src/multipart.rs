@@ -21,8 +21,10 @@ const COUNTER_DIGITS: usize = 16;
 
 /// RFC 2046 caps a boundary at 70 characters; a longer one is refused when read.
 const MAX_BOUNDARY: usize = 70;
-/// Parts read from one body: far more than any TOP call has.
-const MAX_PARTS: usize = 1000;
+/// Parts in one `multipart/form-data` body (text parameters and files
+/// together): far more than any TOP call has. `prepare` builds no body with
+/// more, and the local gateway reads none with more.
+pub const MAX_PARTS: usize = 1000;
 
 /// A `multipart/form-data` body and its boundary.
 #[derive(Clone, PartialEq, Eq)]
@@ -65,6 +67,14 @@ pub(crate) fn encode(
     text: &[(&str, Cow<'_, str>)],
     files: &[(&str, &FileItem)],
 ) -> Result<Multipart, ValidationError> {
+    let parts = text.len() + files.len();
+    if parts > MAX_PARTS {
+        return Err(ValidationError::new(
+            "params",
+            format!("at most {MAX_PARTS} parts in an upload (text parameters and files together)"),
+            format!("{parts} parts"),
+        ));
+    }
     let mut heads: Vec<(&str, Option<&str>, &str)> = Vec::with_capacity(files.len());
     for (name, _) in text {
         check_header_text(name, name, "a parameter name")?;

@@ -26,10 +26,10 @@ use crate::value::Value;
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct ClientConfig {
     /// The app key (required).
-    pub app_key: String,
+    pub app_key: Option<String>,
     /// The app secret (required; never printed or serialized).
     #[serde(skip_serializing)]
-    pub app_secret: String,
+    pub app_secret: Option<String>,
     /// `md5`, `hmac` or `hmac-sha256` (default).
     pub sign_method: Option<String>,
     /// `json` (default) or `xml`.
@@ -60,8 +60,17 @@ impl fmt::Debug for ClientConfig {
 }
 
 impl ClientConfig {
-    /// The client these settings describe, every setting checked.
+    /// The client these settings describe, every setting checked. Errors
+    /// name the key as the caller wrote it (`appSecret`, `signMethod`), and a
+    /// key left out is "none", not an empty string.
     pub fn client(&self) -> Result<TopClient, ValidationError> {
+        let (Some(app_key), Some(app_secret)) = (&self.app_key, &self.app_secret) else {
+            let (key, what) = match self.app_key {
+                None => ("appKey", "a non-empty app key"),
+                Some(_) => ("appSecret", "a non-empty app secret"),
+            };
+            return Err(ValidationError::new(key, what, "none"));
+        };
         let options = ClientOptions {
             sign_method: self.sign_method.as_deref(),
             format: self.format.as_deref(),
@@ -70,7 +79,10 @@ impl ClientConfig {
             partner_id: self.partner_id.as_deref(),
             target_app_key: self.target_app_key.as_deref(),
         };
-        TopClient::with_options(&self.app_key, &self.app_secret, &options)
+        TopClient::with_options(app_key, app_secret, &options).map_err(|mut e| {
+            e.field = camel_case(&e.field);
+            e
+        })
     }
 }
 
@@ -209,6 +221,76 @@ impl GatewayInput {
     }
 }
 
+/// A TMC session's settings as a host gives them (`new TmcSession({...})`,
+/// the C ABI's JSON): the app, then [`crate::tmc::TmcOptions`], each
+/// absent one at its default. Unknown keys are refused.
+#[cfg(feature = "tmc")]
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct TmcSessionConfig {
+    /// The app key (required).
+    pub app_key: String,
+    /// The app secret (required; never printed).
+    pub app_secret: String,
+    /// The message group; default `default`.
+    pub group_name: Option<String>,
+    /// Sent as `sdk`; default `topwire-<version>`.
+    pub sdk: Option<String>,
+    /// Sent as `intranet_ip`, when given.
+    pub intranet_ip: Option<String>,
+    /// Default 15000.
+    pub pull_interval_ms: Option<i64>,
+    /// Default 45000.
+    pub ping_interval_ms: Option<i64>,
+    /// Default 10000.
+    pub reconnect_interval_ms: Option<i64>,
+    /// The most bytes a gzip content inflates to; default 16 MiB.
+    pub max_content_bytes: Option<u64>,
+}
+
+#[cfg(feature = "tmc")]
+impl fmt::Debug for TmcSessionConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TmcSessionConfig")
+            .field("app_key", &self.app_key)
+            .field("app_secret", &"***")
+            .field("group_name", &self.group_name)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(feature = "tmc")]
+impl TmcSessionConfig {
+    /// The options these settings describe, the defaults filled in.
+    pub fn options(&self) -> crate::tmc::TmcOptions {
+        let d = crate::tmc::TmcOptions::default();
+        crate::tmc::TmcOptions {
+            group_name: self.group_name.clone().unwrap_or(d.group_name),
+            sdk: self.sdk.clone().unwrap_or(d.sdk),
+            intranet_ip: self.intranet_ip.clone(),
+            pull_interval_ms: self.pull_interval_ms.unwrap_or(d.pull_interval_ms),
+            ping_interval_ms: self.ping_interval_ms.unwrap_or(d.ping_interval_ms),
+            reconnect_interval_ms: self
+                .reconnect_interval_ms
+                .unwrap_or(d.reconnect_interval_ms),
+            max_content_bytes: self.max_content_bytes.map_or(d.max_content_bytes, |n| {
+                usize::try_from(n).unwrap_or(usize::MAX)
+            }),
+        }
+    }
+
+    /// The session these settings describe, every setting checked (the
+    /// app key and secret named `appKey`, `appSecret` as the host wrote them).
+    pub fn session(&self) -> Result<crate::tmc::TmcSession, ValidationError> {
+        crate::tmc::TmcSession::new(&self.app_key, &self.app_secret, self.options()).map_err(
+            |mut e| {
+                e.field = camel_case(&e.field);
+                e
+            },
+        )
+    }
+}
+
 /// Owned `(name, value)` pairs borrowed as the core's `(&str, &str)` pairs.
 pub fn borrow_pairs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
     pairs
@@ -317,7 +399,9 @@ pub fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Val
         match e.problem {
             Problem::Unknown(key, known) => unknown_key(field(&key), &key, known),
             Problem::Missing(key) => ValidationError::new(field(key), "a value", "none"),
-            Problem::Wrong(got, expected) => ValidationError::new(at(&e.path), expected, got),
+            Problem::Wrong(got, expected) => {
+                ValidationError::new(at(&e.path), plain_expected(&expected), got)
+            }
             Problem::Other(message) => ValidationError::new(at(&e.path), "a valid value", message),
         }
     })
@@ -390,9 +474,25 @@ pub fn validation_error(path: &str, message: &str) -> ValidationError {
         .or_else(|| message.strip_prefix("invalid length "));
     let field = at(path);
     match detail.and_then(|d| d.rsplit_once(", expected ")) {
-        Some((got, expected)) => ValidationError::new(field, expected, describe_unexpected(got)),
+        Some((got, expected)) => {
+            ValidationError::new(field, plain_expected(expected), describe_unexpected(got))
+        }
         None => ValidationError::new(field, "a valid value", message),
     }
+}
+
+/// What serde says a record wanted, without Rust's type names
+/// (`struct ClientConfig`, `i64`), in the words of the records' documentation.
+fn plain_expected(expected: &str) -> String {
+    let words = match expected {
+        e if e.starts_with("struct ") || e == "a map" => "an object",
+        "i64" | "i32" | "i16" | "i8" | "isize" => "an integer within the signed 64-bit range",
+        "u64" | "u32" | "u16" | "u8" | "usize" => "a non-negative integer within 64 bits",
+        "a sequence" => "a list",
+        "a tuple of size 2" => "a [name, value] pair",
+        other => other,
+    };
+    words.to_owned()
 }
 
 /// serde's description of a wrong value, without the value itself (it may be

@@ -98,10 +98,38 @@ pub(crate) fn render<'a>(
         let present = |name: &str| {
             out.iter().any(|(k, _)| *k == name) || files.iter().any(|(k, _)| *k == name)
         };
-        check_required(spec.request, present, String::new)?;
-        check_rules(spec, &out)?;
+        check_required(spec.request, present, String::new)
+            .and_then(|()| check_rules(spec, &out))
+            .map_err(|e| given_empty(e, spec, pairs))?;
     }
     Ok(Rendered { text: out, files })
+}
+
+/// A required field "got nothing" when it was given as an empty list or
+/// object (absent, as the wire rules say): the error says what it got.
+fn given_empty(
+    mut e: ValidationError,
+    spec: &ApiSpec,
+    pairs: &[(String, Value)],
+) -> ValidationError {
+    let given = pairs.iter().find(|(k, _)| *k == e.field).map(|(_, v)| v);
+    if let (Some(v @ (Value::List(_) | Value::Object(_))), Some(field)) =
+        (given, spec.request_field(&e.field))
+    {
+        if e.got == "nothing" {
+            e.got = describe(field, v);
+        }
+    }
+    e
+}
+
+/// Absent as Java's `StringUtils.isEmpty` decides, at every depth: null,
+/// empty or whitespace-only text, an empty list or object.
+fn is_absent_value(v: &Value) -> bool {
+    match v {
+        Value::String(s) => java::is_blank(s),
+        other => other.is_empty(),
+    }
 }
 
 /// Empty or whitespace-only text (Java's `StringUtils.isEmpty`): the Java
@@ -190,7 +218,7 @@ fn check_rule_path<'a>(
         return Ok(());
     };
     for (i, item) in items.iter().enumerate() {
-        if item.get(member).is_none_or(Value::is_empty) {
+        if item.get(member).is_none_or(is_absent_value) {
             return Err(ValidationError::new(
                 format!("{top}[{i}].{member}"),
                 format!("{}{why}", expected_as(member_field, true)),
@@ -381,10 +409,16 @@ fn render_typed<'a>(
     name: &str,
     allow_unknown: bool,
 ) -> Result<Option<Cow<'a, str>>, ValidationError> {
+    let path = Path::Top(name);
     if value.is_empty() {
+        // Empty is absent where the description says a structure of that
+        // kind, or any JSON; a container where it says a scalar is wrong.
+        let container = matches!(value, Value::List(_) | Value::Object(_));
+        if container && !matches!(field.ty, Type::Json) && !is_empty_structure(field, value) {
+            return Err(invalid(path, field, value));
+        }
         return Ok(None);
     }
-    let path = Path::Top(name);
     let text = match &field.ty {
         Type::Object(_) | Type::ObjectList(_) => match value {
             // A caller may hand over the JSON text itself, as other SDKs require;
@@ -510,7 +544,7 @@ fn write_struct(
         }
     }
     out.push('}');
-    let present = |n: &str| pairs.iter().any(|(k, v)| k == n && !v.is_empty());
+    let present = |n: &str| pairs.iter().any(|(k, v)| k == n && !is_absent_value(v));
     check_required(s.fields, present, || format!("{}.", path.render()))
 }
 

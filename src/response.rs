@@ -106,7 +106,8 @@ pub fn parse_reply(method: &ReplyMethod, body: &[u8]) -> Result<Parsed, Error> {
 }
 
 /// The inner object of a JSON reply, and its text's range in `text` (none
-/// when the reader had to replace a lone surrogate: the text is not the data).
+/// when the reader replaced a lone surrogate or read a raw control
+/// character: the text is not the data as a native JSON parser reads it).
 fn unwrap_json(text: &str, key: &str) -> Result<(Value, Option<Range<usize>>), Error> {
     let read = crate::json::parse_spanned(text).map_err(|e| {
         DecodeError::new(format!(
@@ -114,12 +115,12 @@ fn unwrap_json(text: &str, key: &str) -> Result<(Value, Option<Range<usize>>), E
             snippet(text)
         ))
     })?;
-    let spans = if read.replaced {
+    let spans = if read.not_native {
         Vec::new()
     } else {
         read.root_spans
     };
-    let whole = (!read.replaced).then_some(0..text.len());
+    let whole = (!read.not_native).then_some(0..text.len());
     let Value::Object(mut pairs) = read.value else {
         return Err(DecodeError::new("expected a JSON object").into());
     };

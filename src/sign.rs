@@ -1,7 +1,7 @@
 //! TOP request signatures: md5, hmac (HMAC-MD5) and hmac-sha256.
 //!
-//! The string to sign is every `key` + `value`, sorted by key in byte order,
-//! with no separator. The digests are fed pair by pair instead of building
+//! The string to sign is every `key` + `value`, sorted by key as Java's
+//! `Arrays.sort` sorts strings (UTF-16 code units), with no separator. The digests are fed pair by pair instead of building
 //! that string, which keeps `prepare` close to the cost of the bare hash.
 
 use hmac::{Hmac, KeyInit, Mac};
@@ -9,7 +9,7 @@ use md5::{Digest, Md5};
 use sha2::Sha256;
 
 use crate::error::ValidationError;
-use crate::{java, order};
+use crate::java;
 
 /// The three sign methods TOP accepts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -52,7 +52,7 @@ impl SignMethod {
 ///
 /// Pairs whose key is `sign`, or whose key or value is empty or whitespace
 /// only, are left out (they are not sent either), as the Java SDK's
-/// `StringUtils.areNotEmpty(key, value)` leaves them out. Keys are sorted in byte order; the digest is
+/// `StringUtils.areNotEmpty(key, value)` leaves them out. Keys are sorted by UTF-16 code units (Java's `Arrays.sort`); the digest is
 /// returned in upper-case hex.
 ///
 /// ```
@@ -60,15 +60,23 @@ impl SignMethod {
 /// let params = [("method", "taobao.user.seller.get"), ("timestamp", "2013-05-06 13:52:03"),
 ///     ("format", "xml"), ("app_key", "test"), ("v", "2.0"), ("fields", "nick"),
 ///     ("sign_method", "md5"), ("session", "test")];
-/// assert_eq!(sign(&params, "test", SignMethod::Md5), "72CB4D809B375A54502C09360D879C64");
+/// assert_eq!(sign(&params, "test", SignMethod::Md5).unwrap(), "72CB4D809B375A54502C09360D879C64");
 /// ```
+///
+/// An empty secret is a [`ValidationError`] naming `secret` for `hmac` and
+/// `hmac-sha256`, as Java's `SecretKeySpec` refuses it (`Empty key`); `md5`
+/// has no key, and Java signs with it.
 pub fn sign<K: AsRef<str>, V: AsRef<str>>(
     params: &[(K, V)],
     secret: &str,
     method: SignMethod,
-) -> String {
+) -> Result<String, ValidationError> {
+    if secret.is_empty() && method != SignMethod::Md5 {
+        let expected = format!("a non-empty secret ({} needs a key)", method.as_str());
+        return Err(ValidationError::new("secret", expected, "an empty string"));
+    }
     let sorted = signed_pairs(params);
-    digest_pairs(sorted.iter().copied(), secret, method)
+    Ok(digest_pairs(sorted.iter().copied(), secret, method))
 }
 
 /// The canonical string the signature covers (for debugging error 25).
@@ -81,14 +89,14 @@ pub fn string_to_sign<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> String
     out
 }
 
-/// The pairs that are signed, sorted by key bytes (stable for repeated keys).
+/// The pairs that are signed, sorted by key as Java sorts them (stable for repeated keys).
 fn signed_pairs<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Vec<(&str, &str)> {
     let mut pairs: Vec<(&str, &str)> = params
         .iter()
         .map(|(k, v)| (k.as_ref(), v.as_ref()))
         .filter(|(k, v)| !java::is_blank(k) && !java::is_blank(v) && *k != "sign")
         .collect();
-    order::sort_by_bytes(&mut pairs, |(k, _)| k.as_bytes());
+    java::sort_by_str(&mut pairs, |(k, _)| *k);
     pairs
 }
 
@@ -171,18 +179,18 @@ mod tests {
     #[test]
     fn known_answers_from_protocol_md() {
         assert_eq!(
-            sign(&KNOWN, "test", SignMethod::Md5),
+            sign(&KNOWN, "test", SignMethod::Md5).unwrap(),
             "72CB4D809B375A54502C09360D879C64"
         );
         let mut hmac = KNOWN;
         hmac[6].1 = "hmac";
         assert_eq!(
-            sign(&hmac, "test", SignMethod::Hmac),
+            sign(&hmac, "test", SignMethod::Hmac).unwrap(),
             "FA15A9D5B42AB2D6F3397843851ED09A"
         );
         hmac[6].1 = "hmac-sha256";
         assert_eq!(
-            sign(&hmac, "test", SignMethod::HmacSha256),
+            sign(&hmac, "test", SignMethod::HmacSha256).unwrap(),
             "267B9C1C7A2FE1CE413DBB95E596616D32107AE0992BE2C22143CFCE303E8E34"
         );
     }
@@ -193,6 +201,17 @@ mod tests {
         with_extra.push(("sign", "X"));
         with_extra.push(("empty", ""));
         assert_eq!(string_to_sign(&with_extra), string_to_sign(&KNOWN));
+    }
+
+    #[test]
+    fn an_empty_key_is_refused_as_java_refuses_it() {
+        for method in [SignMethod::Hmac, SignMethod::HmacSha256] {
+            let err = sign(&KNOWN, "", method).unwrap_err();
+            assert_eq!(err.field, "secret");
+            assert_eq!(err.got, "an empty string");
+        }
+        // MD5(secret + S + secret) has no key: Java signs with an empty secret.
+        assert!(sign(&KNOWN, "", SignMethod::Md5).is_ok());
     }
 
     #[test]

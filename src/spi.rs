@@ -37,7 +37,7 @@ pub struct SpiRequest<'a> {
 
 /// How the body takes part in the signature.
 enum BodyRole {
-    /// JSON, XML or text: appended after the sorted pairs.
+    /// JSON, XML (`text/xml` or `application/xml`) or text: appended after the sorted pairs.
     Appended,
     /// Urlencoded form: its fields join the pairs.
     Form,
@@ -299,7 +299,7 @@ fn utf8_body(body: &[u8]) -> Result<&str, ValidationError> {
 }
 
 const BODY_TYPES: &str =
-    "application/json, text/xml, text/plain or application/x-www-form-urlencoded (charset UTF-8)";
+    "application/json, text/xml, application/xml, text/plain or application/x-www-form-urlencoded (charset UTF-8)";
 
 /// `SpiUtils.checkSign`'s dispatch: the content type must start with one of
 /// the four types Java accepts (as written, case-sensitive). Java signs in
@@ -316,9 +316,15 @@ fn body_role(ctype: Option<&str>, body: &[u8]) -> Result<BodyRole, ValidationErr
     if !is_utf8_charset(text) {
         return Err(refuse());
     }
-    if ["application/json", "text/xml", "text/plain"]
-        .iter()
-        .any(|t| text.starts_with(t))
+    // The current SDK's SpiUtils also signs an `application/xml` body.
+    if [
+        "application/json",
+        "text/xml",
+        "application/xml",
+        "text/plain",
+    ]
+    .iter()
+    .any(|t| text.starts_with(t))
     {
         Ok(BodyRole::Appended)
     } else if text.starts_with("application/x-www-form-urlencoded") {

@@ -141,7 +141,9 @@ impl Value {
             Value::Decimal(t) => format!("the number {}", quote_free(t)),
             Value::String(s) if s.is_empty() => "an empty string".to_owned(),
             Value::String(s) => format!("the string {}", quote_truncated(s)),
+            Value::List(items) if items.is_empty() => "an empty list".to_owned(),
             Value::List(items) => format!("a list of {} item(s)", items.len()),
+            Value::Object(pairs) if pairs.is_empty() => "an empty object".to_owned(),
             Value::Object(_) => "an object".to_owned(),
             Value::File(file) => format!("a file of {} byte(s)", file.content.len()),
         }
@@ -313,12 +315,22 @@ pub(crate) fn write_json_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-/// Parses JSON text into a [`Value`] (objects keep their key order;
-/// integers are exact over the i64/u64 range; a lone surrogate escape reads
-/// as U+FFFD). Nesting of 128 levels or more is refused, as serde_json does,
-/// so hostile input cannot exhaust the stack.
+/// Parses JSON text into a [`Value`] as the Java SDK reads TOP's JSON
+/// (objects keep their key order; integers are exact over the i64/u64
+/// range; a raw control character inside a string is that character; a
+/// lone surrogate escape reads as U+FFFD). Nesting of 128 levels or more is
+/// refused, as serde_json does, so hostile input cannot exhaust the stack.
 pub fn from_json(text: &str) -> Result<Value, crate::DecodeError> {
     crate::json::parse(text)
+}
+
+/// Parses a caller's JSON text (the argument `field`, e.g. the C ABI's
+/// `params`) strictly, as RFC 8259 says: a syntax error names `field`; a
+/// lone surrogate escape (`"x\ud800"`, text no UTF-8 can hold) or nesting
+/// beyond 64 levels (the limit for parameters in every language) is refused
+/// naming the member it is in, as JavaScript and Python refuse them.
+pub fn from_json_input(field: &str, text: &str) -> Result<Value, crate::ValidationError> {
+    crate::json::parse_input(field, text)
 }
 
 #[cfg(test)]

@@ -279,10 +279,7 @@ impl<'de> Deserializer<'de> for ValueDeserializer {
             Value::Int(i) => v.visit_i64(i),
             Value::UInt(u) => v.visit_u64(u),
             // No record field takes a fraction; refused without float parsing.
-            Value::Decimal(_) => Err(de::Error::invalid_type(
-                Unexpected::Other("a number with a fraction"),
-                &v,
-            )),
+            Value::Decimal(_) => Err(de::Error::invalid_type(decimal_kind(&self.0), &v)),
             Value::String(s) => v.visit_string(s),
             Value::File(f) => v.visit_byte_buf(f.content),
             Value::List(items) => v.visit_seq(Items {
@@ -376,6 +373,14 @@ impl<'de> Deserializer<'de> for ValueDeserializer {
     }
 }
 
+/// A number that is neither i64 nor u64, in the words every language uses.
+fn decimal_kind(v: &Value) -> Unexpected<'static> {
+    match v.as_big_integer() {
+        Some(_) => Unexpected::Other("an integer beyond 64 bits"),
+        None => Unexpected::Other("a number with a fraction"),
+    }
+}
+
 /// A value of the wrong kind for a field: one out-of-line path for all.
 #[cold]
 #[inline(never)]
@@ -384,7 +389,7 @@ fn mismatch(found: &Value, expected: &dyn de::Expected) -> ReadError {
         Value::Null => Unexpected::Unit,
         Value::Bool(b) => Unexpected::Bool(*b),
         Value::Int(_) | Value::UInt(_) => Unexpected::Signed(0),
-        Value::Decimal(_) => Unexpected::Other("a number with a fraction"),
+        Value::Decimal(_) => decimal_kind(found),
         Value::String(_) => Unexpected::Str(""),
         Value::File(_) => Unexpected::Bytes(&[]),
         Value::List(_) => Unexpected::Seq,

@@ -123,7 +123,7 @@ fn hand_signed(extra: &[(&str, &str)]) -> String {
         ("format", "json"),
     ];
     params.extend_from_slice(extra);
-    let sign = topwire::sign(&params, DEFAULT_APP_SECRET, topwire::SignMethod::Md5);
+    let sign = topwire::sign(&params, DEFAULT_APP_SECRET, topwire::SignMethod::Md5).unwrap();
     let mut query = form_urlencoded::Serializer::new(String::from("/router/rest?"));
     query.extend_pairs(params.iter()).append_pair("sign", &sign);
     query.finish()
@@ -272,7 +272,7 @@ fn bad_value_is_41_naming_the_field() {
         ("format", "json"),
         ("write_off_type", "2"),
     ];
-    let sign = topwire::sign(&params, DEFAULT_APP_SECRET, topwire::SignMethod::HmacSha256);
+    let sign = topwire::sign(&params, DEFAULT_APP_SECRET, topwire::SignMethod::HmacSha256).unwrap();
     let mut query = form_urlencoded::Serializer::new(String::from("http://127.0.0.1/router/rest?"));
     query.extend_pairs(params.iter()).append_pair("sign", &sign);
     let url = query.finish();
@@ -446,6 +446,65 @@ fn multipart_text_parts_are_signed() {
     let names: Vec<String> = req.params().into_iter().map(|(k, _)| k).collect();
     assert!(names.contains(&"title".to_owned()) && !names.contains(&"img".to_owned()));
     assert_eq!(names.last().map(String::as_str), Some("sign"));
+}
+
+#[test]
+fn prepare_builds_no_upload_the_gateway_refuses() {
+    // One limit (topwire::MAX_PARTS), for building and reading bodies alike.
+    let gw = upload_gateway();
+    let c = client(ClientOptions::default());
+    let opts = PrepareOptions {
+        timestamp_ms: NOW,
+        ..Default::default()
+    };
+    let upload = |parts: usize| {
+        let mut pairs = vec![("note".to_owned(), Value::from("x"))];
+        pairs.extend((1..parts).map(|i| {
+            let file = topwire::FileItem::new(format!("file {i}").into_bytes());
+            (format!("f{i}"), Value::File(file))
+        }));
+        c.prepare(UPLOAD, &Value::Object(pairs), &opts)
+    };
+    let most = upload(topwire::MAX_PARTS).unwrap();
+    let resp = send(&gw, &most, NOW);
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    assert!(
+        c.parse(UPLOAD, resp.body.as_bytes()).is_ok(),
+        "{}",
+        resp.body
+    );
+    match upload(topwire::MAX_PARTS + 1) {
+        Err(topwire::Error::Validation(e)) => {
+            assert_eq!(e.field, "params");
+            assert_eq!(
+                e.to_string(),
+                "params: expected at most 1000 parts in an upload (text parameters and files together), got 1001 parts"
+            );
+        }
+        other => panic!("expected a ValidationError, got {other:?}"),
+    }
+    // A body of one part more, built by hand, is what the gateway refuses.
+    let topwire::Body::Multipart(m) = &most.body else {
+        panic!("not multipart")
+    };
+    let boundary = m.boundary.clone();
+    let mut body = m.bytes.clone();
+    let close = format!("--{boundary}--\r\n");
+    body.truncate(body.len() - close.len());
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"extra\"; filename=\"e\"\r\n\r\ne\r\n{close}").as_bytes(),
+    );
+    let resp = gw.handle(
+        &GatewayRequest {
+            method: "POST",
+            url: &most.url,
+            headers: &most.headers(),
+            body: &body,
+        },
+        NOW,
+    );
+    assert_eq!(resp.status, 400, "{}", resp.body);
+    assert!(resp.body.contains("more than 1000 parts"), "{}", resp.body);
 }
 
 #[test]

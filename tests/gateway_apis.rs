@@ -111,6 +111,19 @@ fn valid_calls_get_the_sample_reply_in_every_format() {
 }
 
 #[test]
+fn json_text_parameters_with_raw_control_characters_are_read_as_java_reads_them() {
+    // A structured field given as JSON text whose string holds a raw line
+    // break: prepare checks it and sends it as given; the gateway reads it.
+    let gw = Gateway::default();
+    let c = client("json", false);
+    let params =
+        r#"{"isv_ma_list": "[{\"code\":\"a\nb\",\"num\":1}]", "outer_id": "o1", "token": "t1"}"#;
+    let body = raw(&gw, &c, "taobao.eticket.merchant.ma.resend", params);
+    let data = c.parse("taobao.eticket.merchant.ma.resend", body.as_bytes());
+    assert!(data.is_ok(), "{body}");
+}
+
+#[test]
 fn lists_in_replies_take_tops_shape_per_format() {
     let gw = Gateway::default();
     let consult = "alibaba.alsc.daodian.ticket.consult";
@@ -204,7 +217,7 @@ fn hand_signed(gw: &Gateway, method: &str, app: &[(&str, &str)]) -> ApiError {
         ("format", "json"),
     ];
     params.extend_from_slice(app);
-    let sign = topwire::sign(&params, DEFAULT_APP_SECRET, topwire::SignMethod::Md5);
+    let sign = topwire::sign(&params, DEFAULT_APP_SECRET, topwire::SignMethod::Md5).unwrap();
     let mut body = form_urlencoded::Serializer::new(String::new());
     body.extend_pairs(params.iter()).append_pair("sign", &sign);
     let body = body.finish();
@@ -310,6 +323,40 @@ fn ma_send_rules_across_fields_are_40_naming_the_field() {
             "Invalid arguments:certificate_type",
             Some("isv.invalid-parameter"),
             Some("certificate_type: expected an integer, one of 0, 1, got the string \"2\"")
+        )
+    );
+}
+
+#[test]
+fn whitespace_only_members_do_not_satisfy_required_rules() {
+    // Java's StringUtils.isEmpty at every depth, as prepare applies it.
+    let gw = Gateway::default();
+    let list = r#"[{"ka_no":"   ","ka_mi":"  ","num":1}]"#;
+    let app = [
+        ("outer_id", "o1"),
+        ("token", "t1"),
+        ("certificate_type", "1"),
+        ("isv_ka_list", list),
+    ];
+    let e = hand_signed(&gw, SEND, &app);
+    assert_eq!(
+        fault(&e),
+        (40, "Missing required arguments:isv_ka_list[0].ka_no", Some("isv.missing-parameter"),
+         Some("isv_ka_list[0].ka_no: expected a string (required when certificate_type is 1), got nothing"))
+    );
+    let list = r#"[{"code":"\u3000","num":1}]"#;
+    let e = hand_signed(
+        &gw,
+        SEND,
+        &[("outer_id", "o1"), ("token", "t1"), ("isv_ma_list", list)],
+    );
+    assert_eq!(
+        fault(&e),
+        (
+            40,
+            "Missing required arguments:isv_ma_list[0].code",
+            Some("isv.missing-parameter"),
+            Some("isv_ma_list[0].code: expected a string, got nothing")
         )
     );
 }

@@ -14,6 +14,12 @@
 //!    writes serde_json's copy of a document with `\ufffd` in its place.
 //! 3. Repeated object keys are all kept, in order; serde_json keeps the last
 //!    value, which is what `Value::get` (and a JS object or Python dict) sees.
+//! 4. A raw control character (U+0000..U+001F) inside a string is read as
+//!    that character, as the Java SDK's reader reads TOP's free-text fields;
+//!    serde_json refuses it. The generator notes where it wrote one, and
+//!    serde_json reads a copy with each of them escaped (`\u0001`), so both
+//!    must read the same text. Edits never touch them (as with difference 2).
+//!    Outside strings a control character is refused by both.
 //!
 //! Nesting is bounded alike: 127 levels are read, 128 refused.
 
@@ -44,9 +50,22 @@ struct Doc {
     ours: String,
     theirs: String,
     lone: Vec<std::ops::Range<usize>>,
+    /// Where raw control characters lie inside strings (difference 4).
+    controls: Vec<usize>,
 }
 
 impl Doc {
+    /// serde_json's copy with the raw control characters in strings escaped.
+    fn theirs_escaped(&self) -> String {
+        let mut out = self.theirs.clone();
+        for &at in self.controls.iter().rev() {
+            if let Some(c) = out.get(at..).and_then(|s| s.chars().next()) {
+                out.replace_range(at..at + 1, &format!("\\u{:04x}", u32::from(c)));
+            }
+        }
+        out
+    }
+
     fn push(&mut self, s: &str) {
         self.ours.push_str(s);
         self.theirs.push_str(s);
@@ -57,6 +76,11 @@ impl Doc {
         let mut i = 0;
         while let Some(unit) = units.get(i) {
             match unit {
+                // Difference 4: escaped in serde_json's copy when it reads it.
+                Unit::Char(c) if u32::from(*c) < 0x20 => {
+                    self.controls.push(self.ours.len());
+                    self.push(&c.to_string());
+                }
                 Unit::Char(c) => self.push(&c.to_string()),
                 Unit::Escape(e) => self.push(e),
                 Unit::Code(hi @ 0xD800..=0xDBFF) => match units.get(i + 1) {
@@ -211,14 +235,16 @@ fn apply(doc: &mut Doc, edit: &Edit) -> Option<()> {
     // more or fewer there changes which backslash starts the escape. So do
     // the six characters on either side: an edit there can turn a
     // neighbouring `\uXXXX` into the other half of a pair.
+    let controls: Vec<std::ops::Range<usize>> = doc.controls.iter().map(|&c| c..c + 1).collect();
     let touches = |pos: usize| {
-        doc.lone.iter().any(|r| {
+        doc.lone.iter().chain(&controls).any(|r| {
             let run = doc.ours.get(..r.start).map_or(0, |head| {
                 head.bytes().rev().take_while(|&b| b == b'\\').count()
             });
             r.start - run <= pos + 7 && pos <= r.end + 6
         })
     };
+    let mut inserted_control = None;
     let (pos, shift) = match edit {
         Edit::Delete(i) if !doc.ours.is_empty() => {
             let pos = at(i, doc.ours.len() - 1);
@@ -231,9 +257,13 @@ fn apply(doc: &mut Doc, edit: &Edit) -> Option<()> {
         }
         Edit::Insert(i, c) => {
             let pos = at(i, doc.ours.len());
-            if touches(pos) {
+            // A control character after a backslash would be an escape in
+            // one copy only once escaped (difference 4).
+            let after_backslash = doc.ours.get(..pos).is_some_and(|h| h.ends_with('\\'));
+            if touches(pos) || (*c < ' ' && after_backslash) {
                 return None;
             }
+            inserted_control = (*c < ' ').then_some(pos);
             doc.ours.insert(pos, *c);
             doc.theirs.insert(pos, *c);
             (pos, c.len_utf8() as isize)
@@ -246,12 +276,20 @@ fn apply(doc: &mut Doc, edit: &Edit) -> Option<()> {
             doc.ours.truncate(pos);
             doc.theirs.truncate(pos);
             doc.lone.retain(|r| r.end <= pos);
+            doc.controls.retain(|&c| c < pos);
             return Some(());
         }
         Edit::Delete(_) => return Some(()),
     };
     for r in doc.lone.iter_mut().filter(|r| r.start > pos) {
         *r = r.start.checked_add_signed(shift)?..r.end.checked_add_signed(shift)?;
+    }
+    for c in doc.controls.iter_mut().filter(|c| **c >= pos) {
+        *c = c.checked_add_signed(shift)?;
+    }
+    if let Some(at) = inserted_control {
+        let i = doc.controls.partition_point(|&c| c < at);
+        doc.controls.insert(i, at);
     }
     Some(())
 }
@@ -298,7 +336,7 @@ fn has_replacement(value: &Value) -> bool {
 }
 
 fn check(doc: &Doc) -> Result<(), TestCaseError> {
-    let theirs = serde_json::from_str::<serde_json::Value>(&doc.theirs);
+    let theirs = serde_json::from_str::<serde_json::Value>(&doc.theirs_escaped());
     let ours = from_json(&doc.ours);
     match (&ours, &theirs) {
         (Ok(a), Ok(b)) => prop_assert!(same(a, b), "{:?}\nours   {a:?}\nserde  {b:?}", doc.ours),
@@ -379,6 +417,19 @@ fn difference_3_repeated_keys_are_kept() {
         serde_json::from_str::<serde_json::Value>(r#"{"a":1,"a":2}"#).unwrap(),
         serde_json::json!({"a": 2})
     );
+}
+
+#[test]
+fn difference_4_raw_control_characters_are_read() {
+    let raw = "{\"msg\":\"line1\nline2\u{0}\"}";
+    assert_eq!(
+        from_json(raw).unwrap(),
+        Value::object([("msg", Value::from("line1\nline2\u{0}"))])
+    );
+    assert!(serde_json::from_str::<serde_json::Value>(raw).is_err());
+    // Outside strings, refused alike.
+    assert!(from_json("[\u{1}1]").is_err());
+    assert!(serde_json::from_str::<serde_json::Value>("[\u{1}1]").is_err());
 }
 
 #[test]

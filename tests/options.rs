@@ -137,8 +137,39 @@ fn records_through_values() {
     let e = from_value::<PrepareOptions>(read(r#"{"timestamp":1.5}"#)).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "timestamp: expected i64, got a number with a fraction"
+        "timestamp: expected an integer within the signed 64-bit range, got a number with a fraction"
     );
+    let e = from_value::<PrepareOptions>(read(r#"{"timestamp":123456789012345678901234567890}"#))
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "timestamp: expected an integer within the signed 64-bit range, got an integer beyond 64 bits"
+    );
+    // No Rust type names, and the key as the caller wrote it.
+    let e = from_value::<ClientConfig>(read("[1]")).unwrap_err();
+    assert_eq!(e.to_string(), "options: expected an object, got an array");
+    let e = from_value::<ClientConfig>(read(r#"{"appKey":"k"}"#))
+        .unwrap()
+        .client()
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "appSecret: expected a non-empty app secret, got none"
+    );
+    let e = from_value::<ClientConfig>(read(r#"{"appKey":"k","appSecret":""}"#))
+        .unwrap()
+        .client();
+    assert_eq!(
+        e.unwrap_err().to_string(),
+        "appSecret: expected a non-empty app secret, got an empty string"
+    );
+    let e = from_value::<ClientConfig>(read(
+        r#"{"appKey":"k","appSecret":"s","signMethod":"SHA1"}"#,
+    ))
+    .unwrap()
+    .client()
+    .unwrap_err();
+    assert_eq!(e.field, "signMethod");
     let o: PrepareOptions = from_value(read(r#"{"session":null,"timestamp":5}"#)).unwrap();
     assert_eq!((o.session, o.timestamp_ms), (None, 5));
 

@@ -17,6 +17,9 @@ use topwire::{
     DEFAULT_SPI_SKEW_MS,
 };
 
+#[path = "common/tmc_cases.rs"]
+mod tmc_cases;
+
 type Outcome = Result<(), String>;
 
 fn root() -> PathBuf {
@@ -76,6 +79,7 @@ fn shared_cases() {
                         "prepare.json" => run_prepare(case),
                         "timestamp.json" => run_timestamp(case),
                         "spi.json" => run_spi(case),
+                        "tmc.json" => tmc_cases::run_tmc(case),
                         other => Err(format!("no runner for tests/vectors/{other}")),
                     }
                 };
@@ -242,11 +246,12 @@ fn run_sign(case: &Value) -> Outcome {
         string_to_sign(&params).as_str(),
         need_str(case, "string_to_sign")?,
     )?;
-    same(
-        "sign",
-        sign(&params, secret, method).as_str(),
-        need_str(case, "sign")?,
-    )
+    match (sign(&params, secret, method), case.get("error")) {
+        (Ok(got), None) => same("sign", got.as_str(), need_str(case, "sign")?),
+        (Err(e), Some(want)) => check_error(&e.into(), want),
+        (Err(e), None) => Err(unexpected_error(&e.into())),
+        (Ok(_), Some(_)) => Err("expected an error, the call succeeded".to_owned()),
+    }
 }
 
 fn run_timestamp(case: &Value) -> Outcome {

@@ -31,14 +31,14 @@ class TopError extends \RuntimeException
 final class ValidationError extends TopError {}
 
 /**
- * A call on a TopClient after its __destruct() (or one not made by its
- * constructor): the native client is gone, so nothing is signed.
+ * A call on a TopClient or TmcSession after its __destruct() (or one not
+ * made by its constructor): the native object is gone, so nothing is done.
  */
 final class ClosedError extends TopError
 {
-    public function __construct()
+    public function __construct(string $message = 'the client is closed')
     {
-        parent::__construct(['kind' => 'ClosedError', 'message' => 'the client is closed']);
+        parent::__construct(['kind' => 'ClosedError', 'message' => $message]);
     }
 }
 
@@ -294,6 +294,161 @@ function verify_spi(array $request, string $body): void
     $error = $ffi->new('TopwireBuffer');
     $status = $ffi->topwire_verify_spi($r, strlen($r), $body, strlen($body), \FFI::addr($error));
     Library::check($status, $error);
+}
+
+/**
+ * A TMC client session without I/O (TOP's message channel): you own the
+ * WebSocket and the clock. Send connect() on open, hand every binary message
+ * to receive(), send confirm($id) once a message is handled, call poll() at
+ * nextDeadline(). Times are epoch milliseconds; message ids are exact ints.
+ *
+ *   $tmc = new Topwire\TmcSession(['appKey' => $key, 'appSecret' => $secret]);
+ *   $ws->send($tmc->connect(now()));
+ *   foreach ($tmc->receive($frame, now()) as $event) {
+ *       if ($event['type'] === 'message') { handle($event['message']); $ws->send($tmc->confirm($event['message']['id'])); }
+ *   }
+ */
+final class TmcSession
+{
+    private \FFI $ffi;
+    private ?\FFI\CData $handle = null;
+
+    /** @param array<string, mixed> $options appKey, appSecret, groupName, sdk, intranetIp, pullIntervalMs, pingIntervalMs, reconnectIntervalMs, maxContentBytes */
+    public function __construct(array $options)
+    {
+        if ($this->handle !== null) {
+            throw new \Error('a TmcSession is constructed once');
+        }
+        $this->ffi = Library::load();
+        $json = Library::json($options) ?? '{}';
+        $out = $this->ffi->new('TopwireTmcSession*');
+        $error = $this->ffi->new('TopwireBuffer');
+        $status = $this->ffi->topwire_tmc_session_new($json, strlen($json), \FFI::addr($out), \FFI::addr($error));
+        Library::check($status, $error);
+        $this->handle = $out;
+    }
+
+    /** Frees the native session once; later calls throw ClosedError. */
+    public function __destruct()
+    {
+        if ($this->handle !== null) {
+            $handle = $this->handle;
+            $this->handle = null;
+            $this->ffi->topwire_tmc_session_free($handle);
+        }
+    }
+
+    /** Two objects would free one native session twice. */
+    public function __clone()
+    {
+        $this->handle = null; // the copy is dropped now: it must free nothing
+        throw new \Error('a TmcSession cannot be cloned: it owns a native session');
+    }
+
+    /** The live native session, or ClosedError. */
+    private function live(): \FFI\CData
+    {
+        return $this->handle ?? throw new ClosedError('the TMC session is closed');
+    }
+
+    /** Runs a call that fills one buffer; returns its bytes. */
+    private function buffer(callable $call): string
+    {
+        $out = $this->ffi->new('TopwireBuffer');
+        $error = $this->ffi->new('TopwireBuffer');
+        Library::check($call(\FFI::addr($out), \FFI::addr($error)), $error);
+        return Library::take($out);
+    }
+
+    /** The CONNECT frame (bytes) for a freshly opened socket. */
+    public function connect(int $nowMs): string
+    {
+        return $this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_connect($this->live(), $nowMs, $out, $err));
+    }
+
+    /**
+     * The events of one binary message: ['type' => 'connected', 'token'],
+     * ['type' => 'message', 'message' => [id, topic, content, ...]], ['type' => 'refused', ...].
+     * @return list<array<string, mixed>>
+     */
+    public function receive(string $frame, int $nowMs): array
+    {
+        return Library::decode($this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_receive(
+            $this->live(), $frame, strlen($frame), $nowMs, $out, $err)));
+    }
+
+    /** The frame confirming message $id, once handled. */
+    public function confirm(int $id): string
+    {
+        return $this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_confirm($this->live(), $id, $out, $err));
+    }
+
+    /** The frame failing message $id (the reason cut to 128 UTF-16 units); it comes again. */
+    public function fail(int $id, string $reason = ''): string
+    {
+        return $this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_fail(
+            $this->live(), $id, $reason, strlen($reason), $out, $err));
+    }
+
+    /**
+     * What is due: ['type' => 'send', 'bytes' => string], ['type' => 'ping'], ['type' => 'reconnect'].
+     * @return list<array<string, mixed>>
+     */
+    public function poll(int $nowMs): array
+    {
+        $actions = Library::decode($this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_poll($this->live(), $nowMs, $out, $err)));
+        foreach ($actions as &$action) {
+            if ($action['type'] === 'send') {
+                $action['bytes'] = pack('C*', ...$action['bytes']);
+            }
+        }
+        return $actions;
+    }
+
+    /** When to poll next (epoch ms), or null while waiting for a CONNECTACK or a connect. */
+    public function nextDeadline(): ?int
+    {
+        $at = $this->ffi->new('int64_t');
+        $has = $this->ffi->new('bool');
+        $error = $this->ffi->new('TopwireBuffer');
+        $status = $this->ffi->topwire_tmc_next_deadline($this->live(), \FFI::addr($at), \FFI::addr($has), \FFI::addr($error));
+        Library::check($status, $error);
+        return $has->cdata ? $at->cdata : null;
+    }
+
+    /** The socket closed (or could not open): poll() asks for a reconnect later. */
+    public function closed(int $nowMs): void
+    {
+        $error = $this->ffi->new('TopwireBuffer');
+        Library::check($this->ffi->topwire_tmc_closed($this->live(), $nowMs, \FFI::addr($error)), $error);
+    }
+
+    /** @return array{appKey: string, groupName: string, state: string, token?: string} */
+    public function state(): array
+    {
+        return Library::decode($this->buffer(fn ($out, $err) => $this->ffi->topwire_tmc_session_state($this->live(), $out, $err)));
+    }
+}
+
+/** Reads one TMC frame: [type, flag?, token?, statusCode?, statusPhrase?, content => [[key, format, value]]]. */
+function tmc_decode_frame(string $frame): array
+{
+    $ffi = Library::load();
+    $out = $ffi->new('TopwireBuffer');
+    $error = $ffi->new('TopwireBuffer');
+    Library::check($ffi->topwire_tmc_decode_frame($frame, strlen($frame), \FFI::addr($out), \FFI::addr($error)), $error);
+    return Library::decode(Library::take($out));
+}
+
+/** Writes a TMC frame (as tmc_decode_frame gives it; bytes values as lists of byte values). */
+function tmc_encode_frame(array $frame): string
+{
+    $ffi = Library::load();
+    $json = json_encode($frame, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR);
+    $out = $ffi->new('TopwireBuffer');
+    $error = $ffi->new('TopwireBuffer');
+    Library::check($ffi->topwire_tmc_encode_frame($json, strlen($json), \FFI::addr($out), \FFI::addr($error)), $error);
+    return Library::take($out);
 }
 
 function version(): string

@@ -116,6 +116,33 @@ check('sign and verify_spi', function () {
     same($e->reason(), 'missing_sign');
 });
 
+check('TMC: the CONNECT sign of the protocol notes, exact ids, timers', function () {
+    $tmc = new Topwire\TmcSession(['appKey' => '12345678', 'appSecret' => 'SECRET', 'pullIntervalMs' => 1000]);
+    $connect = Topwire\tmc_decode_frame($tmc->connect(1394864359897));
+    same($connect['content'][3], ['sign', 'string', '004BF371AEC8A4917B21307A14A34CD4']);
+    same($tmc->nextDeadline(), null);
+    $ack = Topwire\tmc_encode_frame(['type' => 'connectack', 'flag' => $connect['flag'], 'token' => 'tok']);
+    same($tmc->receive($ack, 1394864359897), [['type' => 'connected', 'token' => 'tok']]);
+    $pull = $tmc->poll(1394864359897);
+    same(Topwire\tmc_decode_frame($pull[0]['bytes'])['content'], [['__kind', 'byte', 1]]);
+    same($tmc->nextDeadline(), 1394864360897);
+    $data = Topwire\tmc_encode_frame(['type' => 'send', 'token' => 'tok', 'content' => [
+        ['__kind', 'byte', 3], ['id', 'int64', 2131800080537681929], ['topic', 'string', 't'],
+        ['content', 'string', '{"tid":7104300007405429232}']]]);
+    [$event] = $tmc->receive($data, 1394864359900);
+    same($event['message']['id'], 2131800080537681929);
+    same(json_decode($event['message']['content'], true)['tid'], 7104300007405429232);
+    same(bin2hex(substr($tmc->confirm($event['message']['id']), -13)), '6964050900' . '99e4e0ac951d0000');
+    $tmc->closed(1394864360000);
+    same($tmc->poll(1394864370000), [['type' => 'reconnect']]);
+    $e = thrown(ValidationError::class, fn () => $tmc->confirm(1));
+    same($e->field(), 'session');
+    thrown(DecodeError::class, fn () => Topwire\tmc_decode_frame("\x01\x02"));
+    $tmc->__destruct();
+    same(thrown(ClosedError::class, fn () => $tmc->poll(1))->getMessage(), 'the TMC session is closed');
+    $tmc->__destruct(); // again: nothing to free
+});
+
 check('a client cannot be cloned: the original stays usable', function () {
     $c = new TopClient(['appKey' => '12345678', 'appSecret' => 'test-secret', 'signMethod' => 'md5']);
     try {

@@ -5,10 +5,14 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import querystring from 'node:querystring';
 import { TopClient, verifySpi } from '../dist/node/index.mjs';
+import { decodeFrame, encodeFrame, TmcSession } from '../lib/tmc.mjs';
 
 const require = createRequire(new URL('./package.json', import.meta.url));
 const NttClient = require('node-taobao-topclient').default ?? require('node-taobao-topclient');
 const wasm = require('../dist/node/topwire_wasm.js');
+// ali-topsdk's TMC codec (what its TmcClient reads and writes frames with):
+// a codec-only comparison, no WebSocket.
+const { TmcCodec } = require('ali-topsdk/lib/tmc/tmcCodec.js');
 
 const METHOD = 'taobao.travel.ticket.order.verify';
 const PARAMS = {
@@ -68,6 +72,45 @@ for (const signMethod of ['md5', 'hmac-sha256']) {
 }
 const client = new TopClient({ appKey: KEY, appSecret: SECRET, signMethod: 'md5' });
 compare('parse vs JSON.parse + key lookup', () => client.parse(METHOD, BODY), () => JSON.parse(BODY).travel_ticket_order_verify_response, 'within 2x');
+
+// TMC: one data frame in, its confirm out. topwire's session (decode, the
+// message's fields, the token check, the confirm frame) and its bare codec,
+// against ali-topsdk's TmcCodec doing what its TmcClient does for a message
+// (readMessage, then writeMessage of the confirm). ali-topsdk hands the id
+// over as a decimal string; topwire as a bigint.
+{
+  const TOKEN = '34ec7ffc-fb56-442a-bd39-e55b73005e6d';
+  const T = 1700000000000;
+  const content = JSON.stringify({ buyer_nick: '买家', payment: '99.00', status: 'WAIT_SELLER_SEND_GOODS', seller_nick: '卖家', type: 'guarantee_trade' })
+    .replace('{', '{"tid":7104300007405429232,"oid":7104300007405429233,');
+  const dataFrame = encodeFrame({
+    type: 'send', token: TOKEN, content: [
+      ['__kind', 'byte', 3], ['id', 'int64', 2131800080537681929n], ['topic', 'string', 'taobao_trade_TradeBuyerPay'],
+      ['content', 'string', content], ['time', 'date', T], ['outtime', 'date', T + 86400000], ['publisher', 'string', '4272'],
+      ['nick', 'string', '卖家'], ['userid', 'int64', 2206500000001n], ['dataid', 'int64', 7104300007405429232n],
+    ],
+  });
+  const session = new TmcSession({ appKey: KEY, appSecret: SECRET });
+  const { flag } = decodeFrame(session.connect(T));
+  session.receive(encodeFrame({ type: 'connectack', flag, token: TOKEN }), T);
+  const codec = new TmcCodec();
+  const buf = Buffer.from(dataFrame);
+  const theirs = () => {
+    const m = codec.readMessage(buf);
+    return codec.writeMessage({ protocolVersion: 2, messageType: 2, token: m.token, content: { __kind: 2, id: m.id } });
+  };
+  // Both write the same confirm (ali-topsdk's id string through its own decimal conversion).
+  if (Buffer.compare(theirs(), Buffer.from(session.confirm(2131800080537681929n))) !== 0) throw new Error('the confirms differ');
+  console.log(`TMC data frame: ${dataFrame.length} bytes`);
+  compare('TMC: data frame -> message -> confirm frame (TmcSession.receive + confirm) vs ali-topsdk TmcCodec read + write', () => {
+    const [e] = session.receive(dataFrame, T);
+    return session.confirm(e.message.id);
+  }, theirs, 'report');
+  compare('TMC: decodeFrame + encodeFrame of the confirm (bare codec) vs ali-topsdk TmcCodec read + write', () => {
+    const f = decodeFrame(dataFrame);
+    return encodeFrame({ type: 'send', token: f.token, content: [['__kind', 'byte', 2], ['id', 'int64', f.content[1][2]]] });
+  }, theirs, 'report');
+}
 
 // Where prepare's time goes: the facade's steps, timed one by one (each
 // includes the ones before it), then the crossing and the core inside wasm.

@@ -19,7 +19,7 @@ const force = process.argv.includes('--force');
 
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
 
-// Node: speed and the gateway; browsers and bundlers: the smallest build.
+// Node: speed, the gateway and TMC; browsers and bundlers: the smallest build.
 // Node's also uses WebAssembly SIMD (every Node since 16.4 has it), which
 // makes SHA-256, and so the default hmac-sha256 signature, about 1 µs faster
 // per call; browser builds leave it out for the browsers that still lack it.
@@ -27,7 +27,7 @@ const SIMD = '-C target-feature=+simd128';
 // Browsers also take sha2's compact (rolled) SHA-256 rounds, a documented
 // backend option of the crate: about 5 KB less wasm than the unrolled ones.
 const COMPACT_SHA256 = '--cfg sha2_backend_soft="compact"';
-const BUILDS = { node: ['wasm-node', ['--features', 'gateway'], SIMD], browser: ['wasm', [], COMPACT_SHA256] };
+const BUILDS = { node: ['wasm-node', ['--features', 'gateway,tmc'], SIMD], browser: ['wasm', [], COMPACT_SHA256] };
 const rawWasm = {};
 for (const [name, [profile, extra, rustflags]] of Object.entries(BUILDS)) {
   run('cargo', ['build', '-p', 'topwire-wasm', '--target', 'wasm32-unknown-unknown', '--profile', profile, ...extra], {

@@ -1,4 +1,5 @@
-// The JS face of topwire: error classes, TopClient, sign, verifySpi, Gateway.
+// The JS face of topwire: error classes, TopClient, sign, verifySpi, Gateway,
+// and TMC (decodeFrame, encodeFrame, TmcSession; Node only).
 // Everything TOP-specific happens in the Rust core (the wasm module); the
 // records it reads and writes are declared once there (src/options.rs).
 //
@@ -102,6 +103,8 @@ const MAX_INPUT = 256 * 1024 * 1024;
 
 const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const wellFormed = String.prototype.isWellFormed ? (s) => s.isWellFormed() : (s) => !LONE.test(s);
+const LONE_ALL = new RegExp(LONE.source, 'g');
+const toWellFormed = String.prototype.toWellFormed ? (s) => s.toWellFormed() : (s) => s.replace(LONE_ALL, '\uFFFD');
 
 /** Counts what a call carries (see MAX_INPUT) and holds its files. */
 class Budget {
@@ -143,6 +146,7 @@ function bytesOf(v, field, budget) {
   return view.slice();
 }
 
+const cut40 = (s) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
 const MIN_I64 = -(2n ** 63n);
 const MAX_U64 = 2n ** 64n - 1n;
 
@@ -154,7 +158,8 @@ const MAX_U64 = 2n ** 64n - 1n;
  */
 function number(v, budget) {
   if (typeof v === 'bigint') {
-    if (v < MIN_I64 || v > MAX_U64) throw invalid(pathName(budget), 'an integer within 64 bits', `the bigint ${v}`);
+    // Worded as in every language: the digits cut at 40 characters.
+    if (v < MIN_I64 || v > MAX_U64) throw invalid(pathName(budget), 'an integer within 64 bits', `the number ${cut40(String(v))}`);
     return v;
   }
   if (Number.isSafeInteger(v) || (Number.isFinite(v) && !Number.isInteger(v))) return v;
@@ -593,6 +598,10 @@ class TopClient {
     const m = replyMethod(method);
     if (typeof body === 'string') {
       if (body.length > MAX_INPUT) throw invalid('body', `at most ${MAX_INPUT} characters`, 'more');
+      // A raw lone surrogate in a reply reads as U+FFFD, as a lossy decoder
+      // (and the core, for an escaped one) reads it: the same on every path,
+      // the native JSON.parse of a slice included.
+      if (!wellFormed(body)) body = toWellFormed(body);
       let out;
       try {
         out = this.#inner.parse(m, body);
@@ -813,4 +822,210 @@ class Gateway {
   }
 }
 
-export { TopError, ValidationError, ApiError, DecodeError, SignatureError, TopClient, Gateway, sign, stringToSign, verifySpi };
+// ---- TMC, the message channel (Node only) ----
+
+/** The glue's TMC exports (Node only), reached as the gateway's are. */
+function tmcExports() {
+  const glue = gatewayGlue();
+  if (glue === undefined || typeof glue.TmcCore !== 'function') {
+    throw new TopError('topwire: TMC is part of the Node build only (an app secret has no place in a browser)');
+  }
+  return glue;
+}
+
+/** A frame's or message's bytes: a Uint8Array (a Buffer too) or an ArrayBuffer, as is. */
+function frameBytes(v, name) {
+  if (v instanceof Uint8Array) return v;
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  throw new TypeError(`${name} must be a Uint8Array or an ArrayBuffer, got ${typeName(v)}`);
+}
+
+const MAX_I64 = 2n ** 63n - 1n;
+
+/** A message id: a bigint or a safe integer, within 64 bits. */
+function messageId(id) {
+  if (typeof id === 'number' && Number.isSafeInteger(id)) return BigInt(id);
+  if (typeof id === 'bigint' && id >= MIN_I64 && id <= MAX_I64) return id;
+  const got = typeof id === 'number' ? `the number ${id}, which a JS number cannot hold exactly` : typeof id === 'bigint' ? `the bigint ${id}` : typeName(id);
+  throw invalid('id', 'a message id: a bigint (as messages carry it) or a safe integer, within 64 bits', got);
+}
+
+/** Epoch milliseconds of a TMC call (default now). */
+function tmcNow(nowMs) {
+  return nowOf(nowMs, new Budget());
+}
+
+/** An entry value from the glue's JSON: int64 (and a date beyond 2^53) as a bigint, bytes as a Uint8Array. */
+function entryValue(format, v) {
+  if (format === 'int64' || typeof v === 'string' && format === 'date') return BigInt(v);
+  if (format === 'bytes') return Uint8Array.from(v);
+  return v;
+}
+
+/** The glue's `[key, format, value]` entries, values as entryValue makes them. */
+function entries(list) {
+  for (const e of list) e[2] = entryValue(e[1], e[2]);
+  return list;
+}
+
+/** A 64-bit field of the glue's JSON (a string beyond 2^53) as a bigint. */
+const big = (v) => (v === undefined ? v : BigInt(v));
+/** A date of the glue's JSON: a number, a bigint beyond 2^53. */
+const date = (v) => (typeof v === 'string' ? BigInt(v) : v);
+
+/** A message of the glue's JSON as a TmcMessage. */
+function message(m) {
+  m.id = BigInt(m.id);
+  if (m.userId !== undefined) m.userId = big(m.userId);
+  if (m.dataId !== undefined) m.dataId = big(m.dataId);
+  if (m.published !== undefined) m.published = date(m.published);
+  if (m.outTime !== undefined) m.outTime = date(m.outTime);
+  entries(m.extra);
+  return new TmcMessage(m);
+}
+
+/**
+ * Reads one TMC frame (one binary WebSocket message): `{ type, flag?,
+ * token?, statusCode?, statusPhrase?, content }`, `content` the Custom
+ * entries as `[key, format, value]` (`int64` values as bigints, `date` as
+ * epoch milliseconds, `bytes` as Uint8Array). Throws DecodeError naming the
+ * byte where the bytes stop being a frame.
+ */
+function decodeFrame(bytes) {
+  ensureReady();
+  const glue = tmcExports();
+  const b = frameBytes(bytes, 'bytes');
+  const frame = JSON.parse(call(() => glue.tmcDecodeFrame(b)));
+  entries(frame.content);
+  return frame;
+}
+
+/** Writes a frame (as decodeFrame gives it) as the Java encoder does. */
+function encodeFrame(frame) {
+  ensureReady();
+  const glue = tmcExports();
+  const budget = new Budget();
+  const text = jsonText(frame, 'frame', 0, budget);
+  const files = fileBytes(budget);
+  return call(() => glue.tmcEncodeFrame(utf8(text), files));
+}
+
+/**
+ * A message TOP pushed: `id` (bigint, exact), `topic`, `content` (text,
+ * inflated if it came gzip-compressed), `compressed`, `published` and
+ * `outTime` (epoch ms), `publisher`, `nick`, `userId` and `dataId`
+ * (bigints), `extra` (every other entry, `[key, format, value]`).
+ */
+class TmcMessage {
+  constructor(fields) {
+    Object.assign(this, fields);
+  }
+
+  /** The content's JSON, ids beyond 2^53 as bigints (read by the core). */
+  data() {
+    const content = this.content;
+    return call(() => tmcExports().tmcContentData(content));
+  }
+}
+Object.defineProperty(TmcMessage.prototype, 'name', { value: 'TmcMessage', writable: true, configurable: true });
+
+/**
+ * A TMC client session without I/O: you own the WebSocket and the clock.
+ * `new TmcSession({ appKey, appSecret, groupName?, sdk?, intranetIp?,
+ * pullIntervalMs?, pingIntervalMs?, reconnectIntervalMs?, maxContentBytes? })`
+ * (unknown keys refused). Send `connect()` on open, hand every binary
+ * message to `receive()`, send `confirm(id)` once a message is handled, and
+ * call `poll()` at `nextDeadline()`. Every time argument is a Date, epoch
+ * milliseconds or a bigint, default now.
+ */
+class TmcSession {
+  #inner;
+
+  constructor(options) {
+    ensureReady();
+    const glue = tmcExports();
+    const o = utf8(optionsText(options, 'TmcSession options', new Budget()));
+    this.#inner = call(() => new glue.TmcCore(o));
+  }
+
+  /** `closed`, `connecting` or `online`. */
+  get state() {
+    return this.#inner.state();
+  }
+
+  /** The token while online, else undefined. */
+  get token() {
+    return this.#inner.token();
+  }
+
+  /** The CONNECT frame to send on a freshly opened socket (signed at `nowMs`). */
+  connect(nowMs) {
+    const now = tmcNow(nowMs);
+    return call(() => this.#inner.connect(now));
+  }
+
+  /**
+   * The events of one binary message: `{ type: 'connected', token }`,
+   * `{ type: 'message', message }` (a TmcMessage), `{ type: 'refused',
+   * statusCode?, statusPhrase? }`. Frames of another token are dropped.
+   */
+  receive(bytes, nowMs) {
+    const b = frameBytes(bytes, 'bytes');
+    const now = tmcNow(nowMs);
+    const events = JSON.parse(call(() => this.#inner.receive(b, now)));
+    for (const e of events) if (e.type === 'message') e.message = message(e.message);
+    return events;
+  }
+
+  /** The frame confirming message `id` (send it once the message is handled). */
+  confirm(id) {
+    const n = messageId(id);
+    return call(() => this.#inner.confirm(n));
+  }
+
+  /** The frame reporting message `id` failed; `reason` is cut to 128 UTF-16 units. The server delivers it again. */
+  fail(id, reason = '') {
+    const n = messageId(id);
+    const r = stringArg(reason, 'reason', new Budget());
+    return call(() => this.#inner.fail(n, r));
+  }
+
+  /** What is due at `nowMs`: `{ type: 'send', bytes }`, `{ type: 'ping' }`, `{ type: 'reconnect' }`. */
+  poll(nowMs) {
+    const now = tmcNow(nowMs);
+    return call(() => this.#inner.poll(now)).map((a) => (typeof a === 'string' ? { type: a } : { type: 'send', bytes: a }));
+  }
+
+  /** When to call poll() next (epoch ms), or undefined while waiting for you (a CONNECTACK, a connect). */
+  nextDeadline() {
+    return this.#inner.nextDeadline();
+  }
+
+  /** The socket closed (or could not open): poll() asks for a reconnect after the reconnect interval. */
+  closed(nowMs) {
+    const now = tmcNow(nowMs);
+    call(() => this.#inner.closed(now));
+  }
+
+  /** The app key, group and state (never the secret). */
+  toJSON() {
+    const [appKey, groupName] = this.#inner.describe();
+    return { appKey, groupName, state: this.state };
+  }
+
+  [INSPECT](depth, opts, inspect) {
+    const fields = this.toJSON();
+    return `TmcSession ${inspect ? inspect(fields, opts) : JSON.stringify(fields)}`;
+  }
+
+  toString() {
+    return `[TmcSession ${this.toJSON().appKey}]`;
+  }
+
+  /** Releases the WebAssembly memory now instead of at garbage collection. */
+  free() {
+    this.#inner.free();
+  }
+}
+
+export { TopError, ValidationError, ApiError, DecodeError, SignatureError, TopClient, Gateway, sign, stringToSign, verifySpi, decodeFrame, encodeFrame, TmcSession, TmcMessage };

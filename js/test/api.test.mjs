@@ -102,8 +102,10 @@ test('bad values are ValidationErrors naming the field', () => {
     [() => client.prepare('taobao.user.seller.get', { x: new Map() }), 'x'],
     [() => client.prepare(VERIFY, {}, { timestamp: new Date(NaN) }), 'timestamp'],
     [() => client.prepare(VERIFY, {}, { timestamp: 1e300 }), 'timestamp'],
-    [() => new TopClient({ appKey: 'k', appSecret: 's', signMethod: 'sha1' }), 'sign_method'],
-    [() => new TopClient({ appKey: '', appSecret: 's' }), 'app_key'],
+    [() => new TopClient({ appKey: 'k', appSecret: 's', signMethod: 'sha1' }), 'signMethod'],
+    [() => new TopClient({ appKey: '', appSecret: 's' }), 'appKey'],
+    [() => new TopClient({ appSecret: 's' }), 'appKey'],
+    [() => new TopClient({ appKey: 'k', appSecret: 's', partnerId: 'ok', gateway: 'ftp://x/y' }), 'gateway'],
   ];
   for (const [fn, field] of cases) {
     const e = catchIt(fn);

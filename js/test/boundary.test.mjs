@@ -135,6 +135,32 @@ test('lone surrogates are refused by field, never replaced', () => {
   assert.match(client.prepare('taobao.x.y', { a: '😀' }, { timestamp: TS }).body, /^a=%F0%9F%98%80$/);
 });
 
+test('option errors name the key as written, and say what came', () => {
+  assert.equal(caught(() => new TopClient({ appKey: 'k' })).message, 'appSecret: expected a non-empty app secret, got none');
+  assert.equal(caught(() => new TopClient({ appKey: 'k', appSecret: '' })).message, 'appSecret: expected a non-empty app secret, got an empty string');
+  assertField(() => new TopClient({ appKey: 'k', appSecret: 's', signMethod: 'SHA1' }), 'signMethod', /one of "md5"/);
+  // Integers beyond 64 bits are worded as in every language.
+  const client = new TopClient({ appKey: 'k', appSecret: 's' });
+  assert.equal(caught(() => client.prepare('taobao.x.y', { x: 2n ** 64n })).message, 'x: expected an integer within 64 bits, got the number 18446744073709551616');
+  // No Rust type names in messages.
+  const e = caught(() => client.prepare(VERIFY, {}, { timestamp: 1.5 }));
+  assert.doesNotMatch(e.message, /i64|struct /, e.message);
+});
+
+test('a raw lone surrogate in a reply reads as U+FFFD on every path', () => {
+  const client = new TopClient({ appKey: 'k', appSecret: 's' });
+  const M = 'taobao.user.seller.get';
+  const want = 'a\uFFFDb';
+  // The native JSON.parse path (nothing typed), the path with an integer beyond
+  // 2^53 (values made by the core), simplified, and an escaped one: one answer.
+  assert.equal(client.parse(M, '{"user_seller_get_response":{"n":"a\ud800b"}}').n, want);
+  assert.equal(client.parse(M, '{"user_seller_get_response":{"n":"a\ud800b","id":2106027287988611313}}').n, want);
+  assert.equal(client.parse(M, '{"n":"a\udc00b"}').n, want);
+  assert.equal(client.parse(M, '{"n":"a\\ud800b"}').n, want);
+  // A pair is kept.
+  assert.equal(client.parse(M, '{"n":"\ud83d\ude00"}').n, '😀');
+});
+
 test('sign and prepare apply the same number rules', () => {
   const client = new TopClient({ appKey: 'k', appSecret: 's' });
   for (const [value, expected] of [[NaN, /a finite number/], [Infinity, /a finite number/], [2 ** 53, /a safe integer/], [2n ** 64n, /within 64 bits/]]) {

@@ -4,6 +4,8 @@ import { ApiError, Gateway, TopClient, TopError, ValidationError, sign, verifySp
 import type { GatewayResponse } from 'topwire';
 import { DEFAULT_APP_KEY, DEFAULT_APP_SECRET, serveGateway } from 'topwire/gateway';
 import type { BodyBytes, CallOptions, KnownMethod, PreparedRequest, RedactedRequest, UploadFile } from 'topwire';
+import { decodeFrame as decodeTmcFrame, encodeFrame as encodeTmcFrame, TmcSession as Tmc } from 'topwire/tmc';
+import type { TmcEvent, Frame as TmcFrame } from 'topwire/tmc';
 
 const client = new TopClient({ appKey: '12345678', appSecret: 'secret', signMethod: 'hmac-sha256' });
 
@@ -118,3 +120,20 @@ async function calls(): Promise<void> {
   }
 }
 void calls;
+
+// TMC (Node): the codec and the session.
+const tmc = new Tmc({ appKey: 'k', appSecret: 's', groupName: 'default', pullIntervalMs: 15000 });
+const hello: Uint8Array = tmc.connect(Date.now());
+const frame: TmcFrame = decodeTmcFrame(hello);
+const again: Uint8Array = encodeTmcFrame(frame);
+const events: TmcEvent[] = tmc.receive(again);
+for (const e of events) {
+  if (e.type === 'message') {
+    const id: bigint = e.message.id;
+    const trade = e.message.data<{ tid: bigint }>();
+    tmc.confirm(id);
+    void trade.tid;
+  }
+}
+const due: number | undefined = tmc.nextDeadline();
+void due;

@@ -114,6 +114,9 @@ def test_ints_beyond_64_bits_are_validation_errors(client: TopClient, value: int
         client.prepare("taobao.some.api", {"outer": {"list": [1, value]}}, timestamp=TS)
     assert info.value.field == "outer.list[1]"
     assert isinstance(info.value, ValueError)
+    # Worded as in every language (JS's bigints too).
+    assert info.value.expected == "an integer within 64 bits"
+    assert info.value.got == "the number " + str(value)[:40] + ("…" if len(str(value)) > 40 else "")
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
@@ -181,6 +184,58 @@ def test_wrong_argument_types(client: TopClient) -> None:
         client.parse(VERIFY, 123)  # type: ignore[call-overload]
     with pytest.raises(TypeError):
         TopClient(1, 2)  # type: ignore[arg-type]
+
+
+LONE = "a\ud800b"  # a lone surrogate, as os.fsdecode makes of undecodable bytes
+SPI = {"query": "timestamp=2023-11-15%2006%3A13%3A20&sign=X", "headers": {}, "body": b"",
+       "secret": "s"}
+
+
+def lone_surrogate_entry_points() -> List[Any]:
+    c = TopClient("k", "s")
+    g = topwire.Gateway()
+    upload = "taobao.eticket.merchant.img.upload"
+    return [
+        *[(lambda k=k: TopClient(**{"app_key": "k", "app_secret": "s", k: LONE}), k)  # type: ignore[misc]
+          for k in ("app_key", "app_secret", "sign_method", "format", "gateway", "partner_id",
+                    "target_app_key")],
+        (lambda: c.prepare(f"taobao.x{LONE}", {}, timestamp=TS), "method"),
+        (lambda: c.prepare(VERIFY, {}, session=LONE, timestamp=TS), "session"),
+        (lambda: c.prepare("taobao.x.y", {"a": [LONE]}, timestamp=TS), "a[0]"),
+        (lambda: c.prepare(upload, {"img_bytes": topwire.FileItem(b"x", filename=os.fsdecode(b"qr\xff.png"))},
+                           session="s", timestamp=TS), "img_bytes.filename"),
+        (lambda: c.prepare(upload, {"img_bytes": topwire.FileItem(b"x", content_type=LONE)},
+                           session="s", timestamp=TS), "img_bytes.content_type"),
+        (lambda: c.prepare(upload, {"img_bytes": (LONE, b"x")}, session="s", timestamp=TS),
+         "img_bytes.filename"),
+        (lambda: c.parse(f"taobao.x{LONE}", b"{}"), "method"),
+        (lambda: topwire.sign({"a": LONE}, "s", "md5"), "params.a"),
+        (lambda: topwire.sign({LONE: "1"}, "s", "md5"), "params[0]"),
+        (lambda: topwire.sign({"a": "1"}, LONE, "md5"), "secret"),
+        (lambda: topwire.sign({"a": "1"}, "s", LONE), "sign_method"),
+        (lambda: topwire.string_to_sign([("a", LONE)]), "params.a"),
+        *[(lambda k=k: topwire.verify_spi(**{**SPI, k: LONE}), k)  # type: ignore[misc]
+          for k in ("query", "secret", "content_type", "body")],
+        (lambda: topwire.verify_spi(**{**SPI, "headers": {"x-a": LONE}}), "headers.x-a"),
+        (lambda: topwire.Gateway(config=LONE), "config"),
+        (lambda: topwire.Gateway(app_key=LONE, app_secret="s"), "app_key"),
+        (lambda: topwire.Gateway(app_key="k", app_secret=LONE), "app_secret"),
+        (lambda: g.handle(LONE, "/router/rest", {}, b""), "method"),
+        (lambda: g.handle("GET", f"/router/rest?{LONE}", {}, b""), "target"),
+        (lambda: g.handle("POST", "/router/rest", {"x-a": LONE}, b""), "headers.x-a"),
+        (lambda: g.handle("POST", "/router/rest", {}, LONE), "body"),
+    ]
+
+
+def test_lone_surrogates_are_validation_errors_naming_the_argument() -> None:
+    for call, field in lone_surrogate_entry_points():
+        with pytest.raises(ValidationError) as info:
+            call()
+        assert info.value.field == field, (field, info.value)
+        assert info.value.got == "a lone surrogate (half of a UTF-16 pair)", field
+    # A reply body that is not text stays a DecodeError.
+    with pytest.raises(DecodeError):
+        TopClient("k", "s").parse(VERIFY, LONE)
 
 
 def test_typed_api_validation(client: TopClient) -> None:

@@ -39,7 +39,7 @@ def test_the_secret_is_sent_but_repr_does_not_show_it() -> None:
             # A numeric card secret too large for 64 bits: refused by the binding itself.
             [{"ka_no": "K1", "ka_mi": 77310000000000000000000001, "num": 1}],
             "isv_ka_list[0].ka_mi",
-            "isv_ka_list[0].ka_mi: expected an integer within the 64-bit range, got a value (secret, not shown)",
+            "isv_ka_list[0].ka_mi: expected an integer within 64 bits, got a value (secret, not shown)",
         ),
         (
             "not json " + CARD_SECRET,

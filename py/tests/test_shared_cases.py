@@ -14,6 +14,7 @@ import pytest
 
 import topwire
 from conftest import REPO
+from tmc_vectors import run_tmc
 
 VECTORS = REPO / "tests" / "vectors"
 FIXTURES = REPO / "tests" / "fixtures"
@@ -176,7 +177,8 @@ def run_parse(case: Dict[str, Any]) -> None:
 
 
 RUNNERS = {"sign.json": run_sign, "prepare.json": run_prepare,
-           "timestamp.json": run_timestamp, "spi.json": run_spi}
+           "timestamp.json": run_timestamp, "spi.json": run_spi,
+           "tmc.json": lambda case: run_tmc(case, run_expecting)}
 
 
 @pytest.mark.parametrize(

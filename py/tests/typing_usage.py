@@ -16,6 +16,7 @@ from topwire import (
     ValidationError,
 )
 from topwire.apis import KnownMethod, TaobaoTravelTicketOrderVerifyRequest, VoucherInfoDto
+from topwire.tmc import TmcSession, decode_frame, encode_frame
 
 client = TopClient("12345678", "secret", sign_method="md5", simplify=True)
 voucher: VoucherInfoDto = {"confirm_code": "2516352", "used_quantity": 1}
@@ -152,3 +153,17 @@ server: GatewayServer
 with serve(config={"responses": {"taobao.time.get": {"time": "x"}}}, clock=lambda: 0) as server:
     local = TopClient(DEFAULT_APP_KEY, DEFAULT_APP_SECRET, gateway=server.url)
     port: int = server.port
+
+
+# TMC: the codec and the session.
+
+tmc = TmcSession("k", "s", group_name="default", pull_interval=15)
+hello: bytes = tmc.connect()
+tmc_frame = decode_frame(hello)
+tmc_flag: Optional[int] = tmc_frame["flag"]
+tmc_again: bytes = encode_frame(tmc_frame)
+for tmc_event in tmc.receive(tmc_again):
+    if tmc_event["type"] == "message":
+        tmc_id: int = tmc_event["message"].id
+        tmc.confirm(tmc_id)
+tmc_due: Optional[int] = tmc.next_deadline()

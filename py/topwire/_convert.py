@@ -90,15 +90,19 @@ def pairs(field: str, value: Any) -> List[Tuple[str, str]]:
     return out
 
 
-def body(field: str, value: Any) -> bytes:
-    """The bytes of ``bytes``, ``bytearray``, ``memoryview`` or ``str`` (as UTF-8)."""
+def body(field: str, value: Any, reply: bool = False) -> bytes:
+    """The bytes of ``bytes``, ``bytearray``, ``memoryview`` or ``str`` (as UTF-8).
+    A str with a lone surrogate is a DecodeError for a reply, else a
+    ValidationError naming ``field``."""
     if isinstance(value, bytes):
         return value
     if isinstance(value, str):
         try:
             return value.encode("utf-8")
         except UnicodeEncodeError:
-            raise DecodeError(f"{field} is a str with a lone surrogate, not text") from None
+            if reply:
+                raise DecodeError(f"{field} is a str with a lone surrogate, not text") from None
+            raise _invalid(field, "well-formed text", "a lone surrogate (half of a UTF-16 pair)") from None
     if isinstance(value, (bytearray, memoryview)):
         return bytes(value)
     raise TypeError(f"{field} must be bytes or str, not {type(value).__name__}")

@@ -151,6 +151,18 @@ pub(crate) unsafe fn handle<'a, T>(field: &str, ptr: *const T) -> Result<&'a T, 
     })
 }
 
+/// Exclusive access to a handle topwire gave out; an error if null.
+///
+/// # Safety
+/// A non-null `ptr` must be a live handle from this library, not yet freed,
+/// and used by no other call meanwhile.
+pub(crate) unsafe fn handle_mut<'a, T>(field: &str, ptr: *mut T) -> Result<&'a mut T, Error> {
+    // SAFETY: the caller's contract.
+    unsafe { ptr.as_mut() }.ok_or_else(|| {
+        ValidationError::new(field, "a handle made by topwire", "a null pointer").into()
+    })
+}
+
 /// Hands a value to C as an owned pointer (freed by [`take`]).
 pub(crate) fn give<T>(value: T) -> *mut T {
     Box::into_raw(Box::new(value))

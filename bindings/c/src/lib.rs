@@ -12,6 +12,9 @@
 mod ffi;
 mod options;
 mod record;
+mod tmc;
+
+pub use tmc::*;
 
 use std::borrow::Cow;
 use std::ffi::{c_char, c_void};
@@ -347,7 +350,7 @@ pub unsafe extern "C" fn topwire_sign(
         let method = unsafe { text("sign_method", sign_method, sign_method_len) }?;
         let pairs = options::sign_params("params", &options::json("params", params)?)?;
         let method = topwire::SignMethod::parse(method)?;
-        let sign = topwire::sign(&pairs, secret, method);
+        let sign = topwire::sign(&pairs, secret, method)?;
         // SAFETY: the caller's contract.
         unsafe { put("out", out, TopwireBuffer::new(sign.into_bytes())) }
     })

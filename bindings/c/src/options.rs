@@ -8,11 +8,13 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use topwire::options::{from_value, Bytes, ClientConfig, SpiInput};
-use topwire::{from_json, Error, PrepareOptions, TopClient, ValidationError, Value};
+use topwire::{from_json_input, Error, PrepareOptions, TopClient, ValidationError, Value};
 
-/// JSON text of an argument, read by the core (a syntax error names the argument).
+/// JSON text of an argument, read strictly by the core: a syntax error names
+/// the argument, a lone surrogate escape or nesting beyond 64 levels the
+/// member it is in (`appSecret`, `isv_ma_list[0].code`), as in JavaScript.
 pub(crate) fn json(field: &str, text: &str) -> Result<Value, Error> {
-    from_json(text).map_err(|e| ValidationError::new(field, "JSON text", e.message).into())
+    Ok(from_json_input(field, text)?)
 }
 
 /// Whether an options object gives `key` (a null counts as not given).

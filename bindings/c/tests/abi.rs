@@ -143,7 +143,12 @@ fn options_are_checked_by_name() {
         r#"{"kind":"ValidationError","message":"simplify: expected a boolean, got a string","field":"simplify","expected":"a boolean","got":"a string"}"#
     );
     let f = common::client(r#"{"appKey":"1"}"#).unwrap_err();
-    assert_eq!(field(&f), "app_secret");
+    assert_eq!(
+        record(&f),
+        r#"{"kind":"ValidationError","message":"appSecret: expected a non-empty app secret, got none","field":"appSecret","expected":"a non-empty app secret","got":"none"}"#
+    );
+    let f = common::client(r#"{"appKey":"1","appSecret":"s","signMethod":"sha1"}"#).unwrap_err();
+    assert_eq!(field(&f), "signMethod");
     let f = common::client("[1]").unwrap_err();
     assert_eq!(field(&f), "options");
     let f = common::client(r#"{"appKey":"1","#).unwrap_err();
@@ -394,6 +399,59 @@ fn sign_and_spi_take_json_inputs() {
 }
 
 #[test]
+fn lone_surrogates_are_refused_naming_the_member() {
+    let lone = |f: &Failure| {
+        assert_eq!(f.status, TopwireStatus::ValidationError, "{}", record(f));
+        assert_eq!(
+            f.record.get("got"),
+            Some(&Value::from("a lone surrogate (half of a UTF-16 pair)"))
+        );
+    };
+    let f = common::client(r#"{"appKey":"1","appSecret":"x\ud800"}"#).unwrap_err();
+    lone(&f);
+    assert_eq!(field(&f), "appSecret");
+    let client = common::client(OPTIONS).unwrap();
+    let f = common::prepare(
+        &client,
+        "taobao.custom.call",
+        Some(r#"{"a":{"b":["x\udc00"]}}"#),
+        Some(TS),
+    )
+    .unwrap_err();
+    lone(&f);
+    assert_eq!(field(&f), "a.b[0]");
+    let f = common::prepare(
+        &client,
+        VERIFY,
+        None,
+        Some(r#"{"session":"\ud83d","timestamp":1}"#),
+    )
+    .unwrap_err();
+    lone(&f);
+    assert_eq!(field(&f), "session");
+    let f = common::sign(r#"{"k":"x\ud800"}"#, "secret", "md5").unwrap_err();
+    lone(&f);
+    assert_eq!(field(&f), "k");
+    // A pair is text, not a lone half.
+    assert!(common::sign(r#"{"k":"x\ud83d\ude00"}"#, "secret", "md5").is_ok());
+}
+
+#[test]
+fn parameters_nest_64_levels_as_in_every_language() {
+    let client = common::client(OPTIONS).unwrap();
+    let nested = |levels: usize| format!("{}1{}", r#"{"k":"#.repeat(levels), "}".repeat(levels));
+    common::prepare(&client, "taobao.custom.call", Some(&nested(64)), Some(TS)).unwrap();
+    let f =
+        common::prepare(&client, "taobao.custom.call", Some(&nested(65)), Some(TS)).unwrap_err();
+    assert_eq!(f.status, TopwireStatus::ValidationError);
+    assert_eq!(
+        f.record.get("expected"),
+        Some(&Value::from("at most 64 levels of nesting"))
+    );
+    assert_eq!(field(&f), vec!["k"; 64].join("."));
+}
+
+#[test]
 fn files_make_a_multipart_request_of_bytes() {
     let client = common::client(OPTIONS).unwrap();
     let png = b"\x89PNG\r\n\x1a\n\x00\xff".to_vec();
@@ -453,4 +511,74 @@ fn files_make_a_multipart_request_of_bytes() {
     )
     .unwrap_err();
     assert_eq!(field(&f), "params");
+}
+
+// ---- TMC ----
+
+#[test]
+fn a_tmc_session_through_the_c_abi() {
+    use common::tmc::{decode_frame, encode_frame, Session};
+    let t0 = 1_700_000_000_000;
+    let mut s = Session::new(r#"{"appKey":"12345678","appSecret":"SECRET","pullIntervalMs":1000}"#)
+        .unwrap();
+    let connect = decode_frame(&s.connect(t0)).unwrap();
+    assert_eq!(s.next_deadline(), None);
+    let ack = format!(
+        r#"{{"type":"connectack","flag":{},"token":"tok"}}"#,
+        connect.get("flag").unwrap().to_json()
+    );
+    s.receive(&encode_frame(&ack).unwrap(), t0).unwrap();
+    assert_eq!(
+        s.state().to_json(),
+        r#"{"appKey":"12345678","groupName":"default","state":"online","token":"tok"}"#
+    );
+    // A pull at once, as JSON with the frame's bytes.
+    let actions = s.poll(t0);
+    let Some(Value::List(pull)) = (match &actions {
+        Value::List(a) => a.first(),
+        _ => None,
+    })
+    .and_then(|a| a.get("bytes")) else {
+        panic!("{}", actions.to_json())
+    };
+    let pull: Vec<u8> = pull
+        .iter()
+        .map(|b| match b {
+            Value::Int(n) => u8::try_from(*n).unwrap(),
+            _ => panic!(),
+        })
+        .collect();
+    assert_eq!(
+        decode_frame(&pull).unwrap().to_json(),
+        r#"{"type":"send","token":"tok","content":[["__kind","byte",1]]}"#
+    );
+    assert_eq!(s.next_deadline(), Some(t0 + 1000));
+    // A message: its id exact in the JSON, its confirm exact in the frame.
+    let data = r#"{"type":"send","token":"tok","content":[["__kind","byte",3],["id","int64",2131800080537681929],["topic","string","t"],["content","string","{}"]]}"#;
+    let events = s.receive(&encode_frame(data).unwrap(), t0).unwrap();
+    assert_eq!(
+        events.to_json(),
+        r#"[{"type":"message","message":{"id":2131800080537681929,"topic":"t","content":"{}","compressed":false,"extra":[]}}]"#
+    );
+    let confirm = decode_frame(&s.confirm(2_131_800_080_537_681_929).unwrap()).unwrap();
+    assert!(
+        confirm
+            .to_json()
+            .ends_with(r#"["id","int64",2131800080537681929]]}"#),
+        "{}",
+        confirm.to_json()
+    );
+    // Closed: a reconnect after 10 s; confirm is refused meanwhile.
+    s.closed(t0 + 5);
+    assert_eq!(s.next_deadline(), Some(t0 + 10_005));
+    assert_eq!(s.poll(t0 + 10_005).to_json(), r#"[{"type":"reconnect"}]"#);
+    let e = s.confirm(1).unwrap_err();
+    assert_eq!(e.status, TopwireStatus::ValidationError);
+    assert_eq!(field(&e), "session");
+    // Options are strict; the secret never shows.
+    let e = Session::new(r#"{"appKey":"k","appSecret":"hush-hush","pullInterval":1}"#).unwrap_err();
+    assert_eq!(field(&e), "pullInterval");
+    assert!(!record(&e).contains("hush-hush"));
+    let e = decode_frame(&[2, 2, 9, 0]).unwrap_err();
+    assert_eq!(e.status, TopwireStatus::DecodeError);
 }

@@ -21,9 +21,11 @@ use topwire::{
     ClientOptions, Error, FileItem, PrepareOptions, SignMethod, SpiRequest, ValidationError, Value,
 };
 
-/// Deepest nesting of parameters accepted from Python; deeper (or cyclic)
-/// structures are a ValidationError instead of a stack overflow.
-const MAX_DEPTH: usize = 64;
+mod tmc;
+
+/// Deepest nesting of parameters accepted from Python, as in every language;
+/// deeper (or cyclic) structures are a ValidationError instead of a stack overflow.
+const MAX_DEPTH: usize = topwire::MAX_DEPTH;
 
 static FILE_ITEM: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
@@ -81,11 +83,47 @@ fn bad(py: Python<'_>, path: &Path<'_>, expected: &str, got: String) -> PyErr {
     to_py_err(py, invalid(field, expected, got))
 }
 
+/// What a str holding a lone surrogate (which no UTF-8 text can hold) is
+/// refused as, in every language.
+const LONE: (&str, &str) = (
+    "well-formed text",
+    "a lone surrogate (half of a UTF-16 pair)",
+);
+
 fn py_str(s: &Bound<'_, PyString>, path: &Path<'_>) -> PyResult<String> {
-    let got = "a string with a lone surrogate";
-    let lone = |_| bad(s.py(), path, "valid Unicode text", got.into());
+    let lone = |_| bad(s.py(), path, LONE.0, LONE.1.into());
     s.to_cow().map(Cow::into_owned).map_err(lone)
 }
+
+/// A str argument as UTF-8: a lone surrogate is a ValidationError naming
+/// the argument, not the bare UnicodeEncodeError PyO3 would raise.
+fn arg<'a>(s: &'a Bound<'_, PyString>, field: &str) -> PyResult<Cow<'a, str>> {
+    s.to_cow()
+        .map_err(|_| to_py_err(s.py(), invalid(field, LONE.0, LONE.1)))
+}
+
+/// [`arg`] for an optional argument.
+fn opt_arg<'a>(s: &'a Option<Bound<'_, PyString>>, field: &str) -> PyResult<Option<Cow<'a, str>>> {
+    s.as_ref().map(|s| arg(s, field)).transpose()
+}
+
+/// `(name, value)` str pairs as UTF-8 (see [`arg`]): a bad name is
+/// `{field}[i]`, a bad value `{field}.{name}`, as in JavaScript.
+fn text_pairs(
+    field: &str,
+    pairs: &[(Bound<'_, PyString>, Bound<'_, PyString>)],
+) -> PyResult<Vec<(String, String)>> {
+    let mut out = Vec::with_capacity(pairs.len());
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        let name = arg(k, &format!("{field}[{i}]"))?.into_owned();
+        let value = arg(v, &format!("{field}.{name}"))?.into_owned();
+        out.push((name, value));
+    }
+    Ok(out)
+}
+
+/// Str pairs as the native functions take them from `topwire._convert.pairs`.
+type StrPairs<'py> = Vec<(Bound<'py, PyString>, Bound<'py, PyString>)>;
 
 fn to_value(obj: &Bound<'_, PyAny>, path: &Path<'_>, depth: usize) -> PyResult<Value> {
     let py = obj.py();
@@ -106,7 +144,7 @@ fn to_value(obj: &Bound<'_, PyAny>, path: &Path<'_>, depth: usize) -> PyResult<V
             return Ok(Value::UInt(u));
         }
         let got = describe("number", obj.str());
-        return Err(bad(py, path, "an integer within the 64-bit range", got));
+        return Err(bad(py, path, "an integer within 64 bits", got));
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
         // `float.__repr__` of the value (shortest round-trip text), also for
@@ -120,15 +158,23 @@ fn to_value(obj: &Bound<'_, PyAny>, path: &Path<'_>, depth: usize) -> PyResult<V
     }
     if obj.is_instance(FILE_ITEM.import(py, "topwire._file", "FileItem")?)? {
         let mut file = FileItem::new(obj.getattr("data")?.cast::<PyBytes>()?.as_bytes().to_vec());
-        file.filename = obj.getattr("filename")?.extract()?;
-        file.content_type = obj.getattr("content_type")?.extract()?;
+        // A file name from os.fsdecode may hold a lone surrogate: named, not a UnicodeEncodeError.
+        let text = |name: &str| -> PyResult<Option<String>> {
+            let attr = obj.getattr(name)?;
+            let Ok(s) = attr.cast::<PyString>() else {
+                return Ok(None);
+            };
+            py_str(s, &Path::Member(path, name)).map(Some)
+        };
+        file.filename = text("filename")?;
+        file.content_type = text("content_type")?;
         return Ok(Value::File(file));
     }
     if let Some(file) = file_tuple(obj, path)? {
         return Ok(Value::File(file));
     }
     if depth >= MAX_DEPTH {
-        let got = "a deeper (or self-referencing) structure".to_owned();
+        let got = "deeper nesting (a cycle?)".to_owned();
         return Err(bad(py, path, "at most 64 levels of nesting", got));
     }
     if let Ok(d) = obj.cast::<PyDict>() {
@@ -181,14 +227,15 @@ fn file_tuple(obj: &Bound<'_, PyAny>, path: &Path<'_>) -> PyResult<Option<FileIt
     let (Ok(name), Some(content)) = (name.cast::<PyString>(), buffer_bytes(&data)?) else {
         return Ok(None);
     };
-    let mut file = FileItem::new(content).with_filename(py_str(name, path)?);
+    let mut file =
+        FileItem::new(content).with_filename(py_str(name, &Path::Member(path, "filename"))?);
     if let Ok(ct) = t.get_item(2) {
         let Ok(ct) = ct.cast::<PyString>() else {
             let got = format!("a {} content type", ct.get_type().name()?);
             let expected = "(filename, data, content_type) with a str content type";
             return Err(bad(obj.py(), path, expected, got));
         };
-        file = file.with_content_type(py_str(ct, path)?);
+        file = file.with_content_type(py_str(ct, &Path::Member(path, "content_type"))?);
     }
     Ok(Some(file))
 }
@@ -280,7 +327,7 @@ fn body_bytes<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
         Ok(Ok(Cow::Borrowed(text))) => Ok(Cow::Borrowed(text.as_bytes())),
         Ok(Ok(Cow::Owned(text))) => Ok(Cow::Owned(text.into_bytes())),
         _ => {
-            let converted = convert(value.py())?.call_method1("body", ("body", value))?;
+            let converted = convert(value.py())?.call_method1("body", ("body", value, true))?;
             Ok(Cow::Owned(converted.cast::<PyBytes>()?.as_bytes().to_vec()))
         }
     }
@@ -403,7 +450,7 @@ fn credential(
         ));
     }
     match value.cast::<PyString>() {
-        Ok(s) => s.extract::<String>(),
+        Ok(s) => arg(s, field).map(Cow::into_owned),
         Err(_) => Err(pyo3::exceptions::PyTypeError::new_err(format!(
             "{field} must be the {what} as a str, not {}",
             value.get_type().name()?
@@ -427,25 +474,32 @@ impl PyTopClient {
         py: Python<'_>,
         app_key: &Bound<'_, PyAny>,
         app_secret: &Bound<'_, PyAny>,
-        sign_method: Option<&str>,
-        format: Option<&str>,
+        sign_method: Option<Bound<'_, PyString>>,
+        format: Option<Bound<'_, PyString>>,
         simplify: Option<bool>,
-        gateway: Option<&str>,
-        partner_id: Option<&str>,
-        target_app_key: Option<&str>,
+        gateway: Option<Bound<'_, PyString>>,
+        partner_id: Option<Bound<'_, PyString>>,
+        target_app_key: Option<Bound<'_, PyString>>,
         unknown: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         refuse_unknown_keywords(unknown, CLIENT_KEYWORDS)?;
+        let (sign_method, format) = (
+            opt_arg(&sign_method, "sign_method")?,
+            opt_arg(&format, "format")?,
+        );
+        let gateway = opt_arg(&gateway, "gateway")?;
+        let partner_id = opt_arg(&partner_id, "partner_id")?;
+        let target_app_key = opt_arg(&target_app_key, "target_app_key")?;
+        let options = ClientOptions {
+            sign_method: sign_method.as_deref(),
+            format: format.as_deref(),
+            simplify,
+            gateway: gateway.as_deref(),
+            partner_id: partner_id.as_deref(),
+            target_app_key: target_app_key.as_deref(),
+        };
         let app_key = credential(py, "app_key", "app key", app_key)?;
         let app_secret = credential(py, "app_secret", "app secret", app_secret)?;
-        let options = ClientOptions {
-            sign_method,
-            format,
-            simplify,
-            gateway,
-            partner_id,
-            target_app_key,
-        };
         topwire::TopClient::with_options(&app_key, &app_secret, &options)
             .map(|inner| PyTopClient { inner })
             .map_err(|e| to_py_err(py, e.into()))
@@ -458,14 +512,17 @@ impl PyTopClient {
     fn prepare(
         &self,
         py: Python<'_>,
-        method: &str,
+        method: Bound<'_, PyString>,
         params: Option<&Bound<'_, PyAny>>,
-        session: Option<String>,
+        session: Option<Bound<'_, PyString>>,
         timestamp: Option<&Bound<'_, PyAny>>,
         allow_unknown: bool,
         unknown: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyPreparedRequest> {
         refuse_unknown_keywords(unknown, PREPARE_KEYWORDS)?;
+        let method = arg(&method, "method")?;
+        let method = method.as_ref();
+        let session = opt_arg(&session, "session")?.map(Cow::into_owned);
         let params = match params.filter(|p| !p.is_none()) {
             None => Value::Null,
             // Anything else than a mapping is refused by the core, naming `params`.
@@ -486,9 +543,11 @@ impl PyTopClient {
     fn parse<'py>(
         &self,
         py: Python<'py>,
-        method: &str,
+        method: Bound<'py, PyString>,
         body: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let method = arg(&method, "method")?;
+        let method = method.as_ref();
         let bytes = body_bytes(body)?;
         let client = &self.inner;
         let value = py
@@ -531,16 +590,17 @@ impl PyGateway {
     #[pyo3(signature = (config=None, *, app_key=None, app_secret=None))]
     fn new(
         py: Python<'_>,
-        config: Option<&str>,
-        app_key: Option<String>,
-        app_secret: Option<String>,
+        config: Option<Bound<'_, PyString>>,
+        app_key: Option<Bound<'_, PyString>>,
+        app_secret: Option<Bound<'_, PyString>>,
     ) -> PyResult<Self> {
         let options = topwire::options::GatewayOptions {
-            app_key,
-            app_secret,
+            app_key: opt_arg(&app_key, "app_key")?.map(Cow::into_owned),
+            app_secret: opt_arg(&app_secret, "app_secret")?.map(Cow::into_owned),
         };
+        let config = opt_arg(&config, "config")?;
         let inner = options
-            .gateway(config)
+            .gateway(config.as_deref())
             .map_err(|e| to_py_err(py, e.into()))?;
         Ok(PyGateway { inner })
     }
@@ -550,12 +610,15 @@ impl PyGateway {
     fn _handle<'py>(
         &self,
         py: Python<'py>,
-        method: &str,
-        target: &str,
-        headers: Vec<(String, String)>,
+        method: Bound<'py, PyString>,
+        target: Bound<'py, PyString>,
+        headers: StrPairs<'py>,
         body: &[u8],
         now_ms: Option<i64>,
-    ) -> Reply<'py> {
+    ) -> PyResult<Reply<'py>> {
+        let (method, target) = (arg(&method, "method")?, arg(&target, "target")?);
+        let (method, target) = (method.as_ref(), target.as_ref());
+        let headers = text_pairs("headers", &headers)?;
         let now = now_ms.unwrap_or_else(now_ms_of_clock);
         let header_refs = borrow_pairs(&headers);
         let request = GatewayRequest {
@@ -566,7 +629,7 @@ impl PyGateway {
         };
         let reply = py.detach(|| self.inner.handle(&request, now));
         let payload = PyBytes::new(py, reply.body.as_bytes());
-        (reply.status, reply.headers, payload)
+        Ok((reply.status, reply.headers, payload))
     }
 
     /// The app keys it accepts (never the secrets).
@@ -582,18 +645,23 @@ impl PyGateway {
 #[pyfunction]
 fn sign(
     py: Python<'_>,
-    pairs: Vec<(String, String)>,
-    secret: &str,
-    method: &str,
+    pairs: StrPairs<'_>,
+    secret: Bound<'_, PyString>,
+    method: Bound<'_, PyString>,
 ) -> PyResult<String> {
-    let method = SignMethod::parse(method).map_err(|e| to_py_err(py, e.into()))?;
-    Ok(py.detach(|| topwire::sign(&pairs, secret, method)))
+    let pairs = text_pairs("params", &pairs)?;
+    let secret = arg(&secret, "secret")?;
+    let secret = secret.as_ref();
+    let method =
+        SignMethod::parse(&arg(&method, "sign_method")?).map_err(|e| to_py_err(py, e.into()))?;
+    py.detach(|| topwire::sign(&pairs, secret, method))
+        .map_err(|e| to_py_err(py, e.into()))
 }
 
 /// The canonical string the signature covers (for debugging error 25).
 #[pyfunction]
-fn string_to_sign(pairs: Vec<(String, String)>) -> String {
-    topwire::string_to_sign(&pairs)
+fn string_to_sign(pairs: StrPairs<'_>) -> PyResult<String> {
+    Ok(topwire::string_to_sign(&text_pairs("params", &pairs)?))
 }
 
 /// Checks an inbound (SPI) call; `topwire.verify_spi` converts the arguments.
@@ -601,14 +669,19 @@ fn string_to_sign(pairs: Vec<(String, String)>) -> String {
 #[allow(clippy::too_many_arguments)]
 fn verify_spi(
     py: Python<'_>,
-    query: &str,
-    headers: Vec<(String, String)>,
+    query: Bound<'_, PyString>,
+    headers: StrPairs<'_>,
     body: &[u8],
-    secret: &str,
-    content_type: Option<&str>,
+    secret: Bound<'_, PyString>,
+    content_type: Option<Bound<'_, PyString>>,
     now_ms: Option<i64>,
     max_skew_ms: Option<i64>,
 ) -> PyResult<()> {
+    let (query, secret) = (arg(&query, "query")?, arg(&secret, "secret")?);
+    let (query, secret) = (query.as_ref(), secret.as_ref());
+    let content_type = opt_arg(&content_type, "content_type")?;
+    let content_type = content_type.as_deref();
+    let headers = text_pairs("headers", &headers)?;
     let header_refs = borrow_pairs(&headers);
     let request = SpiRequest {
         query,
@@ -673,6 +746,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(unknown_keyword, m)?)?;
     m.add("SEND_TIMEOUT_MS", topwire::send::DEFAULT_TIMEOUT_MS)?;
     m.add("SEND_RETRIES", topwire::send::DEFAULT_RETRIES)?;
+    m.add_class::<tmc::PyTmcSession>()?;
+    m.add_class::<tmc::PyTmcMessage>()?;
+    m.add_function(wrap_pyfunction!(tmc::tmc_decode_frame, m)?)?;
+    m.add_function(wrap_pyfunction!(tmc::tmc_encode_frame, m)?)?;
     m.add("DEFAULT_GATEWAY", topwire::DEFAULT_GATEWAY)?;
     m.add("GATEWAY_APP_KEY", topwire::gateway::DEFAULT_APP_KEY)?;
     m.add("GATEWAY_APP_SECRET", topwire::gateway::DEFAULT_APP_SECRET)?;

@@ -42,7 +42,7 @@ impl Gateway {
     pub fn handle(&self, request: &[u8], body: Vec<u8>, now_ms: f64) -> JsResult<String> {
         let mut request: GatewayInput = read(request)?;
         request.body.0 = body;
-        let now_ms = epoch_ms(now_ms, "nowMs")?;
+        let now_ms = crate::epoch_ms(now_ms, "nowMs")?;
         Ok(to_json(&request.handle(&self.inner, now_ms)))
     }
 }
@@ -68,19 +68,4 @@ pub fn gateway_defaults() -> Array {
 pub fn check_option_keys(record: &str, keys: Vec<String>, known: Vec<String>) -> JsResult<()> {
     let known: Vec<&str> = known.iter().map(String::as_str).collect();
     topwire::options::check_keys(record, &keys, &known).map_err(js_err)
-}
-
-/// Whole epoch milliseconds from the facade's number (NaN and infinities
-/// refused; out-of-range instants are the core's to refuse).
-fn epoch_ms(ms: f64, field: &str) -> JsResult<i64> {
-    if !ms.is_finite() {
-        return Err(js_err(topwire::ValidationError::new(
-            field,
-            "a valid Date or finite epoch milliseconds",
-            format!("the number {ms}"),
-        )));
-    }
-    // `as` saturates at the i64 bounds, which the core then refuses by range.
-    #[allow(clippy::cast_possible_truncation)]
-    Ok(ms.floor() as i64)
 }

@@ -23,6 +23,9 @@ use wasm_bindgen::prelude::*;
 // The local gateway is in the Node build only (see Cargo.toml).
 #[cfg(feature = "gateway")]
 mod gateway;
+// TMC, the message channel, is in the Node build only too.
+#[cfg(feature = "tmc")]
+mod tmc;
 
 type JsResult<T> = Result<T, JsValue>;
 
@@ -387,7 +390,7 @@ pub fn sign(call: &[u8]) -> JsResult<String> {
     let mut text = || parts.next().and_then(|v| v.as_str().map(str::to_owned));
     let (secret, method) = (text().unwrap_or_default(), text().unwrap_or_default());
     let method = SignMethod::parse(&method).map_err(js_err)?;
-    Ok(topwire::sign(&pairs, &secret, method))
+    topwire::sign(&pairs, &secret, method).map_err(js_err)
 }
 
 /// `stringToSign`: what the signature covers, for debugging error 25.
@@ -461,4 +464,20 @@ pub fn unknown_option(key: &str, known: &str) -> JsResult<()> {
         key,
         &known,
     )))
+}
+
+/// Whole epoch milliseconds from the facade's number (NaN and infinities
+/// refused; out-of-range instants are the core's to refuse).
+#[cfg(any(feature = "gateway", feature = "tmc"))]
+fn epoch_ms(ms: f64, field: &str) -> JsResult<i64> {
+    if !ms.is_finite() {
+        return Err(js_err(topwire::ValidationError::new(
+            field,
+            "a valid Date or finite epoch milliseconds",
+            format!("the number {ms}"),
+        )));
+    }
+    // `as` saturates at the i64 bounds, which the core then refuses by range.
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(ms.floor() as i64)
 }

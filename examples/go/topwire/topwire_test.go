@@ -104,7 +104,7 @@ func TestErrorsCarryTheirFields(t *testing.T) {
 		t.Fatalf("%+v", e)
 	}
 	_, err = NewClient(ClientOptions{AppKey: "1"})
-	if e := topError(t, err, "ValidationError"); e.Field != "app_secret" {
+	if e := topError(t, err, "ValidationError"); e.Field != "appSecret" {
 		t.Fatalf("%+v", e)
 	}
 	_, err = c.Parse(verify, []byte("<html>busy</html>"))
