@@ -54,6 +54,8 @@ mod spi;
 mod time;
 #[cfg(feature = "tmc")]
 pub mod tmc;
+#[cfg(feature = "tmc")]
+pub mod tmc_channel;
 mod urlencode;
 mod value;
 mod value_serde;
