@@ -510,6 +510,48 @@ def call(
 @overload
 def call(
     client: TopClient,
+    method: Literal["taobao.tmc.messages.confirm"],
+    params: apis.TaobaoTmcMessagesConfirmRequest,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.TaobaoTmcMessagesConfirmResponse: ...
+@overload
+def call(
+    client: TopClient,
+    method: Literal["taobao.tmc.messages.consume"],
+    params: apis.TaobaoTmcMessagesConsumeRequest,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.TaobaoTmcMessagesConsumeResponse: ...
+@overload
+def call(
+    client: TopClient,
+    method: Literal["taobao.tmc.user.permit"],
+    params: apis.TaobaoTmcUserPermitRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.TaobaoTmcUserPermitResponse: ...
+@overload
+def call(
+    client: TopClient,
     method: Literal["taobao.travel.ticket.order.refund"],
     params: apis.TaobaoTravelTicketOrderRefundRequest,
     *,
@@ -717,6 +759,48 @@ async def acall(
     retries: int = ...,
     sleep: Optional[_AsyncSleep] = ...,
 ) -> apis.TaobaoEticketMerchantTbmaGetResponse: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["taobao.tmc.messages.confirm"],
+    params: apis.TaobaoTmcMessagesConfirmRequest,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.TaobaoTmcMessagesConfirmResponse: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["taobao.tmc.messages.consume"],
+    params: apis.TaobaoTmcMessagesConsumeRequest,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.TaobaoTmcMessagesConsumeResponse: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["taobao.tmc.user.permit"],
+    params: apis.TaobaoTmcUserPermitRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.TaobaoTmcUserPermitResponse: ...
 @overload
 async def acall(
     client: TopClient,
