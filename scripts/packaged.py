@@ -111,6 +111,10 @@ def check_sdist(py: str, tmp: Path) -> None:
     with tarfile.open(sdist) as tar:
         tar.extractall(check_dir / "src", filter="data")
     (unpacked,) = (check_dir / "src").iterdir()
+    # The sdist's files carry fixed old mtimes; cargo would take its earlier
+    # build (of another sdist) as fresh. Now is when these sources arrived.
+    for f in unpacked.rglob("*"):
+        os.utime(f)
     env = dict(os.environ, PATH=f"{Path(py).parent}:{os.environ['PATH']}", CARGO_TARGET_DIR=str(check_dir / "target"))
     built = subprocess.run([py, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
                             "--disable-pip-version-check", "-w", str(tmp / "from-sdist"), str(unpacked)],
