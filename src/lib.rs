@@ -51,6 +51,7 @@ mod params;
 pub mod path;
 mod redact;
 mod response;
+pub mod send;
 mod shape;
 mod sign;
 pub mod spec;
