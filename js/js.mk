@@ -34,7 +34,7 @@ js-pack: js-build
 # with the oldest one supported, 5.0 (npm alias typescript50).
 js-types: js-build
 	cd js && node node_modules/typescript/bin/tsc -p tsconfig.json
-	cd js && node node_modules/typescript50/bin/tsc -p tsconfig.json
+	cd js && node node_modules/typescript50/bin/tsc -p tsconfig.ts50.json
 
 js-test: js-build js-types js-browser-setup
 	$(JS_NODE_TEST) test/*.test.mjs
