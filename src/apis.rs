@@ -12,3 +12,14 @@ include!(concat!(env!("OUT_DIR"), "/apis.rs"));
 pub fn find(method: &str) -> Option<&'static ApiSpec> {
     ALL.iter().copied().find(|spec| spec.name == method)
 }
+
+impl ApiSpec {
+    /// A sample response of the documented shape: the inner object as
+    /// compact JSON text. The local gateway answers valid calls with it.
+    /// (Looked up by name rather than held in the table, so builds without
+    /// the gateway, such as the browsers' wasm, leave the samples out; and
+    /// declared here beside the data, so the descriptions need not import it.)
+    pub fn example_response(&self) -> &'static str {
+        example_response(self.name)
+    }
+}

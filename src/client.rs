@@ -9,7 +9,8 @@ use crate::error::{Error, ValidationError};
 use crate::multipart::{self, Multipart};
 use crate::params::render;
 use crate::response::{Parsed, ReplyMethod};
-use crate::sign::{digest_pairs, SignMethod};
+use crate::sign::{check_credentials, digest_pairs, SignMethod};
+use crate::spec::check_method;
 use crate::time::format_timestamp;
 use crate::urlencode::{append_encoded, append_pairs};
 use crate::value::{quote_truncated, Value};
@@ -395,20 +396,6 @@ impl TopClient {
         self
     }
 
-    /// The public settings, as a host gives them; the secret left empty.
-    pub fn settings(&self) -> crate::options::ClientConfig {
-        crate::options::ClientConfig {
-            app_key: Some(self.app_key.clone()),
-            app_secret: None,
-            sign_method: Some(self.sign_method.as_str().to_owned()),
-            format: Some(self.format.as_str().to_owned()),
-            simplify: Some(self.simplify),
-            gateway: Some(self.gateway.clone()),
-            partner_id: self.partner_id.clone(),
-            target_app_key: self.target_app_key.clone(),
-        }
-    }
-
     /// The app key.
     pub fn app_key(&self) -> &str {
         &self.app_key
@@ -562,18 +549,6 @@ impl TopClient {
     }
 }
 
-/// An app key and secret must both be given.
-pub(crate) fn check_credentials(app_key: &str, app_secret: &str) -> Result<(), ValidationError> {
-    let missing = |field: &str, what: &str| ValidationError::new(field, what, "an empty string");
-    if app_key.is_empty() {
-        return Err(missing("app_key", "a non-empty app key"));
-    }
-    if app_secret.is_empty() {
-        return Err(missing("app_secret", "a non-empty app secret"));
-    }
-    Ok(())
-}
-
 /// Merges two lists sorted by key (Java's UTF-16 order) into one. `a` holds
 /// the system parameters, whose names are ASCII: against an ASCII string,
 /// byte order and UTF-16 order agree, so comparing bytes is exact.
@@ -590,26 +565,4 @@ fn merge_sorted<'a>(a: &[(&'a str, &'a str)], b: &[(&'a str, &'a str)]) -> Vec<(
         out.extend(next.copied());
     }
     out
-}
-
-/// A method name is dotted lower-case words (`taobao.trade.get`); anything
-/// else would be rejected by the gateway with error 22.
-pub(crate) fn check_method(method: &str) -> Result<(), ValidationError> {
-    // Letters, digits, `_` and dots, with no empty part between dots: one
-    // pass, as this runs on every prepare and parse.
-    let mut prev = b'.';
-    let ok = method.bytes().all(|b| {
-        let fine = b.is_ascii_alphanumeric() || b == b'_' || (b == b'.' && prev != b'.');
-        prev = b;
-        fine
-    }) && prev != b'.';
-    if ok {
-        Ok(())
-    } else {
-        Err(ValidationError::new(
-            "method",
-            "a TOP method name such as \"taobao.trade.get\"",
-            quote_truncated(method),
-        ))
-    }
 }

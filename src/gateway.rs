@@ -11,12 +11,13 @@ use std::fmt::Write as _;
 
 use crate::apis;
 use crate::error::ValidationError;
+use crate::json::from_json;
 use crate::multipart;
 use crate::params::{is_absent, render};
 use crate::sign::{sign, SignMethod};
 use crate::spec::{response_key, Field, Type};
 use crate::time::parse_timestamp;
-use crate::value::{from_json, FileItem, Value};
+use crate::value::{FileItem, Value};
 
 /// The one path TOP serves calls on; any other is a 404.
 pub const GATEWAY_PATH: &str = "/router/rest";
@@ -95,7 +96,7 @@ impl GatewayConfig {
     /// Every key is optional; `apps` defaults to [`DEFAULT_APP_KEY`].
     pub fn from_json(text: &str) -> Result<GatewayConfig, ValidationError> {
         // Members are named under `config` (`config.apps.k`), as in JavaScript.
-        let root = crate::value::from_json_input("config", text).map_err(|e| {
+        let root = crate::json::from_json_input("config", text).map_err(|e| {
             let field = match e.field.as_str() {
                 whole if whole == "config" || whole.starts_with("config[") => e.field,
                 member => format!("config.{member}"),
@@ -153,7 +154,7 @@ impl GatewayConfig {
                         "responses",
                         "errors",
                     ];
-                    return Err(crate::options::unknown_key(
+                    return Err(crate::did_you_mean::unknown_key(
                         format!("config.{other}"),
                         other,
                         &KNOWN,
@@ -177,7 +178,7 @@ impl GatewayConfig {
         app_key: &str,
         app_secret: &str,
     ) -> Result<GatewayConfig, ValidationError> {
-        crate::client::check_credentials(app_key, app_secret)?;
+        crate::sign::check_credentials(app_key, app_secret)?;
         self.apps = vec![(app_key.to_owned(), app_secret.to_owned())];
         Ok(self)
     }

@@ -511,12 +511,22 @@ impl Reader<'_> {
     }
 }
 
-/// Whether `text` is exactly one JSON number (`-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`).
-pub(crate) fn is_number(text: &str) -> bool {
-    let mut reader = Reader::new(text, false, Mode::Input);
-    matches!(reader.peek(), Some(b'-' | b'0'..=b'9'))
-        && reader.number().is_ok()
-        && reader.pos == text.len()
+/// Parses JSON text into a [`Value`] as the Java SDK reads TOP's JSON
+/// (objects keep their key order; integers are exact over the i64/u64
+/// range; a raw control character inside a string is that character; a
+/// lone surrogate escape reads as U+FFFD). Nesting of 128 levels or more is
+/// refused, as serde_json does, so hostile input cannot exhaust the stack.
+pub fn from_json(text: &str) -> Result<Value, DecodeError> {
+    parse(text)
+}
+
+/// Parses a caller's JSON text (the argument `field`, e.g. the C ABI's
+/// `params`) strictly, as RFC 8259 says: a syntax error names `field`; a
+/// lone surrogate escape (`"x\ud800"`, text no UTF-8 can hold) or nesting
+/// beyond 64 levels (the limit for parameters in every language) is refused
+/// naming the member it is in, as JavaScript and Python refuse them.
+pub fn from_json_input(field: &str, text: &str) -> Result<Value, ValidationError> {
+    parse_input(field, text)
 }
 
 #[cfg(test)]
@@ -535,11 +545,22 @@ mod tests {
         let big = "123456789012345678901234567890";
         assert_eq!(parse(big).unwrap(), Value::Decimal(big.to_owned()));
         assert_eq!(parse("1e999").unwrap(), Value::Decimal("1e999".to_owned()));
-        for good in ["0", "-0.5", "1e5", "2E-3", big] {
-            assert!(super::is_number(good), "{good}");
+        // The value layer's number rule and this reader agree.
+        let number = |t: &str| {
+            matches!(
+                parse(t),
+                Ok(Value::Int(_) | Value::UInt(_) | Value::Decimal(_))
+            )
+        };
+        for good in ["0", "-0", "-0.5", "1e5", "2E-3", "1E+2", "0.0e-0", big] {
+            assert!(crate::value::is_number(good) && number(good), "{good}");
         }
-        for bad in ["", "-", "01", "1.", ".5", "NaN", "inf", "1e", "0x10", " 1"] {
-            assert!(!super::is_number(bad), "{bad}");
+        for bad in [
+            "", "-", "01", "-01", "1.", "1.e5", ".5", "+1", "NaN", "inf", "1e", "1e+", "0x10",
+            "1-", " 1", "1 ",
+        ] {
+            assert!(!crate::value::is_number(bad), "{bad}");
+            assert!(bad.trim() != bad || !number(bad), "{bad}");
         }
     }
 

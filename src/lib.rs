@@ -34,6 +34,7 @@
 pub mod apis;
 mod client;
 pub mod codegen;
+mod did_you_mean;
 mod error;
 pub mod gateway;
 mod java;
@@ -48,6 +49,7 @@ mod redact;
 mod response;
 mod shape;
 mod sign;
+mod snippet;
 pub mod spec;
 mod spi;
 mod time;
@@ -63,6 +65,7 @@ pub use client::{
     PreparedRequest, TopClient, DEFAULT_GATEWAY, FORM_CONTENT_TYPE, FORM_HEADERS, HTTP_METHOD,
 };
 pub use error::{ApiError, DecodeError, Error, SignatureError, SignatureFailure, ValidationError};
+pub use json::{from_json, from_json_input};
 pub use json_ser::{record_json, WriteError};
 pub use multipart::{Multipart, DEFAULT_FILE_CONTENT_TYPE, MAX_PARTS};
 pub use redact::{is_secret_path, redact_body, SECRET_NOT_SHOWN};
@@ -70,5 +73,5 @@ pub use response::{parse, parse_reply, parse_spanned, Parsed, ReplyMethod};
 pub use sign::{sign, string_to_sign, SignMethod};
 pub use spi::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
 pub use time::{format_timestamp, parse_timestamp};
-pub use value::{from_json, from_json_input, FileItem, Value};
+pub use value::{FileItem, Value};
 pub use value_serde::{Problem, ReadError, ValueDeserializer, MAX_DEPTH};

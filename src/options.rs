@@ -15,6 +15,8 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use crate::client::{ClientOptions, PreparedRequest, TopClient};
+pub use crate::did_you_mean::did_you_mean;
+use crate::did_you_mean::unknown_key;
 use crate::error::{Error, ValidationError};
 use crate::gateway::{Gateway, GatewayConfig, GatewayRequest, GatewayResponse};
 use crate::spi::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
@@ -56,6 +58,23 @@ impl fmt::Debug for ClientConfig {
             .field("simplify", &self.simplify)
             .field("gateway", &self.gateway)
             .finish_non_exhaustive()
+    }
+}
+
+impl TopClient {
+    /// The public settings, as a host gives them; the secret left empty.
+    /// (Declared beside the record, so the client need not import it.)
+    pub fn settings(&self) -> ClientConfig {
+        ClientConfig {
+            app_key: Some(self.app_key().to_owned()),
+            app_secret: None,
+            sign_method: Some(self.sign_method().as_str().to_owned()),
+            format: Some(self.format().as_str().to_owned()),
+            simplify: Some(self.simplify()),
+            gateway: Some(self.gateway().to_owned()),
+            partner_id: self.partner_id().map(str::to_owned),
+            target_app_key: self.target_app_key().map(str::to_owned),
+        }
     }
 }
 
@@ -427,16 +446,6 @@ fn at(path: &str) -> &str {
     }
 }
 
-/// An unknown key, with the known one it most likely meant.
-pub(crate) fn unknown_key(field: String, key: &str, known: &[&str]) -> ValidationError {
-    let hint = match did_you_mean(key, known) {
-        Some(right) => format!("a known option (did you mean {right}?)"),
-        None if known.is_empty() => "no options here".to_owned(),
-        None => format!("one of {}", known.join(", ")),
-    };
-    ValidationError::new(field, hint, "an unknown option")
-}
-
 /// A host's own options record (`serveGateway`'s, its `limits`): the first
 /// key not in `known` is a [`ValidationError`] naming `record.key` with the
 /// spelling it most likely meant, as for the records declared here.
@@ -510,50 +519,6 @@ fn describe_unexpected(got: &str) -> String {
     }
 }
 
-/// The known name `key` was probably meant to be: the same letters in
-/// another case or separator style (`sign_method` -> `signMethod`), else
-/// the closest one at most a third of its length away (`sesion` -> `session`).
-pub fn did_you_mean<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
-    let fold = |s: &str| -> Vec<char> {
-        s.chars()
-            .filter(|c| !matches!(c, '_' | '-'))
-            .map(|c| c.to_ascii_lowercase())
-            .collect()
-    };
-    let key = fold(key);
-    let limit = (key.len() / 3).max(1);
-    known
-        .iter()
-        .map(|k| (edit_distance(&key, &fold(k)), *k))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
-}
-
-/// Levenshtein distance, with an adjacent swap counting as one edit.
-fn edit_distance(a: &[char], b: &[char]) -> usize {
-    // Rows of the classic table; names are short, so this stays tiny.
-    let mut before: Vec<usize> = Vec::new();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut row = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            let sub = prev.get(j).map_or(usize::MAX, |d| d + cost);
-            let del = prev.get(j + 1).map_or(usize::MAX, |d| d + 1);
-            let ins = row.get(j).map_or(usize::MAX, |d| d + 1);
-            let mut best = sub.min(del).min(ins);
-            let swapped = i > 0 && j > 0 && a.get(i - 1) == Some(cb) && b.get(j - 1) == Some(ca);
-            if swapped {
-                best = best.min(before.get(j - 1).map_or(usize::MAX, |d| d + 1));
-            }
-            row.push(best);
-        }
-        before = std::mem::replace(&mut prev, row);
-    }
-    prev.last().copied().unwrap_or(0)
-}
-
 /// `sign`'s parameters: each value a string, number or boolean (null: empty)
 /// rendered by the same rules as `prepare`'s scalars.
 pub fn sign_pairs(params: &[(String, Value)]) -> Result<Vec<(String, String)>, ValidationError> {
@@ -572,18 +537,6 @@ pub fn sign_pairs(params: &[(String, Value)]) -> Result<Vec<(String, String)>, V
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn suggestions() {
-        let known = ["appKey", "appSecret", "signMethod", "session", "timestamp"];
-        assert_eq!(did_you_mean("sign_method", &known), Some("signMethod"));
-        assert_eq!(did_you_mean("SIGN-METHOD", &known), Some("signMethod"));
-        assert_eq!(did_you_mean("sesion", &known), Some("session"));
-        assert_eq!(did_you_mean("sessoin", &known), Some("session"));
-        assert_eq!(did_you_mean("app_secret", &known), Some("appSecret"));
-        assert_eq!(did_you_mean("colour", &known), None);
-        assert_eq!(did_you_mean("", &known), None);
-    }
 
     #[test]
     fn host_records_refuse_unknown_keys() {

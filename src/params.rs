@@ -145,7 +145,7 @@ pub(crate) fn is_absent(field: &Field, value: &Value) -> bool {
         Value::String(text) => {
             java::is_blank(text)
                 || matches!(field.ty, Type::Object(_) | Type::ObjectList(_))
-                    && crate::value::from_json(text).is_ok_and(|v| is_empty_structure(field, &v))
+                    && crate::json::from_json(text).is_ok_and(|v| is_empty_structure(field, &v))
         }
         other => other.is_empty(),
     }
@@ -214,7 +214,7 @@ fn check_rule_path<'a>(
         return Ok(());
     };
     // Already checked as a list of structures when it was rendered.
-    let Ok(Value::List(items)) = crate::value::from_json(wire) else {
+    let Ok(Value::List(items)) = crate::json::from_json(wire) else {
         return Ok(());
     };
     for (i, item) in items.iter().enumerate() {
@@ -344,7 +344,7 @@ pub(crate) fn scalar_text<'a>(v: &'a Value, path: &str) -> Result<Cow<'a, str>, 
         Value::Bool(b) => Ok(Cow::Borrowed(if *b { "true" } else { "false" })),
         Value::Int(i) => Ok(Cow::Owned(i.to_string())),
         Value::UInt(u) => Ok(Cow::Owned(u.to_string())),
-        Value::Decimal(t) if crate::json::is_number(t) => Ok(Cow::Borrowed(t.as_str())),
+        Value::Decimal(t) if crate::value::is_number(t) => Ok(Cow::Borrowed(t.as_str())),
         Value::Decimal(_) => Err(ValidationError::new(path, "a finite number", v.describe())),
         Value::String(s) => Ok(Cow::Borrowed(s.as_str())),
         other => Err(ValidationError::new(
@@ -358,7 +358,7 @@ pub(crate) fn scalar_text<'a>(v: &'a Value, path: &str) -> Result<Cow<'a, str>, 
 /// NaN and infinities have no JSON or decimal form: refuse them anywhere.
 fn check_finite(v: &Value, path: &str) -> Result<(), ValidationError> {
     match v {
-        Value::Decimal(t) if !crate::json::is_number(t) => {
+        Value::Decimal(t) if !crate::value::is_number(t) => {
             Err(ValidationError::new(path, "a finite number", v.describe()))
         }
         Value::File(_) => Err(ValidationError::new(
@@ -426,7 +426,7 @@ fn render_typed<'a>(
             // required `"[]"` is missing) and sent exactly as given.
             Value::String(json) => {
                 let parsed =
-                    crate::value::from_json(json).map_err(|_| invalid(path, field, value))?;
+                    crate::json::from_json(json).map_err(|_| invalid(path, field, value))?;
                 if is_empty_structure(field, &parsed) {
                     return Ok(None);
                 }
@@ -456,7 +456,7 @@ fn json_text<'a>(
     path: Path<'_>,
 ) -> Result<Cow<'a, str>, ValidationError> {
     match value {
-        Value::String(json) if crate::value::from_json(json).is_ok() => {
+        Value::String(json) if crate::json::from_json(json).is_ok() => {
             Ok(Cow::Borrowed(json.as_str()))
         }
         Value::List(_) | Value::Object(_) => {

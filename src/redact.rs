@@ -8,9 +8,10 @@
 use std::borrow::Cow;
 
 use crate::apis;
+use crate::json::from_json;
 use crate::spec::{Field, Type};
 use crate::urlencode::append_pairs;
-use crate::value::{from_json, Value};
+use crate::value::Value;
 
 /// What stands in for a secret value.
 pub(crate) const MASK: &str = "***";

@@ -10,11 +10,11 @@
 use std::ops::Range;
 
 use crate::apis;
-use crate::client::check_method;
 use crate::error::{ApiError, DecodeError, Error, ValidationError};
 use crate::shape::shape;
-use crate::spec::{response_key, ApiSpec};
-use crate::value::{quote_truncated, Value};
+use crate::snippet::{looks_like_html, snippet};
+use crate::spec::{check_method, response_key, ApiSpec};
+use crate::value::Value;
 use crate::xml;
 
 /// Parses a response body of `method`: wrapped JSON, simplified JSON or XML,
@@ -232,26 +232,6 @@ fn ban_seconds(msg: &str) -> Option<u64> {
         return None;
     }
     digits.parse().ok()
-}
-
-/// Whether a body starts like an HTML page.
-fn looks_like_html(text: &str) -> bool {
-    let lower: String = text
-        .chars()
-        .take(16)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    lower.starts_with("<!doctype html") || lower.starts_with("<html")
-}
-
-/// The start of a body, for error messages: what it looks like, quoted.
-pub(crate) fn snippet(text: &str) -> String {
-    let what = if looks_like_html(text) {
-        "an HTML page "
-    } else {
-        "a body "
-    };
-    format!("{what}starting {}", quote_truncated(text))
 }
 
 #[cfg(test)]

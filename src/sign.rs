@@ -161,6 +161,18 @@ pub(crate) fn upper_hex(bytes: &[u8]) -> String {
     out
 }
 
+/// An app key and secret must both be given.
+pub(crate) fn check_credentials(app_key: &str, app_secret: &str) -> Result<(), ValidationError> {
+    let missing = |field: &str, what: &str| ValidationError::new(field, what, "an empty string");
+    if app_key.is_empty() {
+        return Err(missing("app_key", "a non-empty app key"));
+    }
+    if app_secret.is_empty() {
+        return Err(missing("app_secret", "a non-empty app secret"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,9 @@
 //! declarations are generated from. The descriptions themselves are in
 //! [`crate::apis`].
 
+use crate::error::ValidationError;
+use crate::value::quote_truncated;
+
 /// One TOP API, described once: generated at build time from its file in
 /// `apis/` (see `apis/README.md`), so nothing is parsed at run time.
 #[derive(Debug)]
@@ -126,14 +129,6 @@ impl Field {
 }
 
 impl ApiSpec {
-    /// A sample response of the documented shape: the inner object as
-    /// compact JSON text. The local gateway answers valid calls with it.
-    /// (Looked up by name rather than held in the table, so builds without
-    /// the gateway, such as the browsers' wasm, leave the samples out.)
-    pub fn example_response(&self) -> &'static str {
-        crate::apis::example_response(self.name)
-    }
-
     /// The wrapper key of a non-simplified response, e.g. `travel_ticket_order_verify_response`.
     pub fn response_key(&self) -> String {
         response_key(self.name)
@@ -159,4 +154,26 @@ pub fn response_key(method: &str) -> String {
 /// Field names joined for "expected one of ..." messages.
 pub(crate) fn field_names(fields: &[Field]) -> String {
     fields.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+}
+
+/// A method name is dotted lower-case words (`taobao.trade.get`); anything
+/// else would be rejected by the gateway with error 22.
+pub(crate) fn check_method(method: &str) -> Result<(), ValidationError> {
+    // Letters, digits, `_` and dots, with no empty part between dots: one
+    // pass, as this runs on every prepare and parse.
+    let mut prev = b'.';
+    let ok = method.bytes().all(|b| {
+        let fine = b.is_ascii_alphanumeric() || b == b'_' || (b == b'.' && prev != b'.');
+        prev = b;
+        fine
+    }) && prev != b'.';
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new(
+            "method",
+            "a TOP method name such as \"taobao.trade.get\"",
+            quote_truncated(method),
+        ))
+    }
 }

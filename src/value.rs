@@ -251,7 +251,7 @@ fn write_json(v: &Value, out: &mut String) {
         }
         // Text that is not a JSON number is refused before serialisation;
         // `null` is the JSON-legal fallback should one ever slip through.
-        Value::Decimal(t) if crate::json::is_number(t) => out.push_str(t),
+        Value::Decimal(t) if is_number(t) => out.push_str(t),
         Value::Decimal(_) => out.push_str("null"),
         // Files are parts of their own, refused inside structures before
         // serialisation; like a bad number, `null` is the fallback.
@@ -315,22 +315,42 @@ pub(crate) fn write_json_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-/// Parses JSON text into a [`Value`] as the Java SDK reads TOP's JSON
-/// (objects keep their key order; integers are exact over the i64/u64
-/// range; a raw control character inside a string is that character; a
-/// lone surrogate escape reads as U+FFFD). Nesting of 128 levels or more is
-/// refused, as serde_json does, so hostile input cannot exhaust the stack.
-pub fn from_json(text: &str) -> Result<Value, crate::DecodeError> {
-    crate::json::parse(text)
-}
-
-/// Parses a caller's JSON text (the argument `field`, e.g. the C ABI's
-/// `params`) strictly, as RFC 8259 says: a syntax error names `field`; a
-/// lone surrogate escape (`"x\ud800"`, text no UTF-8 can hold) or nesting
-/// beyond 64 levels (the limit for parameters in every language) is refused
-/// naming the member it is in, as JavaScript and Python refuse them.
-pub fn from_json_input(field: &str, text: &str) -> Result<Value, crate::ValidationError> {
-    crate::json::parse_input(field, text)
+/// Whether `text` is exactly one JSON number
+/// (`-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`): the rule for the text of a
+/// [`Value::Decimal`], which the JSON reader reads numbers by too.
+pub(crate) fn is_number(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while matches!(b.get(*i), Some(b'0'..=b'9')) {
+            *i += 1;
+        }
+        *i > start
+    };
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    match b.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            digits(&mut i);
+        }
+        _ => return false,
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    i == b.len()
 }
 
 #[cfg(test)]
@@ -340,7 +360,7 @@ mod tests {
     #[test]
     fn json_round_trip_keeps_order_and_big_integers() {
         let text = r#"{"b":1,"a":[18446744073709551615,-9223372036854775808,1.5,"中\n"],"c":{}}"#;
-        let v = from_json(text).unwrap();
+        let v = crate::json::from_json(text).unwrap();
         assert_eq!(v.to_json(), text);
         assert_eq!(v.get("a").map(Value::is_empty), Some(false));
     }

@@ -22,7 +22,7 @@ use quick_xml::Reader;
 
 use crate::error::DecodeError;
 use crate::order;
-use crate::response::snippet;
+use crate::snippet::snippet;
 use crate::value::{quote_truncated, Value};
 
 /// Deepest element nesting accepted; TOP replies are a few levels deep.
