@@ -31,47 +31,38 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod apis;
+// The core by layer, each folder importing only the folders listed before
+// it (tests/layers.rs checks it): wire formats; rules; API descriptions;
+// client, SPI, TMC; the local gateway; the boundary records.
+mod api;
+mod boundary;
 mod client;
-pub mod codegen;
-mod did_you_mean;
-mod error;
-pub mod gateway;
-mod java;
-mod json;
-mod json_ser;
-mod multipart;
-pub mod options;
-mod order;
-mod params;
-pub mod path;
-mod redact;
-mod response;
-mod shape;
-mod sign;
-mod snippet;
-pub mod spec;
+mod local_gateway;
+mod rules;
 mod spi;
-mod time;
 #[cfg(feature = "tmc")]
 pub mod tmc;
-mod urlencode;
-mod value;
-mod value_serde;
-mod xml;
+mod wire;
 
-pub use client::{
+pub use api::{apis, codegen, spec};
+pub use boundary::options;
+pub use local_gateway::gateway;
+pub use wire::path;
+
+pub use client::redact::{is_secret_path, redact_body, SECRET_NOT_SHOWN};
+pub use client::response::{parse, parse_reply, parse_spanned, Parsed, ReplyMethod};
+pub use client::top_client::{
     decode_params, decode_request_params, Body, ClientOptions, Format, PrepareOptions,
     PreparedRequest, TopClient, DEFAULT_GATEWAY, FORM_CONTENT_TYPE, FORM_HEADERS, HTTP_METHOD,
 };
-pub use error::{ApiError, DecodeError, Error, SignatureError, SignatureFailure, ValidationError};
-pub use json::{from_json, from_json_input};
-pub use json_ser::{record_json, WriteError};
-pub use multipart::{Multipart, DEFAULT_FILE_CONTENT_TYPE, MAX_PARTS};
-pub use redact::{is_secret_path, redact_body, SECRET_NOT_SHOWN};
-pub use response::{parse, parse_reply, parse_spanned, Parsed, ReplyMethod};
-pub use sign::{sign, string_to_sign, SignMethod};
-pub use spi::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
-pub use time::{format_timestamp, parse_timestamp};
-pub use value::{FileItem, Value};
-pub use value_serde::{Problem, ReadError, ValueDeserializer, MAX_DEPTH};
+pub use rules::sign::{sign, string_to_sign, SignMethod};
+pub use rules::time::{format_timestamp, parse_timestamp};
+pub use spi::verify::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
+pub use wire::error::{
+    ApiError, DecodeError, Error, SignatureError, SignatureFailure, ValidationError,
+};
+pub use wire::json::{from_json, from_json_input};
+pub use wire::json_ser::{record_json, WriteError};
+pub use wire::multipart::{Multipart, DEFAULT_FILE_CONTENT_TYPE, MAX_PARTS};
+pub use wire::value::{FileItem, Value};
+pub use wire::value_serde::{Problem, ReadError, ValueDeserializer, MAX_DEPTH};

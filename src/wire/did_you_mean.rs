@@ -2,7 +2,7 @@
 //! gateway's config all refuse a key they do not know, naming the one it
 //! most likely meant.
 
-use crate::error::ValidationError;
+use crate::wire::error::ValidationError;
 
 /// An unknown key, with the known one it most likely meant.
 pub(crate) fn unknown_key(field: String, key: &str, known: &[&str]) -> ValidationError {

@@ -8,8 +8,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use md5::{Digest, Md5};
 use sha2::Sha256;
 
-use crate::error::ValidationError;
-use crate::java;
+use crate::rules::java;
+use crate::wire::error::ValidationError;
 
 /// The three sign methods TOP accepts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -42,7 +42,7 @@ impl SignMethod {
             other => Err(ValidationError::new(
                 "sign_method",
                 "one of \"md5\", \"hmac\", \"hmac-sha256\"",
-                crate::value::quote_truncated(other),
+                crate::wire::value::quote_truncated(other),
             )),
         }
     }
@@ -156,7 +156,7 @@ where
 pub(crate) fn upper_hex(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
     for &b in bytes {
-        out.push_str(crate::urlencode::hex_pair(b));
+        out.push_str(crate::wire::urlencode::hex_pair(b));
     }
     out
 }

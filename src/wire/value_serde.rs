@@ -13,7 +13,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::Deserialize;
 
-use crate::value::Value;
+use crate::wire::value::Value;
 
 /// Nesting deeper than this is refused (it also stops cyclic host objects).
 pub const MAX_DEPTH: usize = 64;

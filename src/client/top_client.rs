@@ -5,16 +5,17 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::error::{Error, ValidationError};
-use crate::multipart::{self, Multipart};
-use crate::params::render;
-use crate::response::{Parsed, ReplyMethod};
-use crate::sign::{check_credentials, digest_pairs, SignMethod};
-use crate::spec::check_method;
-use crate::time::format_timestamp;
-use crate::urlencode::{append_encoded, append_pairs};
-use crate::value::{quote_truncated, Value};
-use crate::{apis, response};
+use crate::api::apis;
+use crate::api::spec::check_method;
+use crate::client::params::render;
+use crate::client::response;
+use crate::client::response::{Parsed, ReplyMethod};
+use crate::rules::sign::{check_credentials, digest_pairs, SignMethod};
+use crate::rules::time::format_timestamp;
+use crate::wire::error::{Error, ValidationError};
+use crate::wire::multipart::{self, Multipart};
+use crate::wire::urlencode::{append_encoded, append_pairs};
+use crate::wire::value::{quote_truncated, Value};
 
 /// The default gateway: `https://eco.taobao.com/router/rest`.
 pub const DEFAULT_GATEWAY: &str = "https://eco.taobao.com/router/rest";
@@ -181,7 +182,7 @@ impl PreparedRequest {
     /// multipart body by its size only.
     pub fn redacted_body(&self) -> Cow<'_, str> {
         match &self.body {
-            Body::Form(text) => crate::redact::redact_body(self.signed_query(), text),
+            Body::Form(text) => crate::client::redact::redact_body(self.signed_query(), text),
             Body::Multipart(m) => {
                 Cow::Owned(format!("<multipart/form-data, {} bytes>", m.bytes.len()))
             }
@@ -216,7 +217,7 @@ pub fn decode_params(signed_query: &str, body: &str) -> Vec<(String, String)> {
         .collect();
     let sign_at = params.iter().position(|(k, _)| k == "sign");
     let sign = sign_at.map(|i| params.remove(i));
-    crate::java::sort_by_str(&mut params, |(k, _)| k.as_str());
+    crate::rules::java::sort_by_str(&mut params, |(k, _)| k.as_str());
     params.extend(sign);
     params
 }
@@ -248,7 +249,7 @@ fn multipart_params(signed_query: &str, body: &[u8], boundary: &str) -> Vec<(Str
             .filter(|p| p.filename.is_none())
             .map(|p| (p.name, String::from_utf8_lossy(p.data).into_owned())),
     );
-    crate::java::sort_by_str(&mut params, |(k, _)| k.as_str());
+    crate::rules::java::sort_by_str(&mut params, |(k, _)| k.as_str());
     params.extend(sign);
     params
 }
@@ -311,11 +312,11 @@ impl TopClient {
         }
         client.partner_id = options
             .partner_id
-            .filter(|s| !crate::java::is_blank(s))
+            .filter(|s| !crate::rules::java::is_blank(s))
             .map(str::to_owned);
         client.target_app_key = options
             .target_app_key
-            .filter(|s| !crate::java::is_blank(s))
+            .filter(|s| !crate::rules::java::is_blank(s))
             .map(str::to_owned);
         client.with_simplify(options.simplify.unwrap_or(false))
     }
@@ -386,13 +387,13 @@ impl TopClient {
 
     /// Sets `partner_id` (free text naming the integration).
     pub fn with_partner_id(mut self, partner_id: &str) -> TopClient {
-        self.partner_id = Some(partner_id.to_owned()).filter(|s| !crate::java::is_blank(s));
+        self.partner_id = Some(partner_id.to_owned()).filter(|s| !crate::rules::java::is_blank(s));
         self
     }
 
     /// Sets `target_app_key`.
     pub fn with_target_app_key(mut self, key: &str) -> TopClient {
-        self.target_app_key = Some(key.to_owned()).filter(|s| !crate::java::is_blank(s));
+        self.target_app_key = Some(key.to_owned()).filter(|s| !crate::rules::java::is_blank(s));
         self
     }
 
@@ -444,7 +445,7 @@ impl TopClient {
         let session = options
             .session
             .as_deref()
-            .filter(|s| !crate::java::is_blank(s));
+            .filter(|s| !crate::rules::java::is_blank(s));
         if spec.is_some_and(|s| s.session_required) && session.is_none() {
             return Err(ValidationError::new(
                 "session",
@@ -457,7 +458,7 @@ impl TopClient {
         let system = self.system_params(method, session, &timestamp);
 
         let mut sorted_app: Vec<(&str, &str)> = app.iter().map(|(k, v)| (*k, v.as_ref())).collect();
-        crate::java::sort_by_str(&mut sorted_app, |(k, _)| *k);
+        crate::rules::java::sort_by_str(&mut sorted_app, |(k, _)| *k);
         let all = merge_sorted(&system, &sorted_app);
         // Sorted, a repeated name sits next to itself (only a Rust caller's
         // Value::Object can repeat one; JS objects and dicts cannot).

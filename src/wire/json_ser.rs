@@ -8,7 +8,7 @@ use std::fmt::{self, Write as _};
 
 use serde::ser::{self, Impossible, Serialize};
 
-use crate::value::write_json_string;
+use crate::wire::value::write_json_string;
 
 /// A record as compact JSON text.
 pub fn record_json<T: Serialize + ?Sized>(record: &T) -> Result<String, WriteError> {

@@ -7,11 +7,11 @@
 
 use std::borrow::Cow;
 
-use crate::apis;
-use crate::json::from_json;
-use crate::spec::{Field, Type};
-use crate::urlencode::append_pairs;
-use crate::value::Value;
+use crate::api::apis;
+use crate::api::spec::{Field, Type};
+use crate::wire::json::from_json;
+use crate::wire::urlencode::append_pairs;
+use crate::wire::value::Value;
 
 /// What stands in for a secret value.
 pub(crate) const MASK: &str = "***";

@@ -3,8 +3,8 @@
 //! declarations are generated from. The descriptions themselves are in
 //! [`crate::apis`].
 
-use crate::error::ValidationError;
-use crate::value::quote_truncated;
+use crate::wire::error::ValidationError;
+use crate::wire::value::quote_truncated;
 
 /// One TOP API, described once: generated at build time from its file in
 /// `apis/` (see `apis/README.md`), so nothing is parsed at run time.

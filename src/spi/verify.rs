@@ -13,11 +13,11 @@ use std::borrow::Cow;
 
 use subtle::ConstantTimeEq;
 
-use crate::error::{Error, SignatureError, SignatureFailure, ValidationError};
-use crate::java::{self, Escapes};
-use crate::order;
-use crate::sign::{digest_parts, SignMethod};
-use crate::time::parse_timestamp;
+use crate::rules::java::{self, Escapes};
+use crate::rules::sign::{digest_parts, SignMethod};
+use crate::rules::time::parse_timestamp;
+use crate::wire::error::{Error, SignatureError, SignatureFailure, ValidationError};
+use crate::wire::order;
 
 /// Ten minutes, the gateway's own tolerance.
 pub const DEFAULT_SPI_SKEW_MS: i64 = 10 * 60 * 1000;
@@ -201,7 +201,7 @@ fn decode<'a>(
         ValidationError::new(
             field,
             failure.expected(),
-            crate::value::quote_truncated(text),
+            crate::wire::value::quote_truncated(text),
         )
     })
 }
@@ -310,7 +310,7 @@ fn body_role(ctype: Option<&str>, body: &[u8]) -> Result<BodyRole, ValidationErr
         ValidationError::new(
             "content_type",
             BODY_TYPES,
-            crate::value::quote_truncated(text),
+            crate::wire::value::quote_truncated(text),
         )
     };
     if !is_utf8_charset(text) {

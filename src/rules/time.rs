@@ -4,7 +4,7 @@
 //! GMT+8, so a fixed offset and the proleptic Gregorian calendar are exact;
 //! no time-zone database and no clock read are needed.
 
-use crate::error::ValidationError;
+use crate::wire::error::ValidationError;
 
 const OFFSET_SECS: i64 = 8 * 3600;
 const SECS_PER_DAY: i64 = 86_400;
@@ -61,7 +61,7 @@ pub fn parse_timestamp(text: &str, field: &str) -> Result<i64, ValidationError> 
         ValidationError::new(
             field,
             "a time as \"yyyy-MM-dd HH:mm:ss\"",
-            crate::value::Value::from(text).describe(),
+            crate::wire::value::Value::from(text).describe(),
         )
     };
     let b = text.as_bytes();

@@ -8,8 +8,8 @@
 
 use std::borrow::Cow;
 
-use crate::error::ValidationError;
-use crate::value::{quote_truncated, FileItem};
+use crate::wire::error::ValidationError;
+use crate::wire::value::{quote_truncated, FileItem};
 
 /// The content type of a part without one of its own, and of file parts
 /// whose caller named none.
@@ -135,7 +135,10 @@ pub(crate) fn encode(
     out.extend_from_slice(boundary.as_bytes());
     out.extend_from_slice(b"--\r\n");
     let mut signed_form = String::new();
-    crate::urlencode::append_pairs(&mut signed_form, text.iter().map(|(k, v)| (*k, v.as_ref())));
+    crate::wire::urlencode::append_pairs(
+        &mut signed_form,
+        text.iter().map(|(k, v)| (*k, v.as_ref())),
+    );
     Ok(Multipart {
         boundary,
         bytes: out,

@@ -9,15 +9,15 @@
 
 use std::fmt::Write as _;
 
-use crate::apis;
-use crate::error::ValidationError;
-use crate::json::from_json;
-use crate::multipart;
-use crate::params::{is_absent, render};
-use crate::sign::{sign, SignMethod};
-use crate::spec::{response_key, Field, Type};
-use crate::time::parse_timestamp;
-use crate::value::{FileItem, Value};
+use crate::api::apis;
+use crate::api::spec::{response_key, Field, Type};
+use crate::client::params::{is_absent, render};
+use crate::rules::sign::{sign, SignMethod};
+use crate::rules::time::parse_timestamp;
+use crate::wire::error::ValidationError;
+use crate::wire::json::from_json;
+use crate::wire::multipart;
+use crate::wire::value::{FileItem, Value};
 
 /// The one path TOP serves calls on; any other is a 404.
 pub const GATEWAY_PATH: &str = "/router/rest";
@@ -79,7 +79,7 @@ impl Default for GatewayConfig {
         GatewayConfig {
             apps: vec![(DEFAULT_APP_KEY.to_owned(), DEFAULT_APP_SECRET.to_owned())],
             sessions: Vec::new(),
-            max_skew_ms: crate::DEFAULT_SPI_SKEW_MS,
+            max_skew_ms: crate::spi::verify::DEFAULT_SPI_SKEW_MS,
             replies: Vec::new(),
         }
     }
@@ -96,7 +96,7 @@ impl GatewayConfig {
     /// Every key is optional; `apps` defaults to [`DEFAULT_APP_KEY`].
     pub fn from_json(text: &str) -> Result<GatewayConfig, ValidationError> {
         // Members are named under `config` (`config.apps.k`), as in JavaScript.
-        let root = crate::json::from_json_input("config", text).map_err(|e| {
+        let root = crate::wire::json::from_json_input("config", text).map_err(|e| {
             let field = match e.field.as_str() {
                 whole if whole == "config" || whole.starts_with("config[") => e.field,
                 member => format!("config.{member}"),
@@ -154,7 +154,7 @@ impl GatewayConfig {
                         "responses",
                         "errors",
                     ];
-                    return Err(crate::did_you_mean::unknown_key(
+                    return Err(crate::wire::did_you_mean::unknown_key(
                         format!("config.{other}"),
                         other,
                         &KNOWN,
@@ -178,7 +178,7 @@ impl GatewayConfig {
         app_key: &str,
         app_secret: &str,
     ) -> Result<GatewayConfig, ValidationError> {
-        crate::sign::check_credentials(app_key, app_secret)?;
+        crate::rules::sign::check_credentials(app_key, app_secret)?;
         self.apps = vec![(app_key.to_owned(), app_secret.to_owned())];
         Ok(self)
     }
@@ -448,7 +448,7 @@ impl Gateway {
         } else if spec.session_required {
             return Err(fault(26, "Missing session"));
         }
-        let system = crate::params::SYSTEM_PARAMS;
+        let system = crate::client::params::SYSTEM_PARAMS;
         let app: Vec<(String, Value)> = params
             .iter()
             .filter(|(k, _)| !system.contains(&k.as_str()))
@@ -519,7 +519,8 @@ fn name_upload(data: &mut Value, file: &FileItem) {
 pub fn uploaded_file_name(file: &FileItem) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(&file.content);
-    let hex = crate::sign::upper_hex(digest.get(..16).unwrap_or_default()).to_ascii_lowercase();
+    let hex =
+        crate::rules::sign::upper_hex(digest.get(..16).unwrap_or_default()).to_ascii_lowercase();
     let ext = file
         .filename
         .as_deref()

@@ -1,7 +1,7 @@
 //! The start of a body, quoted for an error message, and what it looks
 //! like: shared by the JSON and XML readers of replies.
 
-use crate::value::quote_truncated;
+use crate::wire::value::quote_truncated;
 
 /// Whether a body starts like an HTML page.
 pub(crate) fn looks_like_html(text: &str) -> bool {

@@ -9,13 +9,13 @@
 
 use std::ops::Range;
 
-use crate::apis;
-use crate::error::{ApiError, DecodeError, Error, ValidationError};
-use crate::shape::shape;
-use crate::snippet::{looks_like_html, snippet};
-use crate::spec::{check_method, response_key, ApiSpec};
-use crate::value::Value;
-use crate::xml;
+use crate::api::apis;
+use crate::api::spec::{check_method, response_key, ApiSpec};
+use crate::client::shape::shape;
+use crate::wire::error::{ApiError, DecodeError, Error, ValidationError};
+use crate::wire::snippet::{looks_like_html, snippet};
+use crate::wire::value::Value;
+use crate::wire::xml;
 
 /// Parses a response body of `method`: wrapped JSON, simplified JSON or XML,
 /// as the body says.
@@ -109,7 +109,7 @@ pub fn parse_reply(method: &ReplyMethod, body: &[u8]) -> Result<Parsed, Error> {
 /// when the reader replaced a lone surrogate or read a raw control
 /// character: the text is not the data as a native JSON parser reads it).
 fn unwrap_json(text: &str, key: &str) -> Result<(Value, Option<Range<usize>>), Error> {
-    let read = crate::json::parse_spanned(text).map_err(|e| {
+    let read = crate::wire::json::parse_spanned(text).map_err(|e| {
         DecodeError::new(format!(
             "response is not valid JSON ({e}): {}",
             snippet(text)
@@ -154,7 +154,7 @@ fn unwrap_xml(text: &str, key: &str) -> Result<Value, Error> {
     }
     // `<x_response/>` and `<x_response>\n</x_response>` are an empty response.
     match inner {
-        Value::String(s) if crate::shape::is_blank(&s) => Ok(Value::Object(Vec::new())),
+        Value::String(s) if crate::client::shape::is_blank(&s) => Ok(Value::Object(Vec::new())),
         other => expect_object(other, key),
     }
 }

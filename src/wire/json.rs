@@ -22,15 +22,15 @@
 
 use std::ops::Range;
 
-use crate::error::{DecodeError, ValidationError};
-use crate::value::Value;
+use crate::wire::error::{DecodeError, ValidationError};
+use crate::wire::value::Value;
 
 /// Deepest nesting of arrays and objects read in a reply: 128 levels are
 /// refused, as serde_json refuses them (tests/json_differential.rs).
 const MAX_DEPTH: usize = 127;
 
 /// Deepest nesting of a caller's arguments, as every binding bounds parameters.
-pub(crate) const MAX_INPUT_DEPTH: usize = crate::value_serde::MAX_DEPTH;
+pub(crate) const MAX_INPUT_DEPTH: usize = crate::wire::value_serde::MAX_DEPTH;
 
 /// How a text is read (see the module's documentation).
 #[derive(Clone, Copy, PartialEq)]
@@ -532,7 +532,7 @@ pub fn from_json_input(field: &str, text: &str) -> Result<Value, ValidationError
 #[cfg(test)]
 mod tests {
     use super::parse;
-    use crate::value::Value;
+    use crate::wire::value::Value;
 
     #[test]
     fn reads_what_json_allows() {
@@ -553,13 +553,16 @@ mod tests {
             )
         };
         for good in ["0", "-0", "-0.5", "1e5", "2E-3", "1E+2", "0.0e-0", big] {
-            assert!(crate::value::is_number(good) && number(good), "{good}");
+            assert!(
+                crate::wire::value::is_number(good) && number(good),
+                "{good}"
+            );
         }
         for bad in [
             "", "-", "01", "-01", "1.", "1.e5", ".5", "+1", "NaN", "inf", "1e", "1e+", "0x10",
             "1-", " 1", "1 ",
         ] {
-            assert!(!crate::value::is_number(bad), "{bad}");
+            assert!(!crate::wire::value::is_number(bad), "{bad}");
             assert!(bad.trim() != bad || !number(bad), "{bad}");
         }
     }

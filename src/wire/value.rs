@@ -360,7 +360,7 @@ mod tests {
     #[test]
     fn json_round_trip_keeps_order_and_big_integers() {
         let text = r#"{"b":1,"a":[18446744073709551615,-9223372036854775808,1.5,"中\n"],"c":{}}"#;
-        let v = crate::json::from_json(text).unwrap();
+        let v = crate::wire::json::from_json(text).unwrap();
         assert_eq!(v.to_json(), text);
         assert_eq!(v.get("a").map(Value::is_empty), Some(false));
     }

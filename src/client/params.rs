@@ -5,15 +5,15 @@
 //! checked against their [`ApiSpec`]: every problem names the field path,
 //! what was expected and what came.
 
-use crate::error::ValidationError;
-use crate::java;
-use crate::path::Path;
-use crate::spec::{field_names, ApiSpec, Field, Rule, Struct, Type};
-use crate::time::parse_timestamp;
+use crate::api::spec::{field_names, ApiSpec, Field, Rule, Struct, Type};
+use crate::rules::java;
+use crate::rules::time::parse_timestamp;
+use crate::wire::error::ValidationError;
+use crate::wire::path::Path;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use crate::value::{write_json_string, FileItem, Value};
+use crate::wire::value::{write_json_string, FileItem, Value};
 
 /// Names TOP reserves for system parameters; they are set through the
 /// client and the prepare options, never as application parameters.
@@ -145,7 +145,8 @@ pub(crate) fn is_absent(field: &Field, value: &Value) -> bool {
         Value::String(text) => {
             java::is_blank(text)
                 || matches!(field.ty, Type::Object(_) | Type::ObjectList(_))
-                    && crate::json::from_json(text).is_ok_and(|v| is_empty_structure(field, &v))
+                    && crate::wire::json::from_json(text)
+                        .is_ok_and(|v| is_empty_structure(field, &v))
         }
         other => other.is_empty(),
     }
@@ -214,7 +215,7 @@ fn check_rule_path<'a>(
         return Ok(());
     };
     // Already checked as a list of structures when it was rendered.
-    let Ok(Value::List(items)) = crate::json::from_json(wire) else {
+    let Ok(Value::List(items)) = crate::wire::json::from_json(wire) else {
         return Ok(());
     };
     for (i, item) in items.iter().enumerate() {
@@ -344,7 +345,7 @@ pub(crate) fn scalar_text<'a>(v: &'a Value, path: &str) -> Result<Cow<'a, str>, 
         Value::Bool(b) => Ok(Cow::Borrowed(if *b { "true" } else { "false" })),
         Value::Int(i) => Ok(Cow::Owned(i.to_string())),
         Value::UInt(u) => Ok(Cow::Owned(u.to_string())),
-        Value::Decimal(t) if crate::value::is_number(t) => Ok(Cow::Borrowed(t.as_str())),
+        Value::Decimal(t) if crate::wire::value::is_number(t) => Ok(Cow::Borrowed(t.as_str())),
         Value::Decimal(_) => Err(ValidationError::new(path, "a finite number", v.describe())),
         Value::String(s) => Ok(Cow::Borrowed(s.as_str())),
         other => Err(ValidationError::new(
@@ -358,7 +359,7 @@ pub(crate) fn scalar_text<'a>(v: &'a Value, path: &str) -> Result<Cow<'a, str>, 
 /// NaN and infinities have no JSON or decimal form: refuse them anywhere.
 fn check_finite(v: &Value, path: &str) -> Result<(), ValidationError> {
     match v {
-        Value::Decimal(t) if !crate::value::is_number(t) => {
+        Value::Decimal(t) if !crate::wire::value::is_number(t) => {
             Err(ValidationError::new(path, "a finite number", v.describe()))
         }
         Value::File(_) => Err(ValidationError::new(
@@ -426,7 +427,7 @@ fn render_typed<'a>(
             // required `"[]"` is missing) and sent exactly as given.
             Value::String(json) => {
                 let parsed =
-                    crate::json::from_json(json).map_err(|_| invalid(path, field, value))?;
+                    crate::wire::json::from_json(json).map_err(|_| invalid(path, field, value))?;
                 if is_empty_structure(field, &parsed) {
                     return Ok(None);
                 }
@@ -456,7 +457,7 @@ fn json_text<'a>(
     path: Path<'_>,
 ) -> Result<Cow<'a, str>, ValidationError> {
     match value {
-        Value::String(json) if crate::json::from_json(json).is_ok() => {
+        Value::String(json) if crate::wire::json::from_json(json).is_ok() => {
             Ok(Cow::Borrowed(json.as_str()))
         }
         Value::List(_) | Value::Object(_) => {

@@ -4,7 +4,7 @@
 //! regenerates the TypeScript and Python declarations. Validation, response
 //! typing and the local gateway's sample replies follow from the same data.
 
-use crate::spec::{ApiSpec, Condition, Field, Rule, Struct, Type};
+use crate::api::spec::{ApiSpec, Condition, Field, Rule, Struct, Type};
 
 include!(concat!(env!("OUT_DIR"), "/apis.rs"));
 

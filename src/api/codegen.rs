@@ -7,8 +7,8 @@
 
 use std::fmt::Write as _;
 
-use crate::apis::ALL;
-use crate::spec::{ApiSpec, Field, Struct, Type};
+use crate::api::apis::ALL;
+use crate::api::spec::{ApiSpec, Field, Struct, Type};
 
 /// The line that opens the generated block inside the Python stub's `TopClient`.
 pub const PY_OVERLOADS_BEGIN: &str =

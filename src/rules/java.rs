@@ -13,7 +13,7 @@ use std::borrow::Cow;
 #[cfg(test)]
 use std::cmp::Ordering;
 
-use crate::order;
+use crate::wire::order;
 
 /// Java's `Character.isWhitespace` for one UTF-16 unit: Unicode space,
 /// line and paragraph separators except the no-break ones (U+00A0, U+2007,

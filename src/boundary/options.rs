@@ -14,13 +14,13 @@ use serde::de::Deserializer;
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::client::{ClientOptions, PreparedRequest, TopClient};
-pub use crate::did_you_mean::did_you_mean;
-use crate::did_you_mean::unknown_key;
-use crate::error::{Error, ValidationError};
-use crate::gateway::{Gateway, GatewayConfig, GatewayRequest, GatewayResponse};
-use crate::spi::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
-use crate::value::Value;
+use crate::client::top_client::{ClientOptions, PreparedRequest, TopClient};
+use crate::local_gateway::gateway::{Gateway, GatewayConfig, GatewayRequest, GatewayResponse};
+use crate::spi::verify::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
+pub use crate::wire::did_you_mean::did_you_mean;
+use crate::wire::did_you_mean::unknown_key;
+use crate::wire::error::{Error, ValidationError};
+use crate::wire::value::Value;
 
 /// Settings of a [`TopClient`] as a host gives them (`new TopClient({...})`).
 /// [`TopClient::settings`] gives them back, the secret left out.
@@ -412,8 +412,8 @@ where
 /// Reads a record out of a [`Value`] (JSON text the host wrote, read by the
 /// core's own reader), every failure a [`ValidationError`] naming the field.
 pub fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ValidationError> {
-    use crate::value_serde::Problem;
-    T::deserialize(crate::ValueDeserializer(value)).map_err(|e| {
+    use crate::wire::value_serde::Problem;
+    T::deserialize(crate::wire::value_serde::ValueDeserializer(value)).map_err(|e| {
         let field = |name: &str| join(&e.path, name);
         match e.problem {
             Problem::Unknown(key, known) => unknown_key(field(&key), &key, known),
@@ -527,7 +527,7 @@ pub fn sign_pairs(params: &[(String, Value)]) -> Result<Vec<(String, String)>, V
         .map(|(k, v)| {
             let text = match v {
                 Value::Null => String::new(),
-                other => crate::params::scalar_text(other, k)?.into_owned(),
+                other => crate::client::params::scalar_text(other, k)?.into_owned(),
             };
             Ok((k.clone(), text))
         })

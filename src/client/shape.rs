@@ -7,10 +7,10 @@
 //! it changed anything: when it did not, a JSON reply's own text is the data,
 //! which hosts with a native JSON parser read faster than converted values.
 
-use crate::error::DecodeError;
-use crate::path::Path;
-use crate::spec::{Field, Type};
-use crate::value::Value;
+use crate::api::spec::{Field, Type};
+use crate::wire::error::DecodeError;
+use crate::wire::path::Path;
+use crate::wire::value::Value;
 
 /// Types the members of a response object; the flag says whether anything
 /// had to change.

@@ -20,10 +20,10 @@ use std::borrow::Cow;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
 
-use crate::error::DecodeError;
-use crate::order;
-use crate::snippet::snippet;
-use crate::value::{quote_truncated, Value};
+use crate::wire::error::DecodeError;
+use crate::wire::order;
+use crate::wire::snippet::snippet;
+use crate::wire::value::{quote_truncated, Value};
 
 /// Deepest element nesting accepted; TOP replies are a few levels deep.
 const MAX_DEPTH: usize = 64;

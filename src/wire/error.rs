@@ -37,8 +37,8 @@ impl Error {
     /// The error's attributes under the names every binding gives them
     /// (`field`, `code`, `reason`, ...), absent optional ones as null: what a
     /// binding sets on its host exception, besides the message.
-    pub fn attributes(&self) -> Vec<(&'static str, crate::Value)> {
-        use crate::Value;
+    pub fn attributes(&self) -> Vec<(&'static str, crate::wire::value::Value)> {
+        use crate::wire::value::Value;
         let opt = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
         match self {
             Error::Validation(e) => vec![

@@ -1,0 +1,9 @@
+//! The client: `prepare` (`TopClient`, parameters validated and rendered),
+//! `parse` (replies read and typed by their description) and the redaction
+//! of secrets for logs. May import: `api`, `rules`, `wire`.
+
+pub(crate) mod params;
+pub(crate) mod redact;
+pub(crate) mod response;
+pub(crate) mod shape;
+pub(crate) mod top_client;

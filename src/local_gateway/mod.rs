@@ -1,0 +1,5 @@
+//! The local gateway: a stand-in for TOP's gateway that checks and answers
+//! calls as TOP does, for tests and demos. May import: `client`, `spi`,
+//! `tmc`, `api`, `rules`, `wire`.
+
+pub mod gateway;
