@@ -531,8 +531,16 @@ pub fn from_json_input(field: &str, text: &str) -> Result<Value, ValidationError
 
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{from_json, parse};
     use crate::wire::value::Value;
+
+    #[test]
+    fn json_round_trip_keeps_order_and_big_integers() {
+        let text = r#"{"b":1,"a":[18446744073709551615,-9223372036854775808,1.5,"中\n"],"c":{}}"#;
+        let v = from_json(text).unwrap();
+        assert_eq!(v.to_json(), text);
+        assert_eq!(v.get("a").map(Value::is_empty), Some(false));
+    }
 
     #[test]
     fn reads_what_json_allows() {
