@@ -1,6 +1,6 @@
-//! The core's own JSON reader (src/json.rs) against serde_json, the
+//! The core's own JSON reader (src/wire/json.rs) against serde_json, the
 //! well-kept crate it stands in for (the form encoder's differential test
-//! against form_urlencoded is in src/urlencode.rs).
+//! against form_urlencoded is in src/wire/urlencode.rs).
 //!
 //! Every generated document serde_json accepts must read to the same value,
 //! every one it rejects must be rejected, except for the deliberate
