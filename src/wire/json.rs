@@ -23,7 +23,7 @@
 use std::ops::Range;
 
 use crate::wire::error::{DecodeError, ValidationError};
-use crate::wire::value::Value;
+use crate::wire::value::{scan_number, Value};
 
 /// Deepest nesting of arrays and objects read in a reply: 128 levels are
 /// refused, as serde_json refuses them (tests/json_differential.rs).
@@ -464,34 +464,11 @@ impl Reader<'_> {
     /// A number: integers exact when they fit i64 or u64, anything else f64.
     fn number(&mut self) -> Result<Value, DecodeError> {
         let start = self.pos;
-        if self.peek() == Some(b'-') {
-            self.pos += 1;
-        }
-        match self.peek() {
-            Some(b'0') => self.pos += 1,
-            Some(b'1'..=b'9') => self.digits(),
-            _ => return Err(self.error("invalid number")),
-        }
-        let mut integral = true;
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            if !matches!(self.peek(), Some(b'0'..=b'9')) {
-                return Err(self.error("invalid number"));
-            }
-            self.digits();
-            integral = false;
-        }
-        if matches!(self.peek(), Some(b'e' | b'E')) {
-            self.pos += 1;
-            if matches!(self.peek(), Some(b'+' | b'-')) {
-                self.pos += 1;
-            }
-            if !matches!(self.peek(), Some(b'0'..=b'9')) {
-                return Err(self.error("invalid number"));
-            }
-            self.digits();
-            integral = false;
-        }
+        let (end, integral) = scan_number(self.bytes, start).map_err(|at| {
+            self.pos = at;
+            self.error("invalid number")
+        })?;
+        self.pos = end;
         let text = self.text.get(start..self.pos).unwrap_or("");
         if integral {
             if let Ok(i) = text.parse::<i64>() {
@@ -502,12 +479,6 @@ impl Reader<'_> {
             }
         }
         Ok(Value::Decimal(text.to_owned()))
-    }
-
-    fn digits(&mut self) {
-        while matches!(self.peek(), Some(b'0'..=b'9')) {
-            self.pos += 1;
-        }
     }
 }
 

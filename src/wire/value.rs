@@ -315,42 +315,54 @@ pub(crate) fn write_json_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-/// Whether `text` is exactly one JSON number
-/// (`-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`): the rule for the text of a
-/// [`Value::Decimal`], which the JSON reader reads numbers by too.
+/// Whether `text` is exactly one JSON number: the rule for the text of a
+/// [`Value::Decimal`].
 pub(crate) fn is_number(text: &str) -> bool {
-    let b = text.as_bytes();
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while matches!(b.get(*i), Some(b'0'..=b'9')) {
-            *i += 1;
-        }
-        *i > start
-    };
-    let mut i = usize::from(b.first() == Some(&b'-'));
+    matches!(scan_number(text.as_bytes(), 0), Ok((end, _)) if end == text.len())
+}
+
+/// Reads the JSON number (`-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`) that starts
+/// at `start`: where it ends and whether it is an integer, or the position
+/// where it breaks off. The one copy of the rule: the JSON reader reads
+/// numbers with it too.
+pub(crate) fn scan_number(b: &[u8], start: usize) -> Result<(usize, bool), usize> {
+    let mut i = start + usize::from(b.get(start) == Some(&b'-'));
     match b.get(i) {
         Some(b'0') => i += 1,
-        Some(b'1'..=b'9') => {
-            digits(&mut i);
-        }
-        _ => return false,
+        Some(b'1'..=b'9') => i = digits_end(b, i),
+        _ => return Err(i),
     }
+    let mut integral = true;
     if b.get(i) == Some(&b'.') {
         i += 1;
-        if !digits(&mut i) {
-            return false;
+        if !matches!(b.get(i), Some(b'0'..=b'9')) {
+            return Err(i);
         }
+        i = digits_end(b, i);
+        integral = false;
     }
     if matches!(b.get(i), Some(b'e' | b'E')) {
         i += 1;
         if matches!(b.get(i), Some(b'+' | b'-')) {
             i += 1;
         }
-        if !digits(&mut i) {
-            return false;
+        if !matches!(b.get(i), Some(b'0'..=b'9')) {
+            return Err(i);
         }
+        i = digits_end(b, i);
+        integral = false;
     }
-    i == b.len()
+    Ok((i, integral))
+}
+
+/// Where the run of ASCII digits from `from` ends.
+fn digits_end(b: &[u8], from: usize) -> usize {
+    from + b
+        .get(from..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count()
 }
 
 #[cfg(test)]
