@@ -31,18 +31,26 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-// The core by layer, each folder importing only the folders listed before
-// it (tests/layers.rs checks it): wire formats; rules; API descriptions;
-// client, SPI, TMC; the local gateway; the boundary records.
-mod api;
-mod boundary;
-mod client;
-mod local_gateway;
+// The core by layer, the bottom first: each folder imports only folders
+// listed above it (tests/layers.rs holds which, and checks them).
+
+// The value type, errors and wire formats.
+mod wire;
+// Signatures, timestamps, the Java SDK's rules.
 mod rules;
+// The API descriptions and what is generated from them.
+mod api;
+// Prepare and parse.
+mod client;
+// Inbound calls from TOP.
 mod spi;
+// The message channel.
 #[cfg(feature = "tmc")]
 pub mod tmc;
-mod wire;
+// The local TOP gateway.
+mod local_gateway;
+// The records hosts exchange with the core.
+mod boundary;
 
 pub use api::{apis, codegen, spec};
 pub use boundary::options;
