@@ -39,6 +39,7 @@ types:
 	TOPWIRE_BLESS=1 cargo test -p topwire-c --test header
 
 bench: bench-rust js-bench py-bench c-bench
+	python3 scripts/bench_report.py table
 
 bench-rust:
 	cargo bench --bench core

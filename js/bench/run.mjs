@@ -1,7 +1,7 @@
 // make js-bench: topwire against what a Node user would otherwise run, in one
 // process, as ratios. Never part of the tests. Run with --expose-gc.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import querystring from 'node:querystring';
 import { TopClient, verifySpi } from '../dist/node/index.mjs';
@@ -131,6 +131,18 @@ const md5 = time(() => createHash('md5').update(canonical).digest('hex'));
 console.log('\n| benchmark | topwire ns/op | other ns/op | speed ratio (other/topwire) | target |');
 console.log('| --- | ---: | ---: | ---: | --- |');
 for (const r of rows) console.log(`| ${r.name} | ${r.ours.toFixed(0)} | ${r.theirs.toFixed(0)} | ${r.ratio.toFixed(2)}x | ${r.target} |`);
+
+// The figures `make bench` gathers into the issue's one table (scripts/bench_report.py).
+{
+  const dir = new URL('bench/', new URL(`${process.env.CARGO_TARGET_DIR ?? '../target'}/`, `file://${process.cwd()}/`));
+  mkdirSync(dir, { recursive: true });
+  const [md5Row, hmacRow, , parseRow] = rows;
+  writeFileSync(new URL('node.json', dir), JSON.stringify({
+    prepare_md5: { ours: md5Row.ours, theirs: md5Row.theirs },
+    prepare_hmac: { ours: hmacRow.ours, theirs: hmacRow.theirs },
+    parse: { ours: parseRow.ours, theirs: parseRow.theirs },
+  }));
+}
 
 console.log(`\nprepare (md5) ${rows[0].ours.toFixed(0)} ns in all; its parts, each alone:`);
 for (const [name, ns] of stepTimes) console.log(`  ${name}: ${ns.toFixed(0)} ns`);

@@ -12,6 +12,7 @@ plus the `error_response` check of getResponse.
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -136,6 +137,15 @@ def spi_scaling() -> None:
     print()
 
 
+def write_figures(rows: List[Tuple[str, float, float]]) -> None:
+    """The figures `make bench` gathers into the issue's one table (scripts/bench_report.py)."""
+    out = Path(os.environ.get("CARGO_TARGET_DIR", "target")) / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    keys = ("prepare_md5", "prepare_hmac", "parse")
+    figures = {k: {"ours": ours, "theirs": theirs} for k, (_, ours, theirs) in zip(keys, rows)}
+    (out / "python.json").write_text(json.dumps(figures))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--wheel-dir", type=Path)
@@ -157,6 +167,7 @@ def main() -> None:
     for name, ours, theirs in rows:
         print(f"{name:38} {ours:11.2f} {theirs:10.2f} {theirs / ours:8.1f}x")
     print()
+    write_figures(rows)
     spi_scaling()
     if args.wheel_dir:
         for wheel in sorted(args.wheel_dir.glob("topwire-*.whl")):

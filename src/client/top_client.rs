@@ -10,7 +10,9 @@ use crate::api::spec::check_method;
 use crate::client::params::render;
 use crate::client::response;
 use crate::client::response::{Parsed, ReplyMethod};
-use crate::rules::sign::{check_credentials, digest_pairs, SignMethod};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::rules::sign::Keyed;
+use crate::rules::sign::{canonical_bytes, check_credentials, SignMethod};
 use crate::rules::time::format_timestamp;
 use crate::wire::error::{Error, ValidationError};
 use crate::wire::multipart::{self, Multipart};
@@ -254,9 +256,43 @@ fn multipart_params(signed_query: &str, body: &[u8], boundary: &str) -> Vec<(Str
     params
 }
 
-/// The app secret: only handed to the digests, never printed.
-#[derive(Clone, PartialEq, Eq)]
-struct Secret(String);
+/// The app secret (and, outside wasm, the digests keyed with it): only
+/// handed to the digests, never printed.
+#[derive(Clone)]
+struct Secret {
+    text: String,
+    #[cfg(not(target_arch = "wasm32"))]
+    keyed: Keyed,
+}
+
+impl Secret {
+    fn new(text: &str) -> Result<Secret, ValidationError> {
+        Ok(Secret {
+            text: text.to_owned(),
+            #[cfg(not(target_arch = "wasm32"))]
+            keyed: Keyed::new(text)
+                .ok_or_else(|| ValidationError::new("app_secret", "a usable key", "none"))?,
+        })
+    }
+
+    /// The signature of the string to sign `s`.
+    fn sign(&self, s: &[u8], method: SignMethod) -> String {
+        #[cfg(not(target_arch = "wasm32"))]
+        let sign = self.keyed.sign(s, &self.text, method);
+        #[cfg(target_arch = "wasm32")]
+        let sign = crate::rules::sign::digest_parts([s], &self.text, method);
+        sign
+    }
+}
+
+/// The keyed digests follow from the text.
+impl PartialEq for Secret {
+    fn eq(&self, other: &Secret) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Secret {}
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -284,7 +320,7 @@ impl TopClient {
         check_credentials(app_key, app_secret)?;
         Ok(TopClient {
             app_key: app_key.to_owned(),
-            app_secret: Secret(app_secret.to_owned()),
+            app_secret: Secret::new(app_secret)?,
             sign_method: SignMethod::default(),
             format: Format::default(),
             simplify: false,
@@ -469,7 +505,9 @@ impl TopClient {
             let name = pair.first().map_or("", |p| p.0);
             return Err(ValidationError::new(name, "each parameter once", "it twice").into());
         }
-        let sign = digest_pairs(all.iter().copied(), &self.app_secret.0, self.sign_method);
+        let sign = self
+            .app_secret
+            .sign(&canonical_bytes(all.iter().copied()), self.sign_method);
 
         let mut url = String::with_capacity(self.gateway.len() + 320);
         url.push_str(&self.gateway);

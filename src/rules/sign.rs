@@ -106,14 +106,7 @@ pub(crate) fn digest_pairs<'a, I>(pairs: I, secret: &str, method: SignMethod) ->
 where
     I: IntoIterator<Item = (&'a str, &'a str)>,
 {
-    // One contiguous buffer and one digest update: feeding the digest dozens
-    // of short slices costs more than copying them (measured in benches/core.rs).
-    let mut s = Vec::with_capacity(512);
-    for (k, v) in pairs {
-        s.extend_from_slice(k.as_bytes());
-        s.extend_from_slice(v.as_bytes());
-    }
-    digest_parts([s.as_slice()], secret, method)
+    digest_parts([canonical_bytes(pairs).as_slice()], secret, method)
 }
 
 /// Digests a sequence of byte slices that together form the string to sign.
@@ -149,6 +142,68 @@ where
     for p in parts {
         mac.update(p);
     }
+    upper_hex(&mac.finalize().into_bytes())
+}
+
+/// The string to sign of `pairs`: every key and value, in the given order.
+pub(crate) fn canonical_bytes<'a, I>(pairs: I) -> Vec<u8>
+where
+    I: IntoIterator<Item = (&'a str, &'a str)>,
+{
+    // One contiguous buffer and one digest update: feeding the digest dozens
+    // of short slices costs more than copying them (measured in benches/core.rs).
+    let mut s = Vec::with_capacity(512);
+    for (k, v) in pairs {
+        s.extend_from_slice(k.as_bytes());
+        s.extend_from_slice(v.as_bytes());
+    }
+    s
+}
+
+/// The three digests keyed with an app secret once, when a client is made,
+/// and cloned for each signature: HMAC's key blocks and md5's secret prefix
+/// are not hashed again on every call. Not in wasm, where the browser
+/// build's size is budgeted and the cached states cost more code than they
+/// save time there.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Clone)]
+pub(crate) struct Keyed {
+    md5: Md5,
+    hmac_md5: Hmac<Md5>,
+    hmac_sha256: Hmac<Sha256>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Keyed {
+    /// `None` never happens (HMAC takes keys of any length); it keeps the
+    /// core free of panics.
+    pub(crate) fn new(secret: &str) -> Option<Keyed> {
+        let key = secret.as_bytes();
+        Some(Keyed {
+            md5: Md5::new_with_prefix(key),
+            hmac_md5: KeyInit::new_from_slice(key).ok()?,
+            hmac_sha256: KeyInit::new_from_slice(key).ok()?,
+        })
+    }
+
+    /// The signature of the string to sign `s`, as [`digest_parts`] makes it.
+    pub(crate) fn sign(&self, s: &[u8], secret: &str, method: SignMethod) -> String {
+        match method {
+            SignMethod::Md5 => {
+                let mut h = self.md5.clone();
+                h.update(s);
+                h.update(secret.as_bytes());
+                upper_hex(&h.finalize())
+            }
+            SignMethod::Hmac => mac_hex(self.hmac_md5.clone(), s),
+            SignMethod::HmacSha256 => mac_hex(self.hmac_sha256.clone(), s),
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn mac_hex<M: Mac>(mut mac: M, s: &[u8]) -> String {
+    mac.update(s);
     upper_hex(&mac.finalize().into_bytes())
 }
 
