@@ -24,6 +24,9 @@ struct ApiFile {
     #[serde(default)]
     structs: BTreeMap<String, StructDef>,
     example_response: serde_json::Value,
+    /// A cargo feature of the core the API belongs to: without it, the API
+    /// is left out of the tables (the browser build leaves TMC out).
+    feature: Option<String>,
 }
 
 #[derive(Deserialize, Clone, PartialEq)]
@@ -36,6 +39,8 @@ struct FieldDef {
     required: bool,
     default: Option<String>,
     max_items: Option<usize>,
+    min_value: Option<i64>,
+    max_value: Option<i64>,
     #[serde(default)]
     allowed: Vec<String>,
     #[serde(default)]
@@ -122,6 +127,9 @@ fn generate(dir: &Path) -> Res<String> {
                 api.name, api.name
             ));
         }
+        if !feature_enabled(api.feature.as_deref()) {
+            continue;
+        }
         for (key, def) in &api.structs {
             match structs.get(key) {
                 Some(seen) if seen != def => {
@@ -145,9 +153,20 @@ fn generate(dir: &Path) -> Res<String> {
     Ok(emit(&apis, &structs))
 }
 
+/// Whether the core is built with `feature` (cargo tells build scripts
+/// through `CARGO_FEATURE_<NAME>`); no feature: always.
+fn feature_enabled(feature: Option<&str>) -> bool {
+    feature.is_none_or(|f| {
+        let var = format!("CARGO_FEATURE_{}", f.to_ascii_uppercase().replace('-', "_"));
+        std::env::var_os(var).is_some()
+    })
+}
+
 // ---- checks ----
 
-const SCALARS: [&str; 6] = ["String", "Number", "Boolean", "Date", "Json", "byte[]"];
+const SCALARS: [&str; 8] = [
+    "String", "Number", "Boolean", "Date", "Json", "byte[]", "String[]", "Number[]",
+];
 
 fn struct_ref(ty: &str) -> Option<&str> {
     if SCALARS.contains(&ty) {
@@ -180,8 +199,28 @@ fn check_fields(
         if f.max_items.is_some() && !f.ty.ends_with("[]") {
             return Err(format!("{here}: max_items on a field that is not a list"));
         }
+        check_bounds(&here, f)?;
         if f.doc.trim().is_empty() {
             return Err(format!("{here}: no doc"));
+        }
+    }
+    Ok(())
+}
+
+/// `min_value`/`max_value` bound a `Number`, and must leave some value.
+fn check_bounds(here: &str, f: &FieldDef) -> Res<()> {
+    if f.min_value.is_none() && f.max_value.is_none() {
+        return Ok(());
+    }
+    if f.ty != "Number" {
+        return Err(format!(
+            "{here}: min_value/max_value on a {} field (Number only)",
+            f.ty
+        ));
+    }
+    if let (Some(min), Some(max)) = (f.min_value, f.max_value) {
+        if min > max {
+            return Err(format!("{here}: min_value {min} above max_value {max}"));
         }
     }
     Ok(())
@@ -349,11 +388,13 @@ fn ident(name: &str) -> String {
 fn emit_type(ty: &str) -> String {
     match ty {
         "String" => "Type::String".into(),
-        "Number" => "Type::Number".into(),
+        "Number" => "Type::Number(None)".into(),
         "Boolean" => "Type::Boolean".into(),
         "Date" => "Type::Date".into(),
         "Json" => "Type::Json".into(),
         "byte[]" => "Type::Bytes".into(),
+        "String[]" => "Type::StringList".into(),
+        "Number[]" => "Type::NumberList".into(),
         other => match other.strip_suffix("[]") {
             Some(item) => format!("Type::ObjectList(&S_{})", ident(item)),
             None => format!("Type::Object(&S_{})", ident(other)),
@@ -376,6 +417,18 @@ fn doc(text: &str) -> &str {
     }
 }
 
+/// A field's type; a `Number` with bounds carries them.
+fn emit_field_type(f: &FieldDef) -> String {
+    if f.min_value.is_none() && f.max_value.is_none() {
+        return emit_type(&f.ty);
+    }
+    format!(
+        "Type::Number(Some(&crate::spec::Bounds {{ min: {}, max: {} }}))",
+        f.min_value.unwrap_or(i64::MIN),
+        f.max_value.unwrap_or(i64::MAX)
+    )
+}
+
 fn emit_fields(out: &mut String, fields: &[FieldDef]) {
     out.push_str("&[\n");
     for f in fields {
@@ -383,7 +436,7 @@ fn emit_fields(out: &mut String, fields: &[FieldDef]) {
             out,
             "        Field {{ name: {:?}, ty: {}, required: {}, default: {:?}, max_items: {:?}, allowed: &{:?}, secret: {}, doc: {:?} }},",
             f.name,
-            emit_type(&f.ty),
+            emit_field_type(f),
             f.required,
             f.default,
             f.max_items,
@@ -446,6 +499,19 @@ fn emit(apis: &[(String, ApiFile)], structs: &BTreeMap<String, StructDef>) -> St
         let _ = writeln!(out, "        {:?} => {example:?},", api.name);
     }
     out.push_str("        _ => \"\",\n    }\n}\n\n");
+    // What the tables use, so code for what none uses (lists of plain
+    // values, integer bounds) compiles out of builds without such an API.
+    let fields = || {
+        apis.iter()
+            .flat_map(|(_, api)| api.request.iter().chain(&api.response))
+            .chain(structs.values().flat_map(StructDef::fields))
+    };
+    let lists = fields().any(|f| f.ty == "String[]" || f.ty == "Number[]");
+    let bounds = fields().any(|f| f.min_value.is_some() || f.max_value.is_some());
+    let _ = writeln!(
+        out,
+        "/// Whether some API has a `String[]` or `Number[]` field.\npub(crate) const SCALAR_LISTS: bool = {lists};\n/// Whether some API has a field with integer bounds.\npub(crate) const BOUNDS: bool = {bounds};\n"
+    );
     let _ = writeln!(
         out,
         "/// Every typed API, by name.\npub static ALL: [&ApiSpec; {}] = [",

@@ -1,8 +1,9 @@
 // Declarations of `topwire/gateway`: the local TOP gateway over Node's http.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Gateway, GatewayConfig } from './index';
+import type { EventEmitter } from 'node:events';
+import type { Gateway, GatewayConfig, TmcChannel, TmcChannelEvent, TmcChannelOptions, TmcPublishOptions } from './index';
 
-export { Gateway, GatewayConfig } from './index';
+export { Gateway, GatewayConfig, TmcChannel, TmcChannelEvent, TmcChannelOptions, TmcPublishOptions } from './index';
 
 /** `12345678`: the app key accepted when neither a config nor flags name one. */
 export const DEFAULT_APP_KEY: string;
@@ -49,6 +50,11 @@ export interface ListenerOptions {
   maxBodyBytes?: number;
 }
 
+export interface RequestListenerOptions extends ListenerOptions {
+  /** A message channel's endpoint (`serveGateway(...).tmc`): consume/confirm served from its queue. */
+  tmc?: TmcEndpoint;
+}
+
 /** Every options record here refuses an unknown key (a ValidationError naming the key most likely meant). */
 export interface ServeGatewayOptions extends BuildGatewayOptions, Omit<ListenerOptions, 'maxBodyBytes'> {
   /** Default `127.0.0.1`. */
@@ -59,6 +65,29 @@ export interface ServeGatewayOptions extends BuildGatewayOptions, Omit<ListenerO
   gateway?: Gateway;
   /** Overrides of DEFAULT_LIMITS. */
   limits?: Partial<GatewayLimits>;
+  /** The message channel's options, or false for none (default: on, with the defaults). */
+  tmc?: TmcChannelOptions | false;
+}
+
+/** A disconnected WebSocket consumer. */
+export interface TmcDisconnected {
+  type: 'disconnected';
+  connection: number;
+}
+
+/**
+ * The message channel's endpoint (ws://HOST:PORT/tmc, carried by the
+ * optional package `ws`). Emits each event under its type and as 'event'.
+ */
+export interface TmcEndpoint extends EventEmitter {
+  /** The core's channel: `messageState(id)`, ... */
+  readonly channel: TmcChannel;
+  /** Queues a message and hands it to pulling consumers; its id. */
+  publish(topic: string, content: string, options?: TmcPublishOptions): bigint;
+  /** Resolves with the next event of `type` for which `test` holds. */
+  waitFor(type: TmcChannelEvent['type'] | 'disconnected', test?: (event: TmcChannelEvent | TmcDisconnected) => boolean): Promise<TmcChannelEvent | TmcDisconnected>;
+  /** Cuts every WebSocket at once, as a network failure does. */
+  dropConnections(): void;
 }
 
 export interface GatewayServer {
@@ -70,6 +99,14 @@ export interface GatewayServer {
   readonly gateway: Gateway;
   readonly server: Server;
   readonly limits: Readonly<GatewayLimits>;
+  /** `ws://127.0.0.1:PORT/tmc`: the message channel (undefined with `tmc: false`). */
+  readonly tmcUrl: string | undefined;
+  /** The message channel's endpoint (undefined with `tmc: false`). */
+  readonly tmc: TmcEndpoint | undefined;
+  /** Publishes a message on the local channel; its id (above 2^53 by default). */
+  publish(topic: string, content: string, options?: TmcPublishOptions): bigint;
+  /** Cuts every TMC WebSocket, as a network failure would. */
+  dropTmcConnections(): void;
   /** `topwire gateway listening on URL (app keys: ...)`: the CLI's first line. */
   banner(): string;
   /** Stops listening and closes open connections; idempotent. */
@@ -82,6 +119,6 @@ export function serveGateway(options?: ServeGatewayOptions): Promise<GatewayServ
 /** The core gateway of a config (text, object or file) and an app. */
 export function buildGateway(options?: BuildGatewayOptions): Gateway;
 /** A handler for http.createServer, Express or Connect that answers as the gateway. */
-export function requestListener(gateway: Gateway, options?: ListenerOptions): (req: IncomingMessage, res: ServerResponse) => void;
+export function requestListener(gateway: Gateway, options?: RequestListenerOptions): (req: IncomingMessage, res: ServerResponse) => void;
 /** The CLI (`npx topwire-gateway`): resolves to the exit code once stopped. */
 export function main(argv?: string[]): Promise<number>;

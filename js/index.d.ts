@@ -161,6 +161,77 @@ export class Gateway {
   free(): void;
 }
 
+/** Options of a TmcChannel (and of `serveGateway({ tmc })`). */
+export interface TmcChannelOptions {
+  /** Milliseconds before an unconfirmed message is handed out again; default 60000. */
+  redeliverMs?: number;
+  /** The first id given out; default 2^53 + 1. */
+  firstId?: number | bigint;
+  /** The most messages handed out at once; default 32. */
+  batch?: number;
+}
+
+/** Options of TmcChannel.publish. */
+export interface TmcPublishOptions {
+  /** The user (seller) the message concerns. */
+  userId?: number | bigint;
+  /** That user's nick. */
+  nick?: string;
+  /** The business id (`dataid`), e.g. a trade id. */
+  dataId?: number | bigint;
+  /** The group it goes to; default `default`. */
+  group?: string;
+  /** Send the content as gzip bytes over the WebSocket. */
+  gzip?: boolean;
+  /** An explicit id (an id already published is refused). */
+  id?: number | bigint | string;
+  /** When it was published (epoch ms); default now. */
+  publishedMs?: number;
+}
+
+/** What the channel reports. */
+export type TmcChannelEvent =
+  | { type: 'connected'; connection: number; app: string; group: string }
+  | { type: 'refused'; connection: number; reason: string }
+  | { type: 'delivered'; id: bigint; connection: number | null; attempt: number }
+  | { type: 'confirmed'; id: bigint }
+  | { type: 'failed'; id: bigint; reason: string };
+
+/** What the channel answers: frames to send, events, connections to close. */
+export interface TmcChannelOutput {
+  frames: [connection: number, bytes: Uint8Array][];
+  events: TmcChannelEvent[];
+  close: [connection: number, reason: string][];
+}
+
+/**
+ * The local message channel (TMC), sans I/O: a queue of published messages
+ * shared by WebSocket consumers (CONNECT, pull, confirm, failed frames) and
+ * the HTTP methods (`taobao.tmc.messages.consume`/`confirm`, through the
+ * gateway). `topwire/gateway` serves it at ws://HOST:PORT/tmc. Node only.
+ */
+export class TmcChannel {
+  constructor(gateway: Gateway, options?: TmcChannelOptions);
+  /** Queues a message; its id. */
+  publish(topic: string, content: string, options?: TmcPublishOptions, nowMs?: Date | number | bigint): bigint;
+  /** A new WebSocket connection's number. */
+  open(): number;
+  /** The connection is gone: its unconfirmed messages are queued again. */
+  closed(connection: number): void;
+  /** One binary WebSocket message from `connection`. */
+  receive(connection: number, bytes: Uint8Array | ArrayBuffer, nowMs?: Date | number | bigint): TmcChannelOutput;
+  /** Ready messages for the connections that pull. */
+  deliver(nowMs?: Date | number | bigint): TmcChannelOutput;
+  /** When an unconfirmed message falls due again (epoch ms). */
+  nextDeadline(): number | undefined;
+  /** Where a message is. */
+  messageState(id: number | bigint | string): { state: 'queued' | 'delivered' | 'confirmed'; attempts: number } | undefined;
+  /** An HTTP request answered as Gateway.handle does, consume/confirm served from the queue. */
+  handleHttp(request: GatewayRequest, nowMs?: Date | number | bigint): { response: GatewayResponse; events: TmcChannelEvent[] };
+  /** Releases the WebAssembly memory now rather than at garbage collection. */
+  free(): void;
+}
+
 // ---- TMC, the message channel (Node only; also `topwire/tmc`) ----
 
 /** A frame's message type. */

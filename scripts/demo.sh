@@ -3,7 +3,8 @@
 # seed calls (and one deliberate error) from Node, Python, PHP and Go, then the
 # merchant's whole workflow from Node and Python (upload a QR image, send the
 # code with it, redeem, undo, resend, fail a send, look up, extend; verify and
-# refund a ticket order; consult and reverse a local-services voucher).
+# refund a ticket order; consult and reverse a local-services voucher), then
+# the message channel (TMC) from Node and Python.
 #
 # Each language's examples talk to the *other* language's gateway, so both
 # servers and both clients are exercised: Node -> Python gateway, Python ->
@@ -18,6 +19,8 @@ source scripts/gateway.sh
 # package beside it, as `npm install topwire` would (node_modules/ is ignored).
 mkdir -p examples/node/node_modules
 ln -sfn ../../../js examples/node/node_modules/topwire
+# The TMC consumer's WebSocket where Node has no global one (`npm install ws`).
+ln -sfn ../../../js/node_modules/ws examples/node/node_modules/ws
 
 start_gateway py_gateway python "$PY" -m topwire.gateway
 start_gateway node_gateway node node js/bin/topwire-gateway.js
@@ -38,6 +41,14 @@ run "$node_gateway" "$PY" examples/python/merchant_workflow.py
 source scripts/c_env.sh
 run "$py_gateway" php examples/php/seed_calls.php
 run "$node_gateway" bash -c 'cd examples/go && exec go run .'
+# The message channel (TMC): each demo starts its language's local gateway in
+# process, publishes three messages (one gzip-compressed, one with an id above
+# 2^53) and consumes them over a WebSocket (confirm after handling, one failure
+# that comes back, a dropped socket and the reconnect), then two by polling.
+printf '\n===== node examples/node/tmc_demo.mjs\n'
+node examples/node/tmc_demo.mjs || status=1
+printf '\n===== %s examples/python/tmc_demo.py\n' "$PY"
+"$PY" examples/python/tmc_demo.py || status=1
 
 if [ "$status" -eq 0 ]; then
   printf '\ndemo: every call behaved as expected\n'

@@ -47,6 +47,9 @@ TBMA = "taobao.eticket.merchant.tbma.get"
 UPLOAD = "taobao.eticket.merchant.img.upload"
 REFUND = "taobao.travel.ticket.order.refund"
 CONSULT = "alibaba.alsc.daodian.ticket.consult"
+TMC_CONSUME = "taobao.tmc.messages.consume"
+TMC_CONFIRM = "taobao.tmc.messages.confirm"
+TMC_PERMIT = "taobao.tmc.user.permit"
 
 # --------------------------------------------------------------------------
 # Primitive rules, written from PROTOCOL.md
@@ -184,6 +187,11 @@ TYPED = {
     RESEND: {"biz_type": "number", "isv_ma_list": ("list", ISV_MA),
              "outer_id": "string", "token": "string"},
     RESERVE: {"ticket_reverse_top_request": ("object", TICKET_REVERSE)},
+    # The message channel's HTTP methods; lists of plain values are sent
+    # comma-joined (PROTOCOL.md Parameter values).
+    TMC_CONSUME: {"group_name": "string", "quantity": "number"},
+    TMC_CONFIRM: {"group_name": "string", "s_message_ids": "numbers", "f_message_ids": "numbers"},
+    TMC_PERMIT: {"topics": "strings"},
     VERIFY: {"check_num": "number", "order_id": "number", "return_num": "number",
              "total_num": "number", "out_order_id": "string", "confirm_code": "string",
              "voucher_infos": ("list", VOUCHER_INFO), "write_off_type": "number"},
@@ -1060,12 +1068,81 @@ def prepare_cases():
     bad("ticket.consult: consult_request is required", CONSULT, {},
         verr("consult_request", "consult_request: expected a TicketConsultTopRequest object, got nothing"))
 
+    tmc_prepare_cases(ok, bad)
+
     out = []
     for c in cases:
         if "error" not in c:
             c["expect"] = prepare(c)
         out.append(c)
     return out
+
+
+# Message ids of the channel are 64-bit and usually beyond 2^53 (PROTOCOL.md).
+TMC_IDS = [7104300007405429232, 2131800080537681929, 1]
+TMC_LIST = "a list of 1 to 200 integers, or their comma-joined text"
+
+
+def tmc_prepare_cases(ok, bad):
+    """The three HTTP methods of the message channel (PROTOCOL.md Over HTTP):
+    `quantity` between 10 and 200, up to 200 exact ids comma-joined."""
+    ok("tmc.messages.consume: quantity 10, the lower bound, and a group", TMC_CONSUME,
+       {"group_name": "vip", "quantity": 10})
+    ok("tmc.messages.consume: quantity 200, the upper bound, as decimal text", TMC_CONSUME,
+       {"quantity": "200"})
+    ok("tmc.messages.consume: no parameters at all", TMC_CONSUME, {})
+    bad("tmc.messages.consume: quantity 5 is below 10", TMC_CONSUME, {"quantity": 5},
+        verr("quantity", "quantity: expected an integer from 10 to 200, got the number 5"))
+    bad("tmc.messages.consume: quantity 300 is above 200", TMC_CONSUME, {"quantity": 300},
+        verr("quantity", "quantity: expected an integer from 10 to 200, got the number 300"))
+    bad("tmc.messages.consume: quantity 9 as text is below 10", TMC_CONSUME, {"quantity": "9"},
+        verr("quantity", "quantity: expected an integer from 10 to 200, got the string \"9\""))
+    bad("tmc.messages.consume: quantity 2^63 is beyond a 64-bit integer", TMC_CONSUME,
+        {"quantity": 9223372036854775808},
+        verr("quantity", "quantity: expected an integer within the signed 64-bit range, "
+                         "got the number 9223372036854775808"))
+    ok("tmc.messages.confirm: ids beyond 2^53 comma-joined exactly", TMC_CONFIRM,
+       {"s_message_ids": TMC_IDS})
+    ok("tmc.messages.confirm: ids as decimal text in a list", TMC_CONFIRM,
+       {"group_name": "default", "s_message_ids": [str(i) for i in TMC_IDS]})
+    ok("tmc.messages.confirm: comma-joined text is sent as given", TMC_CONFIRM,
+       {"s_message_ids": "7104300007405429232,2131800080537681929"})
+    ok("tmc.messages.confirm: one id as a bare integer", TMC_CONFIRM,
+       {"s_message_ids": 7104300007405429232})
+    ok("tmc.messages.confirm: 200 ids, the limit", TMC_CONFIRM,
+       {"s_message_ids": [7104300007405429232 + i for i in range(200)]})
+    bad("tmc.messages.confirm: 201 ids are over the limit", TMC_CONFIRM,
+        {"s_message_ids": [7104300007405429232 + i for i in range(201)]},
+        verr("s_message_ids", "s_message_ids: expected %s, got a list of 201 item(s)" % TMC_LIST))
+    bad("tmc.messages.confirm: 201 ids as text are over the limit", TMC_CONFIRM,
+        {"s_message_ids": ",".join(str(7104300007405429232 + i) for i in range(201))},
+        verr("s_message_ids", "s_message_ids: expected %s, got a list of 201 item(s)" % TMC_LIST))
+    bad("tmc.messages.confirm: s_message_ids is required", TMC_CONFIRM, {"group_name": "default"},
+        verr("s_message_ids", "s_message_ids: expected %s, got nothing" % TMC_LIST))
+    bad("tmc.messages.confirm: an id that is not an integer is named by its index", TMC_CONFIRM,
+        {"s_message_ids": ["7104300007405429232", "x"]},
+        verr("s_message_ids[1]", "s_message_ids[1]: expected an integer, got the string \"x\""))
+    bad("tmc.messages.confirm: an empty piece of the text is refused, not dropped", TMC_CONFIRM,
+        {"s_message_ids": "1,,2"},
+        verr("s_message_ids[1]", "s_message_ids[1]: expected an integer, got an empty string"))
+    bad("tmc.messages.confirm: an id beyond the signed 64-bit range", TMC_CONFIRM,
+        {"s_message_ids": [1, 18446744073709551615]},
+        verr("s_message_ids[1]", "s_message_ids[1]: expected an integer within the signed 64-bit range, "
+                                 "got the number 18446744073709551615"))
+    bad("tmc.messages.confirm: a float id is refused", TMC_CONFIRM, {"s_message_ids": [1.5]},
+        verr("s_message_ids[0]", "s_message_ids[0]: expected an integer, got the number 1.5"))
+    ok("tmc.user.permit: topics comma-joined, with the user's session", TMC_PERMIT,
+       {"topics": ["taobao_trade_TradePaid", "taobao_refund_RefundCreate"]}, session="test-session")
+    bad("tmc.user.permit: a topic holding a comma would split in two", TMC_PERMIT,
+        {"topics": ["taobao_trade_TradePaid,a"]},
+        verr("topics[0]", "topics[0]: expected a non-empty string without commas, "
+                          "got the string \"taobao_trade_TradePaid,a\""),
+        session="test-session")
+    bad("tmc.user.permit: 101 topics are over the limit", TMC_PERMIT,
+        {"topics": ["t%d" % i for i in range(101)]},
+        verr("topics", "topics: expected a list of 0 to 100 strings without commas, or their "
+                       "comma-joined text, got a list of 101 item(s)"),
+        session="test-session")
 
 
 IMG_UPLOAD = "taobao.eticket.merchant.img.upload"
@@ -1934,6 +2011,15 @@ def gateway_call_cases():
     call("a name twice in the body, signed with the second value: 25",
          system(), form=[("fields", "a"), ("fields", "b")],
          signed=system() + [("fields", "b")], expect=error(25, "Invalid signature", twice))
+    # A Number with bounds (min_value/max_value): 41 naming the bound.
+    for quantity in ["5", "300"]:
+        def bound(rid, quantity=quantity):
+            return {"error_response": {
+                "code": 41, "msg": "Invalid arguments:quantity", "sub_code": "isv.invalid-parameter",
+                "sub_msg": "quantity: expected an integer from 10 to 200, got the string \"%s\"" % quantity,
+                "request_id": rid}}
+        call("tmc.messages.consume with quantity %s: 41 naming the bounds" % quantity,
+             system(method=TMC_CONSUME), form=[("quantity", quantity)], expect=bound)
     return cases
 
 
@@ -2263,6 +2349,50 @@ def workflow_fixtures():
                                               "error_msg": "券码不存在"}}),
              "expect": {"result": {"success": False, "error_code": "TICKET_NOT_FOUND", "error_msg": "券码不存在"}}},
         ]))
+    files.update(tmc_fixtures())
+    return files
+
+
+TMC_MESSAGE_1 = {"content": "{\"tid\":2131800080537681929,\"status\":\"WAIT_SELLER_SEND_GOODS\"}",
+                 "id": 7104300007405429232, "pub_app_key": "12497914", "pub_time": "2026-12-01 10:00:00",
+                 "topic": "taobao_trade_TradePaid", "user_id": 2206611234, "user_nick": "tb_seller"}
+TMC_MESSAGE_2 = {"content": "<refund><rid>9007199254740993</rid></refund>", "id": 9007199254740993,
+                 "pub_app_key": "12497914", "pub_time": "2026-12-01 10:00:01",
+                 "topic": "taobao_refund_RefundCreate", "user_id": 2206611234, "user_nick": "tb_seller"}
+TMC_ITEMS = {"messages": "tmc_message"}
+
+
+def tmc_fixtures():
+    """The message channel's HTTP replies: message ids stay exact (they are
+    usually beyond 2^53) in XML, wrapped JSON (messages.tmc_message[]) and
+    simplified JSON; content stays the text it came as."""
+    tree = {"messages": [TMC_MESSAGE_1, TMC_MESSAGE_2]}
+    one = {"messages": [TMC_MESSAGE_1]}
+    key = response_key(TMC_CONSUME)
+    files = {}
+    files["tmc_messages_consume.json"] = ("Parsing taobao.tmc.messages.consume replies", workflow_fixture(
+        TMC_CONSUME, tree, TMC_ITEMS, [
+            {"name": "XML with one tmc_message is a list of one", "method": TMC_CONSUME, "simplify": False,
+             "body": to_xml(key, one, TMC_ITEMS), "expect": one},
+            {"name": "wrapped JSON with one tmc_message as an object is a list of one", "method": TMC_CONSUME,
+             "simplify": False, "body": compact_json({key: {"messages": {"tmc_message": TMC_MESSAGE_1}}}),
+             "expect": one},
+            {"name": "no messages: an empty messages element is an empty list", "method": TMC_CONSUME,
+             "simplify": False, "body": "<%s><messages/></%s>" % (key, key), "expect": {"messages": []}},
+            {"name": "no messages: a reply without messages", "method": TMC_CONSUME, "simplify": False,
+             "body": compact_json({key: {"request_id": REQ_ID}}), "expect": {"request_id": REQ_ID}},
+            {"name": "an id given as text in JSON is typed exactly", "method": TMC_CONSUME, "simplify": True,
+             "body": compact_json({"messages": [{"id": "7104300007405429232"}]}),
+             "expect": {"messages": [{"id": 7104300007405429232}]}},
+            {"name": "an id that is not an integer is a DecodeError", "method": TMC_CONSUME,
+             "simplify": True, "body": compact_json({"messages": [{"id": "x7104300007405429232"}]}),
+             "error": {"type": "DecodeError", "message":
+                       "response field `messages[0].id`: expected an integer, got the string \"x7104300007405429232\""}},
+        ]))
+    files["tmc_messages_confirm.json"] = ("Parsing taobao.tmc.messages.confirm replies",
+                                          workflow_fixture(TMC_CONFIRM, {"is_success": True}, {}, []))
+    files["tmc_user_permit.json"] = ("Parsing taobao.tmc.user.permit replies",
+                                     workflow_fixture(TMC_PERMIT, {"is_success": True}, {}, []))
     return files
 
 
@@ -2547,6 +2677,133 @@ def write_doc(path, doc):
     print("%-55s %4d cases" % (os.path.relpath(path, ROOT), len(doc["cases"])))
 
 
+# --------------------------------------------------------------------------
+# The local message channel over a WebSocket, for both gateway servers (and
+# the core's TmcChannel directly): frames in, exact frames out
+# --------------------------------------------------------------------------
+
+TMC_CHANNEL_CASES = os.path.join(ROOT, "tests", "http", "tmc_channel.json")
+CH_NOW = TS
+CH_REDELIVER = 60000
+CH_FIRST_ID = 2**53 + 1  # the channel's first id: the first integer a double cannot hold
+
+
+def ch_token(connection, app_key, group, timestamp):
+    """The channel's token (README "The local message channel"): MD5 over the
+    connection's number, app key, group and timestamp, each followed by a NUL
+    byte, as lowercase hex grouped 8-4-4-4-12 like TOP's UUIDs."""
+    raw = b"".join(str(part).encode("utf-8") + b"\0" for part in (connection, app_key, group, timestamp))
+    h = hashlib.md5(raw).hexdigest()
+    return "-".join([h[0:8], h[8:12], h[12:16], h[16:20], h[20:32]])
+
+
+def ch_connect(timestamp=CH_NOW, secret=GW_SECRET, app_key=GW_KEY, group="default", flag=1):
+    ts = str(timestamp)
+    return tmc_frame("connect", [("app_key", "string", app_key), ("group_name", "string", group),
+                                 ("timestamp", "string", ts),
+                                 ("sign", "string", tmc_sign(app_key, group, ts, secret)),
+                                 ("sdk", "string", "topwire-test")], flag=flag)
+
+
+def ch_data(token, message):
+    """A data frame as the channel writes it: __kind 3, id, topic, content,
+    time (the publish time), publisher (the gateway's first app key), then
+    nick, userid and dataid when the message has them."""
+    entries = [("__kind", "byte", 3), ("id", "int64", message["id"]), ("topic", "string", message["topic"]),
+               ("content", "string", message["content"]), ("time", "date", CH_NOW),
+               ("publisher", "string", GW_KEY)]
+    for key, fmt, name in [("nick", "string", "nick"), ("userid", "int64", "user_id"),
+                           ("dataid", "int64", "data_id")]:
+        if name in message:
+            entries.append((key, fmt, message[name]))
+    return tmc_frame("send", entries, token=token)
+
+
+def ch_step_send(connection, frame, expect=(), close=None):
+    step = {"send": connection, "frame": frame, "hex": tmc_encode(frame).hex(),
+            "expect": [{"frame": f, "hex": tmc_encode(f).hex()} for f in expect]}
+    if close is not None:
+        step["close"] = {"code": 1008, "reason": close}
+    return step
+
+
+def tmc_channel_cases():
+    """Scenarios, each on a fresh gateway whose clock stands at `now_ms`:
+    `publish` steps give the id the channel must return; `send` steps send a
+    frame on a named WebSocket (opened on first use, numbered from 1 in that
+    order) and expect exactly these frames back on it, then a close when
+    given. A step that expects nothing is always followed by one that
+    expects a frame, so a stray frame shows up as a mismatch; `clock` moves
+    the gateway's clock."""
+    token1 = ch_token(1, GW_KEY, "default", CH_NOW)
+    token2 = ch_token(2, GW_KEY, "default", CH_NOW)
+    ack1 = tmc_frame("connectack", flag=1, token=token1)
+    paid = {"id": CH_FIRST_ID, "topic": "taobao_trade_TradePaid",
+            "content": '{"tid":2131800080537681929,"status":"WAIT_SELLER_SEND_GOODS"}',
+            "user_id": 2206611234, "nick": "tb_seller", "data_id": 2131800080537681929}
+    created = {"id": CH_FIRST_ID + 1, "topic": "taobao_trade_TradeCreate", "content": '{"tid":1}'}
+    explicit = {"id": 7104300007405429232, "topic": "taobao_refund_RefundCreate", "content": "{}"}
+
+    def publish(message, explicit_id=False):
+        given = {k: v for k, v in message.items() if k != "id" or explicit_id}
+        return {"publish": given, "id": message["id"]}
+
+    pull = lambda token: tmc_send(1, token=token)  # noqa: E731
+    confirm = lambda token, i: tmc_send(2, ("id", "int64", i), token=token)  # noqa: E731
+    fail = lambda token, i, why: tmc_send(20, ("id", "int64", i), ("msg", "string", why), token=token)  # noqa: E731
+    sign_phrase = ("TMC CONNECT of app %s: the sign does not match "
+                   "(md5 over app_key, group_name, timestamp with the app secret)" % GW_KEY)
+    late = CH_NOW - 11 * 60000
+    late_phrase = "timestamp %d is too far from the server's time" % late
+    unknown_phrase = 'unknown app_key "87654321"'
+    return [
+        {"name": "a signed CONNECT gets a CONNECTACK with its flag and a token derived from the handshake",
+         "steps": [ch_step_send("a", ch_connect(flag=7), [tmc_frame("connectack", flag=7, token=token1)])]},
+        {"name": "two connections get two tokens",
+         "steps": [ch_step_send("a", ch_connect(), [ack1]),
+                   ch_step_send("b", ch_connect(), [tmc_frame("connectack", flag=1, token=token2)])]},
+        {"name": "a wrong sign: CONNECTACK with status 401 and the reason, then the socket closes",
+         "steps": [ch_step_send("a", ch_connect(secret="not-the-secret"),
+                                [tmc_frame("connectack", flag=1, status_code=401, status_phrase=sign_phrase)],
+                                close=sign_phrase)]},
+        {"name": "a timestamp 11 minutes off is refused",
+         "steps": [ch_step_send("a", ch_connect(timestamp=late),
+                                [tmc_frame("connectack", flag=1, status_code=401, status_phrase=late_phrase)],
+                                close=late_phrase)]},
+        {"name": "an app key the gateway does not know is refused",
+         "steps": [ch_step_send("a", ch_connect(app_key="87654321"),
+                                [tmc_frame("connectack", flag=1, status_code=401, status_phrase=unknown_phrase)],
+                                close=unknown_phrase)]},
+        {"name": "a pull gets the published messages as data frames, ids from 2^53 + 1, explicit ids as given",
+         "steps": [publish(paid), publish(created), publish(explicit, explicit_id=True),
+                   ch_step_send("a", ch_connect(), [ack1]),
+                   ch_step_send("a", pull(token1),
+                                [ch_data(token1, paid), ch_data(token1, created), ch_data(token1, explicit)])]},
+        {"name": "frames before the CONNECT and frames with another token are dropped",
+         "steps": [publish(paid),
+                   ch_step_send("a", pull(token1)),
+                   ch_step_send("a", ch_connect(), [ack1]),
+                   ch_step_send("a", pull(TMC_TOKEN)),
+                   ch_step_send("a", pull(token1), [ch_data(token1, paid)])]},
+        {"name": "a confirm is final, a failure comes straight back, silence comes back after the delay",
+         "steps": [publish(paid), publish(created),
+                   ch_step_send("a", ch_connect(), [ack1]),
+                   ch_step_send("a", pull(token1), [ch_data(token1, paid), ch_data(token1, created)]),
+                   ch_step_send("a", confirm(token1, paid["id"])),
+                   ch_step_send("a", fail(token1, created["id"], "on purpose"), [ch_data(token1, created)]),
+                   ch_step_send("a", pull(token1)),
+                   {"clock": CH_NOW + CH_REDELIVER},
+                   ch_step_send("a", pull(token1), [ch_data(token1, created)])]},
+    ]
+
+
+def tmc_channel_file():
+    return {"description": "The local message channel of both gateway servers over a WebSocket at /tmc "
+                           "(and the core's TmcChannel directly): frames in, exact frames out. The "
+                           "gateway's default app, its clock at now_ms, redelivery after redeliver_ms.",
+            "now_ms": CH_NOW, "redeliver_ms": CH_REDELIVER, "cases": tmc_channel_cases()}
+
+
 def main():
     os.makedirs(VECTORS, exist_ok=True)
     os.makedirs(FIXTURES, exist_ok=True)
@@ -2567,6 +2824,7 @@ def main():
     for name, (description, cases) in sorted(fixtures().items()):
         write(os.path.join(FIXTURES, name), description, cases)
     write_doc(HTTP_CASES, gateway_http_file())
+    write_doc(TMC_CHANNEL_CASES, tmc_channel_file())
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ mod spi;
 // The message channel.
 #[cfg(feature = "tmc")]
 pub mod tmc;
-// The local TOP gateway.
+// The local TOP gateway (and its message channel).
 mod local_gateway;
 // The records hosts exchange with the core.
 mod boundary;
@@ -55,6 +55,8 @@ mod boundary;
 pub use api::{apis, codegen, spec};
 pub use boundary::options;
 pub use local_gateway::gateway;
+#[cfg(feature = "tmc")]
+pub use local_gateway::tmc_channel;
 pub use wire::path;
 
 pub use client::redact::{is_secret_path, redact_body, SECRET_NOT_SHOWN};

@@ -32,6 +32,9 @@ fn valid_calls() -> Vec<(&'static str, String)> {
         ("taobao.travel.ticket.order.refund", r#"{"order_id": 12345678, "refund_status": 1, "refund_num": 1}"#.into()),
         ("alibaba.alsc.daodian.ticket.reserve", r#"{"ticket_reverse_top_request": {"request_id": "r1", "ticket_id": "2208191159703216457"}}"#.into()),
         ("alibaba.alsc.daodian.ticket.consult", r#"{"consult_request": {"request_id": "r1", "shop_id": "s1", "ticket_code": "839201746512"}}"#.into()),
+        ("taobao.tmc.messages.consume", r#"{"group_name": "default", "quantity": 100}"#.into()),
+        ("taobao.tmc.messages.confirm", r#"{"s_message_ids": [7104300007405429232, 2131800080537681929]}"#.into()),
+        ("taobao.tmc.user.permit", r#"{"topics": ["taobao_trade_TradePaid"]}"#.into()),
     ]
 }
 
@@ -81,7 +84,7 @@ fn without_request_id(v: Value) -> Value {
 
 #[test]
 fn every_typed_api_is_described_and_callable() {
-    assert_eq!(ALL.len(), 13);
+    assert_eq!(ALL.len(), 16);
     let mut names: Vec<&str> = valid_calls().iter().map(|(m, _)| *m).collect();
     names.push("taobao.eticket.merchant.img.upload");
     names.sort_unstable();
@@ -325,6 +328,65 @@ fn ma_send_rules_across_fields_are_40_naming_the_field() {
             Some("certificate_type: expected an integer, one of 0, 1, got the string \"2\"")
         )
     );
+}
+
+#[test]
+fn integer_bounds_and_id_lists_are_41_naming_the_bound() {
+    let gw = Gateway::default();
+    let consume = "taobao.tmc.messages.consume";
+    for (quantity, got) in [("5", "\"5\""), ("300", "\"300\"")] {
+        let e = hand_signed(&gw, consume, &[("quantity", quantity)]);
+        let sub_msg = format!("quantity: expected an integer from 10 to 200, got the string {got}");
+        assert_eq!(
+            fault(&e),
+            (
+                41,
+                "Invalid arguments:quantity",
+                Some("isv.invalid-parameter"),
+                Some(sub_msg.as_str())
+            )
+        );
+    }
+    let ids = |n: u64| {
+        (0..n)
+            .map(|i| (7_104_300_007_405_429_232 + i).to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let confirm = "taobao.tmc.messages.confirm";
+    let e = hand_signed(&gw, confirm, &[("s_message_ids", &ids(201))]);
+    assert_eq!(
+        fault(&e),
+        (
+            41,
+            "Invalid arguments:s_message_ids",
+            Some("isv.invalid-parameter"),
+            Some("s_message_ids: expected a list of 1 to 200 integers, or their comma-joined text, got a list of 201 item(s)")
+        )
+    );
+    let e = hand_signed(&gw, confirm, &[("s_message_ids", "1,x")]);
+    assert_eq!(
+        fault(&e),
+        (
+            41,
+            "Invalid arguments:s_message_ids[1]",
+            Some("isv.invalid-parameter"),
+            Some("s_message_ids[1]: expected an integer, got the string \"x\"")
+        )
+    );
+    let e = hand_signed(&gw, confirm, &[("group_name", "default")]);
+    assert_eq!(
+        (e.code, e.msg.as_str()),
+        (40, "Missing required arguments:s_message_ids")
+    );
+    // At the bounds and the limit, the calls pass.
+    let c = client("json", true);
+    let params = format!(r#"{{"s_message_ids": "{}"}}"#, ids(200));
+    assert!(raw(&gw, &c, confirm, &params).starts_with(r#"{"is_success":true,"#));
+    for quantity in [10, 200] {
+        let body = raw(&gw, &c, consume, &format!(r#"{{"quantity": {quantity}}}"#));
+        assert!(body.starts_with(r#"{"messages":["#), "{body}");
+    }
 }
 
 #[test]

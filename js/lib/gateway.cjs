@@ -11,6 +11,8 @@
 //   const gw = await serveGateway();         // 127.0.0.1, a free port
 //   const client = new TopClient({ appKey: DEFAULT_APP_KEY, appSecret: DEFAULT_APP_SECRET, gateway: gw.url });
 //   ...
+//   gw.publish('taobao_trade_TradePaid', '{"tid":2131800080537681929}');  // the message channel,
+//   // consumed at gw.tmcUrl (ws://127.0.0.1:PORT/tmc, needs the optional `ws`) or over HTTP
 //   await gw.close();
 
 const http = require('node:http');
@@ -18,6 +20,7 @@ const { readFileSync } = require('node:fs');
 const { parseArgs } = require('node:util');
 const { Gateway, TopError, ValidationError } = require('../dist/node/index.cjs');
 const { gatewayGlue } = require('../dist/node/runtime.js');
+const { TMC_PATH, TmcEndpoint } = require('./tmc_endpoint.cjs');
 
 /** The app key the gateway accepts when neither a config nor flags name one. */
 const DEFAULT_APP_KEY = Gateway.DEFAULT_APP_KEY;
@@ -47,8 +50,8 @@ const REASONS = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed
 // The keys of each options record here. A misspelled key is refused, never
 // ignored (`serveGateway({ confg })` would serve the default config).
 const BUILD_KEYS = ['config', 'configFile', 'appKey', 'appSecret'];
-const LISTENER_KEYS = ['clock', 'log', 'maxBodyBytes'];
-const SERVE_KEYS = ['host', 'port', 'gateway', ...BUILD_KEYS, 'clock', 'log', 'limits'];
+const LISTENER_KEYS = ['clock', 'log', 'maxBodyBytes', 'tmc'];
+const SERVE_KEYS = ['host', 'port', 'gateway', ...BUILD_KEYS, 'clock', 'log', 'limits', 'tmc'];
 
 /**
  * A ValidationError for the first key of `given` not in `known`, naming
@@ -120,11 +123,13 @@ function logLine(req, status) {
 /**
  * A request handler for http.createServer (or Express/Connect): the core
  * answers. Options: `clock` (() => epoch ms), `log` (a writable stream or a
- * function of a line), `maxBodyBytes` (413 beyond; default 4 MiB).
+ * function of a line), `maxBodyBytes` (413 beyond; default 4 MiB), `tmc` (a
+ * message channel's endpoint, `serveGateway(...).tmc`, to serve
+ * taobao.tmc.messages.consume/confirm from its queue).
  */
 function requestListener(gateway, options = {}) {
   checkKeys('', options, LISTENER_KEYS);
-  const { clock, log, maxBodyBytes = DEFAULT_LIMITS.maxBodyBytes } = options;
+  const { clock, log, maxBodyBytes = DEFAULT_LIMITS.maxBodyBytes, tmc } = options;
   const write = typeof log === 'function' ? log : log ? (line) => log.write(line) : undefined;
   return (req, res) => {
     const pending = inFlight.get(req.socket) ?? new Set();
@@ -176,10 +181,9 @@ function requestListener(gateway, options = {}) {
       if (refused) return;
       let out;
       try {
-        out = gateway.handle(
-          { method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks, size) },
-          clock ? clock() : Date.now(),
-        );
+        const request = { method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks, size) };
+        // With the message channel, consume/confirm are served from its queue.
+        out = tmc ? tmc.handleHttp(request) : gateway.handle(request, clock ? clock() : Date.now());
       } catch (e) {
         // The core answers every request; only a host-side failure lands here.
         reply(500, PLAIN, `internal error: ${e && e.name ? e.name : 'error'}\n`);
@@ -237,8 +241,8 @@ function clientErrorText(err, status) {
   return `bad request: ${what}\n`;
 }
 
-function urlOf(host, port) {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}${Gateway.PATH}`;
+function urlOf(host, port, scheme = 'http', path = Gateway.PATH) {
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
 }
 
 /**
@@ -247,7 +251,16 @@ function urlOf(host, port) {
  * server, limits, close() }`. Options: `gateway` (a ready Gateway) or `config`
  * (JSON text or object) / `configFile`, `appKey` + `appSecret`; `clock`
  * (() => epoch ms), `log` (a writable stream or a function of a line),
- * `limits` (overrides of DEFAULT_LIMITS).
+ * `limits` (overrides of DEFAULT_LIMITS), `tmc` (the message channel's
+ * options `{ redeliverMs, firstId, batch }`, or false for none).
+ *
+ * The message channel: `tmcUrl` (ws://HOST:PORT/tmc, served through the
+ * optional package `ws`, loaded on the first WebSocket request),
+ * `publish(topic, content, { userId, nick, dataId, group, gzip, id })` (the
+ * id, a bigint), `tmc` (the endpoint: its events 'connected', 'refused',
+ * 'delivered', 'confirmed', 'failed', 'disconnected', `waitFor(type, test)`,
+ * `channel.messageState(id)`) and `dropTmcConnections()` (cuts every
+ * WebSocket, as a network failure would).
  */
 function serveGateway(options = {}) {
   if (options === null || typeof options !== 'object') throw new TypeError('serveGateway options must be an object');
@@ -261,6 +274,7 @@ function serveGateway(options = {}) {
   } else if (options.config != null || options.configFile != null || options.appKey != null || options.appSecret != null) {
     throw new TypeError('give either gateway or config/configFile/appKey/appSecret');
   }
+  const tmc = options.tmc === false ? undefined : new TmcEndpoint(gateway, { clock, options: options.tmc ?? undefined });
   const server = http.createServer(
     {
       maxHeaderSize: limits.maxHeaderBytes,
@@ -272,7 +286,7 @@ function serveGateway(options = {}) {
       // How often Node looks for requests past their timeouts.
       connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(limits.headerTimeout / 4))),
     },
-    requestListener(gateway, { clock, log, maxBodyBytes: limits.maxBodyBytes }),
+    requestListener(gateway, { clock, log, maxBodyBytes: limits.maxBodyBytes, tmc }),
   );
   // Past the cap Node closes a new connection at once (as the Python server does).
   server.maxConnections = limits.maxConnections;
@@ -291,6 +305,11 @@ function serveGateway(options = {}) {
     const earlier = [...(inFlight.get(socket) ?? [])].filter((e) => e.req.complete && !e.res.writableFinished);
     if (earlier.length === 0) refuse();
     else Promise.all(earlier.map((e) => new Promise((done) => e.res.once('close', done)))).then(refuse);
+  });
+  // WebSocket requests: the message channel at /tmc; any other path is a 404.
+  server.on('upgrade', (req, socket, head) => {
+    if (tmc?.upgrade(req, socket, head)) return;
+    socket.end(rawReply(404, PLAIN, `not found: WebSocket requests go to ${TMC_PATH}\n`));
   });
   // CONNECT gets the core's answer (a 404: TOP serves no tunnels), then the connection closes.
   server.on('connect', (req, socket) => {
@@ -312,10 +331,21 @@ function serveGateway(options = {}) {
         url: urlOf(host, bound),
         host,
         port: bound,
+        tmcUrl: tmc ? urlOf(host, bound, 'ws', TMC_PATH) : undefined,
         appKeys: gateway.appKeys,
         gateway,
+        tmc,
         server,
         limits,
+        /** Publishes a message on the local channel; its id (a bigint). */
+        publish(topic, content, publishOptions) {
+          if (!tmc) throw new TypeError('the message channel is off (serveGateway({ tmc: false }))');
+          return tmc.publish(topic, content, publishOptions);
+        },
+        /** Cuts every TMC WebSocket, as a network failure would. */
+        dropTmcConnections() {
+          tmc?.dropConnections();
+        },
         /** The start-up line the CLI prints. */
         banner() {
           return `topwire gateway listening on ${this.url} (app keys: ${this.appKeys.join(', ')})`;
@@ -323,13 +353,14 @@ function serveGateway(options = {}) {
         /** Stops listening and closes every connection (idempotent). */
         close() {
           closing ??= new Promise((done) => {
+            tmc?.close();
             server.close(() => done());
             server.closeAllConnections?.();
           });
           return closing;
         },
         toJSON() {
-          return { url: this.url, appKeys: this.appKeys };
+          return { url: this.url, tmcUrl: this.tmcUrl, appKeys: this.appKeys };
         },
         [Symbol.for('nodejs.util.inspect.custom')]() {
           return `GatewayServer { url: '${this.url}', appKeys: ${JSON.stringify(this.appKeys)} }`;
@@ -345,7 +376,9 @@ const USAGE = `usage: topwire-gateway [--host HOST] [--port PORT] [--config FILE
                        [--max-body-bytes N] [--max-connections N] [--quiet]
 
 A local TOP gateway for tests: checks calls as TOP does and answers with TOP's
-error codes or the documented sample responses.
+error codes or the documented sample responses. It also serves the message
+channel (TMC) at ws://HOST:PORT/tmc (with the optional package: npm install ws),
+and taobao.tmc.messages.consume/confirm from the same queue.
 
   --host HOST            address to bind (default 127.0.0.1)
   --port PORT            port (default ${DEFAULT_PORT}; 0 picks a free one)
@@ -425,7 +458,7 @@ async function main(argv = process.argv.slice(2)) {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
-    process.stdout.write(`${gw.banner()}\n`);
+    process.stdout.write(`${gw.banner()}\nmessage channel (TMC): ${gw.tmcUrl}\n`);
   });
 }
 

@@ -681,8 +681,18 @@ const GATEWAY_REQUEST = { headers: headersText, body: asideBody };
  * secrets stay inside the WebAssembly instance. `topwire/gateway` serves it
  * over Node's http. The browser builds leave it out to stay small.
  */
+/** The glue's gateway inside a facade Gateway (for TmcChannel, which answers through it). */
+let gatewayInner;
+
 class Gateway {
   #inner;
+
+  static {
+    gatewayInner = (g) => {
+      if (!(g instanceof Gateway)) throw new TypeError(`expected a Gateway, got ${typeName(g)}`);
+      return g.#inner;
+    };
+  }
 
   constructor(config, options) {
     ensureReady();
@@ -964,4 +974,118 @@ class TmcSession {
   }
 }
 
-export { TopError, ValidationError, ApiError, DecodeError, SignatureError, TopClient, Gateway, sign, stringToSign, verifySpi, decodeFrame, encodeFrame, TmcSession, TmcMessage };
+// ---- TmcChannel ----
+
+/** Frames, events and connections to close, from the glue's `[frames, events, close]`. */
+function channelOutput([frames, events, close]) {
+  return { frames, events: events.map(eventOf), close };
+}
+
+/** Events come with exact ids; a bigint always, as TmcSession gives them. */
+function eventOf(e) {
+  if (e.id !== undefined) e.id = BigInt(e.id);
+  return e;
+}
+
+/** An id of the channel: a bigint, a safe integer or decimal text. */
+function idText(id, field) {
+  if (typeof id === 'bigint') return id.toString();
+  if (Number.isSafeInteger(id)) return String(id);
+  if (typeof id === 'string' && /^-?\d+$/.test(id)) return id;
+  const expected = 'a message id: a bigint, a safe integer or decimal text';
+  throw new ValidationError(`${field}: expected ${expected}, got ${typeName(id)}`, { field, expected, got: typeName(id) });
+}
+
+/**
+ * The local message channel (TMC), sans I/O (the core's): a queue of
+ * published messages that WebSocket consumers (CONNECT, pull, confirm,
+ * failed frames) and HTTP consumers (`taobao.tmc.messages.consume` and
+ * `confirm`, through `gateway`) share. `topwire/gateway` carries it over a
+ * WebSocket at `/tmc`. Options: `redeliverMs` (an unconfirmed message is
+ * handed out again after it; default 60000), `firstId` (default 2^53 + 1),
+ * `batch` (messages handed out at once; default 32). Node build only.
+ */
+class TmcChannel {
+  #inner;
+  #gateway;
+
+  constructor(gateway, options) {
+    ensureReady();
+    const glue = gatewayExports();
+    if (typeof glue.TmcChannel !== 'function') throw new TopError('topwire: TmcChannel is part of the Node build only');
+    this.#gateway = gatewayInner(gateway);
+    const o = utf8(optionsText(options, 'TmcChannel options', new Budget()));
+    this.#inner = call(() => new glue.TmcChannel(this.#gateway, o));
+  }
+
+  /**
+   * Queues a message and returns its id (a bigint). Options: `userId`,
+   * `nick`, `dataId`, `group` (default `default`), `gzip` (send the content
+   * as gzip bytes over the WebSocket), `id` (explicit), `publishedMs`.
+   */
+  publish(topic, content, options = {}, nowMs = undefined) {
+    if (options === null || typeof options !== 'object') throw new TypeError('publish options must be an object');
+    const budget = new Budget();
+    const message = { ...options, topic, content };
+    if (message.id !== undefined && message.id !== null) message.id = BigInt(idText(message.id, 'id'));
+    const bytes = utf8(optionsText(message, 'publish options', budget));
+    const now = nowOf(nowMs, budget);
+    return BigInt(call(() => this.#inner.publish(bytes, now)));
+  }
+
+  /** A new WebSocket connection: its number, for receive() and closed(). */
+  open() {
+    return this.#inner.open();
+  }
+
+  /** The connection is gone: its unconfirmed messages are queued again. */
+  closed(connection) {
+    this.#inner.closed(connection);
+  }
+
+  /** One binary WebSocket message: `{ frames: [connection, Uint8Array][], events, close: [connection, reason][] }`. */
+  receive(connection, bytes, nowMs) {
+    const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    const now = nowOf(nowMs, new Budget());
+    return channelOutput(call(() => this.#inner.receive(connection, data, now)));
+  }
+
+  /** Ready messages for the connections that pull (after publish, and at nextDeadline()). */
+  deliver(nowMs) {
+    const now = nowOf(nowMs, new Budget());
+    return channelOutput(call(() => this.#inner.deliver(now)));
+  }
+
+  /** When an unconfirmed message falls due again (epoch ms), or undefined. */
+  nextDeadline() {
+    return this.#inner.nextDeadline();
+  }
+
+  /** `{ state: 'queued' | 'delivered' | 'confirmed', attempts }` of a message, or undefined. */
+  messageState(id) {
+    const out = this.#inner.messageState(idText(id, 'id'));
+    return out === undefined ? undefined : { state: out[0], attempts: out[1] };
+  }
+
+  /** Answers an HTTP request as Gateway.handle does, consume/confirm served from the queue: `{ response, events }`. */
+  handleHttp(request, nowMs) {
+    if (request === undefined || request === null) throw new TypeError('Gateway request must be an object');
+    const budget = new Budget();
+    const aside = {};
+    const r = optionsText(request, 'Gateway request', budget, GATEWAY_REQUEST, aside);
+    const now = nowOf(nowMs, budget);
+    const bytes = utf8(r);
+    const [reply, events] = call(() => this.#inner.handleHttp(this.#gateway, bytes, aside.body ?? new Uint8Array(0), now));
+    const out = JSON.parse(reply);
+    const headers = {};
+    for (const [k, v] of out.headers) headers[k] = v;
+    return { response: { status: out.status, headers, body: out.body }, events: events.map(eventOf) };
+  }
+
+  /** Releases the WebAssembly memory now instead of at garbage collection. */
+  free() {
+    this.#inner.free();
+  }
+}
+
+export { TopError, ValidationError, ApiError, DecodeError, SignatureError, TopClient, Gateway, TmcChannel, sign, stringToSign, verifySpi, decodeFrame, encodeFrame, TmcSession, TmcMessage };

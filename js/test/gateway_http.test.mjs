@@ -148,7 +148,7 @@ test('a misspelled option is refused with the likely spelling, never ignored', a
   refused(() => serveGateway({ clok: () => 0 }), 'clok', 'a known option (did you mean clock?)');
   refused(() => serveGateway({ limits: { headerTimout: 5 } }), 'limits.headerTimout', 'a known option (did you mean headerTimeout?)');
   refused(() => serveGateway({ config: { sesions: ['s'] } }), 'config.sesions', 'a known option (did you mean sessions?)');
-  refused(() => serveGateway({ maxBodyBytes: 5 }), 'maxBodyBytes', 'one of host, port, gateway, config, configFile, appKey, appSecret, clock, log, limits');
+  refused(() => serveGateway({ maxBodyBytes: 5 }), 'maxBodyBytes', 'one of host, port, gateway, config, configFile, appKey, appSecret, clock, log, limits, tmc');
   refused(() => buildGateway({ app_key: 'k', appSecret: 's' }), 'app_key', 'a known option (did you mean appKey?)');
   refused(() => requestListener(new Gateway(), { maxBodyByte: 5 }), 'maxBodyByte', 'a known option (did you mean maxBodyBytes?)');
 });

@@ -10,13 +10,19 @@ const js = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export function linkExamplePackage(name) {
   const example = resolve(js, '..', 'examples', 'node', name);
   const modules = join(dirname(example), 'node_modules');
-  const link = join(modules, 'topwire');
   mkdirSync(modules, { recursive: true });
-  if (existsSync(link) && !lstatSync(link).isSymbolicLink()) rmSync(link, { force: true, recursive: true });
+  link(js, join(modules, 'topwire'));
+  // The TMC consumer's WebSocket where Node has no global one (`npm install ws`).
+  const ws = join(js, 'node_modules', 'ws');
+  if (existsSync(ws)) link(ws, join(modules, 'ws'));
+  return example;
+}
+
+function link(target, path) {
+  if (existsSync(path) && !lstatSync(path).isSymbolicLink()) rmSync(path, { force: true, recursive: true });
   try {
-    symlinkSync(js, link, 'dir');
+    symlinkSync(target, path, 'dir');
   } catch (e) {
     if (e.code !== 'EEXIST') throw e;
   }
-  return example;
 }

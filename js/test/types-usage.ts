@@ -1,6 +1,6 @@
 // Type-checked by `tsc --noEmit --strict` (make js-types): the declarations
 // accept what the API accepts and reject wrong field types.
-import { ApiError, Gateway, TopClient, TopError, ValidationError, sign, verifySpi } from 'topwire';
+import { ApiError, Gateway, TmcChannel, TopClient, TopError, ValidationError, sign, verifySpi } from 'topwire';
 import type { GatewayResponse } from 'topwire';
 import { DEFAULT_APP_KEY, DEFAULT_APP_SECRET, serveGateway } from 'topwire/gateway';
 import type { KnownMethod, PreparedRequest, UploadFile } from 'topwire';
@@ -87,10 +87,19 @@ const keys: string[] = gateway.appKeys;
 // @ts-expect-error the config's apps map keys to secrets
 new Gateway({ apps: ['k'] });
 async function withServer(): Promise<void> {
-  const gw = await serveGateway({ config: '{}', log: (line: string) => void line });
+  const gw = await serveGateway({ config: '{}', log: (line: string) => void line, tmc: { redeliverMs: 1000 } });
   const gwUrl: string = gw.url;
+  // The local message channel.
+  const published: bigint = gw.publish('taobao_trade_TradePaid', '{}', { gzip: true, userId: 1n });
+  const tmcUrl: string | undefined = gw.tmcUrl;
+  const confirmed = await gw.tmc?.waitFor('confirmed', (e) => e.type === 'confirmed' && e.id === published);
+  gw.dropTmcConnections();
+  const channel = new TmcChannel(gateway, { batch: 10 });
+  const state: string | undefined = channel.messageState(published)?.state;
+  // @ts-expect-error publish options are typed
+  gw.publish('t', '{}', { gzipped: true });
   await gw.close();
-  void [gwUrl, DEFAULT_APP_KEY, DEFAULT_APP_SECRET];
+  void [gwUrl, tmcUrl, confirmed, state, DEFAULT_APP_KEY, DEFAULT_APP_SECRET];
 }
 void [reply, keys, withServer];
 

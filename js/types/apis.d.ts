@@ -198,6 +198,24 @@ export interface QueryTbMaCallbackResp {
   certificate?: CertificateDto;
 }
 
+/** TmcMessage */
+export interface TmcMessage {
+  /** The message's content: JSON (or XML) text (消息详细内容). */
+  content?: string;
+  /** The message id, to confirm it with taobao.tmc.messages.confirm; 64-bit, usually beyond 2^53 (消息ID). */
+  id?: number | bigint;
+  /** The app key of the publisher (消息发布者的AppKey). */
+  pub_app_key?: string;
+  /** When it was published (消息发布时间). Format: yyyy-MM-dd HH:mm:ss (GMT+8). */
+  pub_time?: string;
+  /** Its topic, e.g. taobao_trade_TradeCreate (消息所属主题). */
+  topic?: string;
+  /** The user (seller) it concerns (消息所属的用户编号). */
+  user_id?: number | bigint;
+  /** That user's nick (用户的昵称). */
+  user_nick?: string;
+}
+
 /** VoucherInfoDto */
 export interface VoucherInfoDto {
   /** Confirmation number the user received by SMS (用户短信会收到的确认号). */
@@ -472,6 +490,54 @@ export interface TaobaoEticketMerchantTbmaGetResponse {
   request_id?: string;
 }
 
+/** `taobao.tmc.messages.confirm`: Confirm messages fetched with taobao.tmc.messages.consume, so they are not fetched again (确认消费消息的状态). */
+export interface TaobaoTmcMessagesConfirmRequest {
+  /** Ids of messages whose handling failed; deprecated, leave it out (处理失败的消息ID列表, 已废弃). At most 200 items. */
+  f_message_ids?: TopInteger[] | string;
+  /** The user group; left out, the default group (分组名称). */
+  group_name?: string;
+  /** Ids of the messages handled, sent comma-joined (处理成功的消息ID列表). At most 200 items. */
+  s_message_ids: TopInteger[] | string;
+}
+
+/** The reply of `taobao.tmc.messages.confirm`. */
+export interface TaobaoTmcMessagesConfirmResponse {
+  /** Whether it succeeded (是否成功). */
+  is_success?: boolean;
+  /** The gateway's request id. */
+  request_id?: string;
+}
+
+/** `taobao.tmc.messages.consume`: Fetch a batch of the message channel's messages by polling (消费多条消息). */
+export interface TaobaoTmcMessagesConsumeRequest {
+  /** The user group to consume; left out, the default group. Naming a group the app has not set up is an error (用户分组名称). */
+  group_name?: string;
+  /** How many messages to fetch at most (每次批量消费消息的条数). From 10 to 200. */
+  quantity?: TopInteger;
+}
+
+/** The reply of `taobao.tmc.messages.consume`. */
+export interface TaobaoTmcMessagesConsumeResponse {
+  /** The messages; when none come back, wait (about 100 ms) before polling again (消息列表). */
+  messages?: TmcMessage[];
+  /** The gateway's request id. */
+  request_id?: string;
+}
+
+/** `taobao.tmc.user.permit`: Open the message channel for a user who authorised the app (为已授权的用户开通消息服务). */
+export interface TaobaoTmcUserPermitRequest {
+  /** The topics to subscribe the user to, sent comma-joined; they replace the user's topics. Left out, every topic the app subscribes to, which is usually what you want (消息主题列表). At most 100 items. */
+  topics?: string[] | string;
+}
+
+/** The reply of `taobao.tmc.user.permit`. */
+export interface TaobaoTmcUserPermitResponse {
+  /** Whether it succeeded (是否成功). */
+  is_success?: boolean;
+  /** The gateway's request id. */
+  request_id?: string;
+}
+
 /** `taobao.travel.ticket.order.refund`: Tell Fliggy whether a ticket refund succeeded and how many tickets it covered (飞猪门票退票结果通知). */
 export interface TaobaoTravelTicketOrderRefundRequest {
   /** Number of tickets refunded (退票数量). */
@@ -523,10 +589,10 @@ export interface TaobaoTravelTicketOrderVerifyResponse {
 }
 
 /** The methods topwire knows the types of. */
-export type KnownMethod = 'alibaba.alsc.daodian.ticket.consult' | 'alibaba.alsc.daodian.ticket.reserve' | 'taobao.eticket.merchant.img.upload' | 'taobao.eticket.merchant.ma.available' | 'taobao.eticket.merchant.ma.consume' | 'taobao.eticket.merchant.ma.delay' | 'taobao.eticket.merchant.ma.failsend' | 'taobao.eticket.merchant.ma.resend' | 'taobao.eticket.merchant.ma.reverse' | 'taobao.eticket.merchant.ma.send' | 'taobao.eticket.merchant.tbma.get' | 'taobao.travel.ticket.order.refund' | 'taobao.travel.ticket.order.verify';
+export type KnownMethod = 'alibaba.alsc.daodian.ticket.consult' | 'alibaba.alsc.daodian.ticket.reserve' | 'taobao.eticket.merchant.img.upload' | 'taobao.eticket.merchant.ma.available' | 'taobao.eticket.merchant.ma.consume' | 'taobao.eticket.merchant.ma.delay' | 'taobao.eticket.merchant.ma.failsend' | 'taobao.eticket.merchant.ma.resend' | 'taobao.eticket.merchant.ma.reverse' | 'taobao.eticket.merchant.ma.send' | 'taobao.eticket.merchant.tbma.get' | 'taobao.tmc.messages.confirm' | 'taobao.tmc.messages.consume' | 'taobao.tmc.user.permit' | 'taobao.travel.ticket.order.refund' | 'taobao.travel.ticket.order.verify';
 
 /** Known methods that need a session. */
-export type SessionMethod = 'taobao.eticket.merchant.img.upload' | 'taobao.eticket.merchant.ma.available' | 'taobao.eticket.merchant.ma.consume' | 'taobao.eticket.merchant.ma.delay' | 'taobao.eticket.merchant.ma.failsend' | 'taobao.eticket.merchant.ma.resend' | 'taobao.eticket.merchant.ma.reverse' | 'taobao.eticket.merchant.ma.send' | 'taobao.eticket.merchant.tbma.get';
+export type SessionMethod = 'taobao.eticket.merchant.img.upload' | 'taobao.eticket.merchant.ma.available' | 'taobao.eticket.merchant.ma.consume' | 'taobao.eticket.merchant.ma.delay' | 'taobao.eticket.merchant.ma.failsend' | 'taobao.eticket.merchant.ma.resend' | 'taobao.eticket.merchant.ma.reverse' | 'taobao.eticket.merchant.ma.send' | 'taobao.eticket.merchant.tbma.get' | 'taobao.tmc.user.permit';
 
 /** Method name → request type. */
 export interface KnownRequests {
@@ -541,6 +607,9 @@ export interface KnownRequests {
   'taobao.eticket.merchant.ma.reverse': TaobaoEticketMerchantMaReverseRequest;
   'taobao.eticket.merchant.ma.send': TaobaoEticketMerchantMaSendRequest;
   'taobao.eticket.merchant.tbma.get': TaobaoEticketMerchantTbmaGetRequest;
+  'taobao.tmc.messages.confirm': TaobaoTmcMessagesConfirmRequest;
+  'taobao.tmc.messages.consume': TaobaoTmcMessagesConsumeRequest;
+  'taobao.tmc.user.permit': TaobaoTmcUserPermitRequest;
   'taobao.travel.ticket.order.refund': TaobaoTravelTicketOrderRefundRequest;
   'taobao.travel.ticket.order.verify': TaobaoTravelTicketOrderVerifyRequest;
 }
@@ -558,6 +627,9 @@ export interface KnownResponses {
   'taobao.eticket.merchant.ma.reverse': TaobaoEticketMerchantMaReverseResponse;
   'taobao.eticket.merchant.ma.send': TaobaoEticketMerchantMaSendResponse;
   'taobao.eticket.merchant.tbma.get': TaobaoEticketMerchantTbmaGetResponse;
+  'taobao.tmc.messages.confirm': TaobaoTmcMessagesConfirmResponse;
+  'taobao.tmc.messages.consume': TaobaoTmcMessagesConsumeResponse;
+  'taobao.tmc.user.permit': TaobaoTmcUserPermitResponse;
   'taobao.travel.ticket.order.refund': TaobaoTravelTicketOrderRefundResponse;
   'taobao.travel.ticket.order.verify': TaobaoTravelTicketOrderVerifyResponse;
 }

@@ -105,6 +105,13 @@ server: GatewayServer
 with serve(config={"responses": {"taobao.time.get": {"time": "x"}}}, clock=lambda: 0) as server:
     local = TopClient(DEFAULT_APP_KEY, DEFAULT_APP_SECRET, gateway=server.url)
     port: int = server.port
+    # The local message channel.
+    published: int = server.publish("taobao_trade_TradePaid", "{}", gzip=True, user_id=1)
+    tmc_url: Optional[str] = server.tmc_url
+    server.drop_tmc_connections()
+    if server.tmc is not None:
+        state: Optional[Tuple[str, int]] = server.tmc.channel.message_state(published)
+        deadline: Optional[int] = server.tmc.channel.next_deadline()
 
 
 # TMC: the codec and the session.

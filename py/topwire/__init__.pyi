@@ -240,6 +240,36 @@ class TopClient:
     @overload
     def prepare(
         self,
+        method: Literal["taobao.tmc.messages.confirm"],
+        params: apis.TaobaoTmcMessagesConfirmRequest,
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        allow_unknown: bool = ...,
+    ) -> PreparedRequest: ...
+    @overload
+    def prepare(
+        self,
+        method: Literal["taobao.tmc.messages.consume"],
+        params: apis.TaobaoTmcMessagesConsumeRequest,
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        allow_unknown: bool = ...,
+    ) -> PreparedRequest: ...
+    @overload
+    def prepare(
+        self,
+        method: Literal["taobao.tmc.user.permit"],
+        params: apis.TaobaoTmcUserPermitRequest,
+        *,
+        session: str,
+        timestamp: Union[datetime, int, None] = ...,
+        allow_unknown: bool = ...,
+    ) -> PreparedRequest: ...
+    @overload
+    def prepare(
+        self,
         method: Literal["taobao.travel.ticket.order.refund"],
         params: apis.TaobaoTravelTicketOrderRefundRequest,
         *,
@@ -289,6 +319,12 @@ class TopClient:
     def parse(self, method: Literal["taobao.eticket.merchant.ma.send"], body: Union[bytes, str]) -> apis.TaobaoEticketMerchantMaSendResponse: ...
     @overload
     def parse(self, method: Literal["taobao.eticket.merchant.tbma.get"], body: Union[bytes, str]) -> apis.TaobaoEticketMerchantTbmaGetResponse: ...
+    @overload
+    def parse(self, method: Literal["taobao.tmc.messages.confirm"], body: Union[bytes, str]) -> apis.TaobaoTmcMessagesConfirmResponse: ...
+    @overload
+    def parse(self, method: Literal["taobao.tmc.messages.consume"], body: Union[bytes, str]) -> apis.TaobaoTmcMessagesConsumeResponse: ...
+    @overload
+    def parse(self, method: Literal["taobao.tmc.user.permit"], body: Union[bytes, str]) -> apis.TaobaoTmcUserPermitResponse: ...
     @overload
     def parse(self, method: Literal["taobao.travel.ticket.order.refund"], body: Union[bytes, str]) -> apis.TaobaoTravelTicketOrderRefundResponse: ...
     @overload

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 TopFile = Union[bytes, bytearray, memoryview, "FileItem", Tuple[str, bytes], Tuple[str, bytes, str]]
 """A file to upload (TOP's `byte[]`): bytes, a FileItem, or (filename, data[, content_type])."""
 
-KnownMethod = Literal["alibaba.alsc.daodian.ticket.consult", "alibaba.alsc.daodian.ticket.reserve", "taobao.eticket.merchant.img.upload", "taobao.eticket.merchant.ma.available", "taobao.eticket.merchant.ma.consume", "taobao.eticket.merchant.ma.delay", "taobao.eticket.merchant.ma.failsend", "taobao.eticket.merchant.ma.resend", "taobao.eticket.merchant.ma.reverse", "taobao.eticket.merchant.ma.send", "taobao.eticket.merchant.tbma.get", "taobao.travel.ticket.order.refund", "taobao.travel.ticket.order.verify"]
+KnownMethod = Literal["alibaba.alsc.daodian.ticket.consult", "alibaba.alsc.daodian.ticket.reserve", "taobao.eticket.merchant.img.upload", "taobao.eticket.merchant.ma.available", "taobao.eticket.merchant.ma.consume", "taobao.eticket.merchant.ma.delay", "taobao.eticket.merchant.ma.failsend", "taobao.eticket.merchant.ma.resend", "taobao.eticket.merchant.ma.reverse", "taobao.eticket.merchant.ma.send", "taobao.eticket.merchant.tbma.get", "taobao.tmc.messages.confirm", "taobao.tmc.messages.consume", "taobao.tmc.user.permit", "taobao.travel.ticket.order.refund", "taobao.travel.ticket.order.verify"]
 """The methods topwire knows the types of."""
 
 
@@ -235,6 +235,25 @@ class QueryTbMaCallbackResp(TypedDict, total=False):
 
     certificate: CertificateDto
     """The voucher the code belongs to (certificateDTO)."""
+
+
+class TmcMessage(TypedDict, total=False):
+    """TmcMessage"""
+
+    content: str
+    """The message's content: JSON (or XML) text (消息详细内容)."""
+    id: int
+    """The message id, to confirm it with taobao.tmc.messages.confirm; 64-bit, usually beyond 2^53 (消息ID)."""
+    pub_app_key: str
+    """The app key of the publisher (消息发布者的AppKey)."""
+    pub_time: str
+    """When it was published (消息发布时间). Format: yyyy-MM-dd HH:mm:ss (GMT+8)."""
+    topic: str
+    """Its topic, e.g. taobao_trade_TradeCreate (消息所属主题)."""
+    user_id: int
+    """The user (seller) it concerns (消息所属的用户编号)."""
+    user_nick: str
+    """That user's nick (用户的昵称)."""
 
 
 class VoucherInfoDto(TypedDict, total=False):
@@ -564,6 +583,63 @@ class TaobaoEticketMerchantTbmaGetResponse(TypedDict, total=False):
     """The gateway's request id."""
 
 
+class _TaobaoTmcMessagesConfirmRequestRequired(TypedDict):
+    s_message_ids: Union[List[int], List[str], str]
+    """Ids of the messages handled, sent comma-joined (处理成功的消息ID列表). At most 200 items."""
+
+
+class TaobaoTmcMessagesConfirmRequest(_TaobaoTmcMessagesConfirmRequestRequired, total=False):
+    """`taobao.tmc.messages.confirm`: Confirm messages fetched with taobao.tmc.messages.consume, so they are not fetched again (确认消费消息的状态)."""
+
+    f_message_ids: Union[List[int], List[str], str]
+    """Ids of messages whose handling failed; deprecated, leave it out (处理失败的消息ID列表, 已废弃). At most 200 items."""
+    group_name: str
+    """The user group; left out, the default group (分组名称)."""
+
+
+class TaobaoTmcMessagesConfirmResponse(TypedDict, total=False):
+    """The reply of `taobao.tmc.messages.confirm`."""
+
+    is_success: bool
+    """Whether it succeeded (是否成功)."""
+    request_id: str
+    """The gateway's request id."""
+
+
+class TaobaoTmcMessagesConsumeRequest(TypedDict, total=False):
+    """`taobao.tmc.messages.consume`: Fetch a batch of the message channel's messages by polling (消费多条消息)."""
+
+    group_name: str
+    """The user group to consume; left out, the default group. Naming a group the app has not set up is an error (用户分组名称)."""
+    quantity: int
+    """How many messages to fetch at most (每次批量消费消息的条数). From 10 to 200."""
+
+
+class TaobaoTmcMessagesConsumeResponse(TypedDict, total=False):
+    """The reply of `taobao.tmc.messages.consume`."""
+
+    messages: List[TmcMessage]
+    """The messages; when none come back, wait (about 100 ms) before polling again (消息列表)."""
+    request_id: str
+    """The gateway's request id."""
+
+
+class TaobaoTmcUserPermitRequest(TypedDict, total=False):
+    """`taobao.tmc.user.permit`: Open the message channel for a user who authorised the app (为已授权的用户开通消息服务)."""
+
+    topics: Union[List[str], str]
+    """The topics to subscribe the user to, sent comma-joined; they replace the user's topics. Left out, every topic the app subscribes to, which is usually what you want (消息主题列表). At most 100 items."""
+
+
+class TaobaoTmcUserPermitResponse(TypedDict, total=False):
+    """The reply of `taobao.tmc.user.permit`."""
+
+    is_success: bool
+    """Whether it succeeded (是否成功)."""
+    request_id: str
+    """The gateway's request id."""
+
+
 class _TaobaoTravelTicketOrderRefundRequestRequired(TypedDict):
     order_id: int
     """The order id given when the order was placed (下单时订单ID)."""
@@ -641,6 +717,7 @@ __all__ = [
     "CertificateAttributes",
     "CertificateDto",
     "QueryTbMaCallbackResp",
+    "TmcMessage",
     "VoucherInfoDto",
     "AlibabaAlscDaodianTicketConsultRequest",
     "AlibabaAlscDaodianTicketConsultResponse",
@@ -664,6 +741,12 @@ __all__ = [
     "TaobaoEticketMerchantMaSendResponse",
     "TaobaoEticketMerchantTbmaGetRequest",
     "TaobaoEticketMerchantTbmaGetResponse",
+    "TaobaoTmcMessagesConfirmRequest",
+    "TaobaoTmcMessagesConfirmResponse",
+    "TaobaoTmcMessagesConsumeRequest",
+    "TaobaoTmcMessagesConsumeResponse",
+    "TaobaoTmcUserPermitRequest",
+    "TaobaoTmcUserPermitResponse",
     "TaobaoTravelTicketOrderRefundRequest",
     "TaobaoTravelTicketOrderRefundResponse",
     "TaobaoTravelTicketOrderVerifyRequest",

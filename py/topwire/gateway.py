@@ -21,6 +21,9 @@ In a test suite::
     with serve() as gw:                   # 127.0.0.1, a free port, in a thread
         client = TopClient(DEFAULT_APP_KEY, DEFAULT_APP_SECRET, gateway=gw.url)
         ...
+        gw.publish("taobao_trade_TradePaid", '{"tid": 2131800080537681929}')
+        # the message channel: consumed at gw.tmc_url (ws://127.0.0.1:PORT/tmc,
+        # needs the extra: pip install 'topwire[gateway]') or over HTTP
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from urllib.parse import parse_qsl, urlsplit
 from . import Gateway, TopError
 from . import _native  # type: ignore[attr-defined]  # the stub describes the facade only
 from ._http import Closed, HttpError, Limits, Reader, Request, read_request
+from ._tmc_endpoint import TMC_PATH, TmcChannel, TmcEndpoint, WebSocketMissing, load_websockets
 
 __all__ = [
     "DEFAULT_APP_KEY",
@@ -49,6 +53,9 @@ __all__ = [
     "Gateway",
     "GatewayServer",
     "Limits",
+    "TmcChannel",
+    "TmcEndpoint",
+    "WebSocketMissing",
     "main",
     "serve",
 ]
@@ -89,14 +96,35 @@ class _Connection(socketserver.BaseRequestHandler):
                 self._send(e.status, _PLAIN, f"{e.reason}\n".encode(), "", close=True)
                 return
             first = False
+            if owner.tmc is not None and _is_websocket(req):
+                self._websocket(owner.tmc, reader, req)
+                return
             if not self._answer(owner, req):
                 return
+
+    def _websocket(self, tmc: TmcEndpoint, reader: Reader, req: Request) -> None:
+        """Hands the connection to the message channel's endpoint."""
+        try:
+            load_websockets()
+        except WebSocketMissing as e:
+            self._send(501, _PLAIN, f"{e}\n".encode(), req.method, close=True)
+            if self.server.owner.log is not None:
+                self.server.owner.log.write(f"{e}\n")
+                self.server.owner.log.flush()
+            return
+        self._log(req, 101)
+        tmc.serve(self.request, bytes(reader.buf), req.target, req.headers)
 
     def _answer(self, owner: "GatewayServer", req: Request) -> bool:
         """Sends the core's reply; whether the connection stays open."""
         try:
-            status, headers, payload = owner.gateway.handle(
-                req.method, req.target, req.headers, req.body, owner.now_ms())
+            if owner.tmc is not None:
+                # With the message channel, consume/confirm are served from its queue.
+                status, headers, payload = owner.tmc.handle_http(
+                    req.method, req.target, req.headers, req.body)
+            else:
+                status, headers, payload = owner.gateway.handle(
+                    req.method, req.target, req.headers, req.body, owner.now_ms())
         except Exception as e:  # the core answers every request: a host-side failure
             self._send(500, _PLAIN, f"internal error: {type(e).__name__}\n".encode(),
                        req.method, close=True)
@@ -130,6 +158,12 @@ class _Connection(socketserver.BaseRequestHandler):
         stream.write(f'[{stamp}] {self.client_address[0]} "{req.method} {parts.path}" '
                      f"{method or '-'} {status}\n")
         stream.flush()
+
+
+def _is_websocket(req: Request) -> bool:
+    """A WebSocket opening request for the message channel (GET /tmc, Upgrade: websocket)."""
+    upgrade = any(k.lower() == "upgrade" and v.strip().lower() == "websocket" for k, v in req.headers)
+    return upgrade and req.method == "GET" and urlsplit(req.target).path == TMC_PATH
 
 
 class _TCPServer(socketserver.ThreadingTCPServer):
@@ -211,6 +245,7 @@ class GatewayServer:
         clock: Optional[Callable[[], int]] = None,
         log: Optional[IO[str]] = None,
         limits: Optional[Limits] = None,
+        tmc: Union[bool, Mapping[str, Any]] = True,
     ) -> None:
         """``config`` is a config as JSON text or a dict, ``config_file`` the path of
         one (not both); ``app_key``/``app_secret`` replace the configured apps.
@@ -218,7 +253,14 @@ class GatewayServer:
         milliseconds (default: the system clock); ``log`` receives one line per
         request (default: nothing). ``limits`` bounds what clients may hold
         (default :class:`Limits()`: 128 connections, 16 KiB of headers, 4 MiB of
-        body, 10 s for the headers, 30 s for the request, 5 s idle)."""
+        body, 10 s for the headers, 30 s for the request, 5 s idle).
+
+        ``tmc`` is the message channel: its options (``redeliver_ms``,
+        ``first_id``, ``batch``), or False for none. It serves
+        ``taobao.tmc.messages.consume``/``confirm`` from its queue and
+        WebSocket consumers at :attr:`tmc_url` (with the optional
+        ``websockets`` package: ``pip install 'topwire[gateway]'``);
+        :meth:`publish` queues messages."""
         if gateway is None:
             gateway = build_gateway(config=config, config_file=config_file,
                                     app_key=app_key, app_secret=app_secret)
@@ -228,6 +270,10 @@ class GatewayServer:
         self.clock = clock
         self.log = log
         self.limits = limits if limits is not None else Limits()
+        self.tmc: Optional[TmcEndpoint] = None
+        if tmc is not False:
+            options = {} if tmc is True else dict(tmc)
+            self.tmc = TmcEndpoint(gateway, clock, **options)
         server_class = _TCPServer6 if ":" in host else _TCPServer
         self._http = server_class((host, port), self)
         self._thread: Optional[threading.Thread] = None
@@ -240,6 +286,27 @@ class GatewayServer:
         """The gateway URL to give to ``TopClient(gateway=...)``."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}{_native.GATEWAY_PATH}"
+
+    @property
+    def tmc_url(self) -> Optional[str]:
+        """The message channel's WebSocket URL (``ws://HOST:PORT/tmc``), if it is on."""
+        if self.tmc is None:
+            return None
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"ws://{host}:{self.port}{TMC_PATH}"
+
+    def publish(self, topic: str, content: str, **options: Any) -> int:
+        """Publishes a message on the local channel and returns its id.
+        Options: ``user_id``, ``nick``, ``data_id``, ``group``, ``gzip``
+        (sent as gzip bytes over the WebSocket), ``id`` (explicit)."""
+        if self.tmc is None:
+            raise TypeError("the message channel is off (GatewayServer(tmc=False))")
+        return self.tmc.publish(topic, content, **options)
+
+    def drop_tmc_connections(self) -> None:
+        """Cuts every message-channel WebSocket, as a network failure would."""
+        if self.tmc is not None:
+            self.tmc.drop_connections()
 
     @property
     def app_keys(self) -> List[str]:
@@ -272,6 +339,8 @@ class GatewayServer:
             self._http.shutdown()
             self._thread.join()
             self._thread = None
+        if self.tmc is not None:
+            self.tmc.close()
         self._http.server_close()
         self._http.close_connections()
 
@@ -337,7 +406,9 @@ def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m topwire.gateway",
         description="A local TOP gateway for tests: checks calls as TOP does and answers "
-        "with TOP's error codes or the documented sample responses.",
+        "with TOP's error codes or the documented sample responses. It also serves the "
+        "message channel (TMC) at ws://HOST:PORT/tmc (with the extra: pip install "
+        "'topwire[gateway]'), and taobao.tmc.messages.consume/confirm from the same queue.",
     )
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to bind (default 127.0.0.1)")
@@ -383,6 +454,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     print(server.banner(), flush=True)
+    print(f"message channel (TMC): {server.tmc_url}", flush=True)
     try:
         server.serve_forever()
     finally:

@@ -67,6 +67,18 @@ fn field_doc(f: &Field) -> String {
     if let Some(n) = f.max_items {
         let _ = write!(doc, " At most {n} items.");
     }
+    match f.bounds() {
+        Some(b) if b.min == i64::MIN => {
+            let _ = write!(doc, " At most {}.", b.max);
+        }
+        Some(b) if b.max == i64::MAX => {
+            let _ = write!(doc, " At least {}.", b.min);
+        }
+        Some(b) => {
+            let _ = write!(doc, " From {} to {}.", b.min, b.max);
+        }
+        None => {}
+    }
     if !f.allowed.is_empty() {
         let _ = write!(doc, " One of: {}.", f.allowed.join(", "));
     }
@@ -115,8 +127,8 @@ fn each_type(mut emit: impl FnMut(&str, &str, &[&Field], Side)) {
 fn ts_type(ty: &Type, side: Side) -> String {
     match ty {
         Type::String | Type::Date => "string".to_owned(),
-        Type::Number if side == Side::Request => "TopInteger".to_owned(),
-        Type::Number => "number | bigint".to_owned(),
+        Type::Number(_) if side == Side::Request => "TopInteger".to_owned(),
+        Type::Number(_) => "number | bigint".to_owned(),
         Type::Boolean => "boolean".to_owned(),
         Type::Json if side == Side::Request => {
             "string | Record<string, unknown> | unknown[]".to_owned()
@@ -124,6 +136,9 @@ fn ts_type(ty: &Type, side: Side) -> String {
         Type::Json => "string".to_owned(),
         Type::Object(s) => s.type_name.to_owned(),
         Type::ObjectList(s) => format!("{}[]", s.type_name),
+        Type::StringList if side == Side::Request => "string[] | string".to_owned(),
+        Type::NumberList if side == Side::Request => "TopInteger[] | string".to_owned(),
+        Type::StringList | Type::NumberList => "string".to_owned(),
         Type::Bytes => "TopFile".to_owned(),
     }
 }
@@ -207,12 +222,15 @@ pub fn typescript() -> String {
 fn py_type(ty: &Type, side: Side) -> String {
     match ty {
         Type::String | Type::Date => "str".to_owned(),
-        Type::Number => "int".to_owned(),
+        Type::Number(_) => "int".to_owned(),
         Type::Boolean => "bool".to_owned(),
         Type::Json if side == Side::Request => "Union[str, Dict[str, Any], List[Any]]".to_owned(),
         Type::Json => "str".to_owned(),
         Type::Object(s) => s.type_name.to_owned(),
         Type::ObjectList(s) => format!("List[{}]", s.type_name),
+        Type::StringList if side == Side::Request => "Union[List[str], str]".to_owned(),
+        Type::NumberList if side == Side::Request => "Union[List[int], List[str], str]".to_owned(),
+        Type::StringList | Type::NumberList => "str".to_owned(),
         Type::Bytes => "TopFile".to_owned(),
     }
 }

@@ -49,13 +49,24 @@ pub struct Field {
     pub doc: &'static str,
 }
 
+/// The smallest and largest integer a field allows (the platform's
+/// `minValue`/`maxValue`); `i64::MIN`/`i64::MAX` where it states none.
+#[derive(Debug)]
+pub struct Bounds {
+    /// The smallest allowed.
+    pub min: i64,
+    /// The largest allowed.
+    pub max: i64,
+}
+
 /// A field type, in TOP's own vocabulary.
 #[derive(Debug)]
 pub enum Type {
     /// `String`.
     String,
-    /// `Number`: a Java Long, 64-bit signed.
-    Number,
+    /// `Number`: a Java Long, 64-bit signed, within its bounds if it has
+    /// any (held here, so the many fields without bounds stay small).
+    Number(Option<&'static Bounds>),
     /// `Boolean`.
     Boolean,
     /// A `String` holding a time as `yyyy-MM-dd HH:mm:ss`.
@@ -66,6 +77,12 @@ pub enum Type {
     Object(&'static Struct),
     /// A list of structures, sent as a JSON array string.
     ObjectList(&'static Struct),
+    /// `String[]`: a list of strings, sent comma-joined (so no item may
+    /// hold a comma).
+    StringList,
+    /// `Number[]`: a list of 64-bit integers, sent comma-joined (message
+    /// ids of `taobao.tmc.messages.confirm`).
+    NumberList,
     /// `byte[]`: a file ([`crate::Value::File`]), sent as an unsigned part
     /// of a `multipart/form-data` request.
     Bytes,
@@ -115,6 +132,14 @@ impl Field {
             allowed: &[],
             secret: false,
             doc,
+        }
+    }
+
+    /// The field's integer bounds, if it has any.
+    pub fn bounds(&self) -> Option<&'static Bounds> {
+        match self.ty {
+            Type::Number(bounds) => bounds,
+            _ => None,
         }
     }
 

@@ -289,7 +289,8 @@ fn expected(field: &Field) -> String {
 fn expected_as(field: &Field, required: bool) -> String {
     let base = match &field.ty {
         Type::String => "a string".to_owned(),
-        Type::Number => "an integer".to_owned(),
+        Type::Number(Some(_)) if crate::api::apis::BOUNDS => format!("an integer{}", bounds(field)),
+        Type::Number(_) => "an integer".to_owned(),
         Type::Boolean => "a boolean".to_owned(),
         Type::Date => "a time as \"yyyy-MM-dd HH:mm:ss\"".to_owned(),
         Type::Json => "JSON: an object, a list or their JSON text".to_owned(),
@@ -301,12 +302,42 @@ fn expected_as(field: &Field, required: bool) -> String {
                 None => format!("a list of {} objects", s.name),
             }
         }
+        // No code for lists of plain values in builds whose APIs have none.
+        Type::StringList | Type::NumberList if !crate::api::apis::SCALAR_LISTS => String::new(),
+        Type::StringList | Type::NumberList => {
+            let min = if required { 1 } else { 0 };
+            let items = if matches!(field.ty, Type::NumberList) {
+                format!("integers{}", bounds(field))
+            } else {
+                "strings without commas".to_owned()
+            };
+            match field.max_items {
+                Some(max) => {
+                    format!("a list of {min} to {max} {items}, or their comma-joined text")
+                }
+                None => format!("a list of {items}, or their comma-joined text"),
+            }
+        }
         Type::Bytes => "file content (bytes)".to_owned(),
     };
     if field.allowed.is_empty() {
         base
     } else {
         format!("{base}, one of {}", field.allowed.join(", "))
+    }
+}
+
+/// An integer field's bounds in words (` from 10 to 200`), empty without.
+fn bounds(field: &Field) -> String {
+    if !crate::api::apis::BOUNDS {
+        // No API of this build has bounds: no code for them either.
+        return String::new();
+    }
+    match field.bounds() {
+        Some(b) if b.min == i64::MIN => format!(" of at most {}", b.max),
+        Some(b) if b.max == i64::MAX => format!(" of at least {}", b.min),
+        Some(b) => format!(" from {} to {}", b.min, b.max),
+        None => String::new(),
     }
 }
 
@@ -441,6 +472,9 @@ fn render_typed<'a>(
             }
         },
         Type::Json => json_text(field, value, path)?,
+        Type::StringList | Type::NumberList if crate::api::apis::SCALAR_LISTS => {
+            scalar_list(field, value, path)?
+        }
         _ => scalar_typed(field, value, path)?,
     };
     if !field.allowed.is_empty() && !field.allowed.contains(&text.as_ref()) {
@@ -561,7 +595,7 @@ fn write_member(
         Type::Object(_) | Type::ObjectList(_) => {
             write_structured(field, value, path, allow_unknown, out)
         }
-        Type::Number => {
+        Type::Number(_) => {
             let _ = write!(out, "{}", integer(field, value, path)?);
             Ok(())
         }
@@ -582,8 +616,13 @@ fn write_member(
             out.push_str(&json_text(field, value, path)?);
             Ok(())
         }
-        // A file cannot travel inside a JSON structure.
-        Type::Bytes => Err(invalid(path, field, value)),
+        Type::StringList | Type::NumberList if crate::api::apis::SCALAR_LISTS => {
+            write_json_string(&scalar_list(field, value, path)?, out);
+            Ok(())
+        }
+        // A file cannot travel inside a JSON structure (nor a list of plain
+        // values, in builds whose APIs have none).
+        Type::Bytes | Type::StringList | Type::NumberList => Err(invalid(path, field, value)),
     }
 }
 
@@ -594,7 +633,7 @@ fn scalar_typed<'a>(
     path: Path<'_>,
 ) -> Result<Cow<'a, str>, ValidationError> {
     match (&field.ty, value) {
-        (Type::Number, _) => integer(field, value, path).map(|i| Cow::Owned(i.to_string())),
+        (Type::Number(_), _) => integer(field, value, path).map(|i| Cow::Owned(i.to_string())),
         (Type::Boolean, _) => {
             boolean(field, value, path).map(|b| Cow::Borrowed(if b { "true" } else { "false" }))
         }
@@ -614,8 +653,70 @@ fn scalar_typed<'a>(
     }
 }
 
-/// A TOP Number (Java Long): an integer or decimal text within i64.
+/// A `String[]` or `Number[]` field: a list of scalars, or their
+/// comma-joined text (what the gateway receives), sent comma-joined. Each
+/// item is checked on its own and named by its index; an empty item or a
+/// comma inside one would change the list TOP reads, so both are refused.
+fn scalar_list<'a>(
+    field: &Field,
+    value: &'a Value,
+    path: Path<'_>,
+) -> Result<Cow<'a, str>, ValidationError> {
+    let pieces: Vec<Value>;
+    let items = match value {
+        Value::List(items) => items.as_slice(),
+        Value::String(joined) => {
+            pieces = joined.split(',').map(Value::from).collect();
+            pieces.as_slice()
+        }
+        Value::Int(_) | Value::UInt(_) => std::slice::from_ref(value),
+        _ => return Err(invalid(path, field, value)),
+    };
+    if field.max_items.is_some_and(|max| items.len() > max) {
+        let got = format!("a list of {} item(s)", items.len());
+        return Err(ValidationError::new(path.render(), expected(field), got));
+    }
+    // Each item as a field of its own: a Number or a String.
+    let ty = match field.ty {
+        Type::NumberList => Type::Number(None),
+        _ => Type::String,
+    };
+    let item_field = Field {
+        secret: field.secret,
+        ..Field::new(field.name, ty, "")
+    };
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = Path::Item(&path, i);
+        let text = scalar_typed(&item_field, item, at)?;
+        if java::is_blank(&text) || text.contains(',') {
+            let expected = "a non-empty string without commas";
+            return Err(ValidationError::new(
+                at.render(),
+                expected,
+                describe(field, item),
+            ));
+        }
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&text);
+    }
+    Ok(Cow::Owned(out))
+}
+
+/// A TOP Number (Java Long): an integer or decimal text within i64, and
+/// within the field's bounds.
 fn integer(field: &Field, value: &Value, path: Path<'_>) -> Result<i64, ValidationError> {
+    let n = unbounded_integer(field, value, path)?;
+    if crate::api::apis::BOUNDS && field.bounds().is_some_and(|b| n < b.min || n > b.max) {
+        // What the field expects names its bounds.
+        return Err(invalid(path, field, value));
+    }
+    Ok(n)
+}
+
+fn unbounded_integer(field: &Field, value: &Value, path: Path<'_>) -> Result<i64, ValidationError> {
     match value {
         Value::Int(i) => Ok(*i),
         Value::UInt(_) => Err(ValidationError::new(

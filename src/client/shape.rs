@@ -57,8 +57,14 @@ fn shape_field(
     match &field.ty {
         // TOP sends Json fields as their text, like strings; a reply carries
         // files as text (TOP never returns `byte[]`).
-        Type::String | Type::Date | Type::Json | Type::Bytes => Ok(as_text(v, changed)),
-        Type::Number => as_integer(v, path, changed),
+        // Lists of scalars travel as their comma-joined text, in replies too.
+        Type::String
+        | Type::Date
+        | Type::Json
+        | Type::Bytes
+        | Type::StringList
+        | Type::NumberList => Ok(as_text(v, changed)),
+        Type::Number(_) => as_integer(v, path, changed),
         Type::Boolean => as_bool(v, path, changed),
         Type::Object(s) => shape_object(v, s.fields, path, changed),
         Type::ObjectList(s) => unwrap_list(v, s.fields, changed)

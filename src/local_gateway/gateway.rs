@@ -27,6 +27,11 @@ pub const DEFAULT_APP_KEY: &str = "12345678";
 /// The secret of [`DEFAULT_APP_KEY`].
 pub const DEFAULT_APP_SECRET: &str = "topwire-local-secret";
 
+/// Answers some methods from the host's state (see [`Gateway::handle_served`]):
+/// given the method and the call's parameters, the reply data, or `None`
+/// for the usual reply.
+pub type Served<'a> = dyn FnMut(&str, &[(String, String)]) -> Option<Value> + 'a;
+
 /// A canned reply for a method that is not typed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CannedReply {
@@ -314,6 +319,20 @@ impl Gateway {
     /// derived from the request (see [`request_id`]): the core draws no
     /// random numbers, so the same request gets the same id.
     pub fn handle(&self, req: &GatewayRequest<'_>, now_ms: i64) -> GatewayResponse {
+        self.handle_served(req, now_ms, &mut |_, _| None)
+    }
+
+    /// [`Gateway::handle`], with some methods answered from the host's
+    /// state: after every check passed (signature, session, the typed
+    /// API's fields), `served(method, params)` may give the reply data
+    /// instead of the sample. The local message channel serves
+    /// `taobao.tmc.messages.consume`/`confirm` from its queue this way.
+    pub fn handle_served(
+        &self,
+        req: &GatewayRequest<'_>,
+        now_ms: i64,
+        served: &mut Served<'_>,
+    ) -> GatewayResponse {
         let Some((_, query)) = split_target(req.url).filter(|(p, _)| *p == GATEWAY_PATH) else {
             return plain(404, "not found: the TOP gateway serves /router/rest\n");
         };
@@ -340,7 +359,7 @@ impl Gateway {
         let xml = get("format") != Some("json");
         let simplify = !xml && get("simplify") == Some("true");
         let id = request_id(req);
-        match self.answer(&received, &files, now_ms) {
+        match self.answer(&received, &files, now_ms, served) {
             Ok((method, data)) => reply_data(&method, data, &id, xml, simplify),
             Err(f) => reply_error(&f, &id, xml),
         }
@@ -354,6 +373,7 @@ impl Gateway {
         received: &Received,
         files: &[(String, FileItem)],
         now_ms: i64,
+        served: &mut Served<'_>,
     ) -> Result<(String, Value), TopFault> {
         let params = &received.params;
         let get = |k: &str| param(params, k);
@@ -399,6 +419,7 @@ impl Gateway {
             });
         }
         let data = self.call(method, params, files, get("session"))?;
+        let data = served(method, params).unwrap_or(data);
         Ok((method.to_owned(), data))
     }
 

@@ -27,6 +27,8 @@ mod tmc;
 /// deeper (or cyclic) structures are a ValidationError instead of a stack overflow.
 const MAX_DEPTH: usize = topwire::MAX_DEPTH;
 
+mod tmc_channel;
+
 static FILE_ITEM: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 // ---------------------------------------------------------------- errors
@@ -641,6 +643,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyTopClient>()?;
     m.add_class::<PyPreparedRequest>()?;
     m.add_class::<PyGateway>()?;
+    m.add_class::<tmc_channel::PyTmcChannel>()?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(string_to_sign, m)?)?;
     m.add_function(wrap_pyfunction!(verify_spi, m)?)?;

@@ -14,6 +14,14 @@ pub struct Gateway {
     inner: topwire::gateway::Gateway,
 }
 
+impl Gateway {
+    /// The core's gateway (the message channel answers through it).
+    #[cfg(feature = "tmc")]
+    pub(crate) fn inner(&self) -> &topwire::gateway::Gateway {
+        &self.inner
+    }
+}
+
 #[wasm_bindgen]
 impl Gateway {
     /// A gateway from optional config JSON text and the JSON of

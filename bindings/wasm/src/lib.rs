@@ -26,6 +26,9 @@ mod gateway;
 // TMC, the message channel, is in the Node build only too.
 #[cfg(feature = "tmc")]
 mod tmc;
+// The local message channel rides on the gateway (Node build only).
+#[cfg(all(feature = "gateway", feature = "tmc"))]
+mod tmc_channel;
 
 type JsResult<T> = Result<T, JsValue>;
 
