@@ -3,14 +3,15 @@
 
 use crate::wire::value::quote_truncated;
 
-/// Whether a body starts like an HTML page.
+/// Whether a body starts like an HTML page (`<!DOCTYPE html`, `<html`, in
+/// any case), compared in place.
 pub(crate) fn looks_like_html(text: &str) -> bool {
-    let lower: String = text
-        .chars()
-        .take(16)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    lower.starts_with("<!doctype html") || lower.starts_with("<html")
+    let starts = |prefix: &str| {
+        text.as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
+    };
+    starts("<!doctype html") || starts("<html")
 }
 
 /// The start of a body, for error messages: what it looks like, quoted.
@@ -21,4 +22,38 @@ pub(crate) fn snippet(text: &str) -> String {
         "a body "
     };
     format!("{what}starting {}", quote_truncated(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_recognised_in_any_case() {
+        for html in [
+            "<!DOCTYPE html>",
+            "<!doctype HTML><p>",
+            "<HTML>",
+            "<html lang=en>",
+        ] {
+            assert!(looks_like_html(html), "{html}");
+        }
+        for not in [
+            "",
+            "<",
+            "<htm",
+            " <html>",
+            "<!doctype xml",
+            "<xml/>",
+            "{\"a\":1}",
+            "é<html>",
+        ] {
+            assert!(!looks_like_html(not), "{not}");
+        }
+        assert_eq!(
+            snippet("<HTML><body>"),
+            "an HTML page starting \"<HTML><body>\""
+        );
+        assert_eq!(snippet("oops"), "a body starting \"oops\"");
+    }
 }
