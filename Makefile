@@ -25,14 +25,14 @@ test-rust:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p topwire-wasm --target wasm32-unknown-unknown -- -D warnings
-	cargo clippy -p topwire-wasm --target wasm32-unknown-unknown --features gateway,tmc -- -D warnings
+	cargo clippy -p topwire-wasm --target wasm32-unknown-unknown --features gateway,batch,tmc -- -D warnings
 	cargo test --workspace
 
 demo: js-build py-build c-build c-setup
 	bash scripts/demo.sh
 
 fuzz:
-	env -u PROPTEST_RNG_SEED cargo test --release -p topwire --test fuzz --test json_differential --lib
+	env -u PROPTEST_RNG_SEED cargo test --release -p topwire --test fuzz --test json_differential --test batch --lib
 
 types:
 	TOPWIRE_BLESS=1 cargo test --test codegen

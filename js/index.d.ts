@@ -53,6 +53,43 @@ export interface PreparedRequest {
   params: [string, string][];
 }
 
+/** One call of a batch: typed for known methods (params and, in `parseBatch`, the result), free-form otherwise. */
+export interface BatchCall<M extends string = string> {
+  method: M;
+  params?: RequestOf<M> | null;
+  /** The call's own session, sent in its line; overrides the batch's. */
+  session?: string | null;
+}
+
+/** Options of `prepareBatch` (strict: an unknown key is a ValidationError). */
+export interface BatchOptions {
+  /** The session of every call that has none of its own. */
+  session?: string | null;
+  /** The batch's time: a Date or epoch milliseconds; default now. */
+  timestamp?: Date | number | bigint;
+  /**
+   * A separator other than the default `\r\n-S-\r\n`, sent in the
+   * `top-api-separator` header: visible ASCII starting with a character form
+   * encoding always escapes (not a letter, digit or `* - . _ + % = &`), e.g. `#SEP#`.
+   */
+  separator?: string | null;
+  /** Where to send the batch; default: the gateway with `/router/rest` replaced by `/router/batch`. */
+  batchUrl?: string | null;
+}
+
+/** A signed batch (`/router/batch`): a PreparedRequest with a text body, plus the calls' methods. */
+export interface PreparedBatch<M extends readonly string[] = string[]> extends PreparedRequest {
+  body: string;
+  /** The calls' methods, in request order (what `parseBatch` parses each reply as). */
+  methods: M;
+}
+
+/** One call's outcome in `parseBatch`: the shape of `Promise.allSettled`'s results. */
+export type BatchResult<T> = { status: 'fulfilled'; value: T } | { status: 'rejected'; reason: ApiError };
+
+/** The results of a batch of `M`'s methods, in request order, each typed by its method. */
+export type BatchResults<M extends readonly string[]> = { -readonly [K in keyof M]: BatchResult<ResponseOf<M[K] & string>> };
+
 /** A file to upload (TOP's `byte[]`): its bytes, or the bytes with the file name and content type sent in its part. */
 export type UploadFile = TopFile;
 
@@ -62,6 +99,18 @@ export class TopClient {
   constructor(options: TopClientOptions);
   prepare<M extends string>(method: M, params: RequestOf<M>, options?: PrepareOptions): PreparedRequest;
   parse<M extends string>(method: M, body: Body): ResponseOf<M>;
+  /**
+   * Signs many calls as one `/router/batch` request (Node build only). Each
+   * call is checked as `prepare` checks it; errors name it (`calls[2].num`).
+   */
+  prepareBatch<const M extends readonly string[]>(calls: { [K in keyof M]: BatchCall<M[K]> }, options?: BatchOptions): PreparedBatch<M>;
+  /**
+   * Parses a batch reply: per call, `{ status: 'fulfilled', value }` or
+   * `{ status: 'rejected', reason }` (its ApiError). A failure of the whole
+   * batch (one `error_response` for all) throws.
+   */
+  parseBatch<const M extends readonly string[]>(prepared: PreparedBatch<M>, body: Body): BatchResults<M>;
+  parseBatch<const M extends readonly string[]>(methods: M, body: Body, options?: { separator?: string | null }): BatchResults<M>;
   /** The settings, without the secret. */
   toJSON(): Omit<TopClientOptions, 'appSecret'>;
   /** Releases the WebAssembly memory now rather than at garbage collection. */

@@ -3,8 +3,9 @@
 # seed calls (and one deliberate error) from Node, Python, PHP and Go, then the
 # merchant's whole workflow from Node and Python (upload a QR image, send the
 # code with it, redeem, undo, resend, fail a send, look up, extend; verify and
-# refund a ticket order; consult and reverse a local-services voucher), then
-# the message channel (TMC) from Node and Python.
+# refund a ticket order; consult and reverse a local-services voucher; a batch
+# of three ma.available and a tbma.get in one /router/batch request; PHP and
+# Go send a batch too), then the message channel (TMC) from Node and Python.
 #
 # Each language's examples talk to the *other* language's gateway, so both
 # servers and both clients are exercised: Node -> Python gateway, Python ->

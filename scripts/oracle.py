@@ -2020,6 +2020,24 @@ def gateway_call_cases():
                 "request_id": rid}}
         call("tmc.messages.consume with quantity %s: 41 naming the bounds" % quantity,
              system(method=TMC_CONSUME), form=[("quantity", quantity)], expect=bound)
+    # A batch over HTTP: both servers serve POST /router/batch, each call answered alone.
+    bquery = [("app_key", GW_KEY), ("timestamp", gmt8(GW_NOW)), ("v", "2.0"), ("sign_method", "md5"),
+              ("format", "json")]
+    bbody = ("method=%s" % GW_TIME) + BATCH_SEPARATOR + "N"
+    target = "/router/batch?" + urlencode(bquery + [("sign", batch_sign(GW_SECRET, bquery, bbody, "md5"))])
+    body = bbody.encode("ascii")
+    parts = [compact_json({"time_get_response": {"time": "2023-11-15 06:13:20",
+                                                 "request_id": batch_request_id(target, body, 0)}}),
+             compact_json({"error_response": {"code": 21, "msg": "Missing method",
+                                              "request_id": batch_request_id(target, body, 1)}})]
+    headers = [("Content-Type", BATCH_CONTENT)]
+    cases.append({
+        "name": "a batch: each call answered alone, the answers joined by the separator",
+        "request": {"method": "POST", "target": target, "headers": [list(h) for h in headers],
+                    "body": bbody},
+        "send": http_request("POST", target, headers, body),
+        "replies": [{"status": 200, "text": BATCH_SEPARATOR.join(parts)}],
+    })
     return cases
 
 
@@ -2069,6 +2087,8 @@ def gateway_http_cases():
     raw("a known method the gateway does not serve: 405", "PUT /router/rest HTTP/1.1\r\n" + H +
         "\r\n", 405)
     raw("CONNECT: 404", "CONNECT gateway.test:443 HTTP/1.1\r\n" + H + "\r\n", 404)
+    raw("a batch is sent with POST: GET /router/batch is 405", "GET /router/batch HTTP/1.1\r\n" + H + "\r\n",
+        405)
     raw("a control character in the target", "GET /router/rest\x01 HTTP/1.1\r\n" + H + "\r\n",
         bad("invalid request target"))
     raw("an 8-bit byte in the target", "GET /router/rest?a=\xe9 HTTP/1.1\r\n" + H + "\r\n",
@@ -2394,6 +2414,280 @@ def tmc_fixtures():
     files["tmc_user_permit.json"] = ("Parsing taobao.tmc.user.permit replies",
                                      workflow_fixture(TMC_PERMIT, {"is_success": True}, {}, []))
     return files
+
+
+# --------------------------------------------------------------------------
+# Batch calls (PROTOCOL.md "Batch calls")
+# --------------------------------------------------------------------------
+
+BATCH_SEPARATOR = "\r\n-S-\r\n"
+BATCH_CONTENT = "text/plain;charset=UTF-8"
+# The protocol's known answers, computed with the Java SDK's own signing code.
+KNOWN_BATCH_SECRET = "secretsecret"
+KNOWN_BATCH_QUERY = [("v", "2.0"), ("app_key", "12345678"), ("timestamp", "2016-01-08 12:00:00"),
+                     ("format", "json"), ("partner_id", "top-sdk-java-20170428")]
+KNOWN_BATCH_BODY = ("#PUBLIC#method=taobao.trade.fullinfo.get&fields=tid%2Cstatus%2Cpayment\r\n-S-\r\n"
+                    "tid=1001&method=taobao.trade.fullinfo.get\r\n-S-\r\n"
+                    "tid=1002&method=taobao.trade.fullinfo.get&session=6100a+b")
+KNOWN_BATCH_SIGNS = {"md5": "50943DF83337FB38BB8BC20D0484B06A",
+                     "hmac": "2C4B7D9BACB30D62FDD5D84EF2672F76",
+                     "hmac-sha256": "435E0121E7489213AAE5301BBD468EBE4ABF4CADADEC7A4F21D54EC082A33014"}
+KNOWN_BATCH_NOW = 1452225600000  # 2016-01-08 12:00:00 GMT+8
+FULLINFO = "taobao.trade.fullinfo.get"
+
+
+def batch_sign(secret, system, body, sign_method):
+    """The sorted `key+value` string of the query's system parameters, then
+    the body exactly as sent."""
+    return digest(secret, string_to_sign(system) + body, sign_method)
+
+
+def batch_line(call):
+    """One call's line: its application parameters form-encoded, then its
+    method and, when it has its own, its session."""
+    pairs = render(call["method"], call.get("params") or {}) + [("method", call["method"])]
+    if not java_blank(call.get("session")):
+        pairs.append(("session", call["session"]))
+    return urlencode(pairs)
+
+
+def prepare_batch(case):
+    c, o = case["client"], case["options"]
+    sign_method = c.get("sign_method", "hmac-sha256")
+    system = [("app_key", c["app_key"]), ("timestamp", gmt8(o["timestamp_ms"])), ("v", "2.0"),
+              ("sign_method", sign_method), ("format", c.get("format", "json"))]
+    if c.get("simplify"):
+        system.append(("simplify", "true"))
+    for key, value in [("session", o.get("session")), ("partner_id", c.get("partner_id")),
+                       ("target_app_key", c.get("target_app_key"))]:
+        if not java_blank(value):
+            system.append((key, value))
+    separator = o.get("separator") or BATCH_SEPARATOR
+    body = separator.join(batch_line(call) for call in case["calls"])
+    sign = batch_sign(c["app_secret"], system, body, sign_method)
+    gateway = c.get("gateway", DEFAULT_GATEWAY)
+    url = o.get("batch_url") or gateway[:-len("/router/rest")] + "/router/batch"
+    headers = {"Content-Type": BATCH_CONTENT}
+    if separator != BATCH_SEPARATOR:
+        headers["top-api-separator"] = separator
+    return {"method": "POST", "url": url + "?" + urlencode(by_key(system) + [("sign", sign)]),
+            "headers": headers, "body": body,
+            "params": [list(p) for p in by_key(system)] + [["sign", sign]]}
+
+
+def batch_prepare_cases():
+    cases = []
+    s = "6100e23657fb0b2d0c78568e55a3031134be9a3a5d4b3a365753805"
+
+    def available(code):
+        return {"method": AVAILABLE, "params": {"code": code, "consume_num": 1, "outer_id": "o1",
+                                                "token": "t1"}}
+    tbma = {"method": TBMA, "params": {"query_tb_ma_callback_req": {"code": "abc124"}}}
+
+    def ok(name, calls, cl=None, **options):
+        options.setdefault("timestamp_ms", TS)
+        case = {"kind": "prepare", "name": name, "client": cl or client(), "calls": calls,
+                "options": options}
+        case["expect"] = prepare_batch(case)
+        cases.append(case)
+
+    def bad(name, calls, error, cl=None, **options):
+        options.setdefault("timestamp_ms", TS)
+        cases.append({"kind": "prepare", "name": name, "client": cl or client(), "calls": calls,
+                      "options": options, "error": error})
+
+    workflow = [available("abc124"), available("abc125"), available("abc126"), tbma]
+    for m in ["md5", "hmac", "hmac-sha256"]:
+        ok("three ma.available and a tbma.get with the batch's session, " + m, workflow,
+           client(sign_method=m), session=s)
+    ok("a call's own session is sent in its line and overrides the batch's",
+       [available("abc124"), dict(available("abc125"), session="6100a b")], session=s)
+    ok("calls with their own sessions and none for the batch",
+       [dict(available("abc124"), session="s-1"), dict(tbma, session="s-2")])
+    ok("an untyped call without parameters is its method alone", [{"method": GW_TIME, "params": None},
+                                                                  {"method": VERIFY, "params": {"order_id": 1}}])
+    ok("xml, simplify off, partner_id and target_app_key are signed in the query",
+       [{"method": VERIFY, "params": {"order_id": 1}}],
+       client(format="xml", sign_method="md5", partner_id="topwire-0.1", target_app_key="87654321"))
+    ok("simplified JSON is asked in the query", [{"method": VERIFY, "params": {"order_id": 2}}],
+       client(simplify=True))
+    ok("a separator of the caller's own is named in top-api-separator",
+       [available("abc124"), tbma], session=s, separator="#SEP#")
+    ok("the default separator given explicitly sends no header", [available("abc124"), tbma],
+       session=s, separator=BATCH_SEPARATOR)
+    ok("a value holding the default separator is percent-encoded, so it never splits",
+       [{"method": GW_TIME, "params": {"note": "a\r\n-S-\r\nb"}}, {"method": GW_TIME, "params": {"x": "1"}}])
+    ok("a value holding a custom separator is percent-encoded, so it never splits",
+       [{"method": GW_TIME, "params": {"note": "a#SEP#b|c"}}, {"method": GW_TIME, "params": {"x": "#SEP#"}}],
+       separator="#SEP#")
+    ok("a gateway URL of its own: /router/rest becomes /router/batch", [{"method": VERIFY, "params": {"order_id": 1}}],
+       client(gateway="http://127.0.0.1:8080/router/rest"))
+    ok("batch_url names the endpoint", [{"method": VERIFY, "params": {"order_id": 1}}],
+       client(gateway="https://proxy.example/top"), batch_url="https://proxy.example/top-batch")
+    ok("structures and lists in a line are JSON text, form-encoded",
+       [{"method": RESEND, "params": SEED_RESEND}, {"method": VERIFY, "params": SEED_VERIFY}], session=s)
+    bad("an empty list of calls", [], verr("calls", "calls: expected at least one call, got an empty list"))
+    bad("a call's wrong field is named with its index", [available("a"), available("b"),
+        {"method": RESEND, "params": {"isv_ma_list": [{"code": "c", "num": "x"}], "outer_id": "o", "token": "t"}}],
+        verr("calls[2].isv_ma_list[0].num",
+             "calls[2].isv_ma_list[0].num: expected an integer, got the string \"x\""), session=s)
+    bad("a call's missing required field is named with its index",
+        [available("a"), {"method": AVAILABLE, "params": {"code": "c", "outer_id": "o", "token": "t"}}],
+        verr("calls[1].consume_num", "calls[1].consume_num: expected an integer, got nothing"), session=s)
+    bad("a call acting for a seller needs its own session or the batch's", [available("a")],
+        verr("calls[0].session",
+             "calls[0].session: expected a session: taobao.eticket.merchant.ma.available acts for a seller, got none"))
+    bad("a call's method is checked", [{"method": "taobao..x", "params": {}}],
+        verr("calls[0].method",
+             "calls[0].method: expected a TOP method name such as \"taobao.trade.get\", got \"taobao..x\""))
+    bad("a file parameter is refused: TOP does not batch uploads",
+        [{"method": "taobao.custom.upload", "params": {"img": {"file_base64": "iVBORw=="}}}],
+        verr("calls[0].img", "calls[0].img: expected text (TOP batches any call but file uploads), got a file"))
+    sep_expected = ("visible ASCII text starting with a character form encoding always escapes "
+                    "(not a letter, digit or one of * - . _ + % = &), e.g. \"#SEP#\"")
+    for sep, why in [("SEP", "starting with a letter"), ("%0A", "starting with %"),
+                     ("# SEP", "with a space"), ("\n-S-\n", "with line feeds"), ("", "empty")]:
+        bad("a separator %s is refused" % why, [available("a")],
+            verr("separator", "separator: expected %s, got %s" % (sep_expected, json.dumps(sep))),
+            session=s, separator=sep)
+    bad("a gateway not ending in /router/rest needs batch_url", [{"method": VERIFY, "params": {"order_id": 1}}],
+        verr("batch_url", "batch_url: expected a batch URL: the gateway does not end in /router/rest, so the "
+                          "/router/batch endpoint cannot be derived from it, got none"),
+        client(gateway="https://proxy.example/top"))
+    bad("batch_url is checked as a gateway URL is", [{"method": VERIFY, "params": {"order_id": 1}}],
+        verr("batch_url", "batch_url: expected a URL without a query (TOP checks the signature over every "
+                          "parameter it receives, and a query of the gateway URL is not signed), got a URL with a query"),
+        batch_url="https://x.example/router/batch?token=1")
+    return cases
+
+
+def batch_parse_cases():
+    cases = []
+    verify_ok = wrapped(VERIFY, {"is_success": True, "request_id": "r1"})
+    err = {"code": 15, "msg": "Remote service error", "sub_code": "isp.remote-error", "sub_msg": "down",
+           "request_id": "r2"}
+    err_json = compact_json({"error_response": err})
+    tree = {"ret_code": "isv.success-all", "ret_msg": "ok", "resp_body": {"attribute_map": "{}"}}
+    xml = ('<?xml version="1.0" encoding="utf-8" ?><eticket_merchant_ma_available_response><ret_code>'
+           'isv.success-all</ret_code><ret_msg>ok</ret_msg><resp_body><attribute_map>{}</attribute_map>'
+           '</resp_body></eticket_merchant_ma_available_response>')
+
+    def api(e):
+        out = {"type": "ApiError", "code": e["code"], "msg": e["msg"], "sub_code": e.get("sub_code"),
+               "sub_msg": e.get("sub_msg"), "request_id": e.get("request_id"),
+               "retryable": e["code"] in (7, 10) or str(e.get("sub_code", "")).startswith("isp.")}
+        return out
+
+    def case(name, methods, parts, expect=None, error=None, separator=None):
+        c = {"kind": "parse", "name": name, "methods": methods,
+             "body": (separator or BATCH_SEPARATOR).join(parts)}
+        if separator is not None:
+            c["separator"] = separator
+        if error is not None:
+            c["error"] = error
+        else:
+            c["expect"] = expect
+        cases.append(c)
+
+    case("wrapped JSON, an error_response and XML: each part parsed as its method's reply",
+         [VERIFY, AVAILABLE, AVAILABLE], [verify_ok, err_json, xml],
+         [{"data": {"is_success": True, "request_id": "r1"}}, {"error": api(err)}, {"data": tree}])
+    case("simplified JSON parts", [VERIFY, VERIFY],
+         [compact_json({"is_success": True}), compact_json({"is_success": "false"})],
+         [{"data": {"is_success": True}}, {"data": {"is_success": False}}])
+    case("a custom separator splits the reply", [VERIFY, AVAILABLE], [verify_ok, xml],
+         [{"data": {"is_success": True, "request_id": "r1"}}, {"data": tree}], separator="#SEP#")
+    case("a 64-bit id in a part stays exact", [GW_TIME],
+         [compact_json({"time_get_response": {"id": 2106027287988611313}})],
+         [{"data": {"id": 2106027287988611313}}])
+    whole = {"code": 25, "msg": "Invalid signature", "request_id": "r9"}
+    case("one error_response for three calls is the whole batch failing", [VERIFY, VERIFY, VERIFY],
+         [compact_json({"error_response": whole})], error=api(whole))
+    case("more parts than calls with an error_response first fail as a whole", [VERIFY],
+         [compact_json({"error_response": whole}), verify_ok], error=api(whole))
+    case("a part count that differs without an error_response is a DecodeError", [VERIFY, VERIFY],
+         ["<html>502 Bad Gateway</html>"],
+         error={"type": "DecodeError",
+                "message": "expected a batch reply of 2 parts (one per call), got 1 and no error_response "
+                           "first: an HTML page starting \"<html>502 Bad Gateway</html>\""})
+    case("a part that is no TOP reply is a DecodeError naming it", [VERIFY, VERIFY],
+         [verify_ok, "oops"],
+         error={"type": "DecodeError",
+                "message": "reply 1 of the batch: expected a JSON or XML TOP response, got a body starting \"oops\""})
+    case("another method's reply in a part is a DecodeError naming it", [VERIFY, AVAILABLE],
+         [verify_ok, verify_ok],
+         error={"type": "DecodeError",
+                "message": "reply 1 of the batch: expected the response `eticket_merchant_ma_available_response`, "
+                           "got `travel_ticket_order_verify_response` (a response to another method?)"})
+    return cases
+
+
+def batch_request_id(target, body, part=None):
+    """The gateway's request_id; the answer to call i of a batch hashes `#i` after the body."""
+    tail = b"" if part is None else ("#%d" % part).encode("ascii")
+    return hashlib.md5(("POST %s\n" % target).encode("latin-1") + body + tail).hexdigest()[:13]
+
+
+def batch_gateway_cases():
+    """The protocol's known answers sent to the local gateway: it accepts the
+    signature (each call answered), and refuses it once the body changes."""
+    cases = []
+    config = {"apps": {"12345678": KNOWN_BATCH_SECRET},
+              "responses": {FULLINFO: {"trade": {"tid": 1001, "status": "WAIT_SELLER_SEND_GOODS"}}}}
+
+    def request(query, body, sign, headers=None):
+        target = "/router/batch?" + urlencode(query + [("sign", sign)])
+        return target, {"method": "POST", "target": target,
+                        "headers": headers or [["Content-Type", BATCH_CONTENT]], "body": body}
+
+    for m, known in KNOWN_BATCH_SIGNS.items():
+        query = KNOWN_BATCH_QUERY + [("sign_method", m)]
+        sign = batch_sign(KNOWN_BATCH_SECRET, query, KNOWN_BATCH_BODY, m)
+        assert sign == known, (m, sign, known)  # the oracle's rule gives the Java SDK's answers
+        target, req = request(query, KNOWN_BATCH_BODY, sign)
+        parts = [compact_json({"trade_fullinfo_get_response": {
+            "trade": {"tid": 1001, "status": "WAIT_SELLER_SEND_GOODS"},
+            "request_id": batch_request_id(target, KNOWN_BATCH_BODY.encode(), i)}}) for i in range(2)]
+        cases.append({"kind": "gateway", "name": "the protocol's known answer, %s: each call answered" % m,
+                      "config": config, "now_ms": KNOWN_BATCH_NOW, "request": req, "sign": sign,
+                      "reply": {"status": 200, "body": BATCH_SEPARATOR.join(parts)}})
+    query = KNOWN_BATCH_QUERY + [("sign_method", "md5")]
+    altered = KNOWN_BATCH_BODY.replace("tid=1002", "tid=1003")
+    target, req = request(query, altered, KNOWN_BATCH_SIGNS["md5"])
+    cases.append({"kind": "gateway", "name": "the known answer over an altered body: one error_response (25)",
+                  "config": config, "now_ms": KNOWN_BATCH_NOW, "request": req,
+                  "reply": {"status": 200, "body": compact_json({"error_response": {
+                      "code": 25, "msg": "Invalid signature",
+                      "request_id": batch_request_id(target, altered.encode())}})}})
+    # A separator of the caller's own, named in the header.
+    body = "tid=1001&method=taobao.trade.fullinfo.get#SEP#N#SEP#method=taobao.time.get&x=%23SEP%23"
+    sign = batch_sign(KNOWN_BATCH_SECRET, query, body, "md5")
+    target, req = request(query, body, sign, [["Content-Type", BATCH_CONTENT], ["top-api-separator", "#SEP#"]])
+    parts = [compact_json({"trade_fullinfo_get_response": {
+                 "trade": {"tid": 1001, "status": "WAIT_SELLER_SEND_GOODS"},
+                 "request_id": batch_request_id(target, body.encode(), 0)}}),
+             compact_json({"error_response": {"code": 21, "msg": "Missing method",
+                                              "request_id": batch_request_id(target, body.encode(), 1)}}),
+             compact_json({"error_response": {"code": 22, "msg": "Invalid method",
+                                              "request_id": batch_request_id(target, body.encode(), 2)}})]
+    cases.append({"kind": "gateway", "name": "a custom separator: N is a call without parameters (21), "
+                                             "an unknown method 22, each answered alone",
+                  "config": config, "now_ms": KNOWN_BATCH_NOW, "request": req,
+                  "reply": {"status": 200, "body": "#SEP#".join(parts)}})
+    body = "method=taobao.trade.fullinfo.get\r\n-S-\r\n\r\n-S-\r\nmethod=taobao.trade.fullinfo.get"
+    sign = batch_sign(KNOWN_BATCH_SECRET, query, body, "md5")
+    target, req = request(query, body, sign)
+    cases.append({"kind": "gateway", "name": "an empty line is a malformed body: one error_response (41)",
+                  "config": config, "now_ms": KNOWN_BATCH_NOW, "request": req,
+                  "reply": {"status": 200, "body": compact_json({"error_response": {
+                      "code": 41, "msg": "Invalid arguments:batch body", "sub_code": "isv.invalid-parameter",
+                      "sub_msg": "call 1 of the batch is an empty line (a call without parameters is the line N)",
+                      "request_id": batch_request_id(target, body.encode())}})}})
+    return cases
+
+
+def batch_cases():
+    return batch_prepare_cases() + batch_parse_cases() + batch_gateway_cases()
 
 
 # --------------------------------------------------------------------------
@@ -2815,6 +3109,9 @@ def main():
     write(os.path.join(VECTORS, "timestamp.json"),
           "Epoch milliseconds to the GMT+8 timestamp text, whatever the host's time zone.",
           timestamp_cases())
+    write(os.path.join(VECTORS, "batch.json"),
+          "Batch calls (PROTOCOL.md Batch calls): prepare_batch requests, parse_batch replies, and the "
+          "protocol's known answers sent to the local gateway. Each case has a `kind`.", batch_cases())
     write(os.path.join(VECTORS, "spi.json"),
           "verify_spi: inbound calls from TOP (PROTOCOL.md Inbound calls).", spi_cases())
     write(os.path.join(VECTORS, "tmc.json"),

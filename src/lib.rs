@@ -23,6 +23,10 @@
 //! # Ok::<(), topwire::Error>(())
 //! ```
 //!
+//! Many calls travel in one signed `/router/batch` request with
+//! [`TopClient::prepare_batch`]; [`TopClient::parse_batch`] splits the reply
+//! into one result per call (see [`batch`]).
+//!
 //! Errors form one hierarchy ([`Error`]): [`ValidationError`] for bad input,
 //! [`ApiError`] for the gateway's `error_response`, [`DecodeError`] for a body
 //! that is not a TOP response, [`SignatureError`] for an inbound call that
@@ -54,11 +58,13 @@ mod boundary;
 
 pub use api::{apis, codegen, spec};
 pub use boundary::options;
+pub use client::batch;
 pub use local_gateway::gateway;
 #[cfg(feature = "tmc")]
 pub use local_gateway::tmc_channel;
 pub use wire::path;
 
+pub use client::batch::{parse_batch_reply, BatchCall, BatchOptions};
 pub use client::redact::{is_secret_path, redact_body, SECRET_NOT_SHOWN};
 pub use client::response::{parse, parse_reply, parse_spanned, Parsed, ReplyMethod};
 pub use client::top_client::{

@@ -9,10 +9,11 @@
     clippy::indexing_slicing
 )]
 
+use topwire::gateway::{Gateway, GatewayConfig, GatewayRequest};
 use topwire::{
-    format_timestamp, from_json, parse_spanned, sign, string_to_sign, verify_spi, ClientOptions,
-    Error, FileItem, Parsed, PrepareOptions, SignMethod, SpiRequest, TopClient, Value,
-    DEFAULT_SPI_SKEW_MS,
+    format_timestamp, from_json, parse_spanned, sign, string_to_sign, verify_spi, BatchCall,
+    BatchOptions, ClientOptions, Error, FileItem, Parsed, PrepareOptions, SignMethod, SpiRequest,
+    TopClient, Value, DEFAULT_SPI_SKEW_MS,
 };
 
 #[path = "support/cases.rs"]
@@ -34,6 +35,7 @@ fn shared_cases() {
             CaseFile::Vector("prepare.json") => run_prepare(case),
             CaseFile::Vector("timestamp.json") => run_timestamp(case),
             CaseFile::Vector("spi.json") => run_spi(case),
+            CaseFile::Vector("batch.json") => run_batch(case),
             CaseFile::Vector("tmc.json") => tmc_cases::run_tmc(case),
             CaseFile::Vector(other) => no_runner(other),
         })
@@ -227,6 +229,117 @@ fn run_prepare(case: &Value) -> Outcome {
         return Err(format!("headers: got {}", headers.to_json()));
     }
     same("params", req.params(), pairs_of(want, "params")?)
+}
+
+/// A case of `tests/vectors/batch.json`, by its `kind`.
+fn run_batch(case: &Value) -> Outcome {
+    match need_str(case, "kind")? {
+        "prepare" => run_batch_prepare(case),
+        "parse" => run_batch_parse(case),
+        "gateway" => run_batch_gateway(case),
+        other => Err(format!("no runner for batch cases of kind {other:?}")),
+    }
+}
+
+fn run_batch_prepare(case: &Value) -> Outcome {
+    let expected = expect_or_error(case)?;
+    let Some(Value::List(items)) = case.get("calls") else {
+        return Err("no calls".to_owned());
+    };
+    let mut calls = Vec::new();
+    for item in items {
+        let params = with_files(
+            from_json(&item.get("params").cloned().unwrap_or(Value::Null).to_json())
+                .map_err(|e| format!("params: {e}"))?,
+        )?;
+        let mut call = BatchCall::new(need_str(item, "method")?, params);
+        call.session = str_of(item, "session").map(str::to_owned);
+        calls.push(call);
+    }
+    let o = case.get("options").cloned().unwrap_or(Value::Null);
+    let options = BatchOptions {
+        session: str_of(&o, "session").map(str::to_owned),
+        timestamp_ms: int_of(&o, "timestamp_ms")?.ok_or("no timestamp_ms")?,
+        separator: str_of(&o, "separator").map(str::to_owned),
+        batch_url: str_of(&o, "batch_url").map(str::to_owned),
+    };
+    let result = build_client(case)
+        .and_then(|client| client.prepare_batch(&calls, &options).map_err(Error::from));
+    let (req, want) = match (result, expected) {
+        (Err(e), Err(want)) => return check_error(&e, want),
+        (Err(e), Ok(_)) => return Err(unexpected_error(&e)),
+        (Ok(req), Err(_)) => return Err(format!("expected an error, got {}", req.url)),
+        (Ok(req), Ok(want)) => (req, want),
+    };
+    same("method", req.method, need_str(want, "method")?)?;
+    same("url", req.url.as_str(), need_str(want, "url")?)?;
+    same("body", req.body.as_text(), Some(need_str(want, "body")?))?;
+    let headers = Value::Object(
+        req.headers()
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), Value::from(*v)))
+            .collect(),
+    );
+    if !json_eq(&headers, want.get("headers").unwrap_or(&Value::Null)) {
+        return Err(format!("headers: got {}", headers.to_json()));
+    }
+    same("params", req.params(), pairs_of(want, "params")?)
+}
+
+fn run_batch_parse(case: &Value) -> Outcome {
+    let client = TopClient::new("12345678", "secret").map_err(|e| e.to_string())?;
+    let Some(Value::List(names)) = case.get("methods") else {
+        return Err("no methods".to_owned());
+    };
+    let methods: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
+    let separator = str_of(case, "separator").unwrap_or(topwire::batch::DEFAULT_SEPARATOR);
+    let body = need_str(case, "body")?;
+    let result = client.parse_batch_separated(&methods, separator, body.as_bytes());
+    let (items, want) = match (result, expect_or_error(case)?) {
+        (Err(e), Err(want)) => return check_error(&e, want),
+        (Err(e), Ok(_)) => return Err(unexpected_error(&e)),
+        (Ok(items), Err(_)) => return Err(format!("expected an error, got {} items", items.len())),
+        (Ok(items), Ok(Value::List(want))) => (items, want),
+        (Ok(_), Ok(other)) => return Err(format!("expect is not a list: {other:?}")),
+    };
+    same("number of items", items.len(), want.len())?;
+    for (i, (item, w)) in items.into_iter().zip(want).enumerate() {
+        match (item, w.get("data"), w.get("error")) {
+            (Ok(data), Some(d), None) if json_eq(&data, d) => {}
+            (Err(e), None, Some(err)) => {
+                check_error(&Error::from(e), err).map_err(|why| format!("item {i}: {why}"))?;
+            }
+            (got, _, _) => return Err(format!("item {i}: got {got:?}, want {}", w.to_json())),
+        }
+    }
+    Ok(())
+}
+
+fn run_batch_gateway(case: &Value) -> Outcome {
+    let config =
+        GatewayConfig::from_json(&case.get("config").cloned().unwrap_or(Value::Null).to_json())
+            .map_err(|e| e.to_string())?;
+    let req = case.get("request").ok_or("no request")?;
+    let headers = pairs_of(req, "headers")?;
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let request = GatewayRequest {
+        method: need_str(req, "method")?,
+        url: need_str(req, "target")?,
+        headers: &headers,
+        body: need_str(req, "body")?.as_bytes(),
+    };
+    let now = int_of(case, "now_ms")?.ok_or("no now_ms")?;
+    let reply = Gateway::new(config).handle(&request, now);
+    let want = case.get("reply").ok_or("no reply")?;
+    same(
+        "status",
+        i64::from(reply.status),
+        int_of(want, "status")?.unwrap_or(0),
+    )?;
+    same("body", reply.body.as_str(), need_str(want, "body")?)
 }
 
 /// Objects with a `file_base64` key are files (`tests/README.md`), at any depth.

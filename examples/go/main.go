@@ -94,6 +94,54 @@ func send(ctx context.Context, c *topwire.Client, method string, params map[stri
 	return c.Parse(method, body)
 }
 
+// sendBatch sends three calls as one batch and prints each result; it
+// returns the number of calls that failed.
+func sendBatch(ctx context.Context, c *topwire.Client, session string) int {
+	available := func(code string) topwire.BatchCall {
+		return topwire.BatchCall{Method: "taobao.eticket.merchant.ma.available", Params: map[string]any{
+			"code": code, "consume_num": 1, "outer_id": "1753340805138544", "token": "31231231231"}}
+	}
+	calls := []topwire.BatchCall{available("abc124"), available("abc125"),
+		{Method: "taobao.eticket.merchant.tbma.get", Params: map[string]any{"query_tb_ma_callback_req": map[string]any{"code": "abc124"}}}}
+	batch, err := c.PrepareBatch(calls, &topwire.BatchOptions{Session: session})
+	if err != nil {
+		fmt.Printf("<-- batch: %v\n", err)
+		return len(calls)
+	}
+	fmt.Printf("--> %s %s\n", batch.Method, batch.URL)
+	httpReq, err := batch.HTTPRequest(ctx)
+	if err != nil {
+		fmt.Printf("<-- batch: %v\n", err)
+		return len(calls)
+	}
+	resp, err := http.DefaultClient.Do(httpReq)
+	if err != nil {
+		fmt.Printf("<-- batch: %v\n", err)
+		return len(calls)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		fmt.Printf("<-- batch: %v\n", err)
+		return len(calls)
+	}
+	results, err := c.ParseBatch(batch, body)
+	if err != nil {
+		fmt.Printf("<-- batch: %v\n", err)
+		return len(calls)
+	}
+	failed := 0
+	for i, r := range results {
+		if r.Err != nil {
+			failed++
+			fmt.Printf("<-- %s: %v\n", batch.Methods[i], r.Err)
+			continue
+		}
+		fmt.Printf("<-- %s: %s\n", batch.Methods[i], r.Data)
+	}
+	return failed
+}
+
 func run() int {
 	gateway, key, secret, session := settings()
 	fmt.Printf("topwire %s through cgo, gateway %s\n", topwire.Version(), gateway)
@@ -115,6 +163,9 @@ func run() int {
 		}
 		fmt.Printf("<-- %s: %s\n", c.method, data)
 	}
+
+	fmt.Println("a batch: two ma.available and a tbma.get in one /router/batch request")
+	failures += sendBatch(ctx, client, session)
 
 	fmt.Println("deliberate error: the verify call signed with a wrong secret")
 	wrong, err := topwire.NewClient(topwire.ClientOptions{AppKey: key, AppSecret: secret + "-wrong", Gateway: gateway})

@@ -8,7 +8,9 @@
 //      failed send for another order (ma.failsend); look the code up
 //      (tbma.get); extend it (ma.delay);
 //   3. ticketing: verify and refund a ticket order;
-//   4. local services: consult a voucher, then reverse its redemption.
+//   4. local services: consult a voucher, then reverse its redemption;
+//   5. a batch: check several codes (ma.available) and look one up
+//      (tbma.get) in one /router/batch request.
 // Exits 0 only if every call behaved as expected. The token, order and code
 // come from the platform's send-code notification (here: fixed values).
 //
@@ -105,6 +107,28 @@ await step(`${daodian}consult`, { consult_request: { request_id: 'req-0001', sho
   (d) => d.result.success);
 await step(`${daodian}reserve`, { ticket_reverse_top_request: { request_id: 'req-0002', ticket_id: '2208191159703216457' } },
   (d) => d.result.success);
+
+// Many calls in one round trip: each call checked as alone, each answer its own.
+const batch = client.prepareBatch([
+  ...['abc124', 'abc125', 'abc126'].map((c) => ({ method: `${eticket}ma.available`, params: { ...visit, code: c, consume_num: 1 } })),
+  { method: `${eticket}tbma.get`, params: { query_tb_ma_callback_req: { code: CODE } } },
+], { session });
+console.log(`→ batch of ${batch.methods.length}: ${batch.url.split('?')[0]}`);
+const batchRes = await fetch(batch.url, { method: batch.method, headers: batch.headers, body: batch.body });
+let settled;
+try {
+  settled = client.parseBatch(batch, await batchRes.text());
+} catch (e) {
+  if (!(e instanceof TopError)) throw e;
+  // The batch failed as a whole (a bad signature, an unknown app key): every call failed.
+  settled = batch.methods.map(() => ({ status: 'rejected', reason: e }));
+}
+settled.forEach((r, i) => {
+  const good = r.status === 'fulfilled' && success(r.value);
+  if (!good) failures++;
+  const shown = r.status === 'fulfilled' ? json(r.value) : `${r.reason.name}: ${r.reason.message}`;
+  console.log(`← ${batch.methods[i]}: ${shown}${good ? '' : '  (NOT as expected)'}`);
+});
 
 console.log(`merchant workflow: ${failures === 0 ? 'every call as expected' : `${failures} FAILED`}`);
 process.exitCode = failures === 0 ? 0 : 1;

@@ -81,6 +81,28 @@ final class PreparedRequest
     ) {}
 }
 
+/** A signed batch (`/router/batch`): a request plus the calls' methods, for parseBatch. */
+final class PreparedBatch
+{
+    /**
+     * @param array<string, string> $headers
+     * @param list<string> $methods
+     */
+    public function __construct(
+        public readonly string $method,
+        public readonly string $url,
+        public readonly array $headers,
+        public readonly string $body,
+        public readonly array $methods,
+    ) {}
+
+    /** The separator the reply is split on (named in top-api-separator when not the default). */
+    public function separator(): ?string
+    {
+        return $this->headers['top-api-separator'] ?? null;
+    }
+}
+
 /** Loads libtopwire_c once per process. */
 final class Library
 {
@@ -248,6 +270,60 @@ final class TopClient
             $item->content_type_len = strlen($file['content_type'] ?? '');
         }
         return [$items, $keep];
+    }
+
+    /**
+     * Signs many calls as one /router/batch request.
+     * @param list<array{method: string, params?: array<string, mixed>|null, session?: string}> $calls
+     * @param array<string, mixed> $options session, timestamp (epoch ms; default: now), separator, batchUrl
+     */
+    public function prepareBatch(array $calls, array $options = []): PreparedBatch
+    {
+        // An empty PHP array is a JSON list: params without members are sent as null.
+        $list = array_map(fn (array $c): array => ['params' => ($c['params'] ?? []) === [] ? null : $c['params']] + $c, $calls);
+        $c = json_encode($list, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR);
+        $o = Library::json($options);
+        $out = $this->ffi->new('TopwireRequest*');
+        $error = $this->ffi->new('TopwireBuffer');
+        $status = $this->ffi->topwire_prepare_batch(
+            $this->live(), $c, strlen($c), $o, $o === null ? 0 : strlen($o), \FFI::addr($out), \FFI::addr($error),
+        );
+        Library::check($status, $error);
+        $r = $out[0];
+        $slice = fn (\FFI\CData $s): string => $s->len > 0 ? \FFI::string($s->ptr, $s->len) : '';
+        $batch = new PreparedBatch(
+            $slice($r->method), $slice($r->url), Library::decode($slice($r->headers)), $slice($r->body),
+            array_map(fn (array $call) => $call['method'], $calls),
+        );
+        $this->ffi->topwire_request_free($out);
+        return $batch;
+    }
+
+    /**
+     * Parses a batch reply: per call in request order, its data or its ApiError
+     * (returned, not thrown). A failure of the whole batch throws.
+     * @param PreparedBatch|list<string> $methodsOrPrepared
+     * @return list<mixed>
+     */
+    public function parseBatch(PreparedBatch|array $methodsOrPrepared, string $body, ?string $separator = null): array
+    {
+        if ($methodsOrPrepared instanceof PreparedBatch) {
+            [$methods, $separator] = [$methodsOrPrepared->methods, $methodsOrPrepared->separator()];
+        } else {
+            $methods = $methodsOrPrepared;
+        }
+        $m = json_encode(array_values($methods), JSON_THROW_ON_ERROR);
+        $out = $this->ffi->new('TopwireBuffer');
+        $error = $this->ffi->new('TopwireBuffer');
+        $status = $this->ffi->topwire_parse_batch(
+            $this->live(), $m, strlen($m), $separator, $separator === null ? 0 : strlen($separator),
+            $body, strlen($body), \FFI::addr($out), \FFI::addr($error),
+        );
+        Library::check($status, $error);
+        return array_map(
+            fn (array $item) => array_key_exists('data', $item) ? $item['data'] : new ApiError($item['error']),
+            Library::decode(Library::take($out)),
+        );
     }
 
     /** The reply's data (arrays; integers beyond 64 bits as strings), or a TopError. */

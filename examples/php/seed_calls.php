@@ -94,6 +94,27 @@ foreach (SEED_CALLS as [$method, $params]) {
     }
 }
 
+echo "a batch: two ma.available and a tbma.get in one /router/batch request\n";
+try {
+    $codes = ['abc124', 'abc125'];
+    $calls = array_map(fn ($code) => ['method' => 'taobao.eticket.merchant.ma.available', 'params' =>
+        ['code' => $code, 'consume_num' => 1, 'outer_id' => '1753340805138544', 'token' => '31231231231']], $codes);
+    $calls[] = ['method' => 'taobao.eticket.merchant.tbma.get', 'params' => ['query_tb_ma_callback_req' => ['code' => 'abc124']]];
+    $batch = $client->prepareBatch($calls, ['session' => $session]);
+    echo "--> {$batch->method} {$batch->url}\n";
+    $body = file_get_contents($batch->url, false, stream_context_create(['http' => [
+        'method' => $batch->method, 'content' => $batch->body, 'timeout' => 30, 'ignore_errors' => true,
+        'header' => array_map(fn ($k, $v) => "$k: $v", array_keys($batch->headers), $batch->headers)]]));
+    foreach ($client->parseBatch($batch, (string)$body) as $i => $item) {
+        $text = $item instanceof TopError ? get_class($item) . ': ' . $item->getMessage() : json_encode($item, JSON_UNESCAPED_UNICODE);
+        echo "<-- {$batch->methods[$i]}: $text\n";
+        $failures += $item instanceof TopError ? 1 : 0;
+    }
+} catch (TopError $e) {
+    echo '<-- batch: ' . get_class($e) . ': ' . $e->getMessage() . "\n";
+    $failures++;
+}
+
 echo "deliberate error: the verify call signed with a wrong secret\n";
 $wrong = new TopClient(['appKey' => $key, 'appSecret' => "$secret-wrong", 'gateway' => $gateway]);
 try {

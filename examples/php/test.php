@@ -113,6 +113,43 @@ check('sign and verify_spi', function () {
     same($e->reason(), 'missing_sign');
 });
 
+check('prepareBatch: lines, a custom separator and the batch signature', function () use ($client) {
+    $calls = [
+        ['method' => VERIFY, 'params' => ['order_id' => PHP_INT_MAX]],
+        ['method' => 'taobao.time.get', 'params' => ['note' => 'a#SEP#b'], 'session' => 'own session'],
+        ['method' => 'taobao.time.get'],
+    ];
+    $req = $client->prepareBatch($calls, ['timestamp' => 1700000000000, 'separator' => '#SEP#']);
+    $body = 'order_id=9223372036854775807&method=' . VERIFY
+        . '#SEP#note=a%23SEP%23b&method=taobao.time.get&session=own+session#SEP#method=taobao.time.get';
+    same($req->body, $body);
+    same($req->headers, ['Content-Type' => 'text/plain;charset=UTF-8', 'top-api-separator' => '#SEP#']);
+    same($req->methods, [VERIFY, 'taobao.time.get', 'taobao.time.get']);
+    same(str_starts_with($req->url, 'https://eco.taobao.com/router/batch?app_key=12345678&'), true);
+    // MD5(secret + sorted system pairs (no method) + body + secret), computed here without topwire.
+    $signed = 'app_key12345678formatjsonsign_methodmd5timestamp2023-11-15 06:13:20v2.0';
+    same(str_ends_with($req->url, '&sign=' . strtoupper(md5("test-secret$signed{$body}test-secret"))), true);
+    $e = thrown(ValidationError::class, fn () => $client->prepareBatch([
+        ['method' => VERIFY, 'params' => ['order_id' => 1]], ['method' => VERIFY, 'params' => ['order_id' => 'x']],
+    ]));
+    same($e->field(), 'calls[1].order_id');
+    same(thrown(ValidationError::class, fn () => $client->prepareBatch([['method' => VERIFY, 'sesion' => 's']]))->field(),
+        'calls[0].sesion');
+});
+
+check('parseBatch: data or an ApiError per call; a whole-batch error throws', function () use ($client) {
+    $ok = '{"travel_ticket_order_verify_response":{"is_success":true,"order_id":9223372036854775807}}';
+    $err = '{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.down"}}';
+    $items = $client->parseBatch([VERIFY, VERIFY], "$ok\r\n-S-\r\n$err");
+    same($items[0], ['is_success' => true, 'order_id' => PHP_INT_MAX]);
+    same(get_class($items[1]), ApiError::class);
+    same([$items[1]->getCode(), $items[1]->subCode(), $items[1]->retryable()], [15, 'isp.down', true]);
+    $e = thrown(ApiError::class, fn () => $client->parseBatch([VERIFY, VERIFY, VERIFY],
+        '{"error_response":{"code":25,"msg":"Invalid signature"}}'));
+    same($e->getCode(), 25);
+    same($client->parseBatch([VERIFY, VERIFY], "{}#SEP#{}", '#SEP#'), [[], []]);
+});
+
 check('TMC: the CONNECT sign of the protocol notes, exact ids, timers', function () {
     $tmc = new Topwire\TmcSession(['appKey' => '12345678', 'appSecret' => 'SECRET', 'pullIntervalMs' => 1000]);
     $connect = Topwire\tmc_decode_frame($tmc->connect(1394864359897));
@@ -159,6 +196,8 @@ check('after __destruct() every call is a ClosedError, and freeing again does no
     $e = thrown(ClosedError::class, fn () => $c->prepare(VERIFY, ['order_id' => 1, 'check_num' => 1]));
     same([$e->getMessage(), $e->record['kind']], ['the client is closed', 'ClosedError']);
     thrown(ClosedError::class, fn () => $c->parse(VERIFY, '{"a":1}'));
+    thrown(ClosedError::class, fn () => $c->prepareBatch([['method' => VERIFY]]));
+    thrown(ClosedError::class, fn () => $c->parseBatch([VERIFY], '{"a":1}'));
     $c->__destruct();
     unset($c); // the destructor runs a third time: still nothing to free
     // A client made without its constructor holds nothing either.

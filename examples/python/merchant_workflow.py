@@ -9,7 +9,9 @@ merchant in the order they make them:
      failed send for another order (ma.failsend); look the code up
      (tbma.get); extend it (ma.delay);
   3. ticketing: verify and refund a ticket order;
-  4. local services: consult a voucher, then reverse its redemption.
+  4. local services: consult a voucher, then reverse its redemption;
+  5. a batch: check several codes (ma.available) and look one up (tbma.get)
+     in one /router/batch request.
 
 Exits 0 only if every call behaved as expected. The token, order and code
 come from the platform's send-code notification (here: fixed values).
@@ -22,7 +24,7 @@ come from the platform's send-code notification (here: fixed values).
 import sys
 import urllib.request
 from pathlib import Path
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from seed_calls import client_from_env
 from topwire import FileItem, TopClient, TopError
@@ -117,6 +119,25 @@ def main() -> int:
     step(daodian + "reserve", {"ticket_reverse_top_request": {"request_id": "req-0002",
                                                               "ticket_id": "2208191159703216457"}},
          lambda d: d["result"]["success"] is True)
+
+    # Many calls in one round trip: each call checked as alone, each answer its own.
+    calls = [(eticket + "ma.available", {**visit, "code": c, "consume_num": 1})
+             for c in ("abc124", "abc125", "abc126")]
+    calls.append((eticket + "tbma.get", {"query_tb_ma_callback_req": {"code": CODE}}))
+    batch = client.prepare_batch(calls, session=session)
+    print(f"--> batch of {len(batch.methods)}: {batch.url.split('?')[0]}")
+    http_req = urllib.request.Request(batch.url, data=batch.body, headers=batch.headers,
+                                      method=batch.method)
+    with urllib.request.urlopen(http_req, timeout=30) as resp:
+        reply = resp.read()
+    try:
+        results: List[Any] = client.parse_batch(batch, reply)
+    except TopError as e:  # the batch failed as a whole (a bad signature, an unknown app key)
+        results = [e] * len(batch.methods)
+    for method, item in zip(batch.methods, results):
+        good = not isinstance(item, TopError) and success(item)
+        failures += 0 if good else 1
+        print(f"<-- {method}: {item!r}{'' if good else '  (NOT as expected)'}")
 
     print(f"merchant workflow: {'every call as expected' if not failures else f'{failures} FAILED'}")
     return 1 if failures else 0

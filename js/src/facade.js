@@ -63,12 +63,17 @@ for (const [Cls, name] of [[TopError, 'TopError'], [ValidationError, 'Validation
   Object.defineProperty(Cls.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
-/** Throws a core error record (the JSON of `{ kind, message, ...fields }`) as its class; anything else as is. */
-function rethrow(e) {
+/** The error of a core error record (the JSON of `{ kind, message, ...fields }`), or undefined. */
+function errorOf(e) {
   const record = typeof e === 'string' && e.startsWith('{"kind":') ? JSON.parse(e) : undefined;
   const Cls = record === undefined ? undefined : CLASSES[record.kind];
-  if (Cls === undefined) throw e;
-  const err = new Cls(record.message, record);
+  return Cls === undefined ? undefined : new Cls(record.message, record);
+}
+
+/** Throws a core error record (the JSON of `{ kind, message, ...fields }`) as its class; anything else as is. */
+function rethrow(e) {
+  const err = errorOf(e);
+  if (err === undefined) throw e;
   // Drop the facade's frames: the stack points at the caller.
   if (Error.captureStackTrace) Error.captureStackTrace(err, rethrow);
   throw err;
@@ -464,6 +469,28 @@ class PreparedRequest {
   }
 }
 
+/** The header naming a batch's separator when it is not the default. */
+const SEPARATOR_HEADER = 'top-api-separator';
+
+/** A signed batch: a PreparedRequest, plus `methods`, the calls' methods in order (for `parseBatch`). */
+class PreparedBatch extends PreparedRequest {
+  constructor(out, methods) {
+    super(out);
+    this.methods = methods;
+  }
+
+  toJSON() {
+    return { ...super.toJSON(), methods: this.methods };
+  }
+
+  // The body with the values of secret fields (card secrets) as ***, line by line.
+  [INSPECT](depth, opts, inspect) {
+    const body = gatewayGlue().redactBatch(this.body, this.headers[SEPARATOR_HEADER] ?? '\r\n-S-\r\n');
+    const fields = { method: this.method, url: this.url, headers: this.headers, body, methods: this.methods };
+    return `PreparedBatch ${inspect ? inspect(fields, opts) : JSON.stringify(fields)}`;
+  }
+}
+
 /**
  * Runs `f`; a ValidationError it throws about a value that is, or may hold,
  * one of `method`'s secrets (a card secret as an unsafe number) is thrown
@@ -497,6 +524,45 @@ function replyMethod(name) {
     REPLY_METHODS.set(name, m);
   }
   return m;
+}
+
+/** Parsed data as the glue hands it: a span of the body's text, JSON text, or objects. */
+function dataOf(out, body, bytes) {
+  if (typeof out === 'number') {
+    const [start, end] = [out % SPAN, Math.floor(out / SPAN)];
+    return JSON.parse(bytes === undefined ? body.slice(start, end) : UTF8_DECODER.decode(bytes.subarray(start, end)));
+  }
+  return typeof out === 'string' ? JSON.parse(out) : out;
+}
+
+/**
+ * One call of a batch as JSON text: each key read once, `params` walked as
+ * `prepare` walks them (a card secret never shown), errors named under
+ * `calls[i]`. Unknown keys go through for the core to refuse by name.
+ */
+function batchCallText(c, i, budget, methods) {
+  const at = `calls[${i}]`;
+  if (c === null || typeof c !== 'object' || Array.isArray(c) || !isPlain(c)) {
+    throw invalid(at, '{ method, params, session? }', typeName(c));
+  }
+  const entries = Object.keys(c).map((k) => [k, c[k]]);
+  const method = entries.find(([k]) => k === 'method')?.[1];
+  methods.push(method);
+  let out = '';
+  for (const [k, v] of entries) {
+    if (v === undefined) continue;
+    let value;
+    try {
+      value = k === 'params'
+        ? hidingSecrets(typeof method === 'string' ? method : '', () => jsonText(v, '', 0, budget))
+        : jsonText(v, k, 1, budget);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      throw invalid(`${at}.${e.field}`, e.expected, e.got);
+    }
+    out += `${out === '' ? '' : ','}${JSON.stringify(text(k, `${at}.${k}`, budget))}:${value}`;
+  }
+  return `{${out}}`;
 }
 
 /**
@@ -554,6 +620,68 @@ class TopClient {
     const out = call(() => this.#inner.parseBytes(m, bytes));
     if (typeof out === 'number') return JSON.parse(UTF8_DECODER.decode(bytes.subarray(out % SPAN, Math.floor(out / SPAN))));
     return typeof out === 'string' ? JSON.parse(out) : out;
+  }
+
+  /**
+   * Signs many calls as one `/router/batch` request: `calls` is an array of
+   * `{ method, params, session? }`, options `{ session, timestamp, separator,
+   * batchUrl }`. Returns the prepared request and `methods`.
+   */
+  prepareBatch(calls, options) {
+    this.#batchGlue();
+    if (!Array.isArray(calls)) throw new TypeError(`calls must be an array of { method, params, session? }, got ${typeName(calls)}`);
+    const budget = new Budget();
+    const methods = [];
+    let out = '[';
+    for (let i = 0; i < calls.length; i++) {
+      out += `${i > 0 ? ',' : ''}${batchCallText(calls[i], i, budget, methods)}`;
+    }
+    const o = optionsText(options, 'batch options', budget, PREPARE_FIELDS, {}, PREPARE_DEFAULTS);
+    const bytes = utf8(`[${out}],${o}]`);
+    const files = budget.files.length === 0 ? undefined : fileBytes(budget);
+    return new PreparedBatch(call(() => this.#inner.prepareBatch(bytes, files)), methods);
+  }
+
+  /**
+   * Parses a batch reply: one `{ status: 'fulfilled', value }` or `{ status:
+   * 'rejected', reason }` (an ApiError) per call, in request order. Takes
+   * the prepared batch, or the methods (and `{ separator }` if not the
+   * default). A failure of the whole batch throws.
+   */
+  parseBatch(methodsOrPrepared, body, options) {
+    this.#batchGlue();
+    let methods = methodsOrPrepared;
+    let separator = options?.separator;
+    if (methodsOrPrepared instanceof PreparedBatch) {
+      methods = methodsOrPrepared.methods;
+      separator = methodsOrPrepared.headers[SEPARATOR_HEADER];
+    } else if (!Array.isArray(methodsOrPrepared)) {
+      throw new TypeError(`methods must be an array of method names or a prepared batch, got ${typeName(methodsOrPrepared)}`);
+    }
+    const budget = new Budget();
+    const names = methods.map((m, i) => stringArg(m, `methods[${i}]`, budget));
+    const sep = separator === undefined || separator === null ? null : stringArg(separator, 'separator', budget);
+    const request = utf8(JSON.stringify([names, sep]));
+    let items;
+    let bytes;
+    if (typeof body === 'string') {
+      if (body.length > MAX_INPUT) throw invalid('body', `at most ${MAX_INPUT} characters`, 'more');
+      items = call(() => this.#inner.parseBatch(request, body));
+    } else {
+      bytes = bytesOf(body, 'body', budget);
+      if (bytes === undefined) throw new TypeError(`body must be a string, a Uint8Array or an ArrayBuffer, got ${typeName(body)}`);
+      items = call(() => this.#inner.parseBatchBytes(request, bytes));
+    }
+    return items.map(([ok, out]) => (ok
+      ? { status: 'fulfilled', value: dataOf(out, body, bytes) }
+      : { status: 'rejected', reason: errorOf(out) }));
+  }
+
+  /** Batch calls are in the Node build only (the browser builds leave them out to stay small). */
+  #batchGlue() {
+    if (typeof this.#inner.prepareBatch !== 'function') {
+      throw new TopError('topwire: batch calls are part of the Node build only (the browser build leaves them out to stay small)');
+    }
   }
 
   /** The settings, without the secret. */

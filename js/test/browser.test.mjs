@@ -43,6 +43,11 @@ const script = (from) => `
     } catch (e) {
       out.gateway = e instanceof TopError && /Node build only/.test(e.message);
     }
+    try {
+      client.prepareBatch([{ method: 'taobao.time.get' }]);
+    } catch (e) {
+      out.batch = e instanceof TopError && /batch calls are part of the Node build only/.test(e.message);
+    }
     return out;
   };
   window.ready = true;
@@ -95,6 +100,7 @@ async function checkPage(server) {
     assert.equal(out.text, '系统繁忙');
     assert.equal(out.secretHidden, true);
     assert.equal(out.gateway, true, 'the browser build has no Gateway and says so');
+    assert.equal(out.batch, true, 'the browser build has no batch calls and says so');
   } finally {
     await browser.close();
   }

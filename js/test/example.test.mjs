@@ -100,9 +100,11 @@ const WORKFLOW = [
     .map((m) => `taobao.eticket.merchant.${m}`),
   'taobao.travel.ticket.order.verify', 'taobao.travel.ticket.order.refund',
   'alibaba.alsc.daodian.ticket.consult', 'alibaba.alsc.daodian.ticket.reserve',
+  // one batch: three ma.available and a tbma.get
+  ...['ma.available', 'ma.available', 'ma.available', 'tbma.get'].map((m) => `taobao.eticket.merchant.${m}`),
 ];
 
-test('merchant_workflow.mjs (make demo): 13 calls in order, the upload\'s file_name sent as qr_image', async () => {
+test('merchant_workflow.mjs (make demo): 13 calls and a batch of 4 in order, the upload\'s file_name sent as qr_image', async () => {
   const gw = await serveGateway();
   try {
     const { stdout } = await promisify(execFile)(process.execPath, [workflow], { env: cleanEnv({ TOP_GATEWAY: gw.url }) });
@@ -116,6 +118,7 @@ test('merchant_workflow.mjs (make demo): 13 calls in order, the upload\'s file_n
     assert.equal(sent.length, 1);
     assert.ok(sent[0].includes(encodeURIComponent(`"qr_image":"${fileName}"`)), sent[0]);
     assert.match(stdout, /img\.upload: multipart, \d+ bytes/);
+    assert.match(stdout, /→ batch of 4: http:\/\/127\.0\.0\.1:\d+\/router\/batch\n/);
     assert.match(stdout, /merchant workflow: every call as expected/);
   } finally {
     await gw.close();
@@ -127,7 +130,7 @@ test('merchant_workflow.mjs exits 1 when the calls fail (unknown app key)', asyn
   try {
     const err = await promisify(execFile)(process.execPath, [workflow], { env: cleanEnv({ TOP_GATEWAY: gw.url, TOP_APP_KEY: '99999999' }) }).catch((e) => e);
     assert.equal(err.code, 1);
-    assert.match(err.stdout, /13 FAILED/);
+    assert.match(err.stdout, /17 FAILED/);
   } finally {
     await gw.close();
   }

@@ -8,7 +8,7 @@ import { runTmc } from './tmc_vectors.mjs';
 
 const require = createRequire(import.meta.url);
 const { loadCaseFiles, camel } = require('./vectors.js');
-const { TopClient, sign, stringToSign, verifySpi, TopError } = topwire;
+const { TopClient, Gateway, sign, stringToSign, verifySpi, TopError } = topwire;
 
 /** Checks a thrown error against a case's `error` object. */
 function checkError(fn, expected) {
@@ -110,7 +110,52 @@ const RUNNERS = {
     assert.equal(c.expect, 'ok');
     assert.equal(run(), undefined);
   },
+  'vectors/batch.json': (c) => BATCH[c.kind](c),
   'vectors/tmc.json': (c) => runTmc(c, checkError),
+};
+
+/** tests/vectors/batch.json, by each case's `kind`. */
+const BATCH = {
+  prepare(c) {
+    const calls = c.calls.map((x) => ({ method: x.method, params: withFiles(x.params), ...(x.session ? { session: x.session } : {}) }));
+    const o = c.options;
+    const run = () => clientOf(c.client).prepareBatch(calls, {
+      session: o.session, timestamp: o.timestamp_ms, separator: o.separator, batchUrl: o.batch_url,
+    });
+    if (c.error) return checkError(run, c.error);
+    const req = run();
+    assert.equal(req.method, c.expect.method);
+    assert.equal(req.url, c.expect.url);
+    assert.equal(req.body, c.expect.body);
+    assert.deepEqual(req.headers, c.expect.headers);
+    assert.deepEqual(req.params, c.expect.params);
+    assert.deepEqual(req.methods, c.calls.map((x) => x.method));
+  },
+  parse(c) {
+    const client = new TopClient({ appKey: 'k', appSecret: 's' });
+    const options = c.separator === undefined ? undefined : { separator: c.separator };
+    for (const body of [c.body, new TextEncoder().encode(c.body)]) {
+      const run = () => client.parseBatch(c.methods, body, options);
+      if (c.error) {
+        checkError(run, c.error);
+        continue;
+      }
+      const items = run();
+      assert.equal(items.length, c.expect.length);
+      c.expect.forEach((want, i) => {
+        if (want.data !== undefined) return assert.deepEqual(items[i], { status: 'fulfilled', value: want.data });
+        assert.equal(items[i].status, 'rejected');
+        checkError(() => { throw items[i].reason; }, want.error);
+      });
+    }
+  },
+  gateway(c) {
+    const gw = new Gateway(c.config);
+    const r = c.request;
+    const reply = gw.handle({ method: r.method, url: r.target, headers: r.headers, body: r.body }, c.now_ms);
+    assert.equal(reply.status, c.reply.status);
+    assert.equal(reply.body, c.reply.body);
+  },
 };
 
 function parseCase(c) {

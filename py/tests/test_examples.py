@@ -134,7 +134,7 @@ def test_the_demo_flow_against_the_cli() -> None:
 
 
 def test_merchant_workflow_against_topwires_gateway() -> None:
-    """The 13 calls of the merchant workflow (make demo), in order, against the local
+    """The 13 calls and the batch of the merchant workflow (make demo), in order, against the local
     gateway: the upload's file_name, derived from the image's content, goes out as
     ma.send's qr_image."""
     import hashlib
@@ -150,7 +150,9 @@ def test_merchant_workflow_against_topwires_gateway() -> None:
         ["img.upload", "ma.send", "ma.available", "ma.consume", "ma.reverse", "ma.resend",
          "ma.failsend", "tbma.get", "ma.delay"]
     ] + ["taobao.travel.ticket.order.verify", "taobao.travel.ticket.order.refund",
-         "alibaba.alsc.daodian.ticket.consult", "alibaba.alsc.daodian.ticket.reserve"]
+         "alibaba.alsc.daodian.ticket.consult", "alibaba.alsc.daodian.ticket.reserve"] + [
+        "taobao.eticket.merchant." + m for m in ["ma.available"] * 3 + ["tbma.get"]]  # one batch
+    assert f"--> batch of 4: {gw.url[:-len('/router/rest')]}/router/batch" in out.stdout
     assert "NOT as expected" not in out.stdout
     image = (REPO / "examples" / "assets" / "qr.png").read_bytes()
     file_name = "tw" + hashlib.sha256(image).hexdigest()[:32] + ".png"
@@ -166,4 +168,4 @@ def test_merchant_workflow_fails_when_a_call_fails() -> None:
     with serve(app_key="11111111", app_secret="other") as gw:
         out = run("merchant_workflow.py", example_env(TOP_GATEWAY=gw.url))
     assert out.returncode == 1, out.stdout + out.stderr
-    assert "13 FAILED" in out.stdout
+    assert "17 FAILED" in out.stdout

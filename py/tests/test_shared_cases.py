@@ -176,8 +176,56 @@ def run_parse(case: Dict[str, Any]) -> None:
             assert client.parse(case["method"], case["body"]) == got
 
 
+def run_batch(case: Dict[str, Any]) -> None:
+    """tests/vectors/batch.json, by each case's `kind`."""
+    {"prepare": run_batch_prepare, "parse": run_batch_parse, "gateway": run_batch_gateway}[case["kind"]](case)
+
+
+def run_batch_prepare(case: Dict[str, Any]) -> None:
+    calls = [(c["method"], with_files(c.get("params")), c["session"]) if "session" in c
+             else (c["method"], with_files(c.get("params"))) for c in case["calls"]]
+    o = case["options"]
+
+    def go() -> topwire.PreparedBatch:
+        return make_client(case["client"]).prepare_batch(
+            calls, session=o.get("session"), timestamp=o["timestamp_ms"],
+            separator=o.get("separator"), batch_url=o.get("batch_url"))
+
+    req = run_expecting(case, go)
+    if req is None:
+        return
+    want = case["expect"]
+    assert (req.method, req.url, req.body) == (want["method"], want["url"], want["body"].encode())
+    assert req.headers == want["headers"]
+    assert req.params == [tuple(p) for p in want["params"]]
+    assert req.methods == [c["method"] for c in case["calls"]]
+
+
+def run_batch_parse(case: Dict[str, Any]) -> None:
+    client = topwire.TopClient("test", "test")
+    for body in (case["body"], case["body"].encode()):
+        got = run_expecting(case, lambda: client.parse_batch(case["methods"], body,
+                                                             separator=case.get("separator")))
+        if got is None:
+            continue
+        assert len(got) == len(case["expect"])
+        for item, want in zip(got, case["expect"]):
+            if "data" in want:
+                assert item == want["data"]
+            else:
+                check_error(item, want["error"])
+
+
+def run_batch_gateway(case: Dict[str, Any]) -> None:
+    gw = topwire.Gateway(json.dumps(case["config"]))
+    r = case["request"]
+    status, _, body = gw.handle(r["method"], r["target"], [tuple(h) for h in r["headers"]],
+                                r["body"].encode(), now_ms=case["now_ms"])
+    assert (status, body.decode()) == (case["reply"]["status"], case["reply"]["body"])
+
+
 RUNNERS = {"sign.json": run_sign, "prepare.json": run_prepare,
-           "timestamp.json": run_timestamp, "spi.json": run_spi,
+           "timestamp.json": run_timestamp, "spi.json": run_spi, "batch.json": run_batch,
            "tmc.json": lambda case: run_tmc(case, run_expecting)}
 
 

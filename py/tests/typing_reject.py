@@ -20,3 +20,6 @@ client.prepare("taobao.any.thing", [("x", "1")])  # E: call-overload
 TopClient("k", "s", sign_method="sha1")  # E: arg-type
 client.parse("taobao.any.thing", 42)  # E: call-overload
 client.prepare("taobao.any.thing").url = "x"  # E: misc
+typed_batch = client.prepare_batch([("taobao.eticket.merchant.ma.available", {"code": "c", "consume_num": 1, "outer_id": "o", "token": "t"})])
+bad_field: bool = client.parse_batch(typed_batch, b"")[0]["is_success"]  # E: index
+client.prepare_batch([("taobao.time.get", None)], separator=1)  # E: call-overload

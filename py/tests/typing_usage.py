@@ -113,6 +113,26 @@ with serve(config={"responses": {"taobao.time.get": {"time": "x"}}}, clock=lambd
         state: Optional[Tuple[str, int]] = server.tmc.channel.message_state(published)
         deadline: Optional[int] = server.tmc.channel.next_deadline()
 
+# Batches: a batch of one known method's calls gives that method's reply type.
+batch = client.prepare_batch(
+    [("taobao.eticket.merchant.ma.available", {"code": c, "consume_num": 1, "outer_id": "o", "token": "t"})
+     for c in ("abc124", "abc125")],
+    session="s", timestamp=1_700_000_000_000, separator="#SEP#",
+)
+batch_methods: List[str] = batch.methods
+for item in client.parse_batch(batch, b""):
+    if isinstance(item, ApiError):
+        batch_sub_code: Optional[str] = item.sub_code
+    else:
+        batch_ret: Optional[str] = item.get("ret_code")
+mixed = client.prepare_batch([("taobao.time.get", None), ("taobao.user.seller.get", {"fields": "nick"}, "own-session")])
+for any_item in client.parse_batch(mixed, "", separator=None):
+    if not isinstance(any_item, ApiError):
+        batch_untyped: Dict[str, Any] = any_item
+batch_verified = client.parse_batch(["taobao.travel.ticket.order.verify"], b"")
+batch_first = batch_verified[0]
+if not isinstance(batch_first, ApiError):
+    batch_success: Optional[bool] = batch_first.get("is_success")
 
 # TMC: the codec and the session.
 

@@ -26,7 +26,7 @@ from ._classes import Gateway, TopClient
 from ._errors import ApiError, DecodeError, SignatureError, TopError, ValidationError
 from ._file import FileItem
 from ._functions import sign, string_to_sign, verify_spi
-from ._native import DEFAULT_GATEWAY, PreparedRequest, __version__
+from ._native import DEFAULT_GATEWAY, PreparedBatch, PreparedRequest, __version__
 
 __all__ = [
     "DEFAULT_GATEWAY",
@@ -34,6 +34,7 @@ __all__ = [
     "DecodeError",
     "FileItem",
     "Gateway",
+    "PreparedBatch",
     "PreparedRequest",
     "SignatureError",
     "TopClient",

@@ -2,7 +2,21 @@
 written by the core from its API descriptions (`make types`); do not edit it by hand."""
 
 from datetime import datetime, timedelta
-from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Tuple, Union, overload
+from typing import (
+    Any,
+    Dict,
+    Generic,
+    Iterable,
+    List,
+    Literal,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    TypeVar,
+    Union,
+    overload,
+)
 
 from . import apis as apis
 from ._errors import ApiError as ApiError
@@ -16,6 +30,7 @@ DEFAULT_GATEWAY: str
 
 _Pairs = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
 _Body = Union[bytes, bytearray, memoryview, str]
+_T = TypeVar("_T")
 
 def sign(params: _Pairs, secret: str, sign_method: Literal["md5", "hmac", "hmac-sha256"]) -> str:
     """The TOP signature of `params` (pairs with an empty value and `sign` are skipped): upper-case hex."""
@@ -96,6 +111,17 @@ class PreparedRequest:
     def is_multipart(self) -> bool: ...
     @property
     def params(self) -> List[Tuple[str, str]]: ...
+
+class PreparedBatch(PreparedRequest, Generic[_T]):
+    """A signed batch (`/router/batch`): a PreparedRequest with a text body, plus the calls' methods.
+    `_T` is the reply type `parse_batch` gives each call (typed for a batch of one known method)."""
+
+    @property
+    def methods(self) -> List[str]:
+        """The calls' methods, in request order."""
+    @property
+    def separator(self) -> str:
+        """The separator the reply is split on."""
 
 class TopClient:
     """An application's credentials and settings: immutable and safe to share between threads."""
@@ -297,6 +323,200 @@ class TopClient:
         timestamp: Union[datetime, int, None] = ...,
         allow_unknown: bool = ...,
     ) -> PreparedRequest: ...
+    @overload
+    def prepare_batch(
+        self,
+        calls: Sequence[Union[Tuple[Literal["alibaba.alsc.daodian.ticket.consult"], apis.AlibabaAlscDaodianTicketConsultRequest], Tuple[Literal["alibaba.alsc.daodian.ticket.consult"], apis.AlibabaAlscDaodianTicketConsultRequest, Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[apis.AlibabaAlscDaodianTicketConsultResponse]: ...
+    @overload
+    def prepare_batch(
+        self,
+        calls: Sequence[Union[Tuple[Literal["alibaba.alsc.daodian.ticket.reserve"], apis.AlibabaAlscDaodianTicketReserveRequest], Tuple[Literal["alibaba.alsc.daodian.ticket.reserve"], apis.AlibabaAlscDaodianTicketReserveRequest, Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[apis.AlibabaAlscDaodianTicketReserveResponse]: ...
+    @overload
+    def prepare_batch(
+        self,
+        calls: Sequence[Union[Tuple[Literal["taobao.eticket.merchant.ma.available"], apis.TaobaoEticketMerchantMaAvailableRequest], Tuple[Literal["taobao.eticket.merchant.ma.available"], apis.TaobaoEticketMerchantMaAvailableRequest, Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[apis.TaobaoEticketMerchantMaAvailableResponse]: ...
+    @overload
+    def prepare_batch(
+        self,
+        calls: Sequence[Union[Tuple[Literal["taobao.eticket.merchant.ma.consume"], apis.TaobaoEticketMerchantMaConsumeRequest], Tuple[Literal["taobao.eticket.merchant.ma.consume"], apis.TaobaoEticketMerchantMaConsumeRequest, Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[apis.TaobaoEticketMerchantMaConsumeResponse]: ...
+    @overload
+    def prepare_batch(
+        self,
+        calls: Sequence[Union[Tuple[Literal["taobao.eticket.merchant.ma.delay"], apis.TaobaoEticketMerchantMaDelayRequest], Tuple[Literal["taobao.eticket.merchant.ma.delay"], apis.TaobaoEticketMerchantMaDelayRequest, Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[apis.TaobaoEticketMerchantMaDelayResponse]: ...
+    @overload
+    def prepare_batch(
+        self,
+        calls: Sequence[Union[Tuple[Literal["taobao.eticket.merchant.ma.failsend"], apis.TaobaoEticketMerchantMaFailsendRequest], Tuple[Literal["taobao.eticket.merchant.ma.failsend"], apis.TaobaoEticketMerchantMaFailsendRequest, Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[apis.TaobaoEticketMerchantMaFailsendResponse]: ...
+    @overload
+    def prepare_batch(
+        self,
+        calls: Sequence[Union[Tuple[Literal["taobao.eticket.merchant.ma.resend"], apis.TaobaoEticketMerchantMaResendRequest], Tuple[Literal["taobao.eticket.merchant.ma.resend"], apis.TaobaoEticketMerchantMaResendRequest, Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[apis.TaobaoEticketMerchantMaResendResponse]: ...
+    @overload
+    def prepare_batch(
+        self,
+        calls: Sequence[Union[Tuple[Literal["taobao.eticket.merchant.ma.reverse"], apis.TaobaoEticketMerchantMaReverseRequest], Tuple[Literal["taobao.eticket.merchant.ma.reverse"], apis.TaobaoEticketMerchantMaReverseRequest, Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[apis.TaobaoEticketMerchantMaReverseResponse]: ...
+    @overload
+    def prepare_batch(
+        self,
+        calls: Sequence[Union[Tuple[Literal["taobao.eticket.merchant.ma.send"], apis.TaobaoEticketMerchantMaSendRequest], Tuple[Literal["taobao.eticket.merchant.ma.send"], apis.TaobaoEticketMerchantMaSendRequest, Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[apis.TaobaoEticketMerchantMaSendResponse]: ...
+    @overload
+    def prepare_batch(
+        self,
+        calls: Sequence[Union[Tuple[Literal["taobao.eticket.merchant.tbma.get"], apis.TaobaoEticketMerchantTbmaGetRequest], Tuple[Literal["taobao.eticket.merchant.tbma.get"], apis.TaobaoEticketMerchantTbmaGetRequest, Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[apis.TaobaoEticketMerchantTbmaGetResponse]: ...
+    @overload
+    def prepare_batch(
+        self,
+        calls: Sequence[Union[Tuple[Literal["taobao.tmc.messages.confirm"], apis.TaobaoTmcMessagesConfirmRequest], Tuple[Literal["taobao.tmc.messages.confirm"], apis.TaobaoTmcMessagesConfirmRequest, Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[apis.TaobaoTmcMessagesConfirmResponse]: ...
+    @overload
+    def prepare_batch(
+        self,
+        calls: Sequence[Union[Tuple[Literal["taobao.tmc.messages.consume"], apis.TaobaoTmcMessagesConsumeRequest], Tuple[Literal["taobao.tmc.messages.consume"], apis.TaobaoTmcMessagesConsumeRequest, Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[apis.TaobaoTmcMessagesConsumeResponse]: ...
+    @overload
+    def prepare_batch(
+        self,
+        calls: Sequence[Union[Tuple[Literal["taobao.tmc.user.permit"], apis.TaobaoTmcUserPermitRequest], Tuple[Literal["taobao.tmc.user.permit"], apis.TaobaoTmcUserPermitRequest, Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[apis.TaobaoTmcUserPermitResponse]: ...
+    @overload
+    def prepare_batch(
+        self,
+        calls: Sequence[Union[Tuple[Literal["taobao.travel.ticket.order.refund"], apis.TaobaoTravelTicketOrderRefundRequest], Tuple[Literal["taobao.travel.ticket.order.refund"], apis.TaobaoTravelTicketOrderRefundRequest, Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[apis.TaobaoTravelTicketOrderRefundResponse]: ...
+    @overload
+    def prepare_batch(
+        self,
+        calls: Sequence[Union[Tuple[Literal["taobao.travel.ticket.order.verify"], apis.TaobaoTravelTicketOrderVerifyRequest], Tuple[Literal["taobao.travel.ticket.order.verify"], apis.TaobaoTravelTicketOrderVerifyRequest, Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[apis.TaobaoTravelTicketOrderVerifyResponse]: ...
+    @overload
+    def prepare_batch(
+        self,
+        calls: Sequence[Union[Tuple[str, Optional[Mapping[str, Any]]], Tuple[str, Optional[Mapping[str, Any]], Optional[str]]]],
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        separator: Optional[str] = ...,
+        batch_url: Optional[str] = ...,
+    ) -> PreparedBatch[Dict[str, Any]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: PreparedBatch[_T], body: _Body, *, separator: Optional[str] = ...) -> List[Union[_T, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[Literal["alibaba.alsc.daodian.ticket.consult"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.AlibabaAlscDaodianTicketConsultResponse, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[Literal["alibaba.alsc.daodian.ticket.reserve"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.AlibabaAlscDaodianTicketReserveResponse, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.eticket.merchant.ma.available"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoEticketMerchantMaAvailableResponse, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.eticket.merchant.ma.consume"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoEticketMerchantMaConsumeResponse, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.eticket.merchant.ma.delay"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoEticketMerchantMaDelayResponse, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.eticket.merchant.ma.failsend"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoEticketMerchantMaFailsendResponse, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.eticket.merchant.ma.resend"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoEticketMerchantMaResendResponse, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.eticket.merchant.ma.reverse"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoEticketMerchantMaReverseResponse, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.eticket.merchant.ma.send"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoEticketMerchantMaSendResponse, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.eticket.merchant.tbma.get"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoEticketMerchantTbmaGetResponse, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.tmc.messages.confirm"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoTmcMessagesConfirmResponse, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.tmc.messages.consume"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoTmcMessagesConsumeResponse, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.tmc.user.permit"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoTmcUserPermitResponse, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.travel.ticket.order.refund"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoTravelTicketOrderRefundResponse, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[Literal["taobao.travel.ticket.order.verify"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.TaobaoTravelTicketOrderVerifyResponse, ApiError]]: ...
+    @overload
+    def parse_batch(self, methods_or_prepared: Sequence[str], body: _Body, *, separator: Optional[str] = ...) -> List[Union[Dict[str, Any], ApiError]]: ...
     @overload
     def parse(self, method: Literal["alibaba.alsc.daodian.ticket.consult"], body: Union[bytes, str]) -> apis.AlibabaAlscDaodianTicketConsultResponse: ...
     @overload

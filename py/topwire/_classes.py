@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from . import _convert
 from ._native import Gateway as _NativeGateway
+from ._native import PreparedBatch
 from ._native import TopClient as _NativeClient
 
 TYPE_CHECKING = False
@@ -48,6 +49,21 @@ class TopClient(_NativeClient):
     @property
     def target_app_key(self) -> Optional[str]:
         return self._settings()[6]
+
+    def parse_batch(self, methods_or_prepared: Any, body: Any, *,
+                    separator: Optional[str] = None) -> List[Any]:
+        """Parses a batch reply: per call in request order, its data or its
+        ``ApiError`` (returned, not raised, like ``asyncio.gather(...,
+        return_exceptions=True)``). Takes the ``PreparedBatch``, or the methods
+        (and ``separator`` if not the default). A failure of the whole batch
+        (one ``error_response`` for all) raises."""
+        if isinstance(methods_or_prepared, PreparedBatch):
+            methods, separator = methods_or_prepared.methods, methods_or_prepared.separator
+        elif isinstance(methods_or_prepared, (str, bytes)):
+            raise TypeError("methods_or_prepared must be a PreparedBatch or a sequence of method names")
+        else:
+            methods = list(methods_or_prepared)
+        return self._parse_batch(methods, separator, body)
 
     def __repr__(self) -> str:
         key, sign_method, fmt, simplify, gateway, partner_id, target = self._settings()

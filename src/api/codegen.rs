@@ -302,10 +302,13 @@ pub fn python_types() -> String {
 
 /// The `@overload`s of `TopClient.prepare` and `TopClient.parse`, one per
 /// known method, then the generic `prepare` (mypy wants a name's overloads
-/// together), spliced between [`PY_OVERLOADS_BEGIN`] and [`PY_OVERLOADS_END`]
-/// in `py/topwire/__init__.pyi`. The stub imports `datetime`, `Any`,
-/// `Literal`, `Mapping`, `Optional`, `Union`, `overload`, `PreparedRequest`
-/// and `apis`.
+/// together), and those of `prepare_batch` and `parse_batch` (a batch of one
+/// known method's calls gives that method's reply type), spliced between
+/// [`PY_OVERLOADS_BEGIN`] and [`PY_OVERLOADS_END`] in
+/// `py/topwire/__init__.pyi`. The stub imports `datetime`, `Any`, `Dict`,
+/// `List`, `Literal`, `Mapping`, `Optional`, `Sequence`, `Tuple`, `Union`,
+/// `overload`, `PreparedRequest`, `PreparedBatch`, `ApiError`, `_Body`,
+/// `_T` and `apis`.
 pub fn python_overloads() -> String {
     let mut out = String::new();
     for spec in ALL {
@@ -326,6 +329,7 @@ pub fn python_overloads() -> String {
     out.push_str(
         "    @overload\n    def prepare(\n        self,\n        method: str,\n        params: Optional[Mapping[str, Any]] = ...,\n        *,\n        session: Optional[str] = ...,\n        timestamp: Union[datetime, int, None] = ...,\n        allow_unknown: bool = ...,\n    ) -> PreparedRequest: ...\n",
     );
+    python_batch_overloads(&mut out);
     for spec in ALL {
         let base = type_base_name(spec.name);
         let _ = writeln!(
@@ -335,6 +339,40 @@ pub fn python_overloads() -> String {
         );
     }
     out
+}
+
+/// `prepare_batch` overloads (a sequence of one known method's calls, then
+/// any calls) and `parse_batch` overloads (a prepared batch, one known
+/// method's names, any names).
+fn python_batch_overloads(out: &mut String) {
+    // Uploads cannot be batched: their methods get no batch overloads.
+    let batchable = || {
+        ALL.iter()
+            .filter(|spec| !spec.request.iter().any(|f| matches!(f.ty, Type::Bytes)))
+    };
+    const OPTIONS: &str = "        *,\n        session: Optional[str] = ...,\n        timestamp: Union[datetime, int, None] = ...,\n        separator: Optional[str] = ...,\n        batch_url: Optional[str] = ...,";
+    for spec in batchable() {
+        let base = type_base_name(spec.name);
+        let name = spec.name;
+        let _ = writeln!(
+            out,
+            "    @overload\n    def prepare_batch(\n        self,\n        calls: Sequence[Union[Tuple[Literal[\"{name}\"], apis.{base}Request], Tuple[Literal[\"{name}\"], apis.{base}Request, Optional[str]]]],\n{OPTIONS}\n    ) -> PreparedBatch[apis.{base}Response]: ..."
+        );
+    }
+    let _ = writeln!(
+        out,
+        "    @overload\n    def prepare_batch(\n        self,\n        calls: Sequence[Union[Tuple[str, Optional[Mapping[str, Any]]], Tuple[str, Optional[Mapping[str, Any]], Optional[str]]]],\n{OPTIONS}\n    ) -> PreparedBatch[Dict[str, Any]]: ..."
+    );
+    out.push_str("    @overload\n    def parse_batch(self, methods_or_prepared: PreparedBatch[_T], body: _Body, *, separator: Optional[str] = ...) -> List[Union[_T, ApiError]]: ...\n");
+    for spec in batchable() {
+        let base = type_base_name(spec.name);
+        let _ = writeln!(
+            out,
+            "    @overload\n    def parse_batch(self, methods_or_prepared: Sequence[Literal[\"{}\"]], body: _Body, *, separator: Optional[str] = ...) -> List[Union[apis.{base}Response, ApiError]]: ...",
+            spec.name
+        );
+    }
+    out.push_str("    @overload\n    def parse_batch(self, methods_or_prepared: Sequence[str], body: _Body, *, separator: Optional[str] = ...) -> List[Union[Dict[str, Any], ApiError]]: ...\n");
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use serde::de::Deserializer;
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
+use crate::client::batch::{BatchCall, BatchOptions};
 use crate::client::top_client::{ClientOptions, PreparedRequest, TopClient};
 use crate::local_gateway::gateway::{Gateway, GatewayConfig, GatewayRequest, GatewayResponse};
 use crate::spi::verify::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
@@ -240,6 +241,101 @@ impl GatewayInput {
     }
 }
 
+/// The calls of a batch as a host gives them (`[{ method, params, session? }]`),
+/// every failure a [`ValidationError`] named under `calls` (`calls[1].sesion`,
+/// an unknown key, with its likely spelling). Read by hand rather than with
+/// serde: a derived reader of these records costs the browser build about
+/// 5 KB gzipped.
+pub fn batch_calls(value: Value) -> Result<Vec<BatchCall>, ValidationError> {
+    const KNOWN: &[&str] = &["method", "params", "session"];
+    let Value::List(items) = value else {
+        return Err(ValidationError::new(
+            "calls",
+            "an array of calls",
+            value.describe(),
+        ));
+    };
+    let mut calls = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let at = format!("calls[{i}]");
+        let Value::Object(pairs) = item else {
+            return Err(ValidationError::new(
+                at,
+                "{ method, params, session? }",
+                item.describe(),
+            ));
+        };
+        let mut call = BatchCall::new("", Value::Null);
+        let mut method = None;
+        for (key, v) in pairs {
+            let field = format!("{at}.{key}");
+            match key.as_str() {
+                "method" => method = Some(text_of(v, &field)?),
+                "params" => call.params = v,
+                "session" => call.session = opt_text(v, &field)?,
+                _ => return Err(unknown_key(field, &key, KNOWN)),
+            }
+        }
+        call.method = method
+            .ok_or_else(|| ValidationError::new(format!("{at}.method"), "a value", "none"))?;
+        calls.push(call);
+    }
+    Ok(calls)
+}
+
+/// The options of a batch as a host gives them (`{ session, timestamp,
+/// separator, batchUrl }`, strict keys, null for absent), read by hand as
+/// [`batch_calls`] is.
+pub fn batch_options(value: Value) -> Result<BatchOptions, ValidationError> {
+    const KNOWN: &[&str] = &["session", "timestamp", "separator", "batchUrl"];
+    let mut options = BatchOptions::default();
+    let pairs = match value {
+        Value::Null => return Ok(options),
+        Value::Object(pairs) => pairs,
+        other => {
+            return Err(ValidationError::new(
+                "options",
+                "an object",
+                other.describe(),
+            ))
+        }
+    };
+    for (key, v) in pairs {
+        match key.as_str() {
+            "session" => options.session = opt_text(v, &key)?,
+            "separator" => options.separator = opt_text(v, &key)?,
+            "batchUrl" => options.batch_url = opt_text(v, &key)?,
+            "timestamp" => match v {
+                Value::Int(ms) => options.timestamp_ms = ms,
+                other => {
+                    let got = other.describe();
+                    return Err(ValidationError::new(
+                        key,
+                        "epoch milliseconds (an integer)",
+                        got,
+                    ));
+                }
+            },
+            _ => return Err(unknown_key(key.clone(), &key, KNOWN)),
+        }
+    }
+    Ok(options)
+}
+
+fn text_of(v: Value, field: &str) -> Result<String, ValidationError> {
+    match v {
+        Value::String(s) => Ok(s),
+        other => Err(ValidationError::new(field, "a string", other.describe())),
+    }
+}
+
+fn opt_text(v: Value, field: &str) -> Result<Option<String>, ValidationError> {
+    match v {
+        Value::Null => Ok(None),
+        other => text_of(other, field).map(Some),
+    }
+}
+
 /// A TMC session's settings as a host gives them (`new TmcSession({...})`,
 /// the C ABI's JSON): the app, then [`crate::tmc::TmcOptions`], each
 /// absent one at its default. Unknown keys are refused.
@@ -325,7 +421,7 @@ pub struct Bytes(pub Vec<u8>);
 // ---- records out ----
 
 /// `{ method, url, headers: { name: value }, body, signedQueryStart }`; the
-/// body is the form's text, or null for a multipart upload, whose bytes
+/// body is the form's (or a batch's) text, or null for a multipart upload, whose bytes
 /// ([`crate::Body::as_bytes`]) a binding hands over beside the record.
 impl Serialize for PreparedRequest {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -333,7 +429,7 @@ impl Serialize for PreparedRequest {
         m.serialize_entry("method", self.method)?;
         m.serialize_entry("url", &self.url)?;
         m.serialize_entry("headers", &HeaderMap(&self.headers()))?;
-        m.serialize_entry("body", &self.body.as_form())?;
+        m.serialize_entry("body", &self.body.as_text())?;
         m.serialize_entry("signedQueryStart", &self.signed_query_start())?;
         m.end()
     }

@@ -1,7 +1,8 @@
 //! The client: `prepare` (`TopClient`, parameters validated and rendered),
-//! `parse` (replies read and typed by their description) and the redaction
-//! of secrets for logs. May import: `api`, `rules`, `wire`.
+//! `parse` (replies read and typed by their description), batches of calls
+//! and the redaction of secrets for logs. May import: `api`, `rules`, `wire`.
 
+pub mod batch;
 pub(crate) mod params;
 pub(crate) mod redact;
 pub(crate) mod response;

@@ -115,6 +115,19 @@ pub(crate) fn mask(field: &Field, value: &mut Value) {
     }
 }
 
+/// A batch body with the values of secret fields replaced by `***`, line by
+/// line (each line names its method), for debug views.
+pub fn redacted_lines<'a>(body: &'a str, separator: &str) -> Cow<'a, str> {
+    let lines: Vec<Cow<'_, str>> = body
+        .split(separator)
+        .map(|line| redact_body(line, line))
+        .collect();
+    if lines.iter().all(|l| matches!(l, Cow::Borrowed(_))) {
+        return Cow::Borrowed(body);
+    }
+    Cow::Owned(lines.join(separator))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

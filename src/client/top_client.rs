@@ -22,6 +22,13 @@ use crate::wire::value::{quote_truncated, Value};
 /// The default gateway: `https://eco.taobao.com/router/rest`.
 pub const DEFAULT_GATEWAY: &str = "https://eco.taobao.com/router/rest";
 
+/// The separator TOP uses unless a request names another: `\r\n-S-\r\n`.
+pub const DEFAULT_SEPARATOR: &str = "\r\n-S-\r\n";
+/// The request header naming a separator other than the default.
+pub const SEPARATOR_HEADER: &str = "top-api-separator";
+/// The `Content-Type` of a batch's body.
+pub const BATCH_CONTENT_TYPE: &str = "text/plain;charset=UTF-8";
+
 /// The HTTP method of every prepared request.
 pub const HTTP_METHOD: &str = "POST";
 
@@ -106,14 +113,25 @@ pub enum Body {
     /// `multipart/form-data`: a call that uploads a file. Text parameters
     /// are parts (and signed), files are parts of their own (not signed).
     Multipart(Multipart),
+    /// `text/plain`: a batch's lines joined by its separator, signed as a
+    /// whole after the query (see [`TopClient::prepare_batch`]).
+    Text(String),
 }
 
 impl Body {
     /// The bytes to send.
     pub fn as_bytes(&self) -> &[u8] {
         match self {
-            Body::Form(text) => text.as_bytes(),
+            Body::Form(text) | Body::Text(text) => text.as_bytes(),
             Body::Multipart(m) => &m.bytes,
+        }
+    }
+
+    /// The body's text, for a body without files (a form or a batch).
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Body::Form(text) | Body::Text(text) => Some(text),
+            Body::Multipart(_) => None,
         }
     }
 
@@ -121,7 +139,7 @@ impl Body {
     pub fn as_form(&self) -> Option<&str> {
         match self {
             Body::Form(text) => Some(text),
-            Body::Multipart(_) => None,
+            Body::Multipart(_) | Body::Text(_) => None,
         }
     }
 
@@ -149,15 +167,23 @@ pub struct PreparedRequest {
     pub content_type: Cow<'static, str>,
     /// The application parameters.
     pub body: Body,
+    /// A batch's `top-api-separator` header, sent only for a separator
+    /// other than the default.
+    pub(crate) separator_header: Option<String>,
     /// Where the URL's query starts (just after the gateway URL, which has
     /// no query of its own: see [`TopClient::with_gateway`]).
     signed_query_start: usize,
 }
 
 impl PreparedRequest {
-    /// The headers to send: the body's content type.
-    pub fn headers(&self) -> [(&'static str, &str); 1] {
-        [("Content-Type", &self.content_type)]
+    /// The headers to send: the body's content type, and a batch's
+    /// `top-api-separator` when it uses its own separator.
+    pub fn headers(&self) -> Vec<(&'static str, &str)> {
+        let mut headers = vec![("Content-Type", self.content_type.as_ref())];
+        if let Some(separator) = &self.separator_header {
+            headers.push((SEPARATOR_HEADER, separator.as_str()));
+        }
+        headers
     }
 
     /// Every signed parameter sent, sorted as signed, with `sign` last: for
@@ -170,6 +196,9 @@ impl PreparedRequest {
         match &self.body {
             Body::Form(text) => decode_params(self.signed_query(), text),
             Body::Multipart(m) => decode_params(self.signed_query(), &m.signed_form),
+            // A batch's body is signed as text after the query: the pairs
+            // are the query's.
+            Body::Text(_) => decode_params(self.signed_query(), ""),
         }
     }
 
@@ -185,10 +214,25 @@ impl PreparedRequest {
     pub fn redacted_body(&self) -> Cow<'_, str> {
         match &self.body {
             Body::Form(text) => crate::client::redact::redact_body(self.signed_query(), text),
+            Body::Text(text) => crate::client::redact::redacted_lines(text, self.separator()),
             Body::Multipart(m) => {
                 Cow::Owned(format!("<multipart/form-data, {} bytes>", m.bytes.len()))
             }
         }
+    }
+
+    /// A batch's `top-api-separator` header value: its separator when it is
+    /// not the default (see [`Self::headers`]).
+    #[inline]
+    pub fn separator_header(&self) -> Option<&str> {
+        self.separator_header.as_deref()
+    }
+
+    /// A batch's separator (the default unless a header names another).
+    pub fn separator(&self) -> &str {
+        self.separator_header
+            .as_deref()
+            .unwrap_or(DEFAULT_SEPARATOR)
     }
 
     /// Where [`Self::signed_query`] starts in [`Self::url`], in bytes (the URL
@@ -509,19 +553,7 @@ impl TopClient {
             .app_secret
             .sign(&canonical_bytes(all.iter().copied()), self.sign_method);
 
-        let mut url = String::with_capacity(self.gateway.len() + 320);
-        url.push_str(&self.gateway);
-        url.push('?');
-        let signed_query_start = url.len();
-        // System names and the hex sign are URL-safe ASCII: only values are encoded.
-        for (k, v) in &system {
-            url.push_str(k);
-            url.push('=');
-            append_encoded(&mut url, v);
-            url.push('&');
-        }
-        url.push_str("sign=");
-        url.push_str(&sign);
+        let (url, signed_query_start) = signed_url(&self.gateway, &system, &sign);
         let (content_type, body) = if rendered.files.is_empty() {
             let mut body =
                 String::with_capacity(app.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum());
@@ -536,8 +568,39 @@ impl TopClient {
             url,
             content_type,
             body,
+            separator_header: None,
             signed_query_start,
         })
+    }
+
+    /// The signed request of a batch whose body is already built: the
+    /// system parameters (no `method`: each line names its own) in the
+    /// query, signed with the body appended (see [`crate::batch`]).
+    pub(crate) fn prepare_signed_text(
+        &self,
+        url: &str,
+        session: Option<&str>,
+        timestamp: &str,
+        body: String,
+        separator_header: Option<String>,
+    ) -> PreparedRequest {
+        let mut system = self.system_params("", session, timestamp);
+        // No `method` in a batch's query: each line names its own.
+        system.retain(|(k, _)| *k != "method");
+        // The string to sign: the system parameters (already in signing
+        // order), then the body exactly as sent.
+        let mut canonical = canonical_bytes(system.iter().copied());
+        canonical.extend_from_slice(body.as_bytes());
+        let sign = self.app_secret.sign(&canonical, self.sign_method);
+        let (url, signed_query_start) = signed_url(url, &system, &sign);
+        PreparedRequest {
+            method: HTTP_METHOD,
+            url,
+            content_type: Cow::Borrowed(BATCH_CONTENT_TYPE),
+            body: Body::Text(body),
+            separator_header,
+            signed_query_start,
+        }
     }
 
     /// Parses a response body of `method`, in whichever format the body is
@@ -559,7 +622,9 @@ impl TopClient {
     }
 
     /// The system parameters, already in signing order.
-    fn system_params<'a>(
+    // Inlined into `prepare`, its one caller in the browser build (smaller there).
+    #[inline(always)]
+    pub(crate) fn system_params<'a>(
         &'a self,
         method: &'a str,
         session: Option<&'a str>,
@@ -586,6 +651,26 @@ impl TopClient {
         p.push(("v", "2.0"));
         p
     }
+}
+
+/// `base?k=v&...&sign=...` and where its query starts. System names and the
+/// hex sign are URL-safe ASCII: only values are encoded.
+// Inlined into `prepare`, its one caller in the browser build (smaller there).
+#[inline(always)]
+fn signed_url(base: &str, system: &[(&str, &str)], sign: &str) -> (String, usize) {
+    let mut url = String::with_capacity(base.len() + 320);
+    url.push_str(base);
+    url.push('?');
+    let signed_query_start = url.len();
+    for (k, v) in system {
+        url.push_str(k);
+        url.push('=');
+        append_encoded(&mut url, v);
+        url.push('&');
+    }
+    url.push_str("sign=");
+    url.push_str(sign);
+    (url, signed_query_start)
 }
 
 /// Merges two lists sorted by key (Java's UTF-16 order) into one. `a` holds

@@ -11,6 +11,8 @@ use std::fmt::Write as _;
 
 use crate::api::apis;
 use crate::api::spec::{response_key, Field, Type};
+pub use crate::client::batch::BATCH_PATH;
+use crate::client::batch::{DEFAULT_SEPARATOR, SEPARATOR_HEADER};
 use crate::client::params::{is_absent, render};
 use crate::rules::sign::{sign, SignMethod};
 use crate::rules::time::parse_timestamp;
@@ -19,7 +21,8 @@ use crate::wire::json::from_json;
 use crate::wire::multipart;
 use crate::wire::value::{FileItem, Value};
 
-/// The one path TOP serves calls on; any other is a 404.
+/// The path TOP serves single calls on; batches go to [`BATCH_PATH`], any
+/// other path is a 404.
 pub const GATEWAY_PATH: &str = "/router/rest";
 
 /// The app key a gateway accepts when its configuration names none.
@@ -333,8 +336,15 @@ impl Gateway {
         now_ms: i64,
         served: &mut Served<'_>,
     ) -> GatewayResponse {
-        let Some((_, query)) = split_target(req.url).filter(|(p, _)| *p == GATEWAY_PATH) else {
-            return plain(404, "not found: the TOP gateway serves /router/rest\n");
+        let target = split_target(req.url);
+        if let Some((_, query)) = target.filter(|(p, _)| *p == BATCH_PATH) {
+            return self.handle_batch(req, query, now_ms, served);
+        }
+        let Some((_, query)) = target.filter(|(p, _)| *p == GATEWAY_PATH) else {
+            return plain(
+                404,
+                "not found: the TOP gateway serves /router/rest and /router/batch\n",
+            );
         };
         if !req.method.eq_ignore_ascii_case("POST") && !req.method.eq_ignore_ascii_case("GET") {
             return plain(405, "method not allowed: use POST or GET\n");
@@ -378,6 +388,93 @@ impl Gateway {
         let params = &received.params;
         let get = |k: &str| param(params, k);
         let method = get("method").ok_or_else(|| fault(21, "Missing method"))?;
+        self.check_system(received, None, now_ms)?;
+        let data = self.call(method, params, files, get("session"))?;
+        let data = served(method, params).unwrap_or(data);
+        Ok((method.to_owned(), data))
+    }
+
+    /// `POST /router/batch`: the system parameters checked once (the
+    /// signature covering the query and then the body as sent), then each
+    /// line answered as the same call sent alone (its method, session and
+    /// arguments checked, the same sample reply), the answers joined by the
+    /// request's separator. A failure of the whole batch (a bad signature,
+    /// a malformed body) is one `error_response`.
+    fn handle_batch(
+        &self,
+        req: &GatewayRequest<'_>,
+        query: &str,
+        now_ms: i64,
+        served: &mut Served<'_>,
+    ) -> GatewayResponse {
+        if !req.method.eq_ignore_ascii_case("POST") {
+            return plain(405, "method not allowed: a batch is sent with POST\n");
+        }
+        let received = Received::read(query.as_bytes(), Vec::new());
+        let get = |k: &str| param(&received.params, k);
+        let xml = get("format") != Some("json");
+        let simplify = !xml && get("simplify") == Some("true");
+        let separator = header(req.headers, SEPARATOR_HEADER)
+            .filter(|s| !s.is_empty())
+            .unwrap_or(DEFAULT_SEPARATOR);
+        let lines = self
+            .check_system(&received, Some(req.body), now_ms)
+            .and_then(|()| batch_lines(req.body, separator));
+        let lines = match lines {
+            Ok(lines) => lines,
+            Err(f) => return reply_error(&f, &request_id(req), xml),
+        };
+        let mut body = String::new();
+        for (i, line) in lines.into_iter().enumerate() {
+            if i > 0 {
+                body.push_str(separator);
+            }
+            let id = request_id_of(req, Some(i));
+            let reply = match self.answer_line(&received.params, line, served) {
+                Ok((method, data)) => reply_data(&method, data, &id, xml, simplify),
+                Err(f) => reply_error(&f, &id, xml),
+            };
+            body.push_str(&reply.body);
+        }
+        top_reply(xml, body)
+    }
+
+    /// One call of a batch: its line's parameters over the query's (its
+    /// own `session` overrides the batch's), checked and answered as a
+    /// single call would be.
+    fn answer_line(
+        &self,
+        query: &[(String, String)],
+        mut params: Vec<(String, String)>,
+        served: &mut Served<'_>,
+    ) -> Result<(String, Value), TopFault> {
+        let named: std::collections::HashSet<String> =
+            params.iter().map(|(k, _)| k.clone()).collect();
+        params.extend(
+            query
+                .iter()
+                .filter(|(k, _)| !named.contains(k) && k != "sign")
+                .cloned(),
+        );
+        let method = param(&params, "method")
+            .ok_or_else(|| fault(21, "Missing method"))?
+            .to_owned();
+        let data = self.call(&method, &params, &[], param(&params, "session"))?;
+        let data = served(&method, &params).unwrap_or(data);
+        Ok((method, data))
+    }
+
+    /// TOP's checks of the system parameters (app key, timestamp, version,
+    /// format, signature) in TOP's order. `signed_body`: a batch's body,
+    /// which its signature covers after the parameters.
+    fn check_system(
+        &self,
+        received: &Received,
+        signed_body: Option<&[u8]>,
+        now_ms: i64,
+    ) -> Result<(), TopFault> {
+        let params = &received.params;
+        let get = |k: &str| param(params, k);
         let app_key = get("app_key").ok_or_else(|| fault(28, "Missing app key"))?;
         let secret = self
             .secret(app_key)
@@ -405,8 +502,19 @@ impl Gateway {
             .map_err(|_| fault(25, "Invalid signature"))?;
         // An app configured with an empty secret cannot be called with hmac
         // (no client can sign with an empty key): a wrong signature.
-        let expected =
-            sign(params, secret, method_used).map_err(|_| fault(25, "Invalid signature"))?;
+        let expected = match signed_body {
+            None => {
+                sign(params, secret, method_used).map_err(|_| fault(25, "Invalid signature"))?
+            }
+            Some(_) if secret.is_empty() && method_used != SignMethod::Md5 => {
+                return Err(fault(25, "Invalid signature"))
+            }
+            // A batch signs the query's parameters, then its body as sent.
+            Some(body) => {
+                let canonical = crate::rules::sign::string_to_sign(params);
+                crate::rules::sign::digest_parts([canonical.as_bytes(), body], secret, method_used)
+            }
+        };
         if !bool::from(subtle::ConstantTimeEq::ct_eq(
             expected.as_bytes(),
             remote.as_bytes(),
@@ -418,9 +526,7 @@ impl Gateway {
                 ..fault(25, "Invalid signature")
             });
         }
-        let data = self.call(method, params, files, get("session"))?;
-        let data = served(method, params).unwrap_or(data);
-        Ok((method.to_owned(), data))
+        Ok(())
     }
 
     fn secret(&self, app_key: &str) -> Option<&str> {
@@ -641,6 +747,11 @@ fn call_time(text: &str) -> Option<i64> {
 /// of `METHOD target\nbody`. Deterministic (the core draws no random
 /// numbers), the same for a replayed request and different for any other.
 pub fn request_id(req: &GatewayRequest<'_>) -> String {
+    request_id_of(req, None)
+}
+
+/// [`request_id`]; the answer to call `i` of a batch hashes `#i` after the body.
+fn request_id_of(req: &GatewayRequest<'_>, part: Option<usize>) -> String {
     use md5::{Digest, Md5};
     let mut h = Md5::new();
     h.update(req.method.as_bytes());
@@ -648,12 +759,71 @@ pub fn request_id(req: &GatewayRequest<'_>) -> String {
     h.update(req.url.as_bytes());
     h.update(b"\n");
     h.update(req.body);
+    if let Some(i) = part {
+        h.update(format!("#{i}").as_bytes());
+    }
     h.finalize()
         .iter()
         .flat_map(|b| [b >> 4, b & 0xf])
         .take(13)
         .map(|n| char::from_digit(u32::from(n), 16).unwrap_or('0'))
         .collect()
+}
+
+/// The calls of a batch body: each line's parameters (a line `N` has none),
+/// followed by those of a leading `#PUBLIC#` line it does not name itself;
+/// a name given twice in a line keeps its first value, as a servlet reads it.
+fn batch_lines(body: &[u8], separator: &str) -> Result<Vec<Vec<(String, String)>>, TopFault> {
+    let malformed = |why: String| TopFault {
+        sub_code: Some("isv.invalid-parameter".to_owned()),
+        sub_msg: Some(why),
+        ..fault(41, "Invalid arguments:batch body")
+    };
+    let text = std::str::from_utf8(body)
+        .map_err(|_| malformed("the batch body is not UTF-8 text".to_owned()))?;
+    if text.is_empty() {
+        return Err(TopFault {
+            sub_code: Some("isv.missing-parameter".to_owned()),
+            sub_msg: Some("the batch body holds no calls".to_owned()),
+            ..fault(40, "Missing required arguments:batch body")
+        });
+    }
+    let mut lines = text.split(separator).peekable();
+    let public: Vec<(String, String)> = match lines.peek().and_then(|l| l.strip_prefix("#PUBLIC#"))
+    {
+        Some(shared) => {
+            let pairs = form_urlencoded::parse(shared.as_bytes())
+                .into_owned()
+                .collect();
+            lines.next();
+            pairs
+        }
+        None => Vec::new(),
+    };
+    let mut calls = Vec::new();
+    for (i, line) in lines.enumerate() {
+        if line.is_empty() {
+            return Err(malformed(format!(
+                "call {i} of the batch is an empty line (a call without parameters is the line N)"
+            )));
+        }
+        let own = if line == "N" { "" } else { line };
+        let mut seen = std::collections::HashSet::new();
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(own.as_bytes())
+            .into_owned()
+            .chain(public.iter().cloned())
+            .filter(|(k, _)| seen.insert(k.clone()))
+            .collect();
+        calls.push(pairs);
+    }
+    if calls.is_empty() {
+        return Err(TopFault {
+            sub_code: Some("isv.missing-parameter".to_owned()),
+            sub_msg: Some("the batch body holds no calls".to_owned()),
+            ..fault(40, "Missing required arguments:batch body")
+        });
+    }
+    Ok(calls)
 }
 
 /// Path and query of a request target: origin form (`/router/rest?...`) or

@@ -31,7 +31,8 @@
  *   during the call. Nothing panics or unwinds into the caller.
  *
  * THREADS
- * - A TopwireClient is immutable: topwire_prepare and topwire_parse may run
+ * - A TopwireClient is immutable: topwire_prepare, topwire_parse,
+ *   topwire_prepare_batch and topwire_parse_batch may run
  *   on several threads at once with the same client. topwire_client_free
  *   must not run while another call uses that client.
  * - topwire_sign, topwire_string_to_sign, topwire_verify_spi,
@@ -214,6 +215,49 @@ enum TopwireStatus topwire_parse(const struct TopwireClient *client,
                                  size_t body_len,
                                  struct TopwireBuffer *out,
                                  struct TopwireBuffer *error);
+
+// Signs many calls as one `/router/batch` request. `calls` is a JSON array
+// of `{"method": ..., "params": {...}, "session": ...}` (`session`
+// optional: the call's own, sent in its line); `options` is NULL or a JSON
+// object: `session` (for calls without their own), `timestamp` (epoch
+// milliseconds; default: the system clock), `separator` (default
+// `\r\n-S-\r\n`), `batchUrl` (default: the gateway with `/router/rest`
+// replaced by `/router/batch`). Errors name the call: `calls[2].num`.
+// On success `*out` is a request as `topwire_prepare` gives (its headers
+// carry `top-api-separator` for a separator of the caller's own); free it
+// with `topwire_request_free`.
+//
+// # Safety
+// Each pointer + length pair is readable (or NULL where allowed); `client`
+// is live; `out` is writable; `error` is NULL or writable.
+enum TopwireStatus topwire_prepare_batch(const struct TopwireClient *client,
+                                         const char *calls,
+                                         size_t calls_len,
+                                         const char *options,
+                                         size_t options_len,
+                                         struct TopwireRequest **out,
+                                         struct TopwireBuffer *error);
+
+// Parses the reply to a batch: `methods` is a JSON array of the calls'
+// methods in request order, `separator` NULL (the default) or the one the
+// request used. On success `*out` is a JSON array with one object per
+// call: `{"data": ...}` (as `topwire_parse` gives it) or `{"error":
+// {...}}` (the call's own `error_response`, an error record). A failure
+// of the whole batch (one `error_response` for all, e.g. a bad signature)
+// is `TOPWIRE_STATUS_API_ERROR` with its record, as from `topwire_parse`.
+//
+// # Safety
+// Each pointer + length pair is readable (or NULL where allowed); `client`
+// is live; `out` writable; `error` NULL or writable.
+enum TopwireStatus topwire_parse_batch(const struct TopwireClient *client,
+                                       const char *methods,
+                                       size_t methods_len,
+                                       const char *separator,
+                                       size_t separator_len,
+                                       const void *body,
+                                       size_t body_len,
+                                       struct TopwireBuffer *out,
+                                       struct TopwireBuffer *error);
 
 // The `sign` of a parameter list: `params` is a JSON object of strings,
 // numbers and booleans (written as `prepare` writes them), or a list of

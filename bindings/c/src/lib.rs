@@ -322,6 +322,90 @@ pub unsafe extern "C" fn topwire_parse(
     })
 }
 
+/// Signs many calls as one `/router/batch` request. `calls` is a JSON array
+/// of `{"method": ..., "params": {...}, "session": ...}` (`session`
+/// optional: the call's own, sent in its line); `options` is NULL or a JSON
+/// object: `session` (for calls without their own), `timestamp` (epoch
+/// milliseconds; default: the system clock), `separator` (default
+/// `\r\n-S-\r\n`), `batchUrl` (default: the gateway with `/router/rest`
+/// replaced by `/router/batch`). Errors name the call: `calls[2].num`.
+/// On success `*out` is a request as `topwire_prepare` gives (its headers
+/// carry `top-api-separator` for a separator of the caller's own); free it
+/// with `topwire_request_free`.
+///
+/// # Safety
+/// Each pointer + length pair is readable (or NULL where allowed); `client`
+/// is live; `out` is writable; `error` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn topwire_prepare_batch(
+    client: *const TopwireClient,
+    calls: *const c_char,
+    calls_len: usize,
+    options: *const c_char,
+    options_len: usize,
+    out: *mut *mut TopwireRequest,
+    error: *mut TopwireBuffer,
+) -> TopwireStatus {
+    call(error, || {
+        // SAFETY: the caller's contract, checked for null and length.
+        let client = unsafe { handle("client", client) }?;
+        // SAFETY: see above.
+        let calls = options::json("calls", unsafe { text("calls", calls, calls_len) }?)?;
+        let calls = topwire::options::batch_calls(calls)?;
+        // SAFETY: see above.
+        let opts = options::batch(unsafe { opt_text("options", options, options_len) }?)?;
+        let request = client.inner.prepare_batch(&calls, &opts)?;
+        let prepared = Box::into_raw(Prepared::boxed(request));
+        // SAFETY: writes the view's address (the record's own, repr(C)).
+        unsafe { put("out", out, prepared.cast::<TopwireRequest>()) }.inspect_err(|_| {
+            // SAFETY: just made by `Box::into_raw` and never given out.
+            drop(unsafe { Box::from_raw(prepared) });
+        })
+    })
+}
+
+/// Parses the reply to a batch: `methods` is a JSON array of the calls'
+/// methods in request order, `separator` NULL (the default) or the one the
+/// request used. On success `*out` is a JSON array with one object per
+/// call: `{"data": ...}` (as `topwire_parse` gives it) or `{"error":
+/// {...}}` (the call's own `error_response`, an error record). A failure
+/// of the whole batch (one `error_response` for all, e.g. a bad signature)
+/// is `TOPWIRE_STATUS_API_ERROR` with its record, as from `topwire_parse`.
+///
+/// # Safety
+/// Each pointer + length pair is readable (or NULL where allowed); `client`
+/// is live; `out` writable; `error` NULL or writable.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn topwire_parse_batch(
+    client: *const TopwireClient,
+    methods: *const c_char,
+    methods_len: usize,
+    separator: *const c_char,
+    separator_len: usize,
+    body: *const c_void,
+    body_len: usize,
+    out: *mut TopwireBuffer,
+    error: *mut TopwireBuffer,
+) -> TopwireStatus {
+    call(error, || {
+        // SAFETY: the caller's contract, checked for null and length.
+        let client = unsafe { handle("client", client) }?;
+        // SAFETY: see above.
+        let names = options::json("methods", unsafe { text("methods", methods, methods_len) }?)?;
+        let names = options::method_names(&names)?;
+        // SAFETY: see above.
+        let separator = unsafe { opt_text("separator", separator, separator_len) }?
+            .unwrap_or(topwire::batch::DEFAULT_SEPARATOR);
+        // SAFETY: see above.
+        let body = unsafe { bytes("body", body.cast::<u8>(), body_len) }?;
+        let items = client.inner.parse_batch_spanned(&names, separator, body)?;
+        let json = record::batch_json(items, body);
+        // SAFETY: the caller's contract.
+        unsafe { put("out", out, TopwireBuffer::new(json.into_bytes())) }
+    })
+}
+
 /// The `sign` of a parameter list: `params` is a JSON object of strings,
 /// numbers and booleans (written as `prepare` writes them), or a list of
 /// `[name, value]` string pairs; `sign_method` is `md5`, `hmac` or

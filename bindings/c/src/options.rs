@@ -45,6 +45,21 @@ pub(crate) fn prepare(text: Option<&str>) -> Result<PrepareOptions, Error> {
     Ok(options)
 }
 
+/// Batch options (`session`, `timestamp`, `separator`, `batchUrl`); `None`
+/// (no text) takes every default, the clock included.
+pub(crate) fn batch(text: Option<&str>) -> Result<topwire::BatchOptions, Error> {
+    let value = match text {
+        Some(text) => json("options", text)?,
+        None => Value::Null,
+    };
+    let clock = !gives(&value, "timestamp");
+    let mut options = topwire::options::batch_options(value)?;
+    if clock {
+        options.timestamp_ms = now_ms();
+    }
+    Ok(options)
+}
+
 /// The SPI record, its body being the bytes C passed beside the JSON.
 pub(crate) fn spi(text: &str, body: &[u8]) -> Result<SpiInput, Error> {
     let value = json("request", text)?;
@@ -93,6 +108,23 @@ pub(crate) fn sign_params(field: &str, value: &Value) -> Result<Vec<(String, Str
         )
         .into()),
     }
+}
+
+/// A JSON array of method names, each named `methods[i]` when it is not text.
+pub(crate) fn method_names(value: &Value) -> Result<Vec<&str>, Error> {
+    let Value::List(items) = value else {
+        let got = value.describe();
+        return Err(ValidationError::new("methods", "an array of method names", got).into());
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            v.as_str().ok_or_else(|| {
+                ValidationError::new(format!("methods[{i}]"), "a string", v.describe()).into()
+            })
+        })
+        .collect()
 }
 
 fn not_pair(at: String, item: &Value) -> Error {

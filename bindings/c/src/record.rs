@@ -53,3 +53,37 @@ pub(crate) fn headers_json(headers: &[(&str, &str)]) -> Cow<'static, str> {
     }
     Cow::Owned(write(headers))
 }
+
+/// `[{"data": ...}, {"error": {...}}, ...]`: a batch's results in request
+/// order, each data the reply's own text when it is exactly the data.
+pub(crate) fn batch_json(
+    items: Vec<Result<topwire::Parsed, topwire::ApiError>>,
+    body: &[u8],
+) -> String {
+    let mut out = String::from("[");
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match item {
+            Ok(parsed) => {
+                out.push_str("{\"data\":");
+                match parsed
+                    .verbatim
+                    .and_then(|r| body.get(r))
+                    .map(std::str::from_utf8)
+                {
+                    Some(Ok(text)) => out.push_str(text),
+                    _ => out.push_str(&parsed.data.to_json()),
+                }
+            }
+            Err(e) => {
+                out.push_str("{\"error\":");
+                out.push_str(&error_record(&Error::from(e)));
+            }
+        }
+        out.push('}');
+    }
+    out.push(']');
+    out
+}

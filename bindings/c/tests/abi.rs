@@ -16,9 +16,10 @@ use std::ptr;
 use common::{empty, outcome, take_text, Failure};
 use topwire::{from_json, Value};
 use topwire_c::{
-    topwire_buffer_free, topwire_client_free, topwire_client_new, topwire_parse, topwire_prepare,
-    topwire_request_free, topwire_verify_spi, topwire_version, TopwireBuffer, TopwireClient,
-    TopwireRequest, TopwireStatus,
+    topwire_buffer_free, topwire_client_free, topwire_client_new, topwire_parse,
+    topwire_parse_batch, topwire_prepare, topwire_prepare_batch, topwire_request_free,
+    topwire_verify_spi, topwire_version, TopwireBuffer, TopwireClient, TopwireRequest,
+    TopwireStatus,
 };
 
 const OPTIONS: &str = r#"{"appKey":"12345678","appSecret":"s3cr3t-app-secret","signMethod":"md5"}"#;
@@ -511,6 +512,77 @@ fn files_make_a_multipart_request_of_bytes() {
     )
     .unwrap_err();
     assert_eq!(field(&f), "params");
+}
+
+#[test]
+fn batch_calls_cross_the_abi() {
+    let client = common::client(OPTIONS).unwrap();
+    let mut out: *mut TopwireRequest = ptr::null_mut();
+    let mut error = empty();
+    // SAFETY: null calls with a length are what is being refused.
+    let status = unsafe {
+        topwire_prepare_batch(
+            client.0,
+            ptr::null(),
+            2,
+            ptr::null(),
+            0,
+            &mut out,
+            &mut error,
+        )
+    };
+    assert_eq!(field(&outcome(status, error).unwrap_err()), "calls");
+    assert!(out.is_null(), "nothing written on failure");
+    let f = common::prepare_batch(&client, r#"{"method":"taobao.time.get"}"#, None).unwrap_err();
+    assert_eq!(
+        (field(&f), f.record.get("expected").and_then(Value::as_str)),
+        ("calls", Some("an array of calls"))
+    );
+    // Null options: every default, the clock's timestamp included.
+    let req = common::prepare_batch(
+        &client,
+        r#"[{"method":"taobao.time.get","params":null}]"#,
+        None,
+    )
+    .unwrap();
+    assert_eq!(req.body, b"method=taobao.time.get");
+    assert!(req
+        .url
+        .starts_with("https://eco.taobao.com/router/batch?app_key=12345678&"));
+
+    let mut data = empty();
+    let mut error = empty();
+    let methods = r#"["taobao.time.get"]"#;
+    // SAFETY: a null separator (the default) and a null body with a length.
+    let status = unsafe {
+        topwire_parse_batch(
+            client.0,
+            methods.as_ptr().cast(),
+            methods.len(),
+            ptr::null(),
+            0,
+            ptr::null(),
+            3,
+            &mut data,
+            &mut error,
+        )
+    };
+    assert_eq!(field(&outcome(status, error).unwrap_err()), "body");
+    let f = common::parse_batch(&client, r#"["taobao.time.get", 1]"#, None, b"{}").unwrap_err();
+    assert_eq!(field(&f), "methods[1]");
+    // A 64-bit id crosses exactly, the reply's own text handed back.
+    let body = br#"{"time_get_response":{"id":18446744073709551615}}#S#{"error_response":{"code":7,"msg":"App Call Limited"}}"#;
+    let text = common::parse_batch(
+        &client,
+        r#"["taobao.time.get","taobao.time.get"]"#,
+        Some("#S#"),
+        body,
+    )
+    .unwrap();
+    assert_eq!(
+        text,
+        r#"[{"data":{"id":18446744073709551615}},{"error":{"kind":"ApiError","message":"TOP error 7: App Call Limited","code":7,"msg":"App Call Limited","sub_code":null,"sub_msg":null,"request_id":null,"retryable":true,"retry_after":null}}]"#
+    );
 }
 
 // ---- TMC ----

@@ -15,6 +15,7 @@ use pyo3::types::{
     IntoPyDict, PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping,
     PyMemoryView, PyString, PyTuple, PyType,
 };
+use pyo3::PyClassInitializer;
 use topwire::gateway::GatewayRequest;
 use topwire::path::Path;
 use topwire::{
@@ -346,7 +347,7 @@ fn borrow_pairs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
 // ---------------------------------------------------------------- classes
 
 /// A signed request, ready for any HTTP client.
-#[pyclass(frozen, eq, module = "topwire", name = "PreparedRequest")]
+#[pyclass(frozen, eq, subclass, module = "topwire", name = "PreparedRequest")]
 #[derive(PartialEq)]
 struct PyPreparedRequest {
     inner: topwire::PreparedRequest,
@@ -404,6 +405,79 @@ impl PyPreparedRequest {
             self.inner.url,
             self.inner.body.len()
         )
+    }
+}
+
+/// A signed batch: a PreparedRequest plus `methods`, the calls' methods in
+/// order, which `parse_batch` takes it for.
+#[pyclass(frozen, extends = PyPreparedRequest, module = "topwire", name = "PreparedBatch")]
+struct PyPreparedBatch {
+    methods: Vec<String>,
+}
+
+#[pymethods]
+impl PyPreparedBatch {
+    /// The calls' methods, in request order.
+    #[getter]
+    fn methods(&self) -> Vec<String> {
+        self.methods.clone()
+    }
+
+    /// The separator the reply is split on.
+    #[getter]
+    fn separator<'py>(slf: PyRef<'py, Self>) -> String {
+        slf.as_super().inner.separator().to_owned()
+    }
+}
+
+/// A batch call `(method, params)` or `(method, params, session)`; errors
+/// name it `calls[i]`.
+fn batch_call(py: Python<'_>, i: usize, item: &Bound<'_, PyAny>) -> PyResult<topwire::BatchCall> {
+    let at = format!("calls[{i}]");
+    let shape = "a (method, params) or (method, params, session) tuple";
+    let Some(t) = item
+        .cast::<PyTuple>()
+        .ok()
+        .filter(|t| (2..=3).contains(&t.len()))
+    else {
+        let got = format!("a {}", item.get_type().name()?);
+        return Err(to_py_err(py, invalid(&at, shape, got)));
+    };
+    let method: String = t.get_item(0)?.extract().map_err(|_| {
+        to_py_err(
+            py,
+            invalid(&format!("{at}.method"), "a str", "another value"),
+        )
+    })?;
+    let params = t.get_item(1)?;
+    let params = if params.is_none() {
+        Value::Null
+    } else {
+        to_value(&params, &Path::Root, 0)
+            .map_err(|e| hide_secret(py, &method, e))
+            .map_err(|e| under(py, &at, e))?
+    };
+    let mut call = topwire::BatchCall::new(&method, params);
+    if let Ok(session) = t.get_item(2) {
+        call.session = session.extract().map_err(|_| {
+            to_py_err(
+                py,
+                invalid(&format!("{at}.session"), "a str or None", "another value"),
+            )
+        })?;
+    }
+    Ok(call)
+}
+
+/// A conversion error of a batch call's params, named under `calls[i]`.
+fn under(py: Python<'_>, at: &str, err: PyErr) -> PyErr {
+    let value = err.value(py);
+    let text = |name: &str| value.getattr(name).and_then(|v| v.extract::<String>()).ok();
+    match (text("field"), text("expected"), text("got")) {
+        (Some(field), Some(expected), Some(got)) => {
+            to_py_err(py, invalid(&format!("{at}.{field}"), &expected, got))
+        }
+        _ => err,
     }
 }
 
@@ -496,6 +570,66 @@ impl PyTopClient {
             .detach(|| client.parse(method, &bytes))
             .map_err(|e| to_py_err(py, e))?;
         to_python(py, &value)
+    }
+
+    /// Builds one signed `/router/batch` request carrying `calls`.
+    #[pyo3(signature = (calls, *, session=None, timestamp=None, separator=None, batch_url=None))]
+    fn prepare_batch(
+        &self,
+        py: Python<'_>,
+        calls: &Bound<'_, PyAny>,
+        session: Option<String>,
+        timestamp: Option<&Bound<'_, PyAny>>,
+        separator: Option<String>,
+        batch_url: Option<String>,
+    ) -> PyResult<Py<PyPreparedBatch>> {
+        let mut batch = Vec::new();
+        for (i, item) in calls.try_iter()?.enumerate() {
+            batch.push(batch_call(py, i, &item?)?);
+        }
+        let options = topwire::BatchOptions {
+            session,
+            timestamp_ms: epoch_ms(py, "timestamp", timestamp)?,
+            separator,
+            batch_url,
+        };
+        let client = &self.inner;
+        let inner = py
+            .detach(|| client.prepare_batch(&batch, &options))
+            .map_err(|e| to_py_err(py, e.into()))?;
+        let methods = batch.into_iter().map(|c| c.method).collect();
+        let init = PyClassInitializer::from(PyPreparedRequest { inner })
+            .add_subclass(PyPreparedBatch { methods });
+        Py::new(py, init)
+    }
+
+    /// Parses a batch reply: per call, its data or its `ApiError` (returned,
+    /// not raised); a failure of the whole batch raises.
+    #[pyo3(signature = (methods, separator, body))]
+    fn _parse_batch<'py>(
+        &self,
+        py: Python<'py>,
+        methods: Vec<String>,
+        separator: Option<String>,
+        body: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let bytes = body_bytes(body)?;
+        let names: Vec<&str> = methods.iter().map(String::as_str).collect();
+        let separator = separator
+            .as_deref()
+            .unwrap_or(topwire::batch::DEFAULT_SEPARATOR);
+        let client = &self.inner;
+        let items = py
+            .detach(|| client.parse_batch_separated(&names, separator, &bytes))
+            .map_err(|e| to_py_err(py, e))?;
+        let out = PyList::empty(py);
+        for item in items {
+            match item {
+                Ok(data) => out.append(to_python(py, &data)?)?,
+                Err(e) => out.append(to_py_err(py, e.into()).value(py))?,
+            }
+        }
+        Ok(out)
     }
 
     /// `(app_key, sign_method, format, simplify, gateway, partner_id,
@@ -642,6 +776,7 @@ fn verify_spi(
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyTopClient>()?;
     m.add_class::<PyPreparedRequest>()?;
+    m.add_class::<PyPreparedBatch>()?;
     m.add_class::<PyGateway>()?;
     m.add_class::<tmc_channel::PyTmcChannel>()?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;

@@ -30,21 +30,25 @@ mod tmc;
 #[cfg(all(feature = "gateway", feature = "tmc"))]
 mod tmc_channel;
 
+// Batch calls are in the Node build only (see Cargo.toml).
+#[cfg(feature = "batch")]
+mod batch;
+
 type JsResult<T> = Result<T, JsValue>;
 
 /// A core record as JSON text.
-fn to_json<T: Serialize + ?Sized>(record: &T) -> String {
+pub(crate) fn to_json<T: Serialize + ?Sized>(record: &T) -> String {
     // Records hold strings, integers, booleans, lists and maps, which always
     // convert; the fallback is never reached.
     topwire::record_json(record).unwrap_or_else(|_| "null".to_owned())
 }
 
-fn js_err(e: impl Into<Error>) -> JsValue {
+pub(crate) fn js_err(e: impl Into<Error>) -> JsValue {
     JsValue::from_str(&to_json(&e.into()))
 }
 
 /// The facade's JSON text as a value.
-fn json(text: &[u8]) -> JsResult<Value> {
+pub(crate) fn json(text: &[u8]) -> JsResult<Value> {
     let text = std::str::from_utf8(text).unwrap_or_default();
     topwire::from_json(text).map_err(|e| {
         js_err(ValidationError::new(
@@ -178,10 +182,13 @@ impl Client {
             .map_err(js_err)
     }
 
-    fn request_out(&self, req: &topwire::PreparedRequest) -> js_sys::Array {
+    pub(crate) fn request_out(&self, req: &topwire::PreparedRequest) -> js_sys::Array {
         let (body, signed_form): (JsValue, JsValue) = match &req.body {
             // The signed form is the body: the facade takes it from there.
-            topwire::Body::Form(text) => (text.as_str().into(), JsValue::UNDEFINED),
+            // A batch's text body: prepareBatch sets its signed form (batch.rs).
+            topwire::Body::Form(text) | topwire::Body::Text(text) => {
+                (text.as_str().into(), JsValue::UNDEFINED)
+            }
             topwire::Body::Multipart(m) => (
                 js_sys::Uint8Array::from(m.bytes.as_slice()).into(),
                 m.signed_form.as_str().into(),
@@ -195,10 +202,10 @@ impl Client {
         out.push(&body);
         out.push(&start.into());
         out.push(&signed_form);
-        for (name, value) in req.headers() {
-            out.push(&self.text(name));
-            out.push(&self.text(value));
-        }
+        // The content type; a batch's own separator is added by
+        // prepareBatch (batch.rs), in the Node build only.
+        out.push(&self.text("Content-Type"));
+        out.push(&self.text(&req.content_type));
         out
     }
 
@@ -213,7 +220,7 @@ impl Client {
 
 /// The span when the body's own text is the data and JS numbers hold every
 /// integer in it; else the data itself.
-fn parsed_out(data: &Value, span: Option<Range<usize>>) -> JsValue {
+pub(crate) fn parsed_out(data: &Value, span: Option<Range<usize>>) -> JsValue {
     let unsafe_ints = has_unsafe(data);
     match span.and_then(span_out) {
         Some(packed) if !unsafe_ints => JsValue::from_f64(packed),
@@ -310,7 +317,7 @@ const FILE_MARK: &str = "\u{0}topwire-file";
 
 /// The params with each file marker replaced by the file: its bytes from
 /// `files`, its name and content type from the marker.
-fn attach_files(v: Value, files: &[u8]) -> JsResult<Value> {
+pub(crate) fn attach_files(v: Value, files: &[u8]) -> JsResult<Value> {
     let malformed = || {
         js_err(ValidationError::new(
             "call",

@@ -432,6 +432,115 @@ func (c *Client) Parse(method string, body []byte) (json.RawMessage, error) {
 	return take(&out), nil
 }
 
+// BatchCall is one call of a batch: its method, its params (anything
+// encoding/json writes as an object, or nil) and its own session, if any.
+type BatchCall struct {
+	Method  string `json:"method"`
+	Params  any    `json:"params"`
+	Session string `json:"session,omitempty"`
+}
+
+// BatchOptions are a batch's; a zero TimestampMs means now, an empty
+// Separator the default, an empty BatchURL the gateway's /router/batch.
+type BatchOptions struct {
+	Session     string `json:"session,omitempty"`
+	TimestampMs int64  `json:"timestamp,omitempty"`
+	Separator   string `json:"separator,omitempty"`
+	BatchURL    string `json:"batchUrl,omitempty"`
+}
+
+// Batch is a signed /router/batch request and the calls' methods.
+type Batch struct {
+	Request
+	Methods []string
+}
+
+// BatchResult is one call's outcome: its data as JSON text, or its own
+// error_response (an *Error of kind ApiError).
+type BatchResult struct {
+	Data json.RawMessage
+	Err  error
+}
+
+// PrepareBatch signs many calls as one /router/batch request; errors name
+// the call (calls[2].num). opts may be nil.
+func (c *Client) PrepareBatch(calls []BatchCall, opts *BatchOptions) (*Batch, error) {
+	callsJSON, err := toJSON(calls)
+	if err != nil {
+		return nil, err
+	}
+	if opts == nil {
+		opts = &BatchOptions{}
+	}
+	optsJSON, err := toJSON(opts)
+	if err != nil {
+		return nil, err
+	}
+	var out *C.TopwireRequest
+	var record C.TopwireBuffer
+	cl, cn := arg(callsJSON)
+	o, on := arg(optsJSON)
+	err = c.use(func(client *C.TopwireClient) error {
+		return check(C.topwire_prepare_batch(client, cl, cn, o, on, &out, &record), &record)
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer C.topwire_request_free(out)
+	slice := func(s C.TopwireSlice) []byte { return C.GoBytes(unsafe.Pointer(s.ptr), C.int(s.len)) }
+	b := &Batch{Request: Request{Method: string(slice(out.method)), URL: string(slice(out.url)), Body: slice(out.body)}}
+	if err := json.Unmarshal(slice(out.headers), &b.Headers); err != nil {
+		return nil, err
+	}
+	for _, call := range calls {
+		b.Methods = append(b.Methods, call.Method)
+	}
+	return b, nil
+}
+
+// ParseBatch splits a batch reply and parses each part as the reply of its
+// call: one BatchResult per call, in request order. A failure of the whole
+// batch (one error_response for all) is the error.
+func (c *Client) ParseBatch(b *Batch, body []byte) ([]BatchResult, error) {
+	return c.ParseBatchOf(b.Methods, b.Headers["top-api-separator"], body)
+}
+
+// ParseBatchOf is ParseBatch given the methods and the separator ("" for the default).
+func (c *Client) ParseBatchOf(methods []string, separator string, body []byte) ([]BatchResult, error) {
+	methodsJSON, err := toJSON(methods)
+	if err != nil {
+		return nil, err
+	}
+	var out, record C.TopwireBuffer
+	m, mn := arg(methodsJSON)
+	s, sn := arg([]byte(separator))
+	if separator == "" {
+		s, sn = nil, 0
+	}
+	b, bn := arg(body)
+	err = c.use(func(client *C.TopwireClient) error {
+		return check(C.topwire_parse_batch(client, m, mn, s, sn, unsafe.Pointer(b), bn, &out, &record), &record)
+	})
+	if err != nil {
+		return nil, err
+	}
+	var items []struct {
+		Data  json.RawMessage `json:"data"`
+		Error *Error          `json:"error"`
+	}
+	if err := json.Unmarshal(take(&out), &items); err != nil {
+		return nil, err
+	}
+	results := make([]BatchResult, len(items))
+	for i, item := range items {
+		results[i].Data = item.Data
+		if item.Error != nil {
+			results[i].Err = item.Error
+		}
+	}
+	return results, nil
+}
+
 // Sign computes the sign of name/value pairs (md5, hmac, hmac-sha256).
 func Sign(params map[string]string, secret, signMethod string) (string, error) {
 	text, err := toJSON(params)

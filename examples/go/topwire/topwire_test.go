@@ -175,6 +175,44 @@ func TestUploadIsMultipartBytes(t *testing.T) {
 	}
 }
 
+func TestBatchPreparesAndParses(t *testing.T) {
+	c := newClient(t)
+	calls := []BatchCall{
+		{Method: verify, Params: map[string]any{"order_id": int64(9223372036854775807)}},
+		{Method: "taobao.time.get", Params: map[string]any{"note": "a\r\n-S-\r\nb"}, Session: "own"},
+	}
+	b, err := c.PrepareBatch(calls, &BatchOptions{TimestampMs: 1700000000000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := "order_id=9223372036854775807&method=" + verify + "\r\n-S-\r\nnote=a%0D%0A-S-%0D%0Ab&method=taobao.time.get&session=own"
+	if string(b.Body) != body || b.Headers["Content-Type"] != "text/plain;charset=UTF-8" || len(b.Headers) != 1 {
+		t.Fatalf("%q %v", b.Body, b.Headers)
+	}
+	// MD5(secret + sorted system pairs (no method) + body + secret), computed here without topwire.
+	sum := md5.Sum([]byte("test-secretapp_key12345678formatjsonsign_methodmd5timestamp2023-11-15 06:13:20v2.0" + body + "test-secret"))
+	if !strings.HasSuffix(b.URL, "&sign="+strings.ToUpper(hex.EncodeToString(sum[:]))) || !strings.Contains(b.URL, "/router/batch?") {
+		t.Fatalf("url %s", b.URL)
+	}
+	reply := `{"travel_ticket_order_verify_response":{"is_success":true}}` + "\r\n-S-\r\n" +
+		`{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.down"}}`
+	results, err := c.ParseBatch(b, []byte(reply))
+	if err != nil || len(results) != 2 || string(results[0].Data) != `{"is_success":true}` || results[0].Err != nil {
+		t.Fatalf("%v %v", results, err)
+	}
+	if e := topError(t, results[1].Err, "ApiError"); e.Code != 15 || !e.Retryable {
+		t.Fatalf("%+v", e)
+	}
+	_, err = c.ParseBatch(b, []byte(`{"error_response":{"code":25,"msg":"Invalid signature"}}`))
+	if e := topError(t, err, "ApiError"); e.Code != 25 {
+		t.Fatalf("%+v", e)
+	}
+	_, err = c.PrepareBatch([]BatchCall{{Method: verify, Params: map[string]any{"order_id": "x"}}}, nil)
+	if e := topError(t, err, "ValidationError"); e.Field != "calls[0].order_id" {
+		t.Fatalf("%+v", e)
+	}
+}
+
 func closedErr(t *testing.T, err error) {
 	t.Helper()
 	topError(t, err, "ClosedError")
@@ -223,6 +261,10 @@ func TestCloseIsIdempotent(t *testing.T) {
 	_, err = none.Parse(verify, nil)
 	closedErr(t, err)
 	_, err = c.Prepare(verify, nil, nil)
+	closedErr(t, err)
+	_, err = c.PrepareBatch([]BatchCall{{Method: verify}}, nil)
+	closedErr(t, err)
+	_, err = none.ParseBatchOf([]string{verify}, "", nil)
 	closedErr(t, err)
 }
 

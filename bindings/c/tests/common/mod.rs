@@ -11,10 +11,10 @@ use std::ptr;
 
 use topwire::{from_json, Value};
 use topwire_c::{
-    topwire_buffer_free, topwire_client_free, topwire_client_new, topwire_parse, topwire_prepare,
-    topwire_request_free, topwire_request_params, topwire_sign, topwire_string_to_sign,
-    topwire_verify_spi, TopwireBuffer, TopwireClient, TopwireFile, TopwireRequest, TopwireSlice,
-    TopwireStatus,
+    topwire_buffer_free, topwire_client_free, topwire_client_new, topwire_parse,
+    topwire_parse_batch, topwire_prepare, topwire_prepare_batch, topwire_request_free,
+    topwire_request_params, topwire_sign, topwire_string_to_sign, topwire_verify_spi,
+    TopwireBuffer, TopwireClient, TopwireFile, TopwireRequest, TopwireSlice, TopwireStatus,
 };
 
 /// A failed call: its status and its error record.
@@ -177,6 +177,56 @@ pub fn prepare_files(
         )
     };
     outcome(status, error)?;
+    Ok(copy_request(out))
+}
+
+/// A batch prepared through `topwire_prepare_batch`.
+pub fn prepare_batch(
+    client: &Client,
+    calls_json: &str,
+    options_json: Option<&str>,
+) -> Result<Prepared, Failure> {
+    let (c, cn) = raw(calls_json);
+    let (o, on) = opt_raw(options_json);
+    let mut out: *mut TopwireRequest = ptr::null_mut();
+    let mut error = empty();
+    // SAFETY: valid pointers and lengths; a live client.
+    let status = unsafe { topwire_prepare_batch(client.0, c, cn, o, on, &mut out, &mut error) };
+    outcome(status, error)?;
+    Ok(copy_request(out))
+}
+
+/// A batch reply parsed through `topwire_parse_batch`: the results' JSON text.
+pub fn parse_batch(
+    client: &Client,
+    methods_json: &str,
+    separator: Option<&str>,
+    body: &[u8],
+) -> Result<String, Failure> {
+    let (m, mn) = raw(methods_json);
+    let (s, sn) = opt_raw(separator);
+    let mut out = empty();
+    let mut error = empty();
+    // SAFETY: valid pointers and lengths; a live client.
+    let status = unsafe {
+        topwire_parse_batch(
+            client.0,
+            m,
+            mn,
+            s,
+            sn,
+            body.as_ptr().cast(),
+            body.len(),
+            &mut out,
+            &mut error,
+        )
+    };
+    outcome(status, error)?;
+    Ok(take_text(out))
+}
+
+/// Copies a request record out and frees it.
+fn copy_request(out: *mut TopwireRequest) -> Prepared {
     // SAFETY: a live request record from topwire_prepare.
     let view = unsafe { &*out };
     let mut params = empty();
@@ -194,7 +244,7 @@ pub fn prepare_files(
     };
     // SAFETY: freed once.
     unsafe { topwire_request_free(out) };
-    Ok(prepared)
+    prepared
 }
 
 pub fn parse(client: &Client, method: &str, body: &[u8]) -> Result<String, Failure> {
