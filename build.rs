@@ -85,7 +85,11 @@ struct RuleDef {
 type Res<T> = Result<T, String>;
 
 fn main() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("apis");
+    // Read when the script runs, not compiled in: cargo reuses a built script
+    // for the same package unpacked elsewhere (an sdist built in a fresh
+    // temporary directory with a shared target directory).
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();
+    let dir = PathBuf::from(manifest_dir).join("apis");
     println!("cargo::rerun-if-changed={}", dir.display());
     match generate(&dir) {
         Ok(code) => {
@@ -519,6 +523,14 @@ fn emit(apis: &[(String, ApiFile)], structs: &BTreeMap<String, StructDef>) -> St
     );
     for (_, api) in apis {
         let _ = writeln!(out, "    &{},", ident(&api.name));
+    }
+    out.push_str("];\n");
+    let _ = writeln!(
+        out,
+        "/// The names of [`ALL`], in the same order.\npub static NAMES: &[&str] = &["
+    );
+    for (_, api) in apis {
+        let _ = writeln!(out, "    {:?},", api.name);
     }
     out.push_str("];\n");
     out

@@ -120,5 +120,5 @@ export function serveGateway(options?: ServeGatewayOptions): Promise<GatewayServ
 export function buildGateway(options?: BuildGatewayOptions): Gateway;
 /** A handler for http.createServer, Express or Connect that answers as the gateway. */
 export function requestListener(gateway: Gateway, options?: RequestListenerOptions): (req: IncomingMessage, res: ServerResponse) => void;
-/** The CLI (`npx topwire-gateway`): resolves to the exit code once stopped. */
+/** The CLI (`npx --no-install topwire-gateway`): resolves to the exit code once stopped. */
 export function main(argv?: string[]): Promise<number>;

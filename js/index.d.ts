@@ -6,6 +6,14 @@ export * from './types/apis';
 
 export type SignMethod = 'md5' | 'hmac' | 'hmac-sha256';
 
+/**
+ * The bytes of an upload's body: `Uint8Array<ArrayBuffer>` from TypeScript
+ * 5.7 on (what `fetch`'s `BodyInit` takes), plain `Uint8Array` before (5.0
+ * to 5.6 have no generic typed arrays). `slice` returns exactly that type in
+ * every version, so one declaration serves them all.
+ */
+export type BodyBytes = ReturnType<Uint8Array['slice']>;
+
 /** Request parameters of `method`: typed for known methods, free-form otherwise. */
 export type RequestOf<M extends string> = M extends KnownMethod ? KnownRequests[M] : Record<string, unknown>;
 /** Parsed response data of `method`: typed for known methods, free-form otherwise. */
@@ -37,6 +45,34 @@ export interface PrepareOptions {
   allowUnknown?: boolean;
 }
 
+/** What `fetch` gets from `client.call`. */
+export interface CallInit {
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string | BodyBytes;
+  signal: AbortSignal;
+}
+
+/** `client.call` options: prepare's, and the sender's. */
+export interface CallOptions extends PrepareOptions {
+  /** Milliseconds per attempt (an `AbortSignal.timeout`); default 10,000. */
+  timeout?: number;
+  /** How many times a retryable failure is sent again; default 2, at most 10. */
+  retries?: number;
+  /** Default: the global `fetch`. Anything with the same call shape (undici's fetch, a test double). */
+  fetch?: (url: string, init: CallInit) => Promise<{ text(): Promise<string> }>;
+  /** Waits `ms` before a retry; default `setTimeout`. */
+  sleep?: (ms: number) => Promise<unknown>;
+}
+
+/** A prepared request as errors of `client.call` keep it: secret values as `***`, an upload's body as its size. */
+export interface RedactedRequest {
+  method: 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
 /** A signed request: hand it to fetch (or any HTTP client) as is. */
 export interface PreparedRequest {
   method: 'POST';
@@ -48,9 +84,11 @@ export interface PreparedRequest {
    * (a Uint8Array, ArrayBuffer or `{ data, filename?, contentType? }`
    * parameter), the `multipart/form-data` body's bytes.
    */
-  body: string | Uint8Array<ArrayBuffer>;
+  body: string | BodyBytes;
   /** Every signed parameter, sorted as signed, `sign` last (files are not signed; for debugging, or to send as a GET query). */
   params: [string, string][];
+  /** The request with secret values as `***` (what console.log shows). */
+  redacted(): RedactedRequest;
 }
 
 /** One call of a batch: typed for known methods (params and, in `parseBatch`, the result), free-form otherwise. */
@@ -111,6 +149,14 @@ export class TopClient {
    */
   parseBatch<const M extends readonly string[]>(prepared: PreparedBatch<M>, body: Body): BatchResults<M>;
   parseBatch<const M extends readonly string[]>(methods: M, body: Body, options?: { separator?: string | null }): BatchResults<M>;
+  /**
+   * Prepares, sends with `fetch` (the global one unless given), parses, and
+   * sends again what the core marks retryable (`ApiError.retryable`): after
+   * the ban's `retryAfter` when the gateway names one (60 s at most), else
+   * 0.5 s doubled per retry up to 8 s. A TopError it throws carries the
+   * request as `request` (redacted).
+   */
+  call<M extends string>(method: M, params: RequestOf<M>, options?: CallOptions): Promise<ResponseOf<M>>;
   /** The settings, without the secret. */
   toJSON(): Omit<TopClientOptions, 'appSecret'>;
   /** Releases the WebAssembly memory now rather than at garbage collection. */
@@ -150,7 +196,7 @@ export function verifySpi(request: SpiRequest): void;
  * The local gateway's config: the JSON of `--config FILE` (every key optional).
  * `apps` maps app keys to secrets (default `{"12345678": "topwire-local-secret"}`);
  * `sessions` lists the accepted sessions (default: any non-empty one);
- * `responses`/`errors` give canned replies for methods other than the typed ones.
+ * `responses`/`errors` give canned replies for any method, typed ones included (instead of the session and argument checks and the sample reply).
  */
 export interface GatewayConfig {
   apps?: Record<string, string>;
@@ -398,7 +444,10 @@ export class TmcSession {
 }
 
 /** Base of every topwire error. */
-export class TopError extends Error {}
+export class TopError extends Error {
+  /** Set by `client.call`: the request that failed, redacted (for debugging error 25). */
+  request?: RedactedRequest;
+}
 
 /** The caller's input is wrong. */
 export class ValidationError extends TopError {
@@ -419,6 +468,8 @@ export class ApiError extends TopError {
   readonly retryable: boolean;
   /** Seconds to wait before retrying, when the gateway names a ban. */
   readonly retryAfter?: number;
+  /** Whether the seller's session is the problem (code 26 missing, 27 invalid or expired): authorise again, do not retry. */
+  readonly isSessionError: boolean;
 }
 
 /** The body is not a TOP response for the method called. */

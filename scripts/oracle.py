@@ -944,6 +944,19 @@ def prepare_cases():
         client=client(gateway="ftp://example.com/router"))
     bad("bad method name", "taobao trade get", {},
         verr("method", "method: expected a TOP method name such as \"taobao.trade.get\", got \"taobao trade get\""))
+    # A typo of a typed method (two edits at most) would reach the gateway as
+    # an untyped call and come back as error 22: refused, naming the method.
+    consume = "taobao.eticket.merchant.ma.consume"
+    for typo in ["taobao.eticket.merchant.ma.consum", "taobao.eticket.merchant.ma.cosnume",
+                 "Taobao.eticket.merchant.ma_consume"]:
+        bad("a typo of a typed method: " + typo, typo, {"code": "abc124"},
+            verr("method", "method: expected a known method (did you mean %s?; allowUnknown / "
+                           "allow_unknown sends an untyped method as it is), got \"%s\"" % (consume, typo)),
+            session="s")
+    ok("a typo of a typed method is sent untyped with allow_unknown", "taobao.eticket.merchant.ma.consum",
+       {"code": "abc124"}, session="s", allow_unknown=True)
+    ok("an untyped method three edits from a typed one is not a typo", "taobao.eticket.merchant.ma.query",
+       {"code": "abc124"}, session="s")
     bad("params that are not an object", VERIFY, [1, 2],
         verr("params", "params: expected an object of parameters, got a list of 2 item(s)"))
     bad("untyped list of scalars containing null", "taobao.custom.get", {"ids": [1, None]},
@@ -1706,7 +1719,8 @@ def fixtures():
             message += " [request_id %s]" % request_id
         return {"type": "ApiError", "code": code, "msg": msg, "sub_code": sub_code, "sub_msg": sub_msg,
                 "request_id": request_id, "retryable": retryable, "retry_after": retry_after,
-                "message": message}
+                # 26 missing session, 27 invalid session: the seller must authorise again.
+                "is_session_error": code in (26, 27), "message": message}
 
     seed_err = {"code": 50, "msg": "Remote service error", "sub_code": "isv.invalid-parameter", "sub_msg": "非法参数"}
     seed_err_xml = """<error_response>
@@ -1763,6 +1777,13 @@ def fixtures():
          "body": compact_json({"error_response": {"code": 27, "msg": "Invalid session",
                                                   "sub_code": "invalid-sessionkey"}}),
          "error": apierr(27, "Invalid session", "invalid-sessionkey")},
+        {"name": "code 26 missing session is a session error", "method": RESEND, "simplify": False,
+         "body": compact_json({"error_response": {"code": 26, "msg": "Missing session", "request_id": REQ_ID}}),
+         "error": apierr(26, "Missing session", request_id=REQ_ID)},
+        {"name": "code 27 invalid session in XML is a session error", "method": RESEND, "simplify": False,
+         "body": "<error_response><code>27</code><msg>Invalid session</msg>"
+                 "<sub_code>session-expired</sub_code></error_response>",
+         "error": apierr(27, "Invalid session", "session-expired")},
         {"name": "code given as a string", "method": VERIFY, "simplify": False,
          "body": compact_json({"error_response": {"code": "50", "msg": "Remote service error"}}),
          "error": apierr(50, "Remote service error")},

@@ -59,6 +59,7 @@ mod boundary;
 pub use api::{apis, codegen, spec};
 pub use boundary::options;
 pub use client::batch;
+pub use client::send;
 pub use local_gateway::gateway;
 #[cfg(feature = "tmc")]
 pub use local_gateway::tmc_channel;

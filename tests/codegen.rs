@@ -12,7 +12,8 @@ use std::fs;
 use std::path::PathBuf;
 
 use topwire::codegen::{
-    python_overloads, python_types, typescript, PY_OVERLOADS_BEGIN, PY_OVERLOADS_END,
+    python_overloads, python_sender_overloads, python_types, typescript, PY_OVERLOADS_BEGIN,
+    PY_OVERLOADS_END, PY_SENDERS_BEGIN, PY_SENDERS_END,
 };
 
 fn root() -> PathBuf {
@@ -48,25 +49,32 @@ fn python_typed_dicts_are_current() {
 
 #[test]
 fn python_stub_overloads_are_current() {
+    check_block(PY_OVERLOADS_BEGIN, PY_OVERLOADS_END, &python_overloads());
+}
+
+#[test]
+fn python_stub_sender_overloads_are_current() {
+    check_block(PY_SENDERS_BEGIN, PY_SENDERS_END, &python_sender_overloads());
+}
+
+/// The stub's text between the `begin` and `end` marker lines must be `generated`.
+fn check_block(begin_marker: &str, end_marker: &str, generated: &str) {
     let rel = "py/topwire/__init__.pyi";
     let path = root().join(rel);
     let text = fs::read_to_string(&path).unwrap();
     let begin = text
-        .find(PY_OVERLOADS_BEGIN)
+        .find(begin_marker)
         .expect("stub lacks the begin marker")
-        + PY_OVERLOADS_BEGIN.len()
+        + begin_marker.len()
         + 1;
-    let end = text
-        .find(PY_OVERLOADS_END)
-        .expect("stub lacks the end marker");
-    let generated = python_overloads();
+    let end = text.find(end_marker).expect("stub lacks the end marker");
     if bless() {
         let new = format!("{}{}{}", &text[..begin], generated, &text[end..]);
         fs::write(&path, new).unwrap();
         return;
     }
     assert!(
-        text[begin..end] == generated,
-        "{rel}'s overloads are not what the core generates: run `make types`"
+        text[begin..end] == *generated,
+        "{rel}'s generated block after {begin_marker:?} is not what the core generates: run `make types`"
     );
 }

@@ -103,6 +103,7 @@ fn error_attr(err: &Error, key: &str) -> Option<Value> {
         (Error::Api(e), "sub_msg") => opt(&e.sub_msg),
         (Error::Api(e), "request_id") => opt(&e.request_id),
         (Error::Api(e), "retryable") => Value::Bool(e.retryable),
+        (Error::Api(e), "is_session_error") => Value::Bool(e.is_session_error()),
         (Error::Api(e), "retry_after") => e.retry_after.map_or(Value::Null, Value::from),
         (Error::Signature(e), "reason") => Value::from(e.reason.as_str()),
         _ => return None,

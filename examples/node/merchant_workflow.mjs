@@ -14,7 +14,7 @@
 // Exits 0 only if every call behaved as expected. The token, order and code
 // come from the platform's send-code notification (here: fixed values).
 //
-//   npx topwire-gateway &              # the local gateway on 127.0.0.1:8080
+//   npx --no-install topwire-gateway &              # the local gateway on 127.0.0.1:8080
 //   node examples/node/merchant_workflow.mjs
 //   TOP_GATEWAY=... TOP_APP_KEY=... TOP_APP_SECRET=... TOP_SESSION=... node merchant_workflow.mjs
 import { readFileSync } from 'node:fs';
@@ -47,7 +47,7 @@ async function send(method, params, options) {
   const req = client.prepare(method, params, options);
   const multipart = req.body instanceof Uint8Array;
   console.log(`→ ${method}: ${multipart ? `multipart, ${req.body.length} bytes` : req.body}`);
-  const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body });
+  const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(30_000) });
   return client.parse(method, await res.text());
 }
 

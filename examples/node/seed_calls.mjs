@@ -3,12 +3,12 @@
 // the deliberate call (the verify call signed with a wrong secret) failed with
 // ApiError code 25, "Invalid signature".
 //
-//   npx topwire-gateway &              # the local gateway on 127.0.0.1:8080
+//   npx --no-install topwire-gateway &              # the local gateway on 127.0.0.1:8080
 //   node examples/node/seed_calls.mjs
 //
 // Where the calls go (environment variables):
 //   TOP_GATEWAY      gateway URL; default http://127.0.0.1:8080/router/rest, the
-//                    local gateway of `npx topwire-gateway` (or `python -m topwire.gateway`)
+//                    local gateway of `npx --no-install topwire-gateway` (or `python -m topwire.gateway`)
 //   TOP_APP_KEY      app key; default 12345678, the local gateway's, when TOP_GATEWAY
 //                    is unset or on 127.0.0.1/localhost; required otherwise
 //   TOP_APP_SECRET   app secret; default topwire-local-secret, likewise
@@ -19,7 +19,7 @@
 //   TOP_GATEWAY=https://eco.taobao.com/router/rest TOP_APP_KEY=... TOP_APP_SECRET=... TOP_SESSION=... node seed_calls.mjs
 import { ApiError, TopClient, TopError } from 'topwire';
 
-// The local gateway's defaults (npx topwire-gateway, python -m topwire.gateway).
+// The local gateway's defaults (npx --no-install topwire-gateway, python -m topwire.gateway).
 const LOCAL_GATEWAY = 'http://127.0.0.1:8080/router/rest';
 const LOCAL_APP_KEY = '12345678';
 const LOCAL_APP_SECRET = 'topwire-local-secret';
@@ -72,7 +72,7 @@ const json = (data) => JSON.stringify(data, (_, v) => (typeof v === 'bigint' ? v
 async function send(topClient, method, params, options) {
   const req = topClient.prepare(method, params, options);
   console.log(`→ ${req.method} ${req.url}\n  ${req.body}`);
-  const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body });
+  const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(30_000) });
   return topClient.parse(method, await res.text());
 }
 

@@ -42,7 +42,7 @@ final class ClosedError extends TopError
     }
 }
 
-/** The gateway's error_response: getCode(), subCode(), retryable(), retryAfter(). */
+/** The gateway's error_response: getCode(), subCode(), retryable(), retryAfter(), isSessionError(). */
 final class ApiError extends TopError
 {
     public function msg(): string { return $this->record['msg']; }
@@ -58,6 +58,9 @@ final class ApiError extends TopError
         // Beyond PHP_INT_MAX the record's integer is decoded as its digits.
         return is_string($seconds) ? PHP_INT_MAX : $seconds;
     }
+
+    /** Code 26 or 27: the seller must authorise the app again. */
+    public function isSessionError(): bool { return $this->record['is_session_error']; }
 }
 
 /** The body is not a TOP response for that method. */

@@ -75,6 +75,9 @@ check('ApiError carries every field', function () use ($client) {
     $e = thrown(ApiError::class, fn () => $client->parse(VERIFY, $body));
     same([$e->getCode(), $e->msg(), $e->subCode(), $e->requestId(), $e->retryable(), $e->retryAfter()],
         [7, 'App Call Limited', 'accesscontrol.limited-by-app-access-count', 'abc', true, 23]);
+    same($e->isSessionError(), false);
+    $e = thrown(ApiError::class, fn () => $client->parse(VERIFY, '{"error_response":{"code":27,"msg":"Invalid session"}}'));
+    same([$e->isSessionError(), $e->retryable()], [true, false]);
 });
 
 check('ValidationError names the field', function () use ($client) {

@@ -5,7 +5,7 @@ and seed_calls_httpx.py.
 Where the calls go (environment variables):
 
     TOP_GATEWAY     gateway URL; default http://127.0.0.1:8080/router/rest, the
-                    local gateway of `python -m topwire.gateway` (or `npx topwire-gateway`)
+                    local gateway of `python -m topwire.gateway` (or `npx --no-install topwire-gateway`)
     TOP_APP_KEY     app key; default 12345678, the local gateway's, when TOP_GATEWAY
                     is unset or on 127.0.0.1/localhost; required otherwise
     TOP_APP_SECRET  app secret; default topwire-local-secret, likewise
@@ -62,7 +62,7 @@ SEED_CALLS: List[Tuple[str, Dict[str, Any]]] = [
 ]
 
 
-# The local gateway's defaults (python -m topwire.gateway, npx topwire-gateway).
+# The local gateway's defaults (python -m topwire.gateway, npx --no-install topwire-gateway).
 LOCAL_GATEWAY = "http://127.0.0.1:8080/router/rest"
 LOCAL_APP_KEY = "12345678"
 LOCAL_APP_SECRET = "topwire-local-secret"

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// npx topwire-gateway [--host 127.0.0.1] [--port 8080] [--config FILE] [--app-key K --app-secret S] [--quiet]
+// npx --no-install topwire-gateway [--host 127.0.0.1] [--port 8080] [--config FILE] [--app-key K --app-secret S] [--quiet]
 // Prints `topwire gateway listening on http://HOST:PORT/router/rest (app keys: ...)`
 // first, then serves until SIGINT or SIGTERM. See topwire/gateway.
 const { main } = require('../lib/gateway.cjs');

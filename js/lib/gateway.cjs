@@ -5,7 +5,7 @@
 // to it and writes its replies. Same behaviour and CLI as the Python package's
 // `python -m topwire.gateway`, so either server can stand in for the other.
 //
-//   npx topwire-gateway --port 8080          # 127.0.0.1, app key 12345678
+//   npx --no-install topwire-gateway --port 8080          # 127.0.0.1, app key 12345678
 //
 //   import { serveGateway, DEFAULT_APP_KEY, DEFAULT_APP_SECRET } from 'topwire/gateway';
 //   const gw = await serveGateway();         // 127.0.0.1, a free port

@@ -48,7 +48,23 @@ const stamp = createHash('sha256')
 const stampFile = join(dist, '.stamp');
 if (!force && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
   console.log('js-build: dist/ is up to date');
+  writeSizeIntoDocs(JSON.parse(readFileSync(join(dist, 'sizes.json'), 'utf8')));
   process.exit(0);
+}
+
+/**
+ * The docs state one browser wasm size, the build's: the gzipped size of the
+ * web build goes between the `browser-wasm-gzip` markers of both READMEs
+ * (js/test/docs.test.mjs holds them to dist/sizes.json).
+ */
+function writeSizeIntoDocs(sizes) {
+  const web = sizes.find((s) => s.target === 'web');
+  const figure = web.gz.toLocaleString('en-US');
+  for (const doc of [join(root, 'README.md'), join(js, 'README.md')]) {
+    const text = readFileSync(doc, 'utf8');
+    const next = text.replace(/(<!-- browser-wasm-gzip -->)[^<]*(<!-- \/browser-wasm-gzip -->)/g, `$1${figure}$2`);
+    if (next !== text) writeFileSync(doc, next);
+  }
 }
 
 const wasmOpt = join(js, 'node_modules', '.bin', 'wasm-opt');
@@ -113,4 +129,5 @@ writeFileSync(join(dist, 'sizes.json'), JSON.stringify(sizes, null, 2) + '\n');
 for (const s of sizes) {
   console.log(`js-build: ${s.target.padEnd(8)} wasm ${s.raw} B raw, ${s.opt} B after wasm-opt, ${s.gz} B gzipped`);
 }
+writeSizeIntoDocs(sizes);
 writeFileSync(stampFile, stamp);

@@ -41,6 +41,7 @@ class ApiError extends TopError {
     this.requestId = r.requestId;
     this.retryable = r.retryable === true;
     this.retryAfter = r.retryAfter;
+    this.isSessionError = r.isSessionError === true;
   }
 }
 
@@ -408,6 +409,38 @@ const PREPARE_DEFAULTS = nowUnless('timestamp');
 /** Prepare options as JSON text, the timestamp filled in with now if not given. */
 const prepareOptionsText = (options, budget) => optionsText(options, 'prepare options', budget, PREPARE_FIELDS, {}, PREPARE_DEFAULTS);
 
+const PREPARE_KEYS = ['session', 'timestamp', 'allowUnknown'];
+const SEND_KEYS = ['timeout', 'retries', 'fetch', 'sleep'];
+const sleepMs = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `client.call` options: prepare's (`session`, `timestamp`, `allowUnknown`)
+ * and the sender's: `timeout` (ms per attempt, default 10 s), `retries`
+ * (default 2, at most 10), `fetch` (default the global one), `sleep(ms)`
+ * (a promise; default setTimeout). Unknown keys are refused as everywhere.
+ */
+function callOptions(options) {
+  const [defaultTimeout, defaultRetries] = wasm.sendDefaults();
+  const send = { timeout: defaultTimeout, retries: defaultRetries, fetch: globalThis.fetch, sleep: sleepMs };
+  const prepare = {};
+  if (options === undefined || options === null) options = {};
+  if (typeof options !== 'object' || Array.isArray(options)) throw new TypeError(`call options must be an object, got ${typeName(options)}`);
+  for (const k of Object.keys(options)) {
+    const v = options[k];
+    if (PREPARE_KEYS.includes(k)) prepare[k] = v;
+    else if (!SEND_KEYS.includes(k)) call(() => wasm.unknownOption(text(k, k, new Budget()), [...PREPARE_KEYS, ...SEND_KEYS].join(',')));
+    else if (v !== undefined && v !== null) send[k] = v;
+  }
+  if (typeof send.fetch !== 'function') throw new TypeError('call options: fetch must be a function (no global fetch here: pass one)');
+  if (typeof send.sleep !== 'function') throw new TypeError(`call options: sleep must be a function, got ${typeName(send.sleep)}`);
+  if (typeof send.timeout !== 'number' || !(send.timeout > 0) || !Number.isFinite(send.timeout)) {
+    throw invalid('timeout', 'a positive number of milliseconds', typeof send.timeout === 'number' ? String(send.timeout) : typeName(send.timeout));
+  }
+  if (typeof send.retries !== 'number') throw invalid('retries', 'a whole number from 0 to 10', typeName(send.retries));
+  send.retries = call(() => wasm.checkRetries(send.retries));
+  return { send, prepare };
+}
+
 /** Calls into wasm with records already read; core error records become classes. */
 function call(fn) {
   try {
@@ -458,13 +491,21 @@ class PreparedRequest {
     return { method: this.method, url: this.url, headers: this.headers, body: this.body, params: this.params };
   }
 
-  // console.log and util.inspect show the body with the values of secret
-  // fields (a customer's card secret) as ***; `body` itself is what is sent.
-  [INSPECT](depth, opts, inspect) {
+  /**
+   * `{ method, url, headers, body }` with the values of secret fields (a
+   * customer's card secret) as ***, an upload's body as its size: what
+   * console.log shows, and what `client.call` errors keep as `request`.
+   */
+  redacted() {
     const body = typeof this.body === 'string'
       ? wasm.redactBody(this.url.slice(this.#start), this.body)
       : `<${this.body.length} bytes>`;
-    const fields = { method: this.method, url: this.url, headers: this.headers, body };
+    return { method: this.method, url: this.url, headers: { ...this.headers }, body };
+  }
+
+  // console.log and util.inspect show the redacted body; `body` itself is what is sent.
+  [INSPECT](depth, opts, inspect) {
+    const fields = this.redacted();
     return `PreparedRequest ${inspect ? inspect(fields, opts) : JSON.stringify(fields)}`;
   }
 }
@@ -593,6 +634,29 @@ class TopClient {
       rethrow(e);
     }
     return new PreparedRequest(out);
+  }
+
+  /**
+   * Prepares, sends (with `fetch`, the global one unless given), parses and,
+   * for what the core marks retryable, sends again: see `callOptions`.
+   * A TopError it throws keeps the request as `request` (redacted).
+   */
+  async call(method, params, options) {
+    const { send, prepare } = callOptions(options);
+    for (let attempt = 1; ; attempt++) {
+      const req = this.prepare(method, params, prepare);
+      try {
+        const init = { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(send.timeout) };
+        const res = await send.fetch(req.url, init);
+        return this.parse(method, await res.text());
+      } catch (e) {
+        if (!(e instanceof TopError)) throw e;
+        e.request = req.redacted();
+        const wait = e instanceof ApiError ? wasm.retryDelay(e.retryable, e.retryAfter, attempt, send.retries) : undefined;
+        if (wait === undefined) throw e;
+        await send.sleep(wait);
+      }
+    }
   }
 
   /** Parses a response body (string or bytes); throws ApiError for `error_response`. */

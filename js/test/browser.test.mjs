@@ -146,6 +146,20 @@ test('a Vite build of `import ... from "topwire"` signs the same vector in headl
   });
 });
 
+test('an esbuild bundle with `topwire/wasm` (file loader) handed to init signs the same vector in headless Chromium', async () => {
+  const { build } = await import('esbuild');
+  await withApp(async (root) => {
+    // esbuild leaves `new URL('topwire_wasm_bg.wasm', import.meta.url)` alone and copies
+    // nothing: the recipe imports the file through the package's `./wasm` export.
+    await writeFile(join(root, 'main.js'), `import wasmUrl from 'topwire/wasm';\n${script('topwire').replace('await init();', 'await init(wasmUrl);')}`);
+    await build({
+      absWorkingDir: root, entryPoints: ['main.js'], bundle: true, format: 'esm', platform: 'browser',
+      outdir: join(root, 'dist'), loader: { '.wasm': 'file' }, publicPath: '/', logLevel: 'warning',
+    });
+    await checkServed(join(root, 'dist'), { 'index.html': html('<script type="module" src="/main.js"></script>') });
+  });
+});
+
 test('a webpack 5 build of `topwire/bundler` (asyncWebAssembly) signs the same vector in headless Chromium', async () => {
   const { default: webpack } = await import('webpack');
   await withApp(async (root) => {

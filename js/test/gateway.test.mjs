@@ -56,7 +56,7 @@ const SEED_PARAMS = {
 };
 const SAMPLES = {
   [RESEND]: { resp_body: { attribute_map: '{}' }, ret_code: 'isv.success-all', ret_msg: '操作成功' },
-  [RESERVE]: { result: { success: true, error_code: 'SYSTEM_ERROR', retry: false, error_msg: '系统繁忙' } },
+  [RESERVE]: { result: { success: true, retry: false } },
   [VERIFY]: { is_success: true },
 };
 const RESPONSE_KEYS = {

@@ -3,7 +3,7 @@
 import { ApiError, Gateway, TmcChannel, TopClient, TopError, ValidationError, sign, verifySpi } from 'topwire';
 import type { GatewayResponse } from 'topwire';
 import { DEFAULT_APP_KEY, DEFAULT_APP_SECRET, serveGateway } from 'topwire/gateway';
-import type { KnownMethod, PreparedRequest, UploadFile } from 'topwire';
+import type { BodyBytes, CallOptions, KnownMethod, PreparedRequest, RedactedRequest, UploadFile } from 'topwire';
 import { decodeFrame as decodeTmcFrame, encodeFrame as encodeTmcFrame, TmcSession as Tmc } from 'topwire/tmc';
 import type { TmcEvent, Frame as TmcFrame } from 'topwire/tmc';
 
@@ -35,7 +35,9 @@ const upload = client.prepare('taobao.custom.upload', { img: image, raw: new Arr
 client.prepare('taobao.eticket.merchant.img.upload', { img_bytes: image }, { session: 's' });
 // @ts-expect-error a typed byte[] field takes bytes, not text
 client.prepare('taobao.eticket.merchant.img.upload', { img_bytes: 'qr.png' }, { session: 's' });
-const uploadBody: string | Uint8Array<ArrayBuffer> = upload.body;
+const uploadBody: string | BodyBytes = upload.body;
+// Under TypeScript 5.7+ the bytes are ArrayBuffer-backed (as fetch's BodyInit wants); 5.0-5.6 have no generic.
+const bytesOfUpload: Uint8Array = upload.body as BodyBytes;
 void fetch(upload.url, { method: upload.method, headers: upload.headers, body: upload.body });
 
 // Unknown methods are free-form both ways.
@@ -132,6 +134,32 @@ if (results[0].status === 'fulfilled') {
   // @ts-expect-error the reply of ma.available has no is_success
   const wrong = results[0].value.is_success;
 }
+
+// The README's strict-mode client: an unset variable is '' and the core refuses it, naming appSecret.
+const fromEnv = new TopClient({ appKey: process.env.TOP_APP_KEY ?? '', appSecret: process.env.TOP_APP_SECRET ?? '' });
+
+// client.call: typed per method like prepare and parse; errors keep the redacted request.
+async function calls(): Promise<void> {
+  const options: CallOptions = { session: 's', timeout: 5_000, retries: 1, fetch, sleep: async (ms: number) => ms };
+  const consumed = await fromEnv.call('taobao.eticket.merchant.ma.consume',
+    { token: 't', outer_id: '1', code: 'abc', consume_num: 1, serial_num: 'gate-1' }, options);
+  const consumedCode: string | undefined = consumed.ret_code;
+  // @ts-expect-error a misspelled field of a typed method (serial_num)
+  await fromEnv.call('taobao.eticket.merchant.ma.consume', { token: 't', outer_id: '1', code: 'abc', consume_num: 1, serial_no: 'gate-1' }, options);
+  // @ts-expect-error an unknown call option
+  await fromEnv.call('taobao.time.get', {}, { timout: 5 });
+  try {
+    await fromEnv.call('taobao.time.get', {});
+  } catch (e) {
+    if (e instanceof ApiError) {
+      const again: boolean = e.retryable;
+      const reauthorise: boolean = e.isSessionError;
+      const failed: RedactedRequest | undefined = e.request;
+    }
+  }
+}
+void calls;
+
 // TMC (Node): the codec and the session.
 const tmc = new Tmc({ appKey: 'k', appSecret: 's', groupName: 'default', pullIntervalMs: 15000 });
 const hello: Uint8Array = tmc.connect(Date.now());

@@ -596,3 +596,38 @@ def test_float_subclasses_are_sent_as_float_repr() -> None:
     req = client.prepare("taobao.custom.thing.get", {"a": _LyingFloat(1.0), "b": [_LyingFloat(2.5)],
                                                      "c": {"d": _LyingFloat(0.1)}})
     assert req.body == b"a=1.0&b=2.5&c=%7B%22d%22%3A0.1%7D"
+
+
+# ---- option errors name the fix (as in JavaScript) ----
+
+def test_a_missing_app_secret_names_it() -> None:
+    with pytest.raises(ValidationError) as e:
+        TopClient("12345678", None)  # type: ignore[arg-type]
+    assert (e.value.field, e.value.got) == ("app_secret", "None")
+    assert str(e.value) == "app_secret: expected a non-empty app secret (a str), got None"
+    with pytest.raises(ValidationError) as e:
+        TopClient(None, "s")  # type: ignore[arg-type]
+    assert e.value.field == "app_key"
+    with pytest.raises(TypeError, match="^app_secret must be the app secret as a str, not int$"):
+        TopClient("12345678", 42)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"signmethod": "md5"}, "signmethod: expected a known option (did you mean sign_method?), got an unknown option"),
+    ({"signMethod": "md5"}, "signMethod: expected a known option (did you mean sign_method?), got an unknown option"),
+    ({"colour": "red"}, "colour: expected one of sign_method, format, simplify, gateway, partner_id, "
+                        "target_app_key, got an unknown option"),
+])
+def test_a_misspelled_client_option_gives_the_likely_spelling(kwargs: Dict[str, Any], message: str) -> None:
+    with pytest.raises(TypeError) as e:
+        TopClient("12345678", "s", **kwargs)
+    assert str(e.value) == message
+
+
+def test_a_misspelled_prepare_option_gives_the_likely_spelling() -> None:
+    client = TopClient("12345678", "s")
+    with pytest.raises(TypeError) as e:
+        client.prepare("taobao.user.seller.get", {}, sesion="s")  # type: ignore[call-overload]
+    assert str(e.value) == "sesion: expected a known option (did you mean session?), got an unknown option"
+    with pytest.raises(TypeError, match=r"did you mean allow_unknown\?"):
+        client.prepare("taobao.user.seller.get", {}, allowUnknown=True)  # type: ignore[call-overload]

@@ -58,8 +58,7 @@ SEED_PARAMS: Dict[str, Dict[str, Any]] = {
 }
 SAMPLES: Dict[str, Dict[str, Any]] = {
     RESEND: {"resp_body": {"attribute_map": "{}"}, "ret_code": "isv.success-all", "ret_msg": "操作成功"},
-    RESERVE: {"result": {"success": True, "error_code": "SYSTEM_ERROR", "retry": False,
-                         "error_msg": "系统繁忙"}},
+    RESERVE: {"result": {"success": True, "retry": False}},
     VERIFY: {"is_success": True},
 }
 RESPONSE_KEYS = {

@@ -3,7 +3,7 @@ call topwire, with no `type: ignore` anywhere."""
 
 import asyncio
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import topwire
 from topwire import (
@@ -55,8 +55,56 @@ code: Optional[str] = resend.get("ret_code")
 untyped: Dict[str, Any] = client.parse("taobao.any.thing", b"{}")
 
 
-def call(name: KnownMethod) -> PreparedRequest:
+def call_any(name: str) -> PreparedRequest:
     return client.prepare(name, {})
+
+
+# The optional senders, typed per method like prepare and parse.
+import httpx
+import requests
+
+with requests.Session() as session_:
+    sent = topwire.call(client, "taobao.eticket.merchant.ma.consume",
+                        {"token": "t", "outer_id": "1", "code": "abc", "consume_num": 1, "serial_num": "s1"},
+                        session="s", http=session_, timeout=5, retries=1)
+    consumed: Optional[str] = sent.get("ret_code")
+free: Dict[str, Any] = topwire.call(client, "taobao.any.thing", {"x": 1}, sleep=lambda s: None)
+
+
+async def send_async() -> None:
+    async with httpx.AsyncClient() as http:
+        verified2 = await topwire.acall(client, "taobao.travel.ticket.order.verify", {"order_id": 1}, http=http)
+        success: Optional[bool] = verified2.get("is_success")
+        failed: Optional[topwire.RedactedRequest] = None
+        try:
+            await topwire.acall(client, "taobao.any.thing", http=http, sleep=asyncio.sleep)
+        except TopError as e:
+            failed = e.request
+        if failed is not None:
+            shown: str = failed.body
+
+
+# A program's own helper, typed per method through the Call protocol.
+from topwire.apis import AsyncCall, Call
+
+
+def _my_call(method: str, params: Optional[Mapping[str, Any]] = None, *, session: Optional[str] = None) -> Any:
+    req_ = client.prepare(method, params, session=session)
+    return client.parse(method, httpx.post(req_.url, headers=req_.headers, content=req_.body, timeout=10).content)
+
+
+my_call: Call = _my_call
+resent = my_call("taobao.eticket.merchant.ma.resend", {"isv_ma_list": [{"code": "abc", "num": 1}],
+                                                     "outer_id": "1", "token": "t"}, session="s")
+resent_code: Optional[str] = resent.get("ret_code")
+anything: Dict[str, Any] = my_call("taobao.any.thing", {"x": 1})
+
+
+async def _my_acall(method: str, params: Optional[Mapping[str, Any]] = None, *, session: Optional[str] = None) -> Any:
+    return await topwire.acall(client, method, params, session=session, http=httpx.AsyncClient())
+
+
+my_acall: AsyncCall = _my_acall
 
 
 signature: str = topwire.sign({"a": "b"}, "secret", "hmac-sha256")

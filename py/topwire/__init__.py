@@ -36,23 +36,32 @@ __all__ = [
     "Gateway",
     "PreparedBatch",
     "PreparedRequest",
+    "RedactedRequest",
     "SignatureError",
     "TopClient",
     "TopError",
     "ValidationError",
     "__version__",
+    "acall",
     "apis",
+    "call",
     "sign",
     "string_to_sign",
     "verify_spi",
 ]
 
 
-def __getattr__(name: str) -> object:
-    # `topwire.apis` (TypedDicts, for type checkers) is imported on first use:
-    # importing `typing` would double the import time of the package.
-    if name == "apis":
-        import importlib
+_SENDERS = ("RedactedRequest", "acall", "call")
 
+
+def __getattr__(name: str) -> object:
+    # `topwire.apis` (TypedDicts, for type checkers) and the senders are
+    # imported on first use: importing `typing` would double the import time
+    # of the package.
+    import importlib
+
+    if name == "apis":
         return importlib.import_module(".apis", __name__)
+    if name in _SENDERS:
+        return getattr(importlib.import_module("._send", __name__), name)
     raise AttributeError(f"module 'topwire' has no attribute {name!r}")

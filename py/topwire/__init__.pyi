@@ -4,6 +4,8 @@ written by the core from its API descriptions (`make types`); do not edit it by 
 from datetime import datetime, timedelta
 from typing import (
     Any,
+    Awaitable,
+    Callable,
     Dict,
     Generic,
     Iterable,
@@ -24,6 +26,7 @@ from ._errors import DecodeError as DecodeError
 from ._errors import SignatureError as SignatureError
 from ._errors import TopError as TopError
 from ._errors import ValidationError as ValidationError
+from ._send import RedactedRequest as RedactedRequest
 
 __version__: str
 DEFAULT_GATEWAY: str
@@ -31,6 +34,8 @@ DEFAULT_GATEWAY: str
 _Pairs = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
 _Body = Union[bytes, bytearray, memoryview, str]
 _T = TypeVar("_T")
+_Sleep = Callable[[float], object]
+_AsyncSleep = Callable[[float], Awaitable[object]]
 
 def sign(params: _Pairs, secret: str, sign_method: Literal["md5", "hmac", "hmac-sha256"]) -> str:
     """The TOP signature of `params` (pairs with an empty value and `sign` are skipped): upper-case hex."""
@@ -109,6 +114,9 @@ class PreparedRequest:
     def body(self) -> bytes: ...
     @property
     def is_multipart(self) -> bool: ...
+    @property
+    def redacted_body(self) -> str:
+        """The body as logs may show it: secret values (a customer's card secret) as `***`."""
     @property
     def params(self) -> List[Tuple[str, str]]: ...
 
@@ -313,6 +321,16 @@ class TopClient:
         timestamp: Union[datetime, int, None] = ...,
         allow_unknown: bool = ...,
     ) -> PreparedRequest: ...
+    @overload
+    def prepare(  # type: ignore[overload-overlap]
+        self,
+        method: apis.KnownMethod,
+        params: Any = ...,
+        *,
+        session: Optional[str] = ...,
+        timestamp: Union[datetime, int, None] = ...,
+        allow_unknown: bool = ...,
+    ) -> apis.ParamsDoNotMatchTheTypedMethod: ...
     @overload
     def prepare(
         self,
@@ -552,3 +570,513 @@ class TopClient:
     # --- end generated ---
     @overload
     def parse(self, method: str, body: _Body) -> Dict[str, Any]: ...
+
+# Optional senders: prepare, send with the HTTP client you have, parse, retry what TOP marks
+# retryable. `http`: a requests.Session or an httpx.Client (call; None: urllib), an
+# httpx.AsyncClient or an aiohttp.ClientSession (acall). `timeout` in seconds per attempt.
+# --- generated: call/acall overloads (make types) ---
+@overload
+def call(
+    client: TopClient,
+    method: Literal["alibaba.alsc.daodian.ticket.consult"],
+    params: apis.AlibabaAlscDaodianTicketConsultRequest,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.AlibabaAlscDaodianTicketConsultResponse: ...
+@overload
+def call(
+    client: TopClient,
+    method: Literal["alibaba.alsc.daodian.ticket.reserve"],
+    params: apis.AlibabaAlscDaodianTicketReserveRequest,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.AlibabaAlscDaodianTicketReserveResponse: ...
+@overload
+def call(
+    client: TopClient,
+    method: Literal["taobao.eticket.merchant.img.upload"],
+    params: apis.TaobaoEticketMerchantImgUploadRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.TaobaoEticketMerchantImgUploadResponse: ...
+@overload
+def call(
+    client: TopClient,
+    method: Literal["taobao.eticket.merchant.ma.available"],
+    params: apis.TaobaoEticketMerchantMaAvailableRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.TaobaoEticketMerchantMaAvailableResponse: ...
+@overload
+def call(
+    client: TopClient,
+    method: Literal["taobao.eticket.merchant.ma.consume"],
+    params: apis.TaobaoEticketMerchantMaConsumeRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.TaobaoEticketMerchantMaConsumeResponse: ...
+@overload
+def call(
+    client: TopClient,
+    method: Literal["taobao.eticket.merchant.ma.delay"],
+    params: apis.TaobaoEticketMerchantMaDelayRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.TaobaoEticketMerchantMaDelayResponse: ...
+@overload
+def call(
+    client: TopClient,
+    method: Literal["taobao.eticket.merchant.ma.failsend"],
+    params: apis.TaobaoEticketMerchantMaFailsendRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.TaobaoEticketMerchantMaFailsendResponse: ...
+@overload
+def call(
+    client: TopClient,
+    method: Literal["taobao.eticket.merchant.ma.resend"],
+    params: apis.TaobaoEticketMerchantMaResendRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.TaobaoEticketMerchantMaResendResponse: ...
+@overload
+def call(
+    client: TopClient,
+    method: Literal["taobao.eticket.merchant.ma.reverse"],
+    params: apis.TaobaoEticketMerchantMaReverseRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.TaobaoEticketMerchantMaReverseResponse: ...
+@overload
+def call(
+    client: TopClient,
+    method: Literal["taobao.eticket.merchant.ma.send"],
+    params: apis.TaobaoEticketMerchantMaSendRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.TaobaoEticketMerchantMaSendResponse: ...
+@overload
+def call(
+    client: TopClient,
+    method: Literal["taobao.eticket.merchant.tbma.get"],
+    params: apis.TaobaoEticketMerchantTbmaGetRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.TaobaoEticketMerchantTbmaGetResponse: ...
+@overload
+def call(
+    client: TopClient,
+    method: Literal["taobao.tmc.messages.confirm"],
+    params: apis.TaobaoTmcMessagesConfirmRequest,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.TaobaoTmcMessagesConfirmResponse: ...
+@overload
+def call(
+    client: TopClient,
+    method: Literal["taobao.tmc.messages.consume"],
+    params: apis.TaobaoTmcMessagesConsumeRequest,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.TaobaoTmcMessagesConsumeResponse: ...
+@overload
+def call(
+    client: TopClient,
+    method: Literal["taobao.tmc.user.permit"],
+    params: apis.TaobaoTmcUserPermitRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.TaobaoTmcUserPermitResponse: ...
+@overload
+def call(
+    client: TopClient,
+    method: Literal["taobao.travel.ticket.order.refund"],
+    params: apis.TaobaoTravelTicketOrderRefundRequest,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.TaobaoTravelTicketOrderRefundResponse: ...
+@overload
+def call(
+    client: TopClient,
+    method: Literal["taobao.travel.ticket.order.verify"],
+    params: apis.TaobaoTravelTicketOrderVerifyRequest,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.TaobaoTravelTicketOrderVerifyResponse: ...
+@overload
+def call(  # type: ignore[overload-overlap]
+    client: TopClient,
+    method: apis.KnownMethod,
+    params: Any = ...,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> apis.ParamsDoNotMatchTheTypedMethod: ...
+@overload
+def call(
+    client: TopClient,
+    method: str,
+    params: Optional[Mapping[str, Any]] = ...,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any = ...,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_Sleep] = ...,
+) -> Dict[str, Any]: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["alibaba.alsc.daodian.ticket.consult"],
+    params: apis.AlibabaAlscDaodianTicketConsultRequest,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.AlibabaAlscDaodianTicketConsultResponse: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["alibaba.alsc.daodian.ticket.reserve"],
+    params: apis.AlibabaAlscDaodianTicketReserveRequest,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.AlibabaAlscDaodianTicketReserveResponse: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["taobao.eticket.merchant.img.upload"],
+    params: apis.TaobaoEticketMerchantImgUploadRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.TaobaoEticketMerchantImgUploadResponse: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["taobao.eticket.merchant.ma.available"],
+    params: apis.TaobaoEticketMerchantMaAvailableRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.TaobaoEticketMerchantMaAvailableResponse: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["taobao.eticket.merchant.ma.consume"],
+    params: apis.TaobaoEticketMerchantMaConsumeRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.TaobaoEticketMerchantMaConsumeResponse: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["taobao.eticket.merchant.ma.delay"],
+    params: apis.TaobaoEticketMerchantMaDelayRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.TaobaoEticketMerchantMaDelayResponse: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["taobao.eticket.merchant.ma.failsend"],
+    params: apis.TaobaoEticketMerchantMaFailsendRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.TaobaoEticketMerchantMaFailsendResponse: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["taobao.eticket.merchant.ma.resend"],
+    params: apis.TaobaoEticketMerchantMaResendRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.TaobaoEticketMerchantMaResendResponse: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["taobao.eticket.merchant.ma.reverse"],
+    params: apis.TaobaoEticketMerchantMaReverseRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.TaobaoEticketMerchantMaReverseResponse: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["taobao.eticket.merchant.ma.send"],
+    params: apis.TaobaoEticketMerchantMaSendRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.TaobaoEticketMerchantMaSendResponse: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["taobao.eticket.merchant.tbma.get"],
+    params: apis.TaobaoEticketMerchantTbmaGetRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.TaobaoEticketMerchantTbmaGetResponse: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["taobao.tmc.messages.confirm"],
+    params: apis.TaobaoTmcMessagesConfirmRequest,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.TaobaoTmcMessagesConfirmResponse: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["taobao.tmc.messages.consume"],
+    params: apis.TaobaoTmcMessagesConsumeRequest,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.TaobaoTmcMessagesConsumeResponse: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["taobao.tmc.user.permit"],
+    params: apis.TaobaoTmcUserPermitRequest,
+    *,
+    session: str,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.TaobaoTmcUserPermitResponse: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["taobao.travel.ticket.order.refund"],
+    params: apis.TaobaoTravelTicketOrderRefundRequest,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.TaobaoTravelTicketOrderRefundResponse: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: Literal["taobao.travel.ticket.order.verify"],
+    params: apis.TaobaoTravelTicketOrderVerifyRequest,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.TaobaoTravelTicketOrderVerifyResponse: ...
+@overload
+async def acall(  # type: ignore[overload-overlap]
+    client: TopClient,
+    method: apis.KnownMethod,
+    params: Any = ...,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> apis.ParamsDoNotMatchTheTypedMethod: ...
+@overload
+async def acall(
+    client: TopClient,
+    method: str,
+    params: Optional[Mapping[str, Any]] = ...,
+    *,
+    session: Optional[str] = ...,
+    timestamp: Union[datetime, int, None] = ...,
+    allow_unknown: bool = ...,
+    http: Any,
+    timeout: float = ...,
+    retries: int = ...,
+    sleep: Optional[_AsyncSleep] = ...,
+) -> Dict[str, Any]: ...
+# --- end generated senders ---

@@ -11,11 +11,18 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # `typing` is not imported at run time: it would double the import time
     from typing import Any, Optional, Tuple
 
+    from ._send import RedactedRequest
+
 __all__ = ["TopError", "ValidationError", "ApiError", "DecodeError", "SignatureError"]
 
 
 class TopError(Exception):
-    """Base class of every topwire error: ``except TopError`` catches them all."""
+    """Base class of every topwire error: ``except TopError`` catches them all.
+
+    ``request`` is set by :func:`topwire.call` and :func:`topwire.acall`: the
+    request that failed, redacted (for debugging an error 25)."""
+
+    request: Optional[RedactedRequest] = None
 
     def __init__(self, message: str = "") -> None:
         super().__init__(message)
@@ -48,7 +55,9 @@ class ApiError(TopError):
 
     ``retryable`` is true for platform-side failures (``isp.*`` sub codes,
     rate limits, service unavailable); ``retry_after`` is the ban's wait in
-    seconds when the gateway names one.
+    seconds when the gateway names one. ``is_session_error`` is true for
+    codes 26 (missing session) and 27 (invalid or expired session): the
+    seller must authorise the app again; retrying cannot help.
     """
 
     def __init__(
@@ -62,6 +71,7 @@ class ApiError(TopError):
         request_id: Optional[str] = None,
         retryable: bool = False,
         retry_after: Optional[int] = None,
+        is_session_error: bool = False,
     ) -> None:
         super().__init__(message)
         self.code = code
@@ -71,6 +81,7 @@ class ApiError(TopError):
         self.request_id = request_id
         self.retryable = retryable
         self.retry_after = retry_after
+        self.is_session_error = is_session_error
 
 
 class DecodeError(TopError, ValueError):

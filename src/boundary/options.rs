@@ -18,8 +18,7 @@ use crate::client::batch::{BatchCall, BatchOptions};
 use crate::client::top_client::{ClientOptions, PreparedRequest, TopClient};
 use crate::local_gateway::gateway::{Gateway, GatewayConfig, GatewayRequest, GatewayResponse};
 use crate::spi::verify::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
-pub use crate::wire::did_you_mean::did_you_mean;
-use crate::wire::did_you_mean::unknown_key;
+pub use crate::wire::did_you_mean::{closest, did_you_mean, unknown_key};
 use crate::wire::error::{Error, ValidationError};
 use crate::wire::value::Value;
 

@@ -519,6 +519,9 @@ impl TopClient {
     ) -> Result<PreparedRequest, Error> {
         check_method(method)?;
         let spec = apis::find(method);
+        if spec.is_none() && !options.allow_unknown {
+            check_not_misspelled(method)?;
+        }
         let rendered = render(spec, params, options.allow_unknown)?;
         let app = &rendered.text;
         // Blank system values are dropped as the Java SDK's TaobaoHashMap drops them.
@@ -689,4 +692,27 @@ fn merge_sorted<'a>(a: &[(&'a str, &'a str)], b: &[(&'a str, &'a str)]) -> Vec<(
         out.extend(next.copied());
     }
     out
+}
+
+/// How many edits away from a typed method an untyped one is taken for a
+/// typo of it: a letter missing, extra, wrong or two swapped, twice at
+/// most (`ma.consum`, `ma.cosnume`), so that another word is not
+/// (`ma.query` is four edits from `ma.delay`).
+pub const METHOD_TYPO_EDITS: usize = 2;
+
+/// An untyped method a typo of a typed one (`taobao.eticket.merchant.ma.consum`)
+/// would reach the gateway and come back as error 22; it is refused here,
+/// naming the typed method, unless the caller allows unknown names.
+fn check_not_misspelled(method: &str) -> Result<(), ValidationError> {
+    match crate::wire::did_you_mean::closest(method, apis::NAMES, METHOD_TYPO_EDITS) {
+        None => Ok(()),
+        Some(typed) => Err(ValidationError::new(
+            "method",
+            format!(
+                "a known method (did you mean {typed}?; allowUnknown / allow_unknown sends \
+                 an untyped method as it is)"
+            ),
+            quote_truncated(method),
+        )),
+    }
 }

@@ -4,8 +4,9 @@
 
 use crate::wire::error::ValidationError;
 
-/// An unknown key, with the known one it most likely meant.
-pub(crate) fn unknown_key(field: String, key: &str, known: &[&str]) -> ValidationError {
+/// An unknown key, with the known one it most likely meant (`field` names
+/// where it was: the key itself, or its path in a record).
+pub fn unknown_key(field: String, key: &str, known: &[&str]) -> ValidationError {
     let hint = match did_you_mean(key, known) {
         Some(right) => format!("a known option (did you mean {right}?)"),
         None if known.is_empty() => "no options here".to_owned(),
@@ -18,20 +19,28 @@ pub(crate) fn unknown_key(field: String, key: &str, known: &[&str]) -> Validatio
 /// another case or separator style (`sign_method` -> `signMethod`), else
 /// the closest one at most a third of its length away (`sesion` -> `session`).
 pub fn did_you_mean<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
-    let fold = |s: &str| -> Vec<char> {
-        s.chars()
-            .filter(|c| !matches!(c, '_' | '-'))
-            .map(|c| c.to_ascii_lowercase())
-            .collect()
-    };
+    let limit = (fold(key).len() / 3).max(1);
+    closest(key, known, limit)
+}
+
+/// The known name closest to `key` (case, `_` and `-` ignored) at most
+/// `limit` edits away, if any.
+pub fn closest<'a>(key: &str, known: &[&'a str], limit: usize) -> Option<&'a str> {
     let key = fold(key);
-    let limit = (key.len() / 3).max(1);
     known
         .iter()
         .map(|k| (edit_distance(&key, &fold(k)), *k))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
+}
+
+/// A name as [`closest`] compares it: lower case, without `_` and `-`.
+fn fold(s: &str) -> Vec<char> {
+    s.chars()
+        .filter(|c| !matches!(c, '_' | '-'))
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// Levenshtein distance, with an adjacent swap counting as one edit.
@@ -72,5 +81,18 @@ mod tests {
         assert_eq!(did_you_mean("app_secret", &known), Some("appSecret"));
         assert_eq!(did_you_mean("colour", &known), None);
         assert_eq!(did_you_mean("", &known), None);
+    }
+
+    #[test]
+    fn closest_keeps_to_its_limit() {
+        let known = [
+            "taobao.eticket.merchant.ma.send",
+            "taobao.eticket.merchant.ma.delay",
+        ];
+        let near = |key: &str, limit: usize| closest(key, &known, limit);
+        assert_eq!(near("taobao.eticket.merchant.ma.sned", 2), Some(known[0]));
+        assert_eq!(near("taobao.eticket.merchant.ma.snd", 1), Some(known[0]));
+        assert_eq!(near("taobao.eticket.merchant.ma.query", 3), None);
+        assert_eq!(near("taobao.eticket.merchant.ma.dealy", 1), Some(known[1]));
     }
 }

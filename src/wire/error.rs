@@ -57,6 +57,7 @@ impl Error {
                     "retry_after",
                     e.retry_after.map_or(Value::Null, Value::from),
                 ),
+                ("is_session_error", e.is_session_error().into()),
             ],
             Error::Decode(_) => Vec::new(),
             Error::Signature(e) => vec![("reason", e.reason.as_str().into())],
@@ -161,6 +162,19 @@ pub struct ApiError {
     /// Seconds to wait before retrying, when the gateway names a ban
     /// (`This ban will last for N more seconds`).
     pub retry_after: Option<u64>,
+}
+
+/// Codes the platform documents for a session problem: 26 missing session,
+/// 27 invalid session (expired, revoked or another app's).
+pub const SESSION_ERROR_CODES: [i64; 2] = [26, 27];
+
+impl ApiError {
+    /// Whether the seller's session is the problem (code 26 or 27, whatever
+    /// the sub code): the seller must authorise the app again, and sending
+    /// the same call again cannot help.
+    pub fn is_session_error(&self) -> bool {
+        SESSION_ERROR_CODES.contains(&self.code)
+    }
 }
 
 impl fmt::Display for ApiError {

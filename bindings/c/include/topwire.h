@@ -21,7 +21,7 @@
  *      "message": "...",                                   the text every language shows
  *      "field", "expected", "got",                          ValidationError
  *      "code", "msg", "sub_code", "sub_msg", "request_id",
- *      "retryable", "retry_after",                          ApiError (absent ones are null)
+ *      "retryable", "retry_after", "is_session_error",      ApiError (absent ones are null)
  *      "reason"}                                            SignatureError: missing_sign, mismatch,
  *                                                           missing_timestamp, stale_timestamp
  *   On success *error is set to {NULL, 0}. Outputs are written only on success.

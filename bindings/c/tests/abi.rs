@@ -97,7 +97,7 @@ fn api_errors_carry_every_field() {
     assert_eq!(f.status, TopwireStatus::ApiError);
     assert_eq!(
         record(&f),
-        r#"{"kind":"ApiError","message":"TOP error 7: App Call Limited (accesscontrol.limited-by-app-access-count: This ban will last for 23 more seconds) [request_id abc]","code":7,"msg":"App Call Limited","sub_code":"accesscontrol.limited-by-app-access-count","sub_msg":"This ban will last for 23 more seconds","request_id":"abc","retryable":true,"retry_after":23}"#
+        r#"{"kind":"ApiError","message":"TOP error 7: App Call Limited (accesscontrol.limited-by-app-access-count: This ban will last for 23 more seconds) [request_id abc]","code":7,"msg":"App Call Limited","sub_code":"accesscontrol.limited-by-app-access-count","sub_msg":"This ban will last for 23 more seconds","request_id":"abc","retryable":true,"retry_after":23,"is_session_error":false}"#
     );
     let f = common::parse(
         &client,
@@ -107,7 +107,7 @@ fn api_errors_carry_every_field() {
     .unwrap_err();
     assert_eq!(
         record(&f),
-        r#"{"kind":"ApiError","message":"TOP error 25: Invalid signature","code":25,"msg":"Invalid signature","sub_code":null,"sub_msg":null,"request_id":null,"retryable":false,"retry_after":null}"#
+        r#"{"kind":"ApiError","message":"TOP error 25: Invalid signature","code":25,"msg":"Invalid signature","sub_code":null,"sub_msg":null,"request_id":null,"retryable":false,"retry_after":null,"is_session_error":false}"#
     );
 }
 

@@ -387,6 +387,13 @@ impl PyPreparedRequest {
     }
 
     /// Whether the body is `multipart/form-data` (the call uploads a file).
+    /// The body as logs may show it: the values of secret fields (a
+    /// customer's card secret) as `***`, an upload by its size.
+    #[getter]
+    fn redacted_body(&self) -> String {
+        self.inner.redacted_body().into_owned()
+    }
+
     #[getter]
     fn is_multipart(&self) -> bool {
         matches!(self.inner.body, topwire::Body::Multipart(_))
@@ -481,6 +488,52 @@ fn under(py: Python<'_>, at: &str, err: PyErr) -> PyErr {
     }
 }
 
+/// The keyword options of `TopClient(...)` and `prepare(...)`.
+const CLIENT_KEYWORDS: &[&str] = &[
+    "sign_method",
+    "format",
+    "simplify",
+    "gateway",
+    "partner_id",
+    "target_app_key",
+];
+const PREPARE_KEYWORDS: &[&str] = &["session", "timestamp", "allow_unknown"];
+
+/// A keyword option nobody declared (`signmethod=`) is a TypeError, as
+/// Python's own, but worded by the core with the likely spelling
+/// (`did you mean sign_method?`), as in every language.
+fn refuse_unknown_keywords(unknown: Option<&Bound<'_, PyDict>>, known: &[&str]) -> PyResult<()> {
+    let Some((key, _)) = unknown.and_then(|d| d.iter().next()) else {
+        return Ok(());
+    };
+    let key = key.str()?.to_string_lossy().into_owned();
+    let err = topwire::options::unknown_key(key.clone(), &key, known);
+    Err(pyo3::exceptions::PyTypeError::new_err(err.to_string()))
+}
+
+/// An app key or secret: a `str`; `None` (an unset environment variable)
+/// is a ValidationError naming the argument, another type a TypeError.
+fn credential(
+    py: Python<'_>,
+    field: &str,
+    what: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<String> {
+    if value.is_none() {
+        return Err(to_py_err(
+            py,
+            invalid(field, &format!("a non-empty {what} (a str)"), "None"),
+        ));
+    }
+    match value.cast::<PyString>() {
+        Ok(s) => arg(s, field).map(Cow::into_owned),
+        Err(_) => Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "{field} must be the {what} as a str, not {}",
+            value.get_type().name()?
+        ))),
+    }
+}
+
 /// An application's credentials and settings: immutable, shareable between threads.
 #[pyclass(frozen, subclass, module = "topwire", name = "TopClient")]
 struct PyTopClient {
@@ -491,19 +544,21 @@ struct PyTopClient {
 impl PyTopClient {
     #[new]
     #[pyo3(signature = (app_key, app_secret, *, sign_method=None, format=None, simplify=None,
-                        gateway=None, partner_id=None, target_app_key=None))]
+                        gateway=None, partner_id=None, target_app_key=None, **unknown))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        app_key: Bound<'_, PyString>,
-        app_secret: Bound<'_, PyString>,
+        app_key: &Bound<'_, PyAny>,
+        app_secret: &Bound<'_, PyAny>,
         sign_method: Option<Bound<'_, PyString>>,
         format: Option<Bound<'_, PyString>>,
         simplify: Option<bool>,
         gateway: Option<Bound<'_, PyString>>,
         partner_id: Option<Bound<'_, PyString>>,
         target_app_key: Option<Bound<'_, PyString>>,
+        unknown: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
+        refuse_unknown_keywords(unknown, CLIENT_KEYWORDS)?;
         let (sign_method, format) = (
             opt_arg(&sign_method, "sign_method")?,
             opt_arg(&format, "format")?,
@@ -519,14 +574,17 @@ impl PyTopClient {
             partner_id: partner_id.as_deref(),
             target_app_key: target_app_key.as_deref(),
         };
-        let (app_key, app_secret) = (arg(&app_key, "app_key")?, arg(&app_secret, "app_secret")?);
+        let app_key = credential(py, "app_key", "app key", app_key)?;
+        let app_secret = credential(py, "app_secret", "app secret", app_secret)?;
         topwire::TopClient::with_options(&app_key, &app_secret, &options)
             .map(|inner| PyTopClient { inner })
             .map_err(|e| to_py_err(py, e.into()))
     }
 
     /// Builds the signed request for `method`.
-    #[pyo3(signature = (method, params=None, *, session=None, timestamp=None, allow_unknown=false))]
+    #[pyo3(signature = (method, params=None, *, session=None, timestamp=None, allow_unknown=false,
+                        **unknown))]
+    #[allow(clippy::too_many_arguments)]
     fn prepare(
         &self,
         py: Python<'_>,
@@ -535,7 +593,9 @@ impl PyTopClient {
         session: Option<Bound<'_, PyString>>,
         timestamp: Option<&Bound<'_, PyAny>>,
         allow_unknown: bool,
+        unknown: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyPreparedRequest> {
+        refuse_unknown_keywords(unknown, PREPARE_KEYWORDS)?;
         let method = arg(&method, "method")?;
         let method = method.as_ref();
         let session = opt_arg(&session, "session")?.map(Cow::into_owned);
@@ -771,6 +831,43 @@ fn verify_spi(
         .map_err(|e| to_py_err(py, e))
 }
 
+/// Milliseconds to wait before retry `attempt` of a call that failed with
+/// an ApiError of this `retryable` and `retry_after`; None: raise it
+/// (`topwire.call`, `topwire.acall`).
+#[pyfunction]
+fn retry_delay_ms(
+    retryable: bool,
+    retry_after: Option<u64>,
+    attempt: u32,
+    retries: u32,
+) -> Option<u64> {
+    topwire::send::retry_wait_ms(retryable, retry_after, attempt, retries)
+}
+
+/// The retries a sender was given, checked (0 to the core's maximum).
+#[pyfunction]
+fn check_retries(py: Python<'_>, retries: &Bound<'_, PyAny>) -> PyResult<u32> {
+    if retries.is_instance_of::<PyBool>() || !retries.is_instance_of::<PyInt>() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "retries must be an int, not {}",
+            retries.get_type().name()?
+        )));
+    }
+    // Beyond i64 it is out of range anyway; f64 keeps the core's check one.
+    #[allow(clippy::cast_precision_loss)]
+    let n = retries.extract::<i64>().map_or(f64::MAX, |n| n as f64);
+    topwire::send::check_retries(n).map_err(|e| to_py_err(py, e.into()))
+}
+
+/// A TypeError for a keyword option none of `known` names, with its likely
+/// spelling (the senders' keywords, as TopClient's).
+#[pyfunction]
+fn unknown_keyword(key: &str, known: Vec<String>) -> PyErr {
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    let err = topwire::options::unknown_key(key.to_owned(), key, &known);
+    pyo3::exceptions::PyTypeError::new_err(err.to_string())
+}
+
 /// The native half of the `topwire` package; import `topwire` instead.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -782,6 +879,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(string_to_sign, m)?)?;
     m.add_function(wrap_pyfunction!(verify_spi, m)?)?;
+    m.add_function(wrap_pyfunction!(retry_delay_ms, m)?)?;
+    m.add_function(wrap_pyfunction!(check_retries, m)?)?;
+    m.add_function(wrap_pyfunction!(unknown_keyword, m)?)?;
+    m.add("SEND_TIMEOUT_MS", topwire::send::DEFAULT_TIMEOUT_MS)?;
+    m.add("SEND_RETRIES", topwire::send::DEFAULT_RETRIES)?;
     m.add_class::<tmc::PyTmcSession>()?;
     m.add_class::<tmc::PyTmcMessage>()?;
     m.add_function(wrap_pyfunction!(tmc::tmc_decode_frame, m)?)?;

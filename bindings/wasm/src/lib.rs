@@ -432,6 +432,50 @@ pub fn memory_bytes() -> f64 {
     bytes
 }
 
+/// `[timeoutMs, retries]`: the defaults of `client.call` (topwire::send).
+#[wasm_bindgen(js_name = sendDefaults)]
+pub fn send_defaults() -> Box<[f64]> {
+    // Both are small constants: exact in an f64.
+    #[allow(clippy::cast_precision_loss)]
+    let timeout = topwire::send::DEFAULT_TIMEOUT_MS as f64;
+    Box::new([timeout, f64::from(topwire::send::DEFAULT_RETRIES)])
+}
+
+/// The retries `client.call` was given, checked (a ValidationError record otherwise).
+#[wasm_bindgen(js_name = checkRetries)]
+pub fn check_retries(retries: f64) -> JsResult<u32> {
+    topwire::send::check_retries(retries).map_err(js_err)
+}
+
+/// Milliseconds to wait before retry `attempt` of a call that failed with
+/// an ApiError of this `retryable` and `retryAfter`; none: raise it.
+#[wasm_bindgen(js_name = retryDelay)]
+pub fn retry_delay(
+    retryable: bool,
+    retry_after: Option<f64>,
+    attempt: u32,
+    retries: u32,
+) -> Option<f64> {
+    // retryAfter came from the core's own u64 (seconds), through a JS number.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let after = retry_after.map(|s| s as u64);
+    #[allow(clippy::cast_precision_loss)]
+    topwire::send::retry_wait_ms(retryable, after, attempt, retries).map(|ms| ms as f64)
+}
+
+/// Refuses an option `key` none of `known` (comma-separated) names, with its
+/// likely spelling (for the options the facade reads itself, such as
+/// `client.call`'s). Text rather than an array: no array glue in the build.
+#[wasm_bindgen(js_name = unknownOption)]
+pub fn unknown_option(key: &str, known: &str) -> JsResult<()> {
+    let known: Vec<&str> = known.split(',').collect();
+    Err(js_err(topwire::options::unknown_key(
+        key.to_owned(),
+        key,
+        &known,
+    )))
+}
+
 /// Whole epoch milliseconds from the facade's number (NaN and infinities
 /// refused; out-of-range instants are the core's to refuse).
 #[cfg(any(feature = "gateway", feature = "tmc"))]

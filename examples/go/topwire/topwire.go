@@ -53,6 +53,8 @@ type Error struct {
 	RequestID  *string `json:"request_id"`
 	Retryable  bool    `json:"retryable"`
 	RetryAfter *uint64 `json:"retry_after"`
+	// Code 26 or 27: the seller must authorise the app again.
+	IsSessionError bool `json:"is_session_error"`
 	// SignatureError: missing_sign, mismatch, missing_timestamp, stale_timestamp
 	Reason string `json:"reason"`
 }

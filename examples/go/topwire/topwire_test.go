@@ -92,7 +92,11 @@ func TestErrorsCarryTheirFields(t *testing.T) {
 	body := `{"error_response":{"code":7,"msg":"App Call Limited","sub_code":"accesscontrol.limited-by-app-access-count","sub_msg":"This ban will last for 23 more seconds","request_id":"abc"}}`
 	_, err := c.Parse(verify, []byte(body))
 	e := topError(t, err, "ApiError")
-	if e.Code != 7 || *e.SubCode != "accesscontrol.limited-by-app-access-count" || !e.Retryable || *e.RetryAfter != 23 || *e.RequestID != "abc" {
+	if e.Code != 7 || *e.SubCode != "accesscontrol.limited-by-app-access-count" || !e.Retryable || *e.RetryAfter != 23 || *e.RequestID != "abc" || e.IsSessionError {
+		t.Fatalf("%+v", e)
+	}
+	_, err = c.Parse(verify, []byte(`{"error_response":{"code":26,"msg":"Missing session"}}`))
+	if e := topError(t, err, "ApiError"); !e.IsSessionError || e.Retryable {
 		t.Fatalf("%+v", e)
 	}
 	_, err = c.Prepare(verify, map[string]any{"order_id": "x"}, nil)
