@@ -581,7 +581,7 @@ fn batch_calls_cross_the_abi() {
     .unwrap();
     assert_eq!(
         text,
-        r#"[{"data":{"id":18446744073709551615}},{"error":{"kind":"ApiError","message":"TOP error 7: App Call Limited","code":7,"msg":"App Call Limited","sub_code":null,"sub_msg":null,"request_id":null,"retryable":true,"retry_after":null}}]"#
+        r#"[{"data":{"id":18446744073709551615}},{"error":{"kind":"ApiError","message":"TOP error 7: App Call Limited","code":7,"msg":"App Call Limited","sub_code":null,"sub_msg":null,"request_id":null,"retryable":true,"retry_after":null,"is_session_error":false}}]"#
     );
 }
 
