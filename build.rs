@@ -1,5 +1,5 @@
 //! Turns the API descriptions in `apis/*.json` into the static tables of
-//! `src/spec.rs` (written to `$OUT_DIR/apis.rs`, included by `src/apis.rs`).
+//! `src/api/spec.rs` (written to `$OUT_DIR/apis.rs`, included by `src/api/apis.rs`).
 //! Parsing JSON here keeps serde out of the library and its wasm builds: the
 //! core reads plain statics. The format is in `apis/README.md`; a file that
 //! breaks it fails the build with the file and field named.
@@ -407,7 +407,7 @@ fn emit_type(ty: &str) -> String {
 }
 
 /// Whether the tables carry the documentation text: only the declaration
-/// generator (`src/codegen.rs`) reads it, and the browser's wasm download
+/// generator (`src/api/codegen.rs`) reads it, and the browser's wasm download
 /// should not pay for it.
 fn keep_docs() -> bool {
     std::env::var("CARGO_CFG_TARGET_ARCH").map_or(true, |arch| arch != "wasm32")

@@ -35,49 +35,51 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod apis;
-pub mod batch;
+// The core by layer, the bottom first: each folder imports only folders
+// listed above it (tests/layers.rs holds which, and checks them).
+
+// The value type, errors and wire formats.
+mod wire;
+// Signatures, timestamps, the Java SDK's rules.
+mod rules;
+// The API descriptions and what is generated from them.
+mod api;
+// Prepare and parse.
 mod client;
-pub mod codegen;
-mod error;
-pub mod gateway;
-mod java;
-mod json;
-mod json_ser;
-mod multipart;
-pub mod options;
-mod order;
-mod params;
-pub mod path;
-mod redact;
-mod response;
-pub mod send;
-mod shape;
-mod sign;
-pub mod spec;
+// Inbound calls from TOP.
 mod spi;
-mod time;
+// The message channel.
 #[cfg(feature = "tmc")]
 pub mod tmc;
-#[cfg(feature = "tmc")]
-pub mod tmc_channel;
-mod urlencode;
-mod value;
-mod value_serde;
-mod xml;
+// The local TOP gateway (and its message channel).
+mod local_gateway;
+// The records hosts exchange with the core.
+mod boundary;
 
-pub use batch::{parse_batch_reply, BatchCall, BatchOptions};
-pub use client::{
+pub use api::{apis, codegen, spec};
+pub use boundary::options;
+pub use client::batch;
+pub use client::send;
+pub use local_gateway::gateway;
+#[cfg(feature = "tmc")]
+pub use local_gateway::tmc_channel;
+pub use wire::path;
+
+pub use client::batch::{parse_batch_reply, BatchCall, BatchOptions};
+pub use client::redact::{is_secret_path, redact_body, SECRET_NOT_SHOWN};
+pub use client::response::{parse, parse_reply, parse_spanned, Parsed, ReplyMethod};
+pub use client::top_client::{
     decode_params, decode_request_params, Body, ClientOptions, Format, PrepareOptions,
     PreparedRequest, TopClient, DEFAULT_GATEWAY, FORM_CONTENT_TYPE, FORM_HEADERS, HTTP_METHOD,
 };
-pub use error::{ApiError, DecodeError, Error, SignatureError, SignatureFailure, ValidationError};
-pub use json_ser::{record_json, WriteError};
-pub use multipart::{Multipart, DEFAULT_FILE_CONTENT_TYPE, MAX_PARTS};
-pub use redact::{is_secret_path, redact_body, SECRET_NOT_SHOWN};
-pub use response::{parse, parse_reply, parse_spanned, Parsed, ReplyMethod};
-pub use sign::{sign, string_to_sign, SignMethod};
-pub use spi::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
-pub use time::{format_timestamp, parse_timestamp};
-pub use value::{from_json, from_json_input, FileItem, Value};
-pub use value_serde::{Problem, ReadError, ValueDeserializer, MAX_DEPTH};
+pub use rules::sign::{sign, string_to_sign, SignMethod};
+pub use rules::time::{format_timestamp, parse_timestamp};
+pub use spi::verify::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
+pub use wire::error::{
+    ApiError, DecodeError, Error, SignatureError, SignatureFailure, ValidationError,
+};
+pub use wire::json::{from_json, from_json_input};
+pub use wire::json_ser::{record_json, WriteError};
+pub use wire::multipart::{Multipart, DEFAULT_FILE_CONTENT_TYPE, MAX_PARTS};
+pub use wire::value::{FileItem, Value};
+pub use wire::value_serde::{Problem, ReadError, ValueDeserializer, MAX_DEPTH};

@@ -1,6 +1,6 @@
-//! The core's own JSON reader (src/json.rs) against serde_json, the
+//! The core's own JSON reader (src/wire/json.rs) against serde_json, the
 //! well-kept crate it stands in for (the form encoder's differential test
-//! against form_urlencoded is in src/urlencode.rs).
+//! against form_urlencoded is in src/wire/urlencode.rs).
 //!
 //! Every generated document serde_json accepts must read to the same value,
 //! every one it rejects must be rejected, except for the deliberate
@@ -18,7 +18,8 @@
 //!    that character, as the Java SDK's reader reads TOP's free-text fields;
 //!    serde_json refuses it. The generator notes where it wrote one, and
 //!    serde_json reads a copy with each of them escaped (`\u0001`), so both
-//!    must read the same text. Edits never touch them (as with difference 2).
+//!    must read the same text. Edits never touch them (as with difference 2),
+//!    but a deleted quote can bring whitespace into a string: escaped alike.
 //!    Outside strings a control character is refused by both.
 //!
 //! Nesting is bounded alike: 127 levels are read, 128 refused.
@@ -55,12 +56,24 @@ struct Doc {
 }
 
 impl Doc {
-    /// serde_json's copy with the raw control characters in strings escaped.
+    /// serde_json's copy with every raw control character inside a string
+    /// escaped: those generated there, and whitespace an edit brought into a
+    /// string (a deleted quote turns `",\n\t"` into string content).
     fn theirs_escaped(&self) -> String {
-        let mut out = self.theirs.clone();
-        for &at in self.controls.iter().rev() {
-            if let Some(c) = out.get(at..).and_then(|s| s.chars().next()) {
-                out.replace_range(at..at + 1, &format!("\\u{:04x}", u32::from(c)));
+        let mut out = String::with_capacity(self.theirs.len());
+        let (mut in_string, mut escaped) = (false, false);
+        for c in self.theirs.chars() {
+            if in_string && !escaped && u32::from(c) < 0x20 {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+                continue;
+            }
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if in_string && c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = !in_string;
             }
         }
         out

@@ -9,8 +9,6 @@
     clippy::indexing_slicing
 )]
 
-use std::path::{Path, PathBuf};
-
 use topwire::gateway::{Gateway, GatewayConfig, GatewayRequest};
 use topwire::{
     format_timestamp, from_json, parse_spanned, sign, string_to_sign, verify_spi, BatchCall,
@@ -18,97 +16,33 @@ use topwire::{
     TopClient, Value, DEFAULT_SPI_SKEW_MS,
 };
 
+#[path = "support/cases.rs"]
+mod support;
 #[path = "common/tmc_cases.rs"]
 mod tmc_cases;
 
-type Outcome = Result<(), String>;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests")
-}
-
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
-}
-
-/// Reads a case file with topwire's own JSON reader: object order and
-/// integers beyond 2^53 are kept exactly.
-fn load(path: &Path) -> Vec<Value> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let doc = from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert!(
-        doc.get("description").and_then(Value::as_str).is_some(),
-        "{}: no description",
-        path.display()
-    );
-    match doc.get("cases") {
-        Some(Value::List(cases)) => cases.clone(),
-        _ => panic!("{}: no cases array", path.display()),
-    }
-}
+use support::{
+    base64_decode, expect_or_error, json_eq, need_str, no_runner, run_every_case, str_of, CaseFile,
+    Outcome,
+};
 
 #[test]
 fn shared_cases() {
-    let mut failures: Vec<String> = Vec::new();
-    let mut counts: Vec<String> = Vec::new();
-    for (dir, is_fixture) in [("vectors", false), ("fixtures", true)] {
-        let files = json_files(&root().join(dir));
-        assert!(!files.is_empty(), "no case files in tests/{dir}");
-        for path in files {
-            let file = path.file_name().unwrap().to_string_lossy().into_owned();
-            let cases = load(&path);
-            assert!(!cases.is_empty(), "{dir}/{file} has no cases");
-            counts.push(format!("{dir}/{file}: {}", cases.len()));
-            let mut names: Vec<&str> = Vec::new();
-            for case in &cases {
-                let name = str_of(case, "name").unwrap_or("<unnamed>");
-                if names.contains(&name) {
-                    failures.push(format!("{dir}/{file}: duplicate case name {name:?}"));
-                }
-                names.push(name);
-                let outcome = if is_fixture {
-                    run_parse(case)
-                } else {
-                    match file.as_str() {
-                        "sign.json" => run_sign(case),
-                        "prepare.json" => run_prepare(case),
-                        "timestamp.json" => run_timestamp(case),
-                        "spi.json" => run_spi(case),
-                        "batch.json" => run_batch(case),
-                        "tmc.json" => tmc_cases::run_tmc(case),
-                        other => Err(format!("no runner for tests/vectors/{other}")),
-                    }
-                };
-                if let Err(why) = outcome {
-                    failures.push(format!("{dir}/{file} :: {name}\n    {why}"));
-                }
-            }
-        }
-    }
-    eprintln!("shared cases: {}", counts.join(", "));
-    assert!(
-        failures.is_empty(),
-        "{} shared case(s) failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    run_every_case("shared cases", |from, case| {
+        Some(match from {
+            CaseFile::Fixture => run_parse(case),
+            CaseFile::Vector("sign.json") => run_sign(case),
+            CaseFile::Vector("prepare.json") => run_prepare(case),
+            CaseFile::Vector("timestamp.json") => run_timestamp(case),
+            CaseFile::Vector("spi.json") => run_spi(case),
+            CaseFile::Vector("batch.json") => run_batch(case),
+            CaseFile::Vector("tmc.json") => tmc_cases::run_tmc(case),
+            CaseFile::Vector(other) => no_runner(other),
+        })
+    });
 }
 
 // ---- reading cases ----
-
-fn str_of<'a>(case: &'a Value, key: &str) -> Option<&'a str> {
-    case.get(key).and_then(Value::as_str)
-}
-
-fn need_str<'a>(case: &'a Value, key: &str) -> Result<&'a str, String> {
-    str_of(case, key).ok_or_else(|| format!("case has no string `{key}`"))
-}
 
 fn int_of(case: &Value, key: &str) -> Result<Option<i64>, String> {
     match case.get(key) {
@@ -142,14 +76,6 @@ fn pairs_of(case: &Value, key: &str) -> Result<Vec<(String, String)>, String> {
             _ => Err(format!("`{key}` item is not a pair: {item:?}")),
         })
         .collect()
-}
-
-fn expect_or_error(case: &Value) -> Result<Result<&Value, &Value>, String> {
-    match (case.get("expect"), case.get("error")) {
-        (Some(e), None) => Ok(Ok(e)),
-        (None, Some(err)) => Ok(Err(err)),
-        _ => Err("case needs exactly one of `expect` and `error`".to_owned()),
-    }
 }
 
 fn same<T: PartialEq + std::fmt::Debug>(what: &str, got: T, want: T) -> Outcome {
@@ -219,22 +145,6 @@ fn check_error(got: &Error, want: &Value) -> Outcome {
 
 fn unexpected_error(err: &Error) -> String {
     format!("unexpected {}: {err}", err.kind())
-}
-
-/// JSON equality: objects compare as maps (as in the Node and Python
-/// runners), everything else exactly (an integer never equals a float).
-fn json_eq(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.iter().any(|(k2, v2)| k == k2 && json_eq(v, v2)))
-        }
-        (Value::List(x), Value::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
-        }
-        _ => a == b,
-    }
 }
 
 // ---- runners ----
@@ -547,24 +457,4 @@ fn verbatim_is_data(
             data.to_json()
         )),
     }
-}
-
-fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = Vec::new();
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for c in text.bytes().filter(|&c| c != b'=') {
-        let v = ALPHABET
-            .iter()
-            .position(|&a| a == c)
-            .ok_or_else(|| format!("bad base64 character {:?}", char::from(c)))?;
-        acc = (acc << 6) | u32::try_from(v).unwrap();
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(u8::try_from((acc >> bits) & 0xff).unwrap());
-        }
-    }
-    Ok(out)
 }

@@ -1,4 +1,4 @@
-//! The local message channel (src/tmc_channel.rs): the handshake, delivery
+//! The local message channel (src/local_gateway/tmc_channel.rs): the handshake, delivery
 //! on pull, confirms, failures, redelivery and the HTTP methods over one
 //! queue. Frames are built here from the protocol notes' fields; the CONNECT
 //! signs come from the notes' formula (md5 of secret + key/value pairs + secret).

@@ -1,7 +1,7 @@
 // The JS face of topwire: error classes, TopClient, sign, verifySpi, Gateway,
 // and TMC (decodeFrame, encodeFrame, TmcSession; Node only).
 // Everything TOP-specific happens in the Rust core (the wasm module); the
-// records it reads and writes are declared once there (src/options.rs).
+// records it reads and writes are declared once there (src/boundary/options.rs).
 //
 // The contract with the glue (bindings/wasm): the caller's values are read
 // exactly once, here, straight into JSON text (`jsonText`), which crosses

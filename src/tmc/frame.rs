@@ -25,7 +25,7 @@
 //! Decoding is one pass over the input; no length field makes it allocate
 //! more than the bytes that are actually there.
 
-use crate::error::{DecodeError, ValidationError};
+use crate::wire::error::{DecodeError, ValidationError};
 
 /// The protocol version every current SDK writes (version 1 is not read).
 pub const PROTOCOL_VERSION: u8 = 2;

@@ -14,7 +14,7 @@ use std::fmt::Write;
 use super::frame::{Frame, TmcValue};
 use super::message::TmcMessage;
 use super::session::{Action, Event};
-use crate::value::write_json_string;
+use crate::wire::value::write_json_string;
 
 /// The largest integer a JS number holds exactly.
 const MAX_SAFE: u64 = 9_007_199_254_740_991;

@@ -12,8 +12,8 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 
 use super::frame::{Frame, FrameKind, TmcValue};
-use crate::error::DecodeError;
-use crate::value::Value;
+use crate::wire::error::DecodeError;
+use crate::wire::value::Value;
 
 /// `__kind` values (`MessageKind` in the Java SDK).
 pub mod kind {
@@ -135,7 +135,7 @@ impl TmcMessage {
     /// The content's JSON, read by the core's reader: integers stay exact
     /// (a trade id beyond 2^53 too).
     pub fn data(&self) -> Result<Value, DecodeError> {
-        crate::json::parse(&self.content).map_err(|e| {
+        crate::wire::json::parse(&self.content).map_err(|e| {
             DecodeError::new(format!(
                 "TMC message {}: content is not JSON: {}",
                 self.id, e.message

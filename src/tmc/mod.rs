@@ -1,6 +1,7 @@
 //! TMC, the message channel TOP pushes events through (a trade paid, a
 //! refund opened): the binary frame codec, a sans-I/O client session and
-//! the server's half for a local channel in tests.
+//! the server's half for a local channel in tests. May import: `rules`,
+//! `wire`.
 //!
 //! The host owns the WebSocket and the clock; this module reads and writes
 //! frames ([`decode_frame`], [`encode_frame`]) and keeps the session's state

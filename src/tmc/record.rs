@@ -12,8 +12,8 @@
 use super::frame::{format_code, Frame, FrameKind, TmcValue};
 use super::message::TmcMessage;
 use super::session::{Action, Event};
-use crate::error::ValidationError;
-use crate::value::{FileItem, Value};
+use crate::wire::error::ValidationError;
+use crate::wire::value::{FileItem, Value};
 
 /// How a record is spelled for a host.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -393,7 +393,7 @@ mod tests {
     #[test]
     fn bad_records_name_the_field() {
         let read = |json: &str| {
-            frame_from_value(&crate::from_json(json).unwrap(), Style::JS)
+            frame_from_value(&crate::wire::json::from_json(json).unwrap(), Style::JS)
                 .unwrap_err()
                 .to_string()
         };

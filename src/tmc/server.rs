@@ -9,8 +9,8 @@ use subtle::ConstantTimeEq;
 
 use super::frame::{Frame, FrameKind, TmcValue};
 use super::message::{frame_kind, kind};
-use crate::error::{DecodeError, SignatureError, SignatureFailure};
-use crate::sign::{sign, SignMethod};
+use crate::rules::sign::{sign, SignMethod};
+use crate::wire::error::{DecodeError, SignatureError, SignatureFailure};
 
 /// The CONNECT `sign`: the md5 TOP sign over `app_key`, `group_name` and
 /// `timestamp` (upper-case hex of MD5(secret + `app_key` + app key +
@@ -119,7 +119,10 @@ impl ConnectRequest {
 }
 
 /// Reads a CONNECT frame and checks its sign with the app's secret.
-pub fn check_connect(frame: &Frame, app_secret: &str) -> Result<ConnectRequest, crate::Error> {
+pub fn check_connect(
+    frame: &Frame,
+    app_secret: &str,
+) -> Result<ConnectRequest, crate::wire::error::Error> {
     let request = ConnectRequest::from_frame(frame)?;
     request.verify(app_secret)?;
     Ok(request)
@@ -222,7 +225,7 @@ mod tests {
         assert!(!e.to_string().contains("OTHER"));
         assert!(matches!(
             e,
-            crate::Error::Signature(SignatureError {
+            crate::wire::error::Error::Signature(SignatureError {
                 reason: SignatureFailure::Mismatch,
                 ..
             })

@@ -25,7 +25,7 @@ use super::message::{
     frame_kind, kind, send_frame, truncate_reason, TmcMessage, DEFAULT_MAX_CONTENT_BYTES,
 };
 use super::server::connect_sign;
-use crate::error::{DecodeError, ValidationError};
+use crate::wire::error::{DecodeError, ValidationError};
 
 /// How a session connects and how often it acts. Every interval is in
 /// milliseconds.

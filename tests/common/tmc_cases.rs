@@ -7,25 +7,11 @@ use topwire::tmc::{
 };
 use topwire::{Error, Value};
 
-use super::{check_error, int_of, json_eq, need_str, same, str_of, unexpected_error, Outcome};
+use super::support::{hex, json_eq, need_str, str_of, to_hex, Outcome};
+use super::{check_error, int_of, same, unexpected_error};
 
 /// The time every session case connects at.
 const CONNECT_AT: i64 = 1_394_864_359_897;
-
-fn hex(text: &str) -> Result<Vec<u8>, String> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| {
-            text.get(i..i + 2)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .ok_or_else(|| format!("bad hex at {i}"))
-        })
-        .collect()
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 fn frame_of(case: &Value, key: &str) -> Result<topwire::tmc::Frame, String> {
     let v = case.get(key).ok_or(format!("no `{key}`"))?;

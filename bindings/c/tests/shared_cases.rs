@@ -12,121 +12,53 @@
 )]
 
 mod common;
+#[path = "../../../tests/support/cases.rs"]
+mod support;
 #[path = "common/tmc_cases.rs"]
 mod tmc_cases;
 
-use std::path::{Path, PathBuf};
-
 use common::Failure;
+use support::{
+    base64_decode, expect_or_error, json_eq, need_str, no_runner, run_every_case, str_of, CaseFile,
+    Outcome,
+};
 use topwire::{from_json, Value};
 
-type Outcome = Result<(), String>;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests")
-}
-
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
-}
-
-fn load(path: &Path) -> Vec<Value> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let doc = from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    match doc.get("cases") {
-        Some(Value::List(cases)) => cases.clone(),
-        _ => panic!("{}: no cases array", path.display()),
-    }
-}
-
+/// Cases with no C form are left out (listed in the summary): a file inside
+/// a structure or a batch call (C hands files over as top-level parts only),
+/// and a batch sent to the local gateway, which the C library does not hold.
 #[test]
 fn shared_cases_through_the_c_abi() {
-    let mut failures: Vec<String> = Vec::new();
-    let mut total = 0;
-    let mut no_c_form: Vec<String> = Vec::new();
-    for (dir, is_fixture) in [("vectors", false), ("fixtures", true)] {
-        let files = json_files(&root().join(dir));
-        assert!(!files.is_empty(), "no case files in tests/{dir}");
-        for path in files {
-            let file = path.file_name().unwrap().to_string_lossy().into_owned();
-            let cases = load(&path);
-            assert!(!cases.is_empty(), "{dir}/{file} has no cases");
-            let mut names: Vec<&str> = Vec::new();
-            for case in &cases {
-                total += 1;
-                let name = str_of(case, "name").unwrap_or("<unnamed>");
-                if names.contains(&name) {
-                    failures.push(format!("{dir}/{file}: duplicate case name {name:?}"));
-                }
-                names.push(name);
-                let batch_without_c_form = file == "batch.json"
-                    && (str_of(case, "kind") == Some("gateway")
-                        || case
-                            .get("calls")
-                            .is_some_and(|c| c.to_json().contains("file_base64")));
-                if batch_without_c_form
-                    || file == "prepare.json"
-                        && has_nested_file(case.get("params").unwrap_or(&Value::Null))
-                {
-                    no_c_form.push(format!("{dir}/{file} :: {name}"));
-                    continue;
-                }
-                let outcome = if is_fixture {
-                    run_parse(case)
-                } else {
-                    match file.as_str() {
-                        "sign.json" => run_sign(case),
-                        "prepare.json" => run_prepare(case),
-                        "timestamp.json" => run_timestamp(case),
-                        "spi.json" => run_spi(case),
-                        "batch.json" => run_batch(case),
-                        "tmc.json" => tmc_cases::run_tmc(case),
-                        other => Err(format!("no C ABI runner for tests/vectors/{other}")),
-                    }
-                };
-                if let Err(why) = outcome {
-                    failures.push(format!("{dir}/{file} :: {name}\n    {why}"));
-                }
+    run_every_case("shared cases through the C ABI", |from, case| {
+        Some(match from {
+            CaseFile::Vector("prepare.json")
+                if has_nested_file(case.get("params").unwrap_or(&Value::Null)) =>
+            {
+                return None;
             }
-        }
-    }
-    eprintln!(
-        "shared cases through the C ABI: {} run; {} with no C form (a file inside a structure or a batch call, which C cannot express; a batch sent to the local gateway, which the C library does not hold): {:?}",
-        total - no_c_form.len(),
-        no_c_form.len(),
-        no_c_form
-    );
-    assert!(
-        failures.is_empty(),
-        "{} shared case(s) failed through the C ABI:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+            CaseFile::Vector("batch.json") if batch_without_c_form(case) => return None,
+            CaseFile::Fixture => run_parse(case),
+            CaseFile::Vector("sign.json") => run_sign(case),
+            CaseFile::Vector("prepare.json") => run_prepare(case),
+            CaseFile::Vector("timestamp.json") => run_timestamp(case),
+            CaseFile::Vector("spi.json") => run_spi(case),
+            CaseFile::Vector("batch.json") => run_batch(case),
+            CaseFile::Vector("tmc.json") => tmc_cases::run_tmc(case),
+            CaseFile::Vector(other) => no_runner(other),
+        })
+    });
+}
+
+/// A batch case C cannot express: a call with a file, or a batch sent to the
+/// local gateway, which the C library does not hold.
+fn batch_without_c_form(case: &Value) -> bool {
+    str_of(case, "kind") == Some("gateway")
+        || case
+            .get("calls")
+            .is_some_and(|c| c.to_json().contains("file_base64"))
 }
 
 // ---- reading cases ----
-
-fn str_of<'a>(case: &'a Value, key: &str) -> Option<&'a str> {
-    case.get(key).and_then(Value::as_str)
-}
-
-fn need_str<'a>(case: &'a Value, key: &str) -> Result<&'a str, String> {
-    str_of(case, key).ok_or_else(|| format!("case has no string `{key}`"))
-}
-
-fn expect_or_error(case: &Value) -> Result<Result<&Value, &Value>, String> {
-    match (case.get("expect"), case.get("error")) {
-        (Some(e), None) => Ok(Ok(e)),
-        (None, Some(err)) => Ok(Err(err)),
-        _ => Err("case needs exactly one of `expect` and `error`".to_owned()),
-    }
-}
 
 /// The members of `case` named in `keys` that are present, as a JSON object
 /// under the C ABI's names (the records' camelCase; the case files use
@@ -136,21 +68,6 @@ fn pick(case: &Value, keys: &[(&str, &str)]) -> String {
         .iter()
         .filter_map(|(from, to)| case.get(from).map(|v| (*to, v.clone())));
     Value::object(members).to_json()
-}
-
-/// JSON equality: objects as maps, everything else exactly (1 is not 1.0).
-fn json_eq(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.iter().any(|(k2, v2)| k == k2 && json_eq(v, v2)))
-        }
-        (Value::List(x), Value::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
-        }
-        _ => a == b,
-    }
 }
 
 fn at<'a>(v: &'a Value, key: &str) -> &'a Value {
@@ -548,24 +465,4 @@ fn run_parse(case: &Value) -> Outcome {
         let data = from_json(&json).map_err(|e| format!("data is not JSON ({e}): {json}"))?;
         same("data", &data, want)
     })
-}
-
-fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = Vec::new();
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for c in text.bytes().filter(|&c| c != b'=') {
-        let v = ALPHABET
-            .iter()
-            .position(|&a| a == c)
-            .ok_or_else(|| format!("bad base64 character {:?}", char::from(c)))?;
-        acc = (acc << 6) | u32::try_from(v).unwrap();
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(u8::try_from((acc >> bits) & 0xff).unwrap());
-        }
-    }
-    Ok(out)
 }

@@ -5,20 +5,10 @@
 use topwire::Value;
 
 use super::common::tmc::{decode_frame, encode_frame, Session};
-use super::{check_error, need_str, same, str_of, unexpected, Outcome};
+use super::support::{hex, need_str, str_of, to_hex, Outcome};
+use super::{check_error, same, unexpected};
 
 const CONNECT_AT: i64 = 1_394_864_359_897;
-
-fn hex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 fn camel(name: &str) -> String {
     let mut out = String::new();
@@ -81,7 +71,7 @@ fn online(case: &Value) -> Session {
 }
 
 pub fn run_tmc(case: &Value) -> Outcome {
-    let bytes = hex(need_str(case, "bytes")?);
+    let bytes = hex(need_str(case, "bytes")?)?;
     match need_str(case, "op")? {
         "codec" => {
             let want = c_form(case.get("frame").unwrap());
