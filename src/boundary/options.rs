@@ -18,6 +18,7 @@ use crate::client::batch::{BatchCall, BatchOptions};
 use crate::client::top_client::{ClientOptions, PreparedRequest, TopClient};
 use crate::local_gateway::gateway::{Gateway, GatewayConfig, GatewayRequest, GatewayResponse};
 use crate::spi::verify::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
+use crate::wire::did_you_mean::camel_case;
 pub use crate::wire::did_you_mean::{closest, did_you_mean, unknown_key};
 use crate::wire::error::{Error, ValidationError};
 use crate::wire::value::Value;
@@ -468,24 +469,6 @@ impl Serialize for Error {
         }
         m.end()
     }
-}
-
-/// `sub_code` -> `subCode`: serde's `rename_all = "camelCase"` for names
-/// that are not struct fields.
-fn camel_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 // ---- strict reading ----

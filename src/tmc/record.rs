@@ -12,6 +12,7 @@
 use super::frame::{format_code, Frame, FrameKind, TmcValue};
 use super::message::TmcMessage;
 use super::session::{Action, Event};
+use crate::wire::did_you_mean::camel_case;
 use crate::wire::error::ValidationError;
 use crate::wire::value::{FileItem, Value};
 
@@ -57,19 +58,7 @@ impl Style {
         if self.snake_case {
             return snake.to_owned();
         }
-        let mut out = String::with_capacity(snake.len());
-        let mut upper = false;
-        for c in snake.chars() {
-            if c == '_' {
-                upper = true;
-            } else if upper {
-                out.push(c.to_ascii_uppercase());
-                upper = false;
-            } else {
-                out.push(c);
-            }
-        }
-        out
+        camel_case(snake)
     }
 }
 

@@ -67,6 +67,24 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
     prev.last().copied().unwrap_or(0)
 }
 
+/// `sub_code` -> `subCode`: serde's `rename_all = "camelCase"` for names
+/// that are not struct fields (option records, TMC records for JS).
+pub fn camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
