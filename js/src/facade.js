@@ -15,7 +15,7 @@
 // build's glue (`topwire_wasm.js`) and runtime (`runtime.js`: init and,
 // in Node, the gateway exports).
 import * as wasm from './topwire_wasm.js';
-import { ensureReady, gatewayGlue } from './runtime.js';
+import { asciiText, ensureReady, gatewayGlue, memoryBytes } from './runtime.js';
 
 /** Base class of every error topwire throws. */
 class TopError extends Error {}
@@ -452,6 +452,64 @@ function call(fn) {
 
 // ---- TopClient ----
 
+// The glue's wasm memory, as bytes and as words, made again after the
+// memory grows (which detaches the buffer they view: their length is then 0).
+let memBytes;
+let memWords;
+
+function memory() {
+  if (memBytes === undefined || memBytes.length === 0) {
+    const buffer = wasm.wasmMemory().buffer;
+    memBytes = memoryBytes(buffer);
+    memWords = new DataView(buffer);
+  }
+  return memBytes;
+}
+
+// Flags of a prepared request in wasm memory (bindings/wasm `OUT_*`).
+const OUT_ASCII = 1;
+const OUT_BODY_BYTES = 2;
+const OUT_SIGNED_FORM = 4;
+
+/** The program's constant texts met in prepared requests, by address and length. */
+const CONSTANTS = new Map();
+
+/**
+ * The prepared request whose directory the glue returned at `at` (bindings/wasm
+ * `request_out`): `[flags, constants, signedQueryStart, count, (address,
+ * length) × count]` as little-endian u32 words. Returns `[method, url, body,
+ * signedQueryStart, signedForm, ...headers]`: texts as strings (ASCII ones
+ * sliced without UTF-8 decoding, constants made once), a multipart body as a
+ * copy of its bytes. Read at once: the fields live until the client's next call.
+ */
+function requestAt(at) {
+  const bytes = memory();
+  const words = memWords;
+  const flags = words.getUint32(at, true);
+  const constants = words.getUint32(at + 4, true);
+  const count = words.getUint32(at + 12, true);
+  const out = [];
+  for (let i = 0, w = at + 16; i < count; i++, w += 8) {
+    const start = words.getUint32(w, true);
+    const end = start + words.getUint32(w + 4, true);
+    if ((constants & (1 << i)) !== 0) {
+      const key = end * 2 ** 32 + start;
+      let s = CONSTANTS.get(key);
+      if (s === undefined) CONSTANTS.set(key, (s = UTF8_DECODER.decode(bytes.subarray(start, end))));
+      out.push(s);
+    } else if (i === 2 && (flags & OUT_BODY_BYTES) !== 0) {
+      out.push(bytes.slice(start, end));
+    } else {
+      out.push((flags & OUT_ASCII) !== 0 ? asciiText(bytes, start, end) : UTF8_DECODER.decode(bytes.subarray(start, end)));
+    }
+    if (i === 2) {
+      out.push(words.getUint32(at + 8, true));
+      if ((flags & OUT_SIGNED_FORM) === 0) out.push(undefined);
+    }
+  }
+  return out;
+}
+
 /**
  * A signed request: `method`, `url`, `headers` and `body` for any HTTP
  * client, and `params` (every signed pair, sorted as signed, `sign` last),
@@ -464,8 +522,8 @@ class PreparedRequest {
   #signedForm;
 
   /**
-   * `out`: the glue's `[method, url, body, signedQueryStart, signedForm,
-   * ...headers as name, value]` (bindings/wasm `request_out`).
+   * `out`: `[method, url, body, signedQueryStart, signedForm, ...headers
+   * as name, value]`, as `requestAt` reads them from wasm memory.
    */
   constructor(out) {
     this.method = out[0];
@@ -633,7 +691,7 @@ class TopClient {
     } catch (e) {
       rethrow(e);
     }
-    return new PreparedRequest(out);
+    return new PreparedRequest(requestAt(out));
   }
 
   /**
@@ -703,7 +761,7 @@ class TopClient {
     const o = optionsText(options, 'batch options', budget, PREPARE_FIELDS, {}, PREPARE_DEFAULTS);
     const bytes = utf8(`[${out}],${o}]`);
     const files = budget.files.length === 0 ? undefined : fileBytes(budget);
-    return new PreparedBatch(call(() => this.#inner.prepareBatch(bytes, files)), methods);
+    return new PreparedBatch(requestAt(call(() => this.#inner.prepareBatch(bytes, files))), methods);
   }
 
   /**
