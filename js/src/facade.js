@@ -258,6 +258,32 @@ function jsonText(v, field, depth, budget) {
 /** What a string needs checked or escaped for: surrogates, quotes, backslashes, control characters. */
 const PLAIN_TEXT_NOT = /[\uD800-\uDFFF"\\\u0000-\u001F]/;
 
+/**
+ * Object keys met before, as their checked JSON text and a colon: a
+ * program sends the same few names call after call, and this skips
+ * checking and quoting them again (each is still counted in the budget).
+ * Short keys only, and bounded like REPLY_METHODS.
+ */
+const KEY_TEXTS = new Map();
+const KEY_TEXTS_MAX = 1024;
+const KEY_TEXT_MAX_LENGTH = 64;
+
+/** `"key":` for a key of an object being read; the key is text too, and never the file marker. */
+function keyText(k, budget) {
+  let t = KEY_TEXTS.get(k);
+  if (t !== undefined) {
+    budget.take(k.length, budget);
+    return t;
+  }
+  t = `${jsonAt(k, 0, budget)}:`;
+  if (k === FILE) throw invalid(pathName(budget), 'a key other than the one marking files', 'it');
+  if (k.length <= KEY_TEXT_MAX_LENGTH) {
+    if (KEY_TEXTS.size >= KEY_TEXTS_MAX) KEY_TEXTS.clear();
+    KEY_TEXTS.set(k, t);
+  }
+  return t;
+}
+
 function jsonAt(v, depth, budget) {
   switch (typeof v) {
     case 'string':
@@ -289,18 +315,23 @@ function jsonAt(v, depth, budget) {
         }
         return `${out}]`;
       }
-      const f = file(v, budget);
-      if (f !== undefined) return JSON.stringify(f);
-      if (!isPlain(v)) break;
-      let out = '{';
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) {
+        const f = file(v, budget); // bytes, or not allowed
+        if (f !== undefined) return JSON.stringify(f);
+        break;
+      }
+      if (Object.hasOwn(v, 'data')) {
+        const f = file(v, budget); // `{ data, filename?, contentType? }`?
+        if (f !== undefined) return JSON.stringify(f);
+      }
+      let out = '';
       for (const k of Object.keys(v)) {
         path.push(k);
-        const key = jsonAt(k, depth + 1, budget); // the key is text too
-        if (k === FILE) throw invalid(pathName(budget), 'a key other than the one marking files', 'it');
-        out += `${out.length > 1 ? ',' : ''}${key}:${jsonAt(v[k], depth + 1, budget)}`;
+        out += `${out === '' ? '{' : ','}${keyText(k, budget)}${jsonAt(v[k], depth + 1, budget)}`;
         path.pop();
       }
-      return `${out}}`;
+      return out === '' ? '{}' : `${out}}`;
     }
     default:
       break;
