@@ -259,6 +259,15 @@ function jsonText(v, field, depth, budget) {
 const PLAIN_TEXT_NOT = /[\uD800-\uDFFF"\\\u0000-\u001F]/;
 
 /**
+ * Text already checked (well-formed) as a JSON string: in quotes as it is
+ * unless something needs escaping (a regular-expression test costs far less
+ * than JSON.stringify of a short string).
+ */
+function quoted(s) {
+  return PLAIN_TEXT_NOT.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+/**
  * Object keys met before, as their checked JSON text and a colon: a
  * program sends the same few names call after call, and this skips
  * checking and quoting them again (each is still counted in the budget).
@@ -420,7 +429,7 @@ function optionsText(options, what, budget, special = {}, aside = {}, defaults =
     // `undefined` and `null` mean "not given", as JS callers expect of options.
     if (v === undefined || (v === null && own === undefined)) continue;
     const read = own !== undefined && Object.hasOwn(special, k) ? own : undefined;
-    const key = JSON.stringify(text(k, k, budget));
+    const key = quoted(text(k, k, budget));
     const value = read ? read(v, k, budget, aside) : jsonText(v, k, 1, budget);
     if (value !== undefined) out += `${out === '' ? '' : ','}${key}:${value}`;
   }
@@ -690,7 +699,7 @@ function batchCallText(c, i, budget, methods) {
       if (!(e instanceof ValidationError)) throw e;
       throw invalid(`${at}.${e.field}`, e.expected, e.got);
     }
-    out += `${out === '' ? '' : ','}${JSON.stringify(text(k, `${at}.${k}`, budget))}:${value}`;
+    out += `${out === '' ? '' : ','}${quoted(text(k, `${at}.${k}`, budget))}:${value}`;
   }
   return `{${out}}`;
 }
@@ -715,7 +724,7 @@ class TopClient {
     const m = stringArg(method, 'method', budget);
     const p = hidingSecrets(m, () => jsonText(params, '', 0, budget));
     const o = prepareOptionsText(options, budget);
-    const bytes = utf8(`[${JSON.stringify(m)},${p},${o}]`);
+    const bytes = utf8(`[${quoted(m)},${p},${o}]`);
     let out;
     try {
       out = budget.files.length === 0 ? this.#inner.prepare(bytes) : this.#inner.prepareUpload(bytes, fileBytes(budget));
