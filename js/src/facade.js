@@ -511,8 +511,13 @@ const OUT_ASCII = 1;
 const OUT_BODY_BYTES = 2;
 const OUT_SIGNED_FORM = 4;
 
-/** The program's constant texts met in prepared requests, by address and length. */
-const CONSTANTS = new Map();
+/**
+ * The constant text last met at each field of a prepared request, with its
+ * address and length: a constant is made a JS string once per field.
+ */
+const CONSTANT_TEXT = [];
+const CONSTANT_START = [];
+const CONSTANT_END = [];
 
 /**
  * The prepared request whose directory the glue returned at `at` (bindings/wasm
@@ -533,10 +538,12 @@ function requestAt(at) {
     const start = words.getUint32(w, true);
     const end = start + words.getUint32(w + 4, true);
     if ((constants & (1 << i)) !== 0) {
-      const key = end * 2 ** 32 + start;
-      let s = CONSTANTS.get(key);
-      if (s === undefined) CONSTANTS.set(key, (s = UTF8_DECODER.decode(bytes.subarray(start, end))));
-      out.push(s);
+      if (CONSTANT_START[i] !== start || CONSTANT_END[i] !== end) {
+        CONSTANT_TEXT[i] = UTF8_DECODER.decode(bytes.subarray(start, end));
+        CONSTANT_START[i] = start;
+        CONSTANT_END[i] = end;
+      }
+      out.push(CONSTANT_TEXT[i]);
     } else if (i === 2 && (flags & OUT_BODY_BYTES) !== 0) {
       out.push(bytes.slice(start, end));
     } else {
