@@ -5,7 +5,8 @@
 //
 // The contract with the glue (bindings/wasm): the caller's values are read
 // exactly once, here, straight into JSON text (`jsonText`), which crosses
-// into WebAssembly as UTF-8 bytes; records come back as JSON text.
+// into WebAssembly as UTF-8 bytes; records come back as JSON text, and a
+// prepared request is read in place from wasm memory (`requestAt`).
 // A throwing getter, Proxy trap or toJSON therefore throws in plain JS with
 // no wasm frame on the stack, and the instance stays sound. The walk also
 // applies the JS number rules and refuses what would otherwise change on the
