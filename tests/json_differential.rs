@@ -323,7 +323,7 @@ fn same(ours: &Value, theirs: &serde_json::Value) -> bool {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
         }
         (Value::Object(pairs), J::Object(map)) => {
-            let mut keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+            let mut keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_ref()).collect();
             keys.sort_unstable();
             keys.dedup();
             keys.len() == map.len()
@@ -398,11 +398,14 @@ proptest! {
 fn difference_1_numbers_keep_their_text() {
     assert_eq!(
         from_json("1e400").unwrap(),
-        Value::Decimal("1e400".to_owned())
+        Value::Decimal("1e400".to_owned().into())
     );
     assert!(serde_json::from_str::<serde_json::Value>("1e400").is_err());
     let long = "0.10000000000000000000000000000001";
-    assert_eq!(from_json(long).unwrap(), Value::Decimal(long.to_owned()));
+    assert_eq!(
+        from_json(long).unwrap(),
+        Value::Decimal(long.to_owned().into())
+    );
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(long).unwrap(),
         serde_json::json!(0.1)
@@ -413,7 +416,7 @@ fn difference_1_numbers_keep_their_text() {
 fn difference_2_lone_surrogates_read_as_replacement_characters() {
     assert_eq!(
         from_json(r#""\ud83d""#).unwrap(),
-        Value::String("\u{FFFD}".to_owned())
+        Value::String("\u{FFFD}".to_owned().into())
     );
     assert!(serde_json::from_str::<serde_json::Value>(r#""\ud83d""#).is_err());
 }

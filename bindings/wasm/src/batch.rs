@@ -23,7 +23,7 @@ impl Client {
     /// Returns the prepared request as [`Client::prepare`] does.
     #[wasm_bindgen(js_name = prepareBatch)]
     pub fn prepare_batch(&self, call: &[u8], files: Option<Vec<u8>>) -> JsResult<js_sys::Array> {
-        let mut parts = match json(call)? {
+        let mut parts = match json(call)?.into_owned() {
             Value::List(parts) => parts.into_iter(),
             other => vec![other].into_iter(),
         };
@@ -66,7 +66,7 @@ impl Client {
 
 impl Client {
     fn parse_batch_with(&self, call: &[u8], body: &[u8], spans: bool) -> JsResult<js_sys::Array> {
-        let mut parts = match json(call)? {
+        let mut parts = match json(call)?.into_owned() {
             Value::List(parts) => parts.into_iter(),
             other => vec![other].into_iter(),
         };
