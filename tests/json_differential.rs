@@ -393,11 +393,16 @@ fn check_borrowed(text: &str) -> Result<(), TestCaseError> {
         (Ok(a), Ok(b)) => {
             prop_assert_eq!(a, b, "{:?}", text);
             let mut ranges = Vec::new();
-            prop_assert!(borrowed_ranges(b, text, &mut ranges).is_some(), "{text:?}: {b:?}");
+            prop_assert!(
+                borrowed_ranges(b, text, &mut ranges).is_some(),
+                "{text:?}: {b:?}"
+            );
             for (start, len) in ranges {
                 // A borrowed string is the text between its quotes.
                 let quoted = text.get(start.saturating_sub(1)..start + len + 1);
-                let number = text.get(start..start + len).is_some_and(|n| n.parse::<f64>().is_ok());
+                let number = text
+                    .get(start..start + len)
+                    .is_some_and(|n| n.parse::<f64>().is_ok());
                 prop_assert!(
                     number || quoted.is_some_and(|q| q.starts_with('"') && q.ends_with('"')),
                     "{text:?} at {start}"

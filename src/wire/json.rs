@@ -95,7 +95,7 @@ pub(crate) fn parse(text: &str) -> Result<Value, DecodeError> {
 
 /// [`parse`] into values borrowing their text from `text`.
 pub(crate) fn parse_borrowed(text: &str) -> Result<ValueRef<'_>, DecodeError> {
-    Reader::new(text, false, Mode::Java, Cow::Borrowed).document()
+    Reader::borrowing(text, Mode::Java).document()
 }
 
 /// Parses a caller's JSON text (an argument named `field`) strictly: a
@@ -103,7 +103,7 @@ pub(crate) fn parse_borrowed(text: &str) -> Result<ValueRef<'_>, DecodeError> {
 /// than [`MAX_INPUT_DEPTH`] names the member it is in (`isv_ma_list[0].code`),
 /// or `field` at the top.
 pub(crate) fn parse_input(field: &str, text: &str) -> Result<Value, ValidationError> {
-    input(field, Reader::new(text, false, Mode::Input, copy))
+    input(field, Reader::owning(text, false, Mode::Input))
 }
 
 /// [`parse_input`] into values borrowing their text from `text`.
@@ -111,7 +111,7 @@ pub(crate) fn parse_input_borrowed<'t>(
     field: &str,
     text: &'t str,
 ) -> Result<ValueRef<'t>, ValidationError> {
-    input(field, Reader::new(text, false, Mode::Input, Cow::Borrowed))
+    input(field, Reader::borrowing(text, Mode::Input))
 }
 
 /// A caller's text read by `reader`: a refusal names the member (see
@@ -170,7 +170,7 @@ pub(crate) fn parse_spanned(text: &str) -> Result<Spanned, DecodeError> {
 /// Spans are recorded only when asked for: plain parsing (params handed over
 /// as JSON text) saves their allocations.
 fn read(text: &str, spans: bool) -> Result<Spanned, DecodeError> {
-    let mut reader = Reader::new(text, spans, Mode::Java, copy);
+    let mut reader = Reader::owning(text, spans, Mode::Java);
     let value = reader.document()?;
     Ok(Spanned {
         value,
@@ -185,6 +185,10 @@ struct Reader<'t, 'o> {
     bytes: &'t [u8],
     text: &'t str,
     keep: Keep<'t, 'o>,
+    /// Whether objects give back their spare room: values that outlive
+    /// the input do (a reply of many small objects), borrowed ones, read to
+    /// be rendered and dropped, need not.
+    trim: bool,
     pos: usize,
     /// Whether to record `root_spans`.
     spans: bool,
@@ -197,12 +201,27 @@ struct Reader<'t, 'o> {
     fault: Option<InputFault>,
 }
 
+impl<'t> Reader<'t, 'static> {
+    /// A reader of values owning their text.
+    fn owning(text: &'t str, spans: bool, mode: Mode) -> Reader<'t, 'static> {
+        Reader::new(text, spans, mode, copy, true)
+    }
+}
+
+impl<'t> Reader<'t, 't> {
+    /// A reader of values borrowing their text from `text`.
+    fn borrowing(text: &'t str, mode: Mode) -> Reader<'t, 't> {
+        Reader::new(text, false, mode, Cow::Borrowed, false)
+    }
+}
+
 impl<'t, 'o> Reader<'t, 'o> {
-    fn new(text: &'t str, spans: bool, mode: Mode, keep: Keep<'t, 'o>) -> Reader<'t, 'o> {
+    fn new(text: &'t str, spans: bool, mode: Mode, keep: Keep<'t, 'o>, trim: bool) -> Self {
         Reader {
             bytes: text.as_bytes(),
             text,
             keep,
+            trim,
             pos: 0,
             spans,
             root_spans: Vec::new(),
@@ -368,7 +387,9 @@ impl<'t, 'o> Reader<'t, 'o> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
-                    pairs.shrink_to_fit();
+                    if self.trim {
+                        pairs.shrink_to_fit();
+                    }
                     return Ok(ValueRef::Object(pairs));
                 }
                 None => return Err(self.error("EOF while parsing an object")),
