@@ -147,7 +147,7 @@ pub(crate) fn is_absent(field: &Field, value: &Value) -> bool {
         Value::String(text) => {
             java::is_blank(text)
                 || matches!(field.ty, Type::Object(_) | Type::ObjectList(_))
-                    && crate::wire::json::from_json(text)
+                    && crate::wire::json::parse_borrowed(text)
                         .is_ok_and(|v| is_empty_structure(field, &v))
         }
         other => other.is_empty(),
@@ -217,7 +217,7 @@ fn check_rule_path<'a>(
         return Ok(());
     };
     // Already checked as a list of structures when it was rendered.
-    let Ok(Value::List(items)) = crate::wire::json::from_json(wire) else {
+    let Ok(Value::List(items)) = crate::wire::json::parse_borrowed(wire) else {
         return Ok(());
     };
     for (i, item) in items.iter().enumerate() {
@@ -459,8 +459,8 @@ fn render_typed<'a>(
             // it is checked like a structure (an empty one is absent, so a
             // required `"[]"` is missing) and sent exactly as given.
             Value::String(json) => {
-                let parsed =
-                    crate::wire::json::from_json(json).map_err(|_| invalid(path, field, value))?;
+                let parsed = crate::wire::json::parse_borrowed(json)
+                    .map_err(|_| invalid(path, field, value))?;
                 if is_empty_structure(field, &parsed) {
                     return Ok(None);
                 }
@@ -493,7 +493,7 @@ fn json_text<'a>(
     path: Path<'_>,
 ) -> Result<Cow<'a, str>, ValidationError> {
     match value {
-        Value::String(json) if crate::wire::json::from_json(json).is_ok() => {
+        Value::String(json) if crate::wire::json::parse_borrowed(json).is_ok() => {
             Ok(Cow::Borrowed(json.as_ref()))
         }
         Value::List(_) | Value::Object(_) => {
