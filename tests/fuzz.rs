@@ -38,8 +38,7 @@ fn value() -> impl Strategy<Value = Value> {
 }
 
 fn params() -> impl Strategy<Value = Value> {
-    prop::collection::btree_map("[a-z][a-z0-9_]{0,10}", value(), 0..8)
-        .prop_map(|m| Value::object(m))
+    prop::collection::btree_map("[a-z][a-z0-9_]{0,10}", value(), 0..8).prop_map(Value::object)
 }
 
 /// File content, often holding what a boundary is made of.

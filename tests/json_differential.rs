@@ -375,7 +375,9 @@ fn borrowed_ranges(v: &ValueRef<'_>, input: &str, out: &mut Vec<(usize, usize)>)
     }
 }
 
-/// A borrowed text's range in `input` (see [`borrowed_ranges`]).
+/// A borrowed text's range in `input` (see [`borrowed_ranges`]): the `Cow`
+/// itself, since whether it borrows is the question.
+#[allow(clippy::ptr_arg)]
 fn note(t: &Cow<'_, str>, input: &str, out: &mut Vec<(usize, usize)>) -> Option<()> {
     if let Cow::Borrowed(s) = t {
         let start = (s.as_ptr() as usize).checked_sub(input.as_ptr() as usize)?;
