@@ -93,6 +93,10 @@ const LONE: (&str, &str) = (
     "a lone surrogate (half of a UTF-16 pair)",
 );
 
+/// A str as UTF-8 text of its own. It cannot borrow the str's UTF-8: the
+/// abi3 build for Python 3.9 has no `PyUnicode_AsUTF8AndSize` (limited API
+/// from 3.10), so PyO3's `to_cow` encodes a bytes object and copies it into
+/// a `String`, which is moved into the value here, never copied again.
 fn py_str(s: &Bound<'_, PyString>, path: &Path<'_>) -> PyResult<String> {
     let lone = |_| bad(s.py(), path, LONE.0, LONE.1.into());
     s.to_cow().map(Cow::into_owned).map_err(lone)
