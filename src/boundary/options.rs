@@ -8,6 +8,7 @@
 //! the right spelling when one is close ([`did_you_mean`]), so a typo such as
 //! `sign_method` or `sesion` is refused instead of silently ignored.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::Deserializer;
@@ -81,13 +82,22 @@ impl TopClient {
 
 impl ClientConfig {
     /// The client these settings describe, every setting checked. Errors
-    /// name the key as the caller wrote it (`appSecret`, `signMethod`), and a
-    /// key left out is "none", not an empty string.
+    /// name the key as a JS or JSON caller wrote it (`appSecret`,
+    /// `signMethod`), and a key left out is "none", not an empty string.
     pub fn client(&self) -> Result<TopClient, ValidationError> {
+        self.client_snake_case().map_err(|mut e| {
+            e.field = camel_case(&e.field);
+            e
+        })
+    }
+
+    /// [`ClientConfig::client`], errors naming the key in snake_case, as
+    /// Python's keywords are written (`app_secret`, `sign_method`).
+    pub fn client_snake_case(&self) -> Result<TopClient, ValidationError> {
         let (Some(app_key), Some(app_secret)) = (&self.app_key, &self.app_secret) else {
             let (key, what) = match self.app_key {
-                None => ("appKey", "a non-empty app key"),
-                Some(_) => ("appSecret", "a non-empty app secret"),
+                None => ("app_key", "a non-empty app key"),
+                Some(_) => ("app_secret", "a non-empty app secret"),
             };
             return Err(ValidationError::new(key, what, "none"));
         };
@@ -99,30 +109,34 @@ impl ClientConfig {
             partner_id: self.partner_id.as_deref(),
             target_app_key: self.target_app_key.as_deref(),
         };
-        TopClient::with_options(app_key, app_secret, &options).map_err(|mut e| {
-            e.field = camel_case(&e.field);
-            e
-        })
+        TopClient::with_options(app_key, app_secret, &options)
     }
 }
 
+/// Text a record holds: borrowed from the host where it can be (Python's
+/// str, C's buffers), owned where a reader made it (serde).
+pub type Text<'a> = Cow<'a, str>;
+
+/// `(name, value)` pairs a record holds, borrowed or owned as [`Text`].
+pub type Pairs<'a> = Vec<(Text<'a>, Text<'a>)>;
+
 /// An inbound (SPI) call and how to check it, as a host gives it
-/// (`verifySpi({...})`).
+/// (`verifySpi({...})`; Python fills it with its borrowed strings).
 #[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct SpiInput {
+pub struct SpiInput<'a> {
     /// The raw query string, with or without the leading `?`.
-    pub query: String,
+    pub query: Text<'a>,
     /// The request headers as `(name, value)` pairs, names in any case.
-    pub headers: Vec<(String, String)>,
+    pub headers: Pairs<'a>,
     /// The raw body: bytes the binding hands over beside the record (never
     /// a key of it; a `body` key is refused as unknown).
     #[serde(skip)]
-    pub body: Bytes,
+    pub body: Cow<'a, [u8]>,
     /// The `Content-Type`; looked up in `headers` when absent.
-    pub content_type: Option<String>,
+    pub content_type: Option<Text<'a>>,
     /// The app secret (never printed).
-    pub secret: String,
+    pub secret: Text<'a>,
     /// The host's clock, epoch milliseconds.
     pub now: i64,
     /// Allowed distance of the call's timestamp from `now`; default
@@ -130,7 +144,7 @@ pub struct SpiInput {
     pub max_skew_ms: Option<i64>,
 }
 
-impl fmt::Debug for SpiInput {
+impl fmt::Debug for SpiInput<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SpiInput")
             .field("query", &self.query)
@@ -141,14 +155,14 @@ impl fmt::Debug for SpiInput {
     }
 }
 
-impl SpiInput {
+impl SpiInput<'_> {
     /// Checks the call (see [`verify_spi`]).
     pub fn verify(&self) -> Result<(), Error> {
         let headers = borrow_pairs(&self.headers);
         let req = SpiRequest {
             query: &self.query,
             headers: &headers,
-            body: &self.body.0,
+            body: &self.body,
             content_type: self.content_type.as_deref(),
         };
         verify_spi(&req, &self.secret, self.now, spi_skew(self.max_skew_ms))
@@ -214,30 +228,35 @@ impl GatewayOptions {
 /// An HTTP request to the local gateway, as a host's server received it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct GatewayInput {
+pub struct GatewayInput<'a> {
     /// HTTP method.
-    pub method: String,
+    pub method: Text<'a>,
     /// The request target (`/router/rest?...`) or a full URL.
-    pub url: String,
+    pub url: Text<'a>,
     /// Headers as `(name, value)` pairs.
     #[serde(default)]
-    pub headers: Vec<(String, String)>,
+    pub headers: Pairs<'a>,
     /// The raw body: bytes the binding hands over beside the record.
     #[serde(skip)]
-    pub body: Bytes,
+    pub body: Cow<'a, [u8]>,
 }
 
-impl GatewayInput {
+impl GatewayInput<'_> {
     /// The gateway's reply to this request at `now_ms`.
     pub fn handle(&self, gateway: &Gateway, now_ms: i64) -> GatewayResponse {
+        self.with_request(|req| gateway.handle(req, now_ms))
+    }
+
+    /// `f` of the core's request, which borrows from this record (the
+    /// message channel answers through it too).
+    pub fn with_request<R>(&self, f: impl FnOnce(&GatewayRequest<'_>) -> R) -> R {
         let headers = borrow_pairs(&self.headers);
-        let req = GatewayRequest {
+        f(&GatewayRequest {
             method: &self.method,
             url: &self.url,
             headers: &headers,
-            body: &self.body.0,
-        };
-        gateway.handle(&req, now_ms)
+            body: &self.body,
+        })
     }
 }
 
@@ -406,17 +425,14 @@ impl TmcSessionConfig {
     }
 }
 
-/// Owned `(name, value)` pairs borrowed as the core's `(&str, &str)` pairs.
-pub fn borrow_pairs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
+/// `(name, value)` pairs (owned, borrowed, [`Pairs`]) as the core's
+/// borrowed `(&str, &str)` pairs.
+pub fn borrow_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Vec<(&str, &str)> {
     pairs
         .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
         .collect()
 }
-
-/// A body's bytes.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Bytes(pub Vec<u8>);
 
 // ---- records out ----
 

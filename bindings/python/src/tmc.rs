@@ -2,26 +2,18 @@
 //! conversion of the core's. A frame is a dict `{"type", "flag", "token",
 //! "status_code", "status_phrase", "content"}` (absent headers `None`,
 //! `content` a list of `(key, format, value)` tuples); `int64` and `date`
-//! values are ints, `bytes` values bytes.
+//! values are ints, `bytes` values bytes: the core's records in its Python
+//! style (`Style::PYTHON`), entries as tuples.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use topwire::options::TmcSessionConfig;
 use topwire::path::Path;
-use topwire::tmc::{self, Action, Event, Frame, Style, TmcMessage, TmcOptions, TmcValue};
+use topwire::tmc::{self, Event, Frame, Style, TmcMessage, TmcValue};
 
-use crate::{convert, epoch_ms, to_py_err, to_python, to_value};
-
-fn value_out<'py>(py: Python<'py>, v: &TmcValue) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match v {
-        TmcValue::Null => py.None().into_bound(py),
-        TmcValue::String(s) => PyString::new(py, s).into_any(),
-        TmcValue::Byte(b) => b.into_pyobject(py)?.into_any(),
-        TmcValue::Int16(n) => n.into_pyobject(py)?.into_any(),
-        TmcValue::Int32(n) => n.into_pyobject(py)?.into_any(),
-        TmcValue::Int64(n) | TmcValue::Date(n) => n.into_pyobject(py)?.into_any(),
-        TmcValue::Bytes(b) => PyBytes::new(py, b).into_any(),
-    })
-}
+use crate::args::{convert, epoch_ms};
+use crate::errors::to_py_err;
+use crate::{to_python, to_value};
 
 /// `[(key, format, value), ...]`.
 fn entries_out<'py>(
@@ -30,19 +22,16 @@ fn entries_out<'py>(
 ) -> PyResult<Bound<'py, PyList>> {
     let list = PyList::empty(py);
     for (k, v) in entries {
-        let item = (PyString::new(py, k), v.format(), value_out(py, v)?);
+        let value = to_python(py, &tmc::tmc_value_to_value(v, Style::PYTHON))?;
+        let item = (PyString::new(py, k), v.format(), value);
         list.append(PyTuple::new(py, item.into_pyobject(py)?)?)?;
     }
     Ok(list)
 }
 
+/// The core's frame record, its entries made tuples.
 fn frame_out<'py>(py: Python<'py>, f: &Frame) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("type", f.kind.as_str())?;
-    d.set_item("flag", f.flag)?;
-    d.set_item("token", f.token.as_deref())?;
-    d.set_item("status_code", f.status_code)?;
-    d.set_item("status_phrase", f.status_phrase.as_deref())?;
+    let d = to_python(py, &tmc::frame_to_value(f, Style::PYTHON))?.cast_into::<PyDict>()?;
     d.set_item("content", entries_out(py, &f.content)?)?;
     Ok(d)
 }
@@ -155,55 +144,29 @@ impl PyTmcMessage {
     }
 }
 
-fn event_out<'py>(py: Python<'py>, e: Event) -> PyResult<Bound<'py, PyDict>> {
+/// The core's event record; a message event holds the message object.
+fn event_out<'py>(py: Python<'py>, e: Event) -> PyResult<Bound<'py, PyAny>> {
+    let Event::Message(m) = e else {
+        return to_python(py, &tmc::event_to_value(&e, Style::PYTHON));
+    };
     let d = PyDict::new(py);
-    match e {
-        Event::Connected { token } => {
-            d.set_item("type", "connected")?;
-            d.set_item("token", token)?;
-        }
-        Event::Message(m) => {
-            d.set_item("type", "message")?;
-            d.set_item("message", Bound::new(py, PyTmcMessage { inner: m })?)?;
-        }
-        Event::Refused {
-            status_code,
-            status_phrase,
-        } => {
-            d.set_item("type", "refused")?;
-            d.set_item("status_code", status_code)?;
-            d.set_item("status_phrase", status_phrase)?;
-        }
-    }
-    Ok(d)
+    d.set_item("type", "message")?;
+    d.set_item("message", Bound::new(py, PyTmcMessage { inner: m })?)?;
+    Ok(d.into_any())
 }
 
-fn action_out<'py>(py: Python<'py>, a: &Action) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    match a {
-        Action::Send(bytes) => {
-            d.set_item("type", "send")?;
-            d.set_item("bytes", PyBytes::new(py, bytes))?;
-        }
-        Action::Ping => d.set_item("type", "ping")?,
-        Action::Reconnect => d.set_item("type", "reconnect")?,
-    }
-    Ok(d)
-}
-
-/// Milliseconds of a duration argument (seconds or a timedelta), or the default.
+/// Milliseconds of a duration argument (seconds or a timedelta), if given.
 fn interval(
     py: Python<'_>,
     field: &str,
     value: Option<&Bound<'_, PyAny>>,
-    default: i64,
-) -> PyResult<i64> {
-    match value.filter(|v| !v.is_none()) {
-        None => Ok(default),
-        Some(v) => convert(py)?
+) -> PyResult<Option<i64>> {
+    let ms = |v| {
+        convert(py)?
             .call_method1("duration_ms", (field, v))?
-            .extract(),
-    }
+            .extract()
+    };
+    value.filter(|v| !v.is_none()).map(ms).transpose()
 }
 
 /// A TMC client session without I/O (see `topwire.tmc`).
@@ -229,22 +192,19 @@ impl PyTmcSession {
         pull_interval: Option<&Bound<'_, PyAny>>,
         ping_interval: Option<&Bound<'_, PyAny>>,
         reconnect_interval: Option<&Bound<'_, PyAny>>,
-        max_content_bytes: Option<usize>,
+        max_content_bytes: Option<u64>,
     ) -> PyResult<Self> {
-        let d = TmcOptions::default();
-        let options = TmcOptions {
-            group_name: group_name.to_owned(),
-            sdk: sdk.unwrap_or(d.sdk),
+        // The core's settings record; what is not given takes its default.
+        let config = TmcSessionConfig {
+            app_key: app_key.to_owned(),
+            app_secret: app_secret.to_owned(),
+            group_name: Some(group_name.to_owned()),
+            sdk,
             intranet_ip,
-            pull_interval_ms: interval(py, "pull_interval", pull_interval, d.pull_interval_ms)?,
-            ping_interval_ms: interval(py, "ping_interval", ping_interval, d.ping_interval_ms)?,
-            reconnect_interval_ms: interval(
-                py,
-                "reconnect_interval",
-                reconnect_interval,
-                d.reconnect_interval_ms,
-            )?,
-            max_content_bytes: max_content_bytes.unwrap_or(d.max_content_bytes),
+            pull_interval_ms: interval(py, "pull_interval", pull_interval)?,
+            ping_interval_ms: interval(py, "ping_interval", ping_interval)?,
+            reconnect_interval_ms: interval(py, "reconnect_interval", reconnect_interval)?,
+            max_content_bytes,
         };
         let rename = |mut e: topwire::ValidationError| {
             // The core names intervals in ms; Python takes them in seconds.
@@ -253,7 +213,7 @@ impl PyTmcSession {
             }
             to_py_err(py, e.into())
         };
-        tmc::TmcSession::new(app_key, app_secret, options)
+        tmc::TmcSession::new(app_key, app_secret, config.options())
             .map(|inner| PyTmcSession { inner })
             .map_err(rename)
     }
@@ -341,7 +301,7 @@ impl PyTmcSession {
         let now = epoch_ms(py, "now", now)?;
         let list = PyList::empty(py);
         for a in self.inner.poll(now) {
-            list.append(action_out(py, &a)?)?;
+            list.append(to_python(py, &tmc::action_to_value(&a, Style::PYTHON))?)?;
         }
         Ok(list)
     }

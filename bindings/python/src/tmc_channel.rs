@@ -2,11 +2,13 @@
 //! gateway, which carries its frames over a WebSocket. Conversions only.
 
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
-use topwire::gateway::GatewayRequest;
+use pyo3::types::{PyBytes, PyString};
 use topwire::tmc_channel::{ChannelEvent, ChannelOptions, ChannelOutput, Publish, TmcChannel};
 
-use crate::{borrow_pairs, describe, now_ms_of_clock, to_py_err, to_python, PyGateway, Reply};
+use crate::args::{now_ms_of_clock, StrPairs};
+use crate::errors::to_py_err;
+use crate::gateway::{input, reply_out, PyGateway, Reply};
+use crate::{describe, to_python};
 
 /// `(frames, events, close)`: `[(connection, bytes)]`, `[dict]`, `[(connection, reason)]`.
 type Output<'py> = (
@@ -128,26 +130,17 @@ impl PyTmcChannel {
         &mut self,
         py: Python<'py>,
         gateway: &PyGateway,
-        method: &str,
-        target: &str,
-        headers: Vec<(String, String)>,
+        method: Bound<'py, PyString>,
+        target: Bound<'py, PyString>,
+        headers: StrPairs<'py>,
         body: &[u8],
         now_ms: Option<i64>,
     ) -> PyResult<(Reply<'py>, Vec<Bound<'py, PyAny>>)> {
+        let request = input(&method, &target, &headers, body)?;
         let now = now_ms.unwrap_or_else(now_ms_of_clock);
-        let header_refs = borrow_pairs(&headers);
-        let request = GatewayRequest {
-            method,
-            url: target,
-            headers: &header_refs,
-            body,
-        };
-        let (reply, events) = self.inner.handle_http(&gateway.inner, &request, now);
-        let payload = PyBytes::new(py, reply.body.as_bytes());
-        Ok((
-            (reply.status, reply.headers, payload),
-            events_out(py, &events)?,
-        ))
+        let (reply, events) =
+            request.with_request(|req| self.inner.handle_http(&gateway.inner, req, now));
+        Ok((reply_out(py, reply), events_out(py, &events)?))
     }
 }
 

@@ -49,7 +49,7 @@ impl Gateway {
     /// [name, value][], body }`.
     pub fn handle(&self, request: &[u8], body: Vec<u8>, now_ms: f64) -> JsResult<String> {
         let mut request: GatewayInput = read(request)?;
-        request.body.0 = body;
+        request.body = body.into();
         let now_ms = crate::epoch_ms(now_ms, "nowMs")?;
         Ok(to_json(&request.handle(&self.inner, now_ms)))
     }

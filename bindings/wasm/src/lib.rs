@@ -415,7 +415,7 @@ pub fn string_to_sign(params: &[u8]) -> JsResult<String> {
 #[wasm_bindgen(js_name = verifySpi)]
 pub fn verify_spi(input: &[u8], body: Vec<u8>) -> JsResult<()> {
     let mut input: SpiInput = read(input)?;
-    input.body.0 = body;
+    input.body = body.into();
     input.verify().map_err(js_err)
 }
 

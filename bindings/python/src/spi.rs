@@ -1,0 +1,60 @@
+//! Signatures: `sign` and `string_to_sign` of `(name, value)` pairs, and
+//! checking an inbound (SPI) call, its arguments read into the core's
+//! `SpiInput` record (borrowing the caller's strings and body).
+
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+use topwire::options::SpiInput;
+use topwire::SignMethod;
+
+use crate::args::{arg, now_ms_of_clock, opt_arg, text_pairs, StrPairs};
+use crate::errors::to_py_err;
+
+/// The `sign` of `(name, value)` pairs: upper-case hex digest.
+#[pyfunction]
+pub(crate) fn sign(
+    py: Python<'_>,
+    pairs: StrPairs<'_>,
+    secret: Bound<'_, PyString>,
+    method: Bound<'_, PyString>,
+) -> PyResult<String> {
+    let pairs = text_pairs("params", &pairs)?;
+    let secret = arg(&secret, "secret")?;
+    let secret = secret.as_ref();
+    let method =
+        SignMethod::parse(&arg(&method, "sign_method")?).map_err(|e| to_py_err(py, e.into()))?;
+    py.detach(|| topwire::sign(&pairs, secret, method))
+        .map_err(|e| to_py_err(py, e.into()))
+}
+
+/// The canonical string the signature covers (for debugging error 25).
+#[pyfunction]
+pub(crate) fn string_to_sign(pairs: StrPairs<'_>) -> PyResult<String> {
+    Ok(topwire::string_to_sign(&text_pairs("params", &pairs)?))
+}
+
+/// Checks an inbound (SPI) call; `topwire.verify_spi` converts the arguments.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn verify_spi(
+    py: Python<'_>,
+    query: Bound<'_, PyString>,
+    headers: StrPairs<'_>,
+    body: &[u8],
+    secret: Bound<'_, PyString>,
+    content_type: Option<Bound<'_, PyString>>,
+    now_ms: Option<i64>,
+    max_skew_ms: Option<i64>,
+) -> PyResult<()> {
+    // Fields in the order they are checked.
+    let input = SpiInput {
+        query: arg(&query, "query")?,
+        secret: arg(&secret, "secret")?,
+        content_type: opt_arg(&content_type, "content_type")?,
+        headers: text_pairs("headers", &headers)?,
+        body: body.into(),
+        now: now_ms.unwrap_or_else(now_ms_of_clock),
+        max_skew_ms,
+    };
+    py.detach(|| input.verify()).map_err(|e| to_py_err(py, e))
+}
