@@ -416,12 +416,16 @@ impl TmcSessionConfig {
     /// The session these settings describe, every setting checked (the
     /// app key and secret named `appKey`, `appSecret` as the host wrote them).
     pub fn session(&self) -> Result<crate::tmc::TmcSession, ValidationError> {
-        crate::tmc::TmcSession::new(&self.app_key, &self.app_secret, self.options()).map_err(
-            |mut e| {
-                e.field = camel_case(&e.field);
-                e
-            },
-        )
+        self.session_snake_case().map_err(|mut e| {
+            e.field = camel_case(&e.field);
+            e
+        })
+    }
+
+    /// [`TmcSessionConfig::session`], errors naming the setting in
+    /// snake_case, as Python's keywords are written (`app_secret`).
+    pub fn session_snake_case(&self) -> Result<crate::tmc::TmcSession, ValidationError> {
+        crate::tmc::TmcSession::new(&self.app_key, &self.app_secret, self.options())
     }
 }
 

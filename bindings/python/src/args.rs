@@ -37,16 +37,14 @@ pub(crate) fn opt_arg<'a>(
 
 /// `(name, value)` str pairs as the core's [`Pairs`] (see [`arg`]): a bad
 /// name is `{field}[i]`, a bad value `{field}.{name}`, as in JavaScript.
-pub(crate) fn text_pairs<'a>(
-    field: &str,
-    pairs: &'a [(Bound<'_, PyString>, Bound<'_, PyString>)],
-) -> PyResult<Pairs<'a>> {
-    let pair = |(i, (k, v)): (usize, &'a (Bound<'_, PyString>, Bound<'_, PyString>))| {
+pub(crate) fn text_pairs<'a>(field: &str, pairs: &'a StrPairs<'_>) -> PyResult<Pairs<'a>> {
+    let mut out = Vec::with_capacity(pairs.len());
+    for (i, (k, v)) in pairs.iter().enumerate() {
         let name = text_at(k, || format!("{field}[{i}]"))?;
         let value = text_at(v, || format!("{field}.{name}"))?;
-        Ok((name, value))
-    };
-    pairs.iter().enumerate().map(pair).collect()
+        out.push((name, value));
+    }
+    Ok(out)
 }
 
 /// An app key or secret: a `str`; `None` (an unset environment variable)

@@ -3,35 +3,17 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
-use pyo3::PyClassInitializer;
 use topwire::path::Path;
-use topwire::{BatchCall, BatchOptions, TopClient, Value};
+use topwire::{BatchCall, TopClient, Value};
 
 use crate::args::body_bytes;
-use crate::errors::{hide_secret, invalid, to_py_err, under};
-use crate::prepared::{PyPreparedBatch, PyPreparedRequest};
+use crate::errors::{hide_secret, invalid, to_py_err, under, OrRaise};
 use crate::{to_python, to_value};
 
 /// The calls of `TopClient.prepare_batch`, each named `calls[i]` in errors.
 pub(crate) fn calls(py: Python<'_>, calls: &Bound<'_, PyAny>) -> PyResult<Vec<BatchCall>> {
     let calls = calls.try_iter()?.enumerate();
     calls.map(|(i, item)| batch_call(py, i, &item?)).collect()
-}
-
-/// `TopClient.prepare_batch`: one signed `/router/batch` request.
-pub(crate) fn prepare(
-    py: Python<'_>,
-    client: &TopClient,
-    batch: Vec<BatchCall>,
-    options: &BatchOptions,
-) -> PyResult<Py<PyPreparedBatch>> {
-    let inner = py
-        .detach(|| client.prepare_batch(&batch, options))
-        .map_err(|e| to_py_err(py, e.into()))?;
-    let methods = batch.into_iter().map(|c| c.method).collect();
-    let init = PyClassInitializer::from(PyPreparedRequest { inner })
-        .add_subclass(PyPreparedBatch { methods });
-    Py::new(py, init)
 }
 
 /// `TopClient._parse_batch`: per call, its data or its ApiError.
@@ -47,7 +29,7 @@ pub(crate) fn parse<'py>(
     let separator = separator.unwrap_or(topwire::batch::DEFAULT_SEPARATOR);
     let items = py
         .detach(|| client.parse_batch_separated(&names, separator, &bytes))
-        .map_err(|e| to_py_err(py, e))?;
+        .or_raise(py)?;
     let out = PyList::empty(py);
     for item in items {
         match item {

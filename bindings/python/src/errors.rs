@@ -60,11 +60,7 @@ pub(crate) fn under(py: Python<'_>, at: &str, err: PyErr) -> PyErr {
 #[pyfunction]
 pub(crate) fn unknown_keyword(key: &str, known: Vec<String>) -> PyErr {
     let known: Vec<&str> = known.iter().map(String::as_str).collect();
-    keyword_error(key, &known)
-}
-
-fn keyword_error(key: &str, known: &[&str]) -> PyErr {
-    let err = topwire::options::unknown_key(key.to_owned(), key, known);
+    let err = topwire::options::unknown_key(key.to_owned(), key, &known);
     pyo3::exceptions::PyTypeError::new_err(err.to_string())
 }
 
@@ -75,8 +71,20 @@ pub(crate) fn refuse_unknown_keywords(
     unknown: Option<&Bound<'_, PyDict>>,
     known: &[&str],
 ) -> PyResult<()> {
-    match unknown.and_then(|d| d.iter().next()) {
-        None => Ok(()),
-        Some((key, _)) => Err(keyword_error(&key.str()?.to_string_lossy(), known)),
+    let Some((key, _)) = unknown.and_then(|d| d.iter().next()) else {
+        return Ok(());
+    };
+    let known = known.iter().map(|k| (*k).to_owned()).collect();
+    Err(unknown_keyword(&key.str()?.to_string_lossy(), known))
+}
+
+/// A core result as a Python one: its error raised as the class of its kind.
+pub(crate) trait OrRaise<T> {
+    fn or_raise(self, py: Python<'_>) -> PyResult<T>;
+}
+
+impl<T, E: Into<Error>> OrRaise<T> for Result<T, E> {
+    fn or_raise(self, py: Python<'_>) -> PyResult<T> {
+        self.map_err(|e| to_py_err(py, e.into()))
     }
 }

@@ -5,8 +5,7 @@
 //!
 //! The crate is built as `topwire._native` by maturin (which also switches on
 //! PyO3's `extension-module`); the public API is the pure-Python facade in
-//! `py/topwire/__init__.py`. Here: params to values and data back, and
-//! `TopClient`; beside it, one file per thing the module holds.
+//! `py/topwire/__init__.py`. Here: params to values, data back, `TopClient`.
 
 use std::borrow::Cow;
 
@@ -16,6 +15,7 @@ use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PyMemoryView,
     PyString, PyTuple, PyType,
 };
+use pyo3::PyClassInitializer;
 use topwire::options::ClientConfig;
 use topwire::path::Path;
 use topwire::{FileItem, PrepareOptions, Value};
@@ -25,13 +25,11 @@ mod batch;
 mod errors;
 mod gateway;
 mod prepared;
-mod send;
 mod spi;
 mod tmc;
-mod tmc_channel;
 
 use args::{arg, body_bytes, convert, credential, epoch_ms, opt_arg};
-use errors::{hide_secret, invalid, refuse_unknown_keywords, to_py_err};
+use errors::{hide_secret, invalid, refuse_unknown_keywords, to_py_err, OrRaise};
 use prepared::{PyPreparedBatch, PyPreparedRequest};
 
 /// Deepest nesting of parameters accepted from Python, as in every language;
@@ -290,7 +288,7 @@ impl PyTopClient {
         config
             .client_snake_case()
             .map(|inner| PyTopClient { inner })
-            .map_err(|e| to_py_err(py, e.into()))
+            .or_raise(py)
     }
 
     /// Builds the signed request for `method`.
@@ -362,7 +360,14 @@ impl PyTopClient {
             separator,
             batch_url,
         };
-        batch::prepare(py, &self.inner, calls, &options)
+        let client = &self.inner;
+        let inner = py
+            .detach(|| client.prepare_batch(&calls, &options))
+            .or_raise(py)?;
+        let methods = calls.into_iter().map(|c| c.method).collect();
+        let init = PyClassInitializer::from(PyPreparedRequest { inner })
+            .add_subclass(PyPreparedBatch { methods });
+        Py::new(py, init)
     }
 
     /// Parses a batch reply: per call, its data or its `ApiError` (returned,
@@ -396,6 +401,36 @@ impl PyTopClient {
     }
 }
 
+// ---------------------------------------------------------------- the module
+
+/// Milliseconds to wait before retry `attempt` of a call that failed with
+/// an ApiError of this `retryable` and `retry_after`; None: raise it
+/// (`topwire.call`, `topwire.acall`).
+#[pyfunction]
+fn retry_delay_ms(
+    retryable: bool,
+    retry_after: Option<u64>,
+    attempt: u32,
+    retries: u32,
+) -> Option<u64> {
+    topwire::send::retry_wait_ms(retryable, retry_after, attempt, retries)
+}
+
+/// The retries a sender was given, checked (0 to the core's maximum).
+#[pyfunction]
+fn check_retries(py: Python<'_>, retries: &Bound<'_, PyAny>) -> PyResult<u32> {
+    if retries.is_instance_of::<PyBool>() || !retries.is_instance_of::<PyInt>() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "retries must be an int, not {}",
+            retries.get_type().name()?
+        )));
+    }
+    // Beyond i64 it is out of range anyway; f64 keeps the core's check one.
+    #[allow(clippy::cast_precision_loss)]
+    let n = retries.extract::<i64>().map_or(f64::MAX, |n| n as f64);
+    topwire::send::check_retries(n).or_raise(py)
+}
+
 /// The native half of the `topwire` package; import `topwire` instead.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -403,12 +438,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPreparedRequest>()?;
     m.add_class::<PyPreparedBatch>()?;
     m.add_class::<gateway::PyGateway>()?;
-    m.add_class::<tmc_channel::PyTmcChannel>()?;
+    m.add_class::<gateway::PyTmcChannel>()?;
     m.add_function(wrap_pyfunction!(spi::sign, m)?)?;
     m.add_function(wrap_pyfunction!(spi::string_to_sign, m)?)?;
     m.add_function(wrap_pyfunction!(spi::verify_spi, m)?)?;
-    m.add_function(wrap_pyfunction!(send::retry_delay_ms, m)?)?;
-    m.add_function(wrap_pyfunction!(send::check_retries, m)?)?;
+    m.add_function(wrap_pyfunction!(retry_delay_ms, m)?)?;
+    m.add_function(wrap_pyfunction!(check_retries, m)?)?;
     m.add_function(wrap_pyfunction!(errors::unknown_keyword, m)?)?;
     m.add("SEND_TIMEOUT_MS", topwire::send::DEFAULT_TIMEOUT_MS)?;
     m.add("SEND_RETRIES", topwire::send::DEFAULT_RETRIES)?;

@@ -77,17 +77,13 @@ impl PyPreparedRequest {
 /// order, which `parse_batch` takes it for.
 #[pyclass(frozen, extends = PyPreparedRequest, module = "topwire", name = "PreparedBatch")]
 pub(crate) struct PyPreparedBatch {
+    /// The calls' methods, in request order.
+    #[pyo3(get)]
     pub(crate) methods: Vec<String>,
 }
 
 #[pymethods]
 impl PyPreparedBatch {
-    /// The calls' methods, in request order.
-    #[getter]
-    fn methods(&self) -> Vec<String> {
-        self.methods.clone()
-    }
-
     /// The separator the reply is split on.
     #[getter]
     fn separator<'py>(slf: PyRef<'py, Self>) -> String {

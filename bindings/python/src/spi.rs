@@ -8,7 +8,7 @@ use topwire::options::SpiInput;
 use topwire::SignMethod;
 
 use crate::args::{arg, now_ms_of_clock, opt_arg, text_pairs, StrPairs};
-use crate::errors::to_py_err;
+use crate::errors::OrRaise;
 
 /// The `sign` of `(name, value)` pairs: upper-case hex digest.
 #[pyfunction]
@@ -20,11 +20,9 @@ pub(crate) fn sign(
 ) -> PyResult<String> {
     let pairs = text_pairs("params", &pairs)?;
     let secret = arg(&secret, "secret")?;
-    let secret = secret.as_ref();
-    let method =
-        SignMethod::parse(&arg(&method, "sign_method")?).map_err(|e| to_py_err(py, e.into()))?;
-    py.detach(|| topwire::sign(&pairs, secret, method))
-        .map_err(|e| to_py_err(py, e.into()))
+    let method = SignMethod::parse(&arg(&method, "sign_method")?).or_raise(py)?;
+    py.detach(|| topwire::sign(&pairs, &secret, method))
+        .or_raise(py)
 }
 
 /// The canonical string the signature covers (for debugging error 25).
@@ -56,5 +54,5 @@ pub(crate) fn verify_spi(
         now: now_ms.unwrap_or_else(now_ms_of_clock),
         max_skew_ms,
     };
-    py.detach(|| input.verify()).map_err(|e| to_py_err(py, e))
+    py.detach(|| input.verify()).or_raise(py)
 }

@@ -9,10 +9,11 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use topwire::options::TmcSessionConfig;
 use topwire::path::Path;
-use topwire::tmc::{self, Event, Frame, Style, TmcMessage, TmcValue};
+use topwire::tmc::{self, Action, Event, Frame, Style, TmcMessage, TmcValue};
+use topwire::Value;
 
 use crate::args::{convert, epoch_ms};
-use crate::errors::to_py_err;
+use crate::errors::{to_py_err, OrRaise};
 use crate::{to_python, to_value};
 
 /// `[(key, format, value), ...]`.
@@ -40,7 +41,7 @@ fn frame_out<'py>(py: Python<'py>, f: &Frame) -> PyResult<Bound<'py, PyDict>> {
 /// DecodeError naming the byte where the bytes stop being a frame.
 #[pyfunction]
 pub fn tmc_decode_frame<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyDict>> {
-    let frame = tmc::decode_frame(data).map_err(|e| to_py_err(py, e.into()))?;
+    let frame = tmc::decode_frame(data).or_raise(py)?;
     frame_out(py, &frame)
 }
 
@@ -51,9 +52,8 @@ pub fn tmc_encode_frame<'py>(
     frame: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let value = to_value(frame, &Path::Root, 0)?;
-    let frame =
-        tmc::frame_from_value(&value, Style::PYTHON).map_err(|e| to_py_err(py, e.into()))?;
-    let bytes = tmc::encode_frame(&frame).map_err(|e| to_py_err(py, e.into()))?;
+    let frame = tmc::frame_from_value(&value, Style::PYTHON).or_raise(py)?;
+    let bytes = tmc::encode_frame(&frame).or_raise(py)?;
     Ok(PyBytes::new(py, &bytes))
 }
 
@@ -130,7 +130,7 @@ impl PyTmcMessage {
 
     /// The content's JSON, read by the core (ints exact).
     fn data<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value = self.inner.data().map_err(|e| to_py_err(py, e.into()))?;
+        let value = self.inner.data().or_raise(py)?;
         to_python(py, &value)
     }
 
@@ -156,17 +156,14 @@ fn event_out<'py>(py: Python<'py>, e: Event) -> PyResult<Bound<'py, PyAny>> {
 }
 
 /// Milliseconds of a duration argument (seconds or a timedelta), if given.
-fn interval(
-    py: Python<'_>,
-    field: &str,
-    value: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Option<i64>> {
-    let ms = |v| {
-        convert(py)?
-            .call_method1("duration_ms", (field, v))?
-            .extract()
+fn interval(py: Python<'_>, field: &str, v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<i64>> {
+    let Some(v) = v.filter(|v| !v.is_none()) else {
+        return Ok(None);
     };
-    value.filter(|v| !v.is_none()).map(ms).transpose()
+    convert(py)?
+        .call_method1("duration_ms", (field, v))?
+        .extract()
+        .map(Some)
 }
 
 /// A TMC client session without I/O (see `topwire.tmc`).
@@ -184,8 +181,8 @@ impl PyTmcSession {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        app_key: &str,
-        app_secret: &str,
+        app_key: String,
+        app_secret: String,
         group_name: &str,
         sdk: Option<String>,
         intranet_ip: Option<String>,
@@ -196,8 +193,8 @@ impl PyTmcSession {
     ) -> PyResult<Self> {
         // The core's settings record; what is not given takes its default.
         let config = TmcSessionConfig {
-            app_key: app_key.to_owned(),
-            app_secret: app_secret.to_owned(),
+            app_key,
+            app_secret,
             group_name: Some(group_name.to_owned()),
             sdk,
             intranet_ip,
@@ -213,7 +210,8 @@ impl PyTmcSession {
             }
             to_py_err(py, e.into())
         };
-        tmc::TmcSession::new(app_key, app_secret, config.options())
+        config
+            .session_snake_case()
             .map(|inner| PyTmcSession { inner })
             .map_err(rename)
     }
@@ -226,8 +224,8 @@ impl PyTmcSession {
 
     /// The token while online, else None.
     #[getter]
-    fn token(&self) -> Option<String> {
-        self.inner.token().map(str::to_owned)
+    fn token(&self) -> Option<&str> {
+        self.inner.token()
     }
 
     #[getter]
@@ -261,34 +259,21 @@ impl PyTmcSession {
     ) -> PyResult<Bound<'py, PyList>> {
         let now = epoch_ms(py, "now", now)?;
         let inner = &mut self.inner;
-        let events = py
-            .detach(|| inner.receive(data, now))
-            .map_err(|e| to_py_err(py, e.into()))?;
-        let list = PyList::empty(py);
-        for e in events {
-            list.append(event_out(py, e)?)?;
-        }
-        Ok(list)
+        let events = py.detach(|| inner.receive(data, now)).or_raise(py)?;
+        let events = events.into_iter().map(|e| event_out(py, e));
+        PyList::new(py, events.collect::<PyResult<Vec<_>>>()?)
     }
 
     /// The frame confirming message `id`, once handled.
     fn confirm<'py>(&self, py: Python<'py>, id: i64) -> PyResult<Bound<'py, PyBytes>> {
-        let bytes = self
-            .inner
-            .confirm(id)
-            .map_err(|e| to_py_err(py, e.into()))?;
-        Ok(PyBytes::new(py, &bytes))
+        Ok(PyBytes::new(py, &self.inner.confirm(id).or_raise(py)?))
     }
 
     /// The frame failing message `id` (`reason` cut to 128 UTF-16 units, as
     /// Java counts); the server delivers it again.
     #[pyo3(signature = (id, reason=""))]
     fn fail<'py>(&self, py: Python<'py>, id: i64, reason: &str) -> PyResult<Bound<'py, PyBytes>> {
-        let bytes = self
-            .inner
-            .fail(id, reason)
-            .map_err(|e| to_py_err(py, e.into()))?;
-        Ok(PyBytes::new(py, &bytes))
+        Ok(PyBytes::new(py, &self.inner.fail(id, reason).or_raise(py)?))
     }
 
     /// What is due: `{"type": "send", "bytes"}`, `{"type": "ping"}`, `{"type": "reconnect"}`.
@@ -299,11 +284,9 @@ impl PyTmcSession {
         now: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
         let now = epoch_ms(py, "now", now)?;
-        let list = PyList::empty(py);
-        for a in self.inner.poll(now) {
-            list.append(to_python(py, &tmc::action_to_value(&a, Style::PYTHON))?)?;
-        }
-        Ok(list)
+        let record = |a: &Action| tmc::action_to_value(a, Style::PYTHON);
+        let actions = Value::List(self.inner.poll(now).iter().map(record).collect());
+        Ok(to_python(py, &actions)?.cast_into()?)
     }
 
     /// When to call `poll` next (epoch ms), or None.
