@@ -69,7 +69,7 @@ pub(crate) fn spi<'a>(text: &str, body: &'a [u8]) -> Result<SpiInput<'a>, Error>
     }
     let clock = !gives(&value, "now");
     let mut input: SpiInput = from_value(value)?;
-    input.body = body.into();
+    input.body = body;
     if clock {
         input.now = now_ms();
     }

@@ -8,7 +8,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyInt, PyString};
-use topwire::options::{Pairs, Text};
 
 use crate::errors::{invalid, to_py_err};
 use crate::LONE;
@@ -17,13 +16,16 @@ use crate::LONE;
 pub(crate) type StrPairs<'py> = Vec<(Bound<'py, PyString>, Bound<'py, PyString>)>;
 
 /// A str argument as UTF-8, the field named only when it is refused.
-fn text_at<'a>(s: &'a Bound<'_, PyString>, field: impl FnOnce() -> String) -> PyResult<Text<'a>> {
+fn text_at<'a>(
+    s: &'a Bound<'_, PyString>,
+    field: impl FnOnce() -> String,
+) -> PyResult<Cow<'a, str>> {
     s.to_cow()
         .map_err(|_| to_py_err(s.py(), invalid(&field(), LONE.0, LONE.1)))
 }
 
 /// A str argument as UTF-8 (see [`text_at`]).
-pub(crate) fn arg<'a>(s: &'a Bound<'_, PyString>, field: &str) -> PyResult<Text<'a>> {
+pub(crate) fn arg<'a>(s: &'a Bound<'_, PyString>, field: &str) -> PyResult<Cow<'a, str>> {
     text_at(s, || field.to_owned())
 }
 
@@ -31,18 +33,18 @@ pub(crate) fn arg<'a>(s: &'a Bound<'_, PyString>, field: &str) -> PyResult<Text<
 pub(crate) fn opt_arg<'a>(
     s: &'a Option<Bound<'_, PyString>>,
     field: &str,
-) -> PyResult<Option<Text<'a>>> {
+) -> PyResult<Option<Cow<'a, str>>> {
     s.as_ref().map(|s| arg(s, field)).transpose()
 }
 
-/// `(name, value)` str pairs as the core's [`Pairs`] (see [`arg`]): a bad
-/// name is `{field}[i]`, a bad value `{field}.{name}`, as in JavaScript.
-pub(crate) fn text_pairs<'a>(field: &str, pairs: &'a StrPairs<'_>) -> PyResult<Pairs<'a>> {
+/// `(name, value)` str pairs as UTF-8 (see [`arg`]): a bad name is
+/// `{field}[i]`, a bad value `{field}.{name}`, as in JavaScript.
+pub(crate) fn text_pairs(field: &str, pairs: &StrPairs<'_>) -> PyResult<Vec<(String, String)>> {
     let mut out = Vec::with_capacity(pairs.len());
     for (i, (k, v)) in pairs.iter().enumerate() {
         let name = text_at(k, || format!("{field}[{i}]"))?;
         let value = text_at(v, || format!("{field}.{name}"))?;
-        out.push((name, value));
+        out.push((name.into_owned(), value.into_owned()));
     }
     Ok(out)
 }

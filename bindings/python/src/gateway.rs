@@ -1,5 +1,5 @@
 //! The local TOP gateway for Python: the core's `Gateway`, a request read
-//! into the core's `GatewayInput` record (borrowing the caller's strings),
+//! into the core's `GatewayInput` record (borrowing the caller's body),
 //! and its local message channel (the core's `TmcChannel`), whose frames
 //! `topwire.gateway` carries over a WebSocket.
 
@@ -69,16 +69,16 @@ impl PyGateway {
 /// A request as the core's record: `method`, `target` and the headers as
 /// UTF-8 (errors name them), the body borrowed.
 pub(crate) fn input<'a>(
-    method: &'a Bound<'_, PyString>,
-    target: &'a Bound<'_, PyString>,
-    headers: &'a StrPairs<'_>,
+    method: &Bound<'_, PyString>,
+    target: &Bound<'_, PyString>,
+    headers: &StrPairs<'_>,
     body: &'a [u8],
 ) -> PyResult<GatewayInput<'a>> {
     Ok(GatewayInput {
-        method: arg(method, "method")?,
-        url: arg(target, "target")?,
+        method: arg(method, "method")?.into_owned(),
+        url: arg(target, "target")?.into_owned(),
         headers: text_pairs("headers", headers)?,
-        body: body.into(),
+        body,
     })
 }
 

@@ -1,6 +1,6 @@
 //! Signatures: `sign` and `string_to_sign` of `(name, value)` pairs, and
 //! checking an inbound (SPI) call, its arguments read into the core's
-//! `SpiInput` record (borrowing the caller's strings and body).
+//! `SpiInput` record (borrowing the caller's body).
 
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -46,11 +46,11 @@ pub(crate) fn verify_spi(
 ) -> PyResult<()> {
     // Fields in the order they are checked.
     let input = SpiInput {
-        query: arg(&query, "query")?,
-        secret: arg(&secret, "secret")?,
-        content_type: opt_arg(&content_type, "content_type")?,
+        query: arg(&query, "query")?.into_owned(),
+        secret: arg(&secret, "secret")?.into_owned(),
+        content_type: opt_arg(&content_type, "content_type")?.map(Into::into),
         headers: text_pairs("headers", &headers)?,
-        body: body.into(),
+        body,
         now: now_ms.unwrap_or_else(now_ms_of_clock),
         max_skew_ms,
     };

@@ -98,11 +98,11 @@ impl TmcChannel {
         &mut self,
         gateway: &Gateway,
         request: &[u8],
-        body: Vec<u8>,
+        body: &[u8],
         now_ms: f64,
     ) -> JsResult<Array> {
         let mut request: GatewayInput = read(request)?;
-        request.body = body.into();
+        request.body = body;
         let now_ms = epoch_ms(now_ms, "nowMs")?;
         let (reply, events) =
             request.with_request(|req| self.inner.handle_http(gateway.inner(), req, now_ms));
