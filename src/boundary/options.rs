@@ -414,16 +414,21 @@ impl TmcSessionConfig {
     /// The session these settings describe, every setting checked (the
     /// app key and secret named `appKey`, `appSecret` as the host wrote them).
     pub fn session(&self) -> Result<crate::tmc::TmcSession, ValidationError> {
-        self.session_snake_case().map_err(|mut e| {
-            e.field = camel_case(&e.field);
-            e
-        })
+        crate::tmc::TmcSession::new(&self.app_key, &self.app_secret, self.options()).map_err(
+            |mut e| {
+                e.field = camel_case(&e.field);
+                e
+            },
+        )
     }
 
-    /// [`TmcSessionConfig::session`], errors naming the setting in
-    /// snake_case, as Python's keywords are written (`app_secret`).
+    /// [`TmcSessionConfig::session`], its errors naming the setting as
+    /// Python's keywords are written (`app_secret`, `pull_interval_ms`).
     pub fn session_snake_case(&self) -> Result<crate::tmc::TmcSession, ValidationError> {
-        crate::tmc::TmcSession::new(&self.app_key, &self.app_secret, self.options())
+        self.session().map_err(|mut e| {
+            e.field = snake_case(&e.field);
+            e
+        })
     }
 }
 
