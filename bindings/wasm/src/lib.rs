@@ -495,9 +495,9 @@ pub fn string_to_sign(params: &[u8]) -> JsResult<String> {
 /// contentType, secret, now, maxSkewMs }` and the body's bytes. Throws a
 /// SignatureError record on failure.
 #[wasm_bindgen(js_name = verifySpi)]
-pub fn verify_spi(input: &[u8], body: Vec<u8>) -> JsResult<()> {
+pub fn verify_spi(input: &[u8], body: &[u8]) -> JsResult<()> {
     let mut input: SpiInput = read(input)?;
-    input.body.0 = body;
+    input.body = body;
     input.verify().map_err(js_err)
 }
 
