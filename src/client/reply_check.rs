@@ -82,36 +82,81 @@ pub struct Verbatim {
     /// Byte ranges (in the body) of the integers in the data beyond 2^53 - 1
     /// in size, in document order: a JS number would round them.
     pub big_integers: Vec<Range<usize>>,
-    /// Whether a string in the data starts with U+0000 (see
-    /// [`Verbatim::marked_text`]).
-    nul_lead: bool,
+    /// Where (in the body) the strings of the data that start with U+0000
+    /// open, in document order (see [`Verbatim::marked_text`]).
+    nul_strings: Vec<usize>,
 }
 
 impl Verbatim {
-    /// The data's text with each integer beyond 2^53 written as the string
-    /// of U+0000 and its digits (`"\u0000-12345678901234567890"`), for a JS
-    /// host whose `JSON.parse` reviver turns exactly those strings into
-    /// bigints: exact and linear, whatever the nesting or repeated keys.
-    /// `None` when a string of the data itself starts with U+0000, which
-    /// the reviver could not tell from a marked integer.
-    pub fn marked_text(&self, body: &[u8]) -> Option<String> {
-        if self.nul_lead {
-            return None;
-        }
-        let text = std::str::from_utf8(body.get(self.span.clone())?).ok()?;
-        let mut out = String::with_capacity(text.len() + 8 * self.big_integers.len());
+    /// Whether a JS host must mark the text ([`Verbatim::marked_text`]).
+    pub fn needs_marks(&self) -> bool {
+        !self.big_integers.is_empty()
+    }
+
+    /// The data's text for a JS host's `JSON.parse` with a reviver: each
+    /// integer beyond 2^53 written as the string of U+0000 and its digits
+    /// (`"\u0000-12345678901234567890"`), and each string of the data that
+    /// itself starts with U+0000 given one more U+0000 in front. A reviver
+    /// turns a string led by U+0000 into the bigint of the rest, or, when
+    /// a second U+0000 follows, into the rest: exact and linear, whatever
+    /// the nesting or repeated keys.
+    pub fn marked_text(&self, body: &[u8]) -> String {
+        let text = body
+            .get(self.span.clone())
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or_default();
+        let base = self.span.start;
+        let mut out = String::with_capacity(text.len() + 10 * self.big_integers.len());
         let mut at = 0;
-        for r in &self.big_integers {
-            let (start, end) = (r.start - self.span.start, r.end - self.span.start);
-            out.push_str(text.get(at..start)?);
-            out.push_str("\"\\u0000");
-            out.push_str(text.get(start..end)?);
-            out.push('"');
+        // Both lists are in document order: merged as they go.
+        let mut bigs = self.big_integers.iter().peekable();
+        let mut nuls = self.nul_strings.iter().peekable();
+        loop {
+            let big = match (bigs.peek(), nuls.peek()) {
+                (Some(r), Some(&&q)) => r.start < q,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let (start, end) = match (big, bigs.peek(), nuls.peek()) {
+                (true, Some(r), _) => (r.start - base, r.end - base),
+                (_, _, Some(&&q)) => (q + 1 - base, q + 1 - base),
+                _ => break,
+            };
+            out.push_str(text.get(at..start).unwrap_or_default());
+            if big {
+                bigs.next();
+                out.push_str("\"\\u0000");
+                out.push_str(text.get(start..end).unwrap_or_default());
+                out.push('"');
+            } else {
+                nuls.next();
+                out.push_str("\\u0000");
+            }
             at = end;
         }
-        out.push_str(text.get(at..)?);
-        Some(out)
+        out.push_str(text.get(at..).unwrap_or_default());
+        out
     }
+}
+
+/// Scans JSON text of any value (the data a reply's parse built, written
+/// out) for what [`Verbatim::marked_text`] marks; `None` if it is not JSON
+/// text as a native parser reads it.
+pub fn scan_json(text: &str) -> Option<Verbatim> {
+    let mut pass = Pass {
+        s: Scanner::new(text),
+        b: &mut (),
+        big: Vec::new(),
+        nul_strings: Vec::new(),
+    };
+    pass.s.skip_ws();
+    pass.typed(None, 0)?;
+    pass.end_of_text().then(|| Verbatim {
+        span: 0..text.len(),
+        big_integers: pass.big,
+        nul_strings: pass.nul_strings,
+    })
 }
 
 /// Checks a reply of `method` in one pass, driving `builder` with its data;
@@ -130,7 +175,7 @@ pub fn check_reply<B: Builder>(
         s: Scanner::new(text),
         b: builder,
         big: Vec::new(),
-        nul_lead: false,
+        nul_strings: Vec::new(),
     };
     let span = pass.root(method.key(), method.fields())?;
     Some(Verbatim {
@@ -140,7 +185,7 @@ pub fn check_reply<B: Builder>(
             .into_iter()
             .map(|r| r.start + offset..r.end + offset)
             .collect(),
-        nul_lead: pass.nul_lead,
+        nul_strings: pass.nul_strings.into_iter().map(|q| q + offset).collect(),
     })
 }
 
@@ -148,7 +193,7 @@ struct Pass<'a, 'b, B> {
     s: Scanner<'a>,
     b: &'b mut B,
     big: Vec<Range<usize>>,
-    nul_lead: bool,
+    nul_strings: Vec<usize>,
 }
 
 impl<'a, B: Builder> Pass<'a, '_, B> {
@@ -221,12 +266,19 @@ impl<'a, B: Builder> Pass<'a, '_, B> {
             return None;
         }
         let token = self.s.string()?;
+        // Escaped keys are rare: a pass that builds nothing leaves them to
+        // the reader rather than carry the decoder (the browser's wasm).
+        let key = match (token.escaped, B::BUILDS) {
+            (false, _) => Cow::Borrowed(self.s.slice(token.content)),
+            (true, true) => self.s.content(&token),
+            (true, false) => return None,
+        };
         self.s.skip_ws();
         if !self.s.eat(b':') {
             return None;
         }
         self.s.skip_ws();
-        Some(self.s.content(&token))
+        Some(key)
     }
 
     /// An object typed by `fields` (`[]`: untyped), the cursor on `{`;
@@ -336,8 +388,11 @@ impl<'a, B: Builder> Pass<'a, '_, B> {
     }
 
     fn string(&mut self) -> Option<()> {
+        let quote = self.s.pos;
         let token = self.s.string()?;
-        self.nul_lead |= token.nul_lead;
+        if token.nul_lead {
+            self.nul_strings.push(quote);
+        }
         if B::BUILDS {
             self.b.string(&self.s.content(&token));
         }
