@@ -152,7 +152,7 @@ pub fn scan_json(text: &str) -> Option<Verbatim> {
     };
     pass.s.skip_ws();
     pass.typed(None, 0)?;
-    pass.end_of_text().then(|| Verbatim {
+    pass.end_of_text().then_some(Verbatim {
         span: 0..text.len(),
         big_integers: pass.big,
         nul_strings: pass.nul_strings,
