@@ -79,18 +79,25 @@ impl Builder for () {
 pub struct Verbatim {
     /// Byte range of the body whose JSON text is exactly the data.
     pub span: Range<usize>,
-    /// Byte ranges (in the body) of the integers in the data beyond 2^53 - 1
-    /// in size, in document order: a JS number would round them.
-    pub big_integers: Vec<Range<usize>>,
-    /// Where (in the body) the strings of the data that start with U+0000
-    /// open, in document order (see [`Verbatim::marked_text`]).
-    nul_strings: Vec<usize>,
+    /// What [`Verbatim::marked_text`] marks, in document order (body
+    /// offsets): an integer beyond 2^53 - 1 in size as its range; a string
+    /// of the data led by U+0000 as the empty range after its quote.
+    marks: Vec<Range<usize>>,
+    /// Whether a mark is an integer.
+    big: bool,
 }
 
 impl Verbatim {
-    /// Whether a JS host must mark the text ([`Verbatim::marked_text`]).
+    /// The integers of the data beyond 2^53 - 1 in size, which a JS number
+    /// would round: their ranges in the body, in document order.
+    pub fn big_integers(&self) -> impl Iterator<Item = &Range<usize>> {
+        self.marks.iter().filter(|r| !r.is_empty())
+    }
+
+    /// Whether a JS host must read the data with its marks
+    /// ([`Verbatim::marked_text`]): whether it holds a big integer.
     pub fn needs_marks(&self) -> bool {
-        !self.big_integers.is_empty()
+        self.big
     }
 
     /// The data's text for a JS host's `JSON.parse` with a reviver: each
@@ -106,32 +113,17 @@ impl Verbatim {
             .and_then(|b| std::str::from_utf8(b).ok())
             .unwrap_or_default();
         let base = self.span.start;
-        let mut out = String::with_capacity(text.len() + 10 * self.big_integers.len());
+        let mut out = String::with_capacity(text.len() + 10 * self.marks.len());
         let mut at = 0;
-        // Both lists are in document order: merged as they go.
-        let mut bigs = self.big_integers.iter().peekable();
-        let mut nuls = self.nul_strings.iter().peekable();
-        loop {
-            let big = match (bigs.peek(), nuls.peek()) {
-                (Some(r), Some(&&q)) => r.start < q,
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (None, None) => break,
-            };
-            let (start, end) = match (big, bigs.peek(), nuls.peek()) {
-                (true, Some(r), _) => (r.start - base, r.end - base),
-                (_, _, Some(&&q)) => (q + 1 - base, q + 1 - base),
-                _ => break,
-            };
+        for r in &self.marks {
+            let (start, end) = (r.start - base, r.end - base);
             out.push_str(text.get(at..start).unwrap_or_default());
-            if big {
-                bigs.next();
+            if r.is_empty() {
+                out.push_str("\\u0000");
+            } else {
                 out.push_str("\"\\u0000");
                 out.push_str(text.get(start..end).unwrap_or_default());
                 out.push('"');
-            } else {
-                nuls.next();
-                out.push_str("\\u0000");
             }
             at = end;
         }
@@ -144,18 +136,14 @@ impl Verbatim {
 /// out) for what [`Verbatim::marked_text`] marks; `None` if it is not JSON
 /// text as a native parser reads it.
 pub fn scan_json(text: &str) -> Option<Verbatim> {
-    let mut pass = Pass {
-        s: Scanner::new(text),
-        b: &mut (),
-        big: Vec::new(),
-        nul_strings: Vec::new(),
-    };
+    let mut nothing = ();
+    let mut pass = Pass::new(text, 0, &mut nothing);
     pass.s.skip_ws();
     pass.typed(None, 0)?;
     pass.end_of_text().then_some(Verbatim {
         span: 0..text.len(),
-        big_integers: pass.big,
-        nul_strings: pass.nul_strings,
+        marks: pass.marks,
+        big: pass.big,
     })
 }
 
@@ -171,87 +159,75 @@ pub fn check_reply<B: Builder>(
     if !text.starts_with('{') {
         return None;
     }
-    let mut pass = Pass {
-        s: Scanner::new(text),
-        b: builder,
-        big: Vec::new(),
-        nul_strings: Vec::new(),
-    };
+    let mut pass = Pass::new(text, offset, builder);
     let span = pass.root(method.key(), method.fields())?;
     Some(Verbatim {
         span: span.start + offset..span.end + offset,
-        big_integers: pass
-            .big
-            .into_iter()
-            .map(|r| r.start + offset..r.end + offset)
-            .collect(),
-        nul_strings: pass.nul_strings.into_iter().map(|q| q + offset).collect(),
+        marks: pass.marks,
+        big: pass.big,
     })
 }
 
 struct Pass<'a, 'b, B> {
     s: Scanner<'a>,
     b: &'b mut B,
-    big: Vec<Range<usize>>,
-    nul_strings: Vec<usize>,
+    /// Where the scanned text starts in the body.
+    offset: usize,
+    /// See [`Verbatim`].
+    marks: Vec<Range<usize>>,
+    big: bool,
+    /// Counting the members of a simplified reply's root (which must not
+    /// hold an `error_response`).
+    root_members: Option<usize>,
 }
 
-impl<'a, B: Builder> Pass<'a, '_, B> {
+impl<'a, 'b, B: Builder> Pass<'a, 'b, B> {
+    fn new(text: &'a str, offset: usize, b: &'b mut B) -> Self {
+        Pass {
+            s: Scanner::new(text),
+            b,
+            offset,
+            marks: Vec::new(),
+            big: false,
+            root_members: None,
+        }
+    }
+
     /// The root object: the range of the data's text in it.
     fn root(&mut self, key: &str, fields: &[Field]) -> Option<Range<usize>> {
-        let whole = 0..self.s.len();
+        let mut lone_wrapper = false;
         self.s.pos = 1;
         self.s.skip_ws();
-        if self.s.eat(b'}') {
-            self.b.begin_object();
-            self.b.end_object();
-            return self.end_of_text().then_some(whole);
-        }
-        let first = self.member_key()?;
-        if first == "error_response" {
-            return None;
-        }
-        if first == key {
-            // A wrapped reply, unless more members follow (then it is a
-            // simplified reply with a member named like the wrapper: rare,
-            // left to the reader).
-            let start = self.s.pos;
-            if self.s.peek() != Some(b'{') {
+        if self.s.peek() == Some(b'"') {
+            let first = self.member_key()?;
+            if first == "error_response" {
                 return None;
             }
-            self.object(fields, 1)?;
-            let span = start..self.s.pos;
-            self.s.skip_ws();
-            return (self.s.eat(b'}') && self.end_of_text()).then_some(span);
+            if first == key {
+                // A wrapped reply, unless more members follow (then it is a
+                // simplified reply with a member named like the wrapper:
+                // rare, left to the reader).
+                let start = self.s.pos;
+                if self.s.peek() != Some(b'{') {
+                    return None;
+                }
+                self.object(fields, 1)?;
+                let span = start..self.s.pos;
+                self.s.skip_ws();
+                return (self.s.eat(b'}') && self.end_of_text()).then_some(span);
+            }
+            lone_wrapper = first.ends_with("_response");
         }
-        // A simplified reply: the root is the data.
-        self.b.begin_object();
-        self.b.key(&first);
-        self.typed(field_type(fields, &first), 1)?;
-        let mut members = 1;
-        loop {
-            self.s.skip_ws();
-            if self.s.eat(b'}') {
-                break;
-            }
-            if !self.s.eat(b',') {
-                return None;
-            }
-            self.s.skip_ws();
-            let name = self.member_key()?;
-            if name == "error_response" {
-                return None;
-            }
-            self.b.key(&name);
-            self.typed(field_type(fields, &name), 1)?;
-            members += 1;
-        }
-        self.b.end_object();
+        // A simplified reply: the root is the data, read from the start
+        // (`object` counts its members and refuses an `error_response`).
+        self.s.pos = 0;
+        self.root_members = Some(0);
+        self.object(fields, 0)?;
         // One member named like a wrapper is another method's reply.
-        if members == 1 && first.ends_with("_response") {
+        if lone_wrapper && self.root_members == Some(1) {
             return None;
         }
-        self.end_of_text().then_some(whole)
+        self.end_of_text().then_some(0..self.s.len())
     }
 
     fn end_of_text(&mut self) -> bool {
@@ -289,6 +265,14 @@ impl<'a, B: Builder> Pass<'a, '_, B> {
         if !self.s.eat(b'}') {
             loop {
                 let name = self.member_key()?;
+                if depth == 1 {
+                    if let Some(n) = &mut self.root_members {
+                        if name == "error_response" {
+                            return None;
+                        }
+                        *n += 1;
+                    }
+                }
                 let ty = field_type(fields, &name);
                 self.b.key(&name);
                 self.typed(ty, depth)?;
@@ -391,7 +375,8 @@ impl<'a, B: Builder> Pass<'a, '_, B> {
         let quote = self.s.pos;
         let token = self.s.string()?;
         if token.nul_lead {
-            self.nul_strings.push(quote);
+            let after = self.offset + quote + 1;
+            self.marks.push(after..after);
         }
         if B::BUILDS {
             self.b.string(&self.s.content(&token));
@@ -407,7 +392,9 @@ impl<'a, B: Builder> Pass<'a, '_, B> {
             return None;
         }
         if integral && beyond_2_pow_53(text) {
-            self.big.push(range);
+            self.marks
+                .push(range.start + self.offset..range.end + self.offset);
+            self.big = true;
         }
         self.b.number(text, integral);
         Some(())
