@@ -121,7 +121,7 @@ const steps = {
   'structuredClone(params) (a native deep copy, for scale)': () => structuredClone(PARAMS),
   'JSON.stringify of the call': () => JSON.stringify([METHOD, PARAMS, { timestamp: TS }]),
   'UTF-8 encodeInto': (() => { const buf = new Uint8Array(4096); return () => new TextEncoder().encodeInto(callText, buf); })(),
-  'wasm: read JSON, prepare, the request as an array of its fields (md5)': () => glue.prepare(callBytes),
+  'wasm: read JSON, prepare, the request laid out in wasm memory (md5)': () => glue.prepare(callBytes),
 };
 const stepTimes = Object.entries(steps).map(([name, fn]) => [name, time(fn, 500)]);
 const stringify = time(() => JSON.stringify(PARAMS));

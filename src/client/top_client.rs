@@ -17,7 +17,7 @@ use crate::rules::time::format_timestamp;
 use crate::wire::error::{Error, ValidationError};
 use crate::wire::multipart::{self, Multipart};
 use crate::wire::urlencode::{append_encoded, append_pairs};
-use crate::wire::value::{quote_truncated, Value};
+use crate::wire::value::{quote_truncated, Value, ValueRef};
 
 /// The default gateway: `https://eco.taobao.com/router/rest`.
 pub const DEFAULT_GATEWAY: &str = "https://eco.taobao.com/router/rest";
@@ -510,11 +510,11 @@ impl TopClient {
     ///
     /// `params` is an object (or null for none). Typed APIs are validated
     /// against their description; other methods are rendered by the wire
-    /// rules alone.
+    /// rules alone. Owned and borrowed values alike (see [`ValueRef`]).
     pub fn prepare(
         &self,
         method: &str,
-        params: &Value,
+        params: &ValueRef<'_>,
         options: &PrepareOptions,
     ) -> Result<PreparedRequest, Error> {
         check_method(method)?;
