@@ -37,7 +37,7 @@ struct ValueBuilder {
 impl ValueBuilder {
     fn put(&mut self, v: Value) {
         match self.stack.last_mut() {
-            Some((Value::Object(pairs), key)) => pairs.push((key.take().unwrap(), v)),
+            Some((Value::Object(pairs), key)) => pairs.push((key.take().unwrap().into(), v)),
             Some((Value::List(items), _)) => items.push(v),
             Some(_) => unreachable!(),
             None => self.done = Some(v),
@@ -69,13 +69,13 @@ impl Builder for ValueBuilder {
         self.put(Value::Bool(b));
     }
     fn string(&mut self, s: &str) {
-        self.put(Value::String(s.to_owned()));
+        self.put(Value::from(s.to_owned()));
     }
     fn number(&mut self, text: &str, integral: bool) {
         let v = match (integral, text.parse::<i64>(), text.parse::<u64>()) {
             (true, Ok(i), _) => Value::Int(i),
             (true, _, Ok(u)) => Value::UInt(u),
-            _ => Value::Decimal(text.to_owned()),
+            _ => Value::Decimal(text.to_owned().into()),
         };
         self.put(v);
     }
@@ -86,7 +86,7 @@ fn big_integers(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::Int(i) if i.unsigned_abs() > 9_007_199_254_740_991 => out.push(i.to_string()),
         Value::UInt(u) => out.push(u.to_string()),
-        Value::Decimal(t) if v.as_big_integer().is_some() => out.push(t.clone()),
+        Value::Decimal(t) if v.as_big_integer().is_some() => out.push(t.to_string()),
         Value::List(items) => items.iter().for_each(|i| big_integers(i, out)),
         Value::Object(pairs) => pairs.iter().for_each(|(_, i)| big_integers(i, out)),
         _ => {}

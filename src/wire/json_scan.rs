@@ -255,7 +255,7 @@ mod tests {
         ] {
             let want = crate::wire::json::parse(text).unwrap();
             let (got, _) = string(text).unwrap();
-            assert_eq!(crate::wire::value::Value::String(got), want, "{text}");
+            assert_eq!(crate::wire::value::Value::from(got), want, "{text}");
         }
         assert!(string(r#""\u0000x""#).unwrap().1.nul_lead);
         assert!(!string(r#""x\u0000""#).unwrap().1.nul_lead);
