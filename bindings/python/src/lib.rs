@@ -25,6 +25,7 @@ mod batch;
 mod errors;
 mod gateway;
 mod prepared;
+mod reply;
 mod spi;
 mod tmc;
 
@@ -337,13 +338,19 @@ impl PyTopClient {
         body: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let method = arg(&method, "method")?;
-        let method = method.as_ref();
+        let method =
+            topwire::ReplyMethod::new(method.as_ref()).map_err(|e| to_py_err(py, e.into()))?;
         let bytes = body_bytes(body)?;
+        // The common reply is its own data: its objects made as the core's
+        // check reads it. Anything else is built by the core, then converted.
+        if let Some(data) = reply::checked_data(py, &method, &bytes)? {
+            return Ok(data);
+        }
         let client = &self.inner;
-        let value = py
-            .detach(|| client.parse(method, &bytes))
+        let parsed = py
+            .detach(|| client.parse_reply(&method, &bytes))
             .map_err(|e| to_py_err(py, e))?;
-        to_python(py, &value)
+        to_python(py, &parsed.data)
     }
 
     /// Builds one signed `/router/batch` request carrying `calls`.
