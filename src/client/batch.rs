@@ -120,7 +120,7 @@ impl TopClient {
                 .map_err(|e| at_call(i, e))?;
         }
         let header = (separator != DEFAULT_SEPARATOR).then(|| separator.to_owned());
-        Ok(self.prepare_signed_text(url.as_ref(), shared, &timestamp, body, header))
+        self.prepare_signed_text(url.as_ref(), shared, &timestamp, body, header)
     }
 
     /// Splits a batch reply (default separator) and parses each part as
