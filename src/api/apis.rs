@@ -10,15 +10,7 @@ include!(concat!(env!("OUT_DIR"), "/apis.rs"));
 
 /// The description of a method, if it is typed.
 pub fn find(method: &str) -> Option<&'static ApiSpec> {
-    // Names of one length mostly share a long prefix (`taobao.eticket.
-    // merchant.ma.`) and differ at the end: the last byte rules most out
-    // before the whole names are compared.
-    let last = method.as_bytes().last();
-    ALL.iter().copied().find(|spec| {
-        spec.name.len() == method.len()
-            && spec.name.as_bytes().last() == last
-            && spec.name == method
-    })
+    ALL.iter().copied().find(|spec| spec.name == method)
 }
 
 impl ApiSpec {

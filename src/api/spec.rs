@@ -175,7 +175,7 @@ impl ApiSpec {
     }
 }
 
-/// The field named `name`, looked for from position `*next` on, then from
+/// The field named `name`, looked for at position `*next` first, then from
 /// the start; `*next` becomes the position after it. Callers mostly give a
 /// structure's fields in their documented order, so the first comparison
 /// finds it: the whole list is only read for a field out of order or unknown.
@@ -184,15 +184,12 @@ pub(crate) fn find_field_from<'f>(
     name: &str,
     next: &mut usize,
 ) -> Option<&'f Field> {
-    let (tail, head) = (fields.get(*next..)?, fields.get(..*next)?);
-    let (at, field) = tail
-        .iter()
-        .zip(*next..)
-        .chain(head.iter().zip(0..))
-        .find(|(f, _)| f.name == name)
-        .map(|(f, i)| (i, f))?;
+    let at = match fields.get(*next) {
+        Some(field) if field.name == name => *next,
+        _ => fields.iter().position(|f| f.name == name)?,
+    };
     *next = at + 1;
-    Some(field)
+    fields.get(at)
 }
 
 /// The wrapper key TOP puts around a method's response: a leading `taobao.`

@@ -570,9 +570,17 @@ fn render_typed<'a>(
     Ok(Some(text))
 }
 
-/// Appends an integer's decimal text.
+/// Appends an integer's decimal text: through itoa natively (no core::fmt
+/// on the hot path), through core::fmt in wasm, whose browser build is
+/// size-budgeted and has core::fmt's integer code anyway.
 fn push_integer(out: &mut String, n: i64) {
+    #[cfg(not(target_arch = "wasm32"))]
     out.push_str(itoa::Buffer::new().format(n));
+    #[cfg(target_arch = "wasm32")]
+    {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{n}");
+    }
 }
 
 /// A `Json` field: an object or list is sent as its JSON; text must be JSON
@@ -843,5 +851,20 @@ fn boolean(field: &Field, value: &Value, path: Path<'_>) -> Result<bool, Validat
         Value::String(s) if s == "true" => Ok(true),
         Value::String(s) if s == "false" => Ok(false),
         _ => Err(invalid(path, field, value)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn system_param_names_match_the_list() {
+        for name in SYSTEM_PARAMS {
+            assert!(is_system_param(name), "{name}");
+        }
+        for name in ["", "App_key", "sign_methods", "timestamps", "vv", "fields"] {
+            assert!(!is_system_param(name), "{name}");
+        }
     }
 }

@@ -646,17 +646,22 @@ impl TopClient {
         session: Option<&'a str>,
         timestamp: &'a str,
     ) -> SystemParams<'a> {
+        let all = [
+            ("app_key", Some(self.app_key.as_str())),
+            ("format", Some(self.format.as_str())),
+            ("method", method),
+            ("partner_id", self.partner_id.as_deref()),
+            ("session", session),
+            ("sign_method", Some(self.sign_method.as_str())),
+            ("simplify", self.simplify.then_some("true")),
+            ("target_app_key", self.target_app_key.as_deref()),
+            ("timestamp", Some(timestamp)),
+            ("v", Some("2.0")),
+        ];
         let mut p = SystemParams::default();
-        p.push("app_key", Some(&self.app_key));
-        p.push("format", Some(self.format.as_str()));
-        p.push("method", method);
-        p.push("partner_id", self.partner_id.as_deref());
-        p.push("session", session);
-        p.push("sign_method", Some(self.sign_method.as_str()));
-        p.push("simplify", self.simplify.then_some("true"));
-        p.push("target_app_key", self.target_app_key.as_deref());
-        p.push("timestamp", Some(timestamp));
-        p.push("v", Some("2.0"));
+        for (name, value) in all {
+            p.push(name, value);
+        }
         p
     }
 }
@@ -668,7 +673,7 @@ struct CheckedCall<'a> {
     session: Option<&'a str>,
 }
 
-/// The most system parameters a call sends.
+/// How many system parameters there are.
 const SYSTEM_PARAMS_MAX: usize = 10;
 
 /// The system parameters of a call, in signing order, held on the stack.

@@ -127,9 +127,11 @@ pub(crate) fn cmp_java(a: &str, b: &str) -> Ordering {
     }
 }
 
-/// Up to this many pairs, [`sort_pairs`] sorts by insertion: no
-/// allocation, and fewer comparisons than setting up the general sort.
-const INSERTION_SORT_MAX: usize = 24;
+/// Up to this many pairs, [`sort_pairs`] sorts by insertion natively: no
+/// allocation, and fewer comparisons than setting up the general sort. Not
+/// in wasm, whose browser build is size-budgeted: the general sort is
+/// there anyway.
+const INSERTION_SORT_MAX: usize = if cfg!(target_arch = "wasm32") { 0 } else { 24 };
 
 /// Sorts `(key, value)` pairs stably by key as `Arrays.sort` sorts Java
 /// strings: the order of the string to sign.

@@ -75,8 +75,8 @@ pub fn sign<K: AsRef<str>, V: AsRef<str>>(
         let expected = format!("a non-empty secret ({} needs a key)", method.as_str());
         return Err(ValidationError::new("secret", expected, "an empty string"));
     }
-    let sorted = signed_pairs(params);
-    Ok(digest_pairs(sorted.iter().copied(), secret, method))
+    let canonical = string_to_sign(params);
+    Ok(digest_parts([canonical.as_bytes()], secret, method))
 }
 
 /// The canonical string the signature covers (for debugging error 25).
@@ -100,15 +100,6 @@ fn signed_pairs<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Vec<(&str, &
     pairs
 }
 
-/// Digests already sorted pairs. Callers that sorted for other reasons
-/// (`prepare`) use this directly.
-pub(crate) fn digest_pairs<'a, I>(pairs: I, secret: &str, method: SignMethod) -> String
-where
-    I: IntoIterator<Item = (&'a str, &'a str)>,
-{
-    digest_parts([canonical_bytes(pairs).as_slice()], secret, method)
-}
-
 /// Digests a sequence of byte slices that together form the string to sign.
 pub(crate) fn digest_parts<'a, I>(parts: I, secret: &str, method: SignMethod) -> String
 where
@@ -125,21 +116,6 @@ where
     let mut out = Vec::with_capacity(64);
     digest.finish_hex(secret, &mut out);
     crate::wire::urlencode::into_text(out)
-}
-
-/// The string to sign of `pairs`: every key and value, in the given order.
-pub(crate) fn canonical_bytes<'a, I>(pairs: I) -> Vec<u8>
-where
-    I: IntoIterator<Item = (&'a str, &'a str)>,
-{
-    // One contiguous buffer and one digest update: feeding the digest dozens
-    // of short slices costs more than copying them (measured in benches/core.rs).
-    let mut s = Vec::with_capacity(512);
-    for (k, v) in pairs {
-        s.extend_from_slice(k.as_bytes());
-        s.extend_from_slice(v.as_bytes());
-    }
-    s
 }
 
 /// A digest of the string to sign, being fed.
@@ -213,18 +189,16 @@ impl Signer {
     /// Appends `bytes` to the string to sign.
     #[inline]
     pub(crate) fn write(&mut self, bytes: &[u8]) {
-        let end = self.len + bytes.len();
-        if let Some(slot) = self.buf.get_mut(self.len..end) {
-            slot.copy_from_slice(bytes);
-            self.len = end;
-        } else {
+        if self.len + bytes.len() > SIGNER_BUFFER {
             self.flush();
-            if bytes.len() >= SIGNER_BUFFER {
-                self.digest.update(bytes);
-            } else if let Some(slot) = self.buf.get_mut(..bytes.len()) {
+        }
+        match self.buf.get_mut(self.len..self.len + bytes.len()) {
+            Some(slot) => {
                 slot.copy_from_slice(bytes);
-                self.len = bytes.len();
+                self.len += bytes.len();
             }
+            // Longer than the whole buffer.
+            None => self.digest.update(bytes),
         }
     }
 

@@ -25,19 +25,19 @@ const SAFE: [bool; 256] = {
 /// Upper-case hex digits.
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// Each byte's encoding (itself, `+` or `%XX`) padded to three bytes, and
-/// its length as the fourth: [`encode_into`] stores all four and moves on
-/// by the length, with no branch per byte.
+/// Each byte's encoding (itself, `+` or `%XX`) padded to four bytes, and
+/// its length as the fourth: [`encode_at`] stores all four and moves on by
+/// the length, with no branch per byte (JSON text, punctuation every few
+/// bytes, would mispredict one).
 // Indexing in a const initialiser is checked at compile time, not at run time.
 #[allow(clippy::indexing_slicing)]
 const ENCODED: [[u8; 4]; 256] = {
     let mut table = [[0u8; 4]; 256];
     let mut b = 0;
     while b < 256 {
-        let c = b as u8;
         table[b] = if SAFE[b] {
-            [c, 0, 0, 1]
-        } else if c == b' ' {
+            [b as u8, 0, 0, 1]
+        } else if b == 0x20 {
             [b'+', 0, 0, 1]
         } else {
             [b'%', HEX[b >> 4], HEX[b & 0xF], 3]
@@ -58,8 +58,8 @@ pub(crate) fn encode_into(out: &mut Vec<u8>, s: &[u8]) {
 
 /// Writes `s` form-encoded into `room` from `at` on and returns where it
 /// ends. `room` must have three bytes for each byte of `s` and one more:
-/// each byte's four table bytes are stored whole and the next byte's
-/// overwrite the padding, with no branch and no length check per byte.
+/// each byte's four bytes (see [`ENCODED`]) are stored whole and the next
+/// byte's overwrite the padding, with no length check per byte.
 #[inline(always)]
 fn encode_at(room: &mut [u8], mut at: usize, s: &[u8]) -> usize {
     for &b in s {
@@ -153,7 +153,7 @@ mod tests {
             encode_into(&mut escaped, &[b]);
             let expected = match b {
                 b' ' => "+".to_owned(),
-                _ if SAFE.get(usize::from(b)) == Some(&true) => char::from(b).to_string(),
+                _ if b.is_ascii_alphanumeric() || b"*-._".contains(&b) => char::from(b).to_string(),
                 _ => format!("%{b:02X}"),
             };
             assert_eq!(escaped, expected.into_bytes());
