@@ -18,7 +18,7 @@ use crate::rules::sign::{check_credentials, SignMethod, Signer};
 use crate::rules::time::timestamp_text;
 use crate::wire::error::{Error, ValidationError};
 use crate::wire::multipart::{self, Multipart};
-use crate::wire::urlencode::{encode_pairs_into, into_text};
+use crate::wire::urlencode::{encode_into, encode_pairs_into, into_text};
 use crate::wire::value::{quote_truncated, Value};
 
 /// The default gateway: `https://eco.taobao.com/router/rest`.
@@ -743,20 +743,22 @@ fn sign_merged(signer: &mut Signer, system: &[(&str, &str)], app: &[(&str, &str)
 }
 
 /// `base?k=v&...&sign=` (the signature's hex to follow) and where its query
-/// starts. System names are URL-safe ASCII, encoded as they are.
+/// starts. System names are URL-safe ASCII: only values are encoded.
 // Inlined into `prepare`, its one caller in the browser build (smaller there).
 #[inline(always)]
 fn unsigned_url(base: &str, system: &[(&str, &str)]) -> (Vec<u8>, usize) {
-    let query: usize = system
-        .iter()
-        .map(|(k, v)| (k.len() + v.len()) * 3 + 2)
-        .sum();
+    let query: usize = system.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum();
     let mut url = Vec::with_capacity(base.len() + query + 72);
     url.extend_from_slice(base.as_bytes());
     url.push(b'?');
     let signed_query_start = url.len();
-    encode_pairs_into(&mut url, system);
-    url.extend_from_slice(b"&sign=");
+    for (k, v) in system {
+        url.extend_from_slice(k.as_bytes());
+        url.push(b'=');
+        encode_into(&mut url, v.as_bytes());
+        url.push(b'&');
+    }
+    url.extend_from_slice(b"sign=");
     (url, signed_query_start)
 }
 

@@ -74,30 +74,13 @@ pub(crate) fn split_pair(piece: &str) -> Option<(&str, &str)> {
     }
 }
 
-/// The positions of `items` in the order `Arrays.sort` puts Java strings,
-/// equal strings in their given order. UTF-8 byte order is UTF-16 order
-/// unless a string holds a character from U+E000 up (lead byte 0xEE or
-/// more); then the keys are compared as big-endian UTF-16 bytes, whose byte
-/// order is UTF-16 order.
+/// The positions of `items` in the order `Arrays.sort` puts Java strings
+/// (see [`cmp_java`]), equal strings in their given order.
 pub(crate) fn order_by_str<T>(items: &[T], key: for<'x> fn(&'x T) -> &'x str) -> Vec<usize> {
     // The keys first, so the sort itself is one non-generic function (see
     // crate::order: one copy in the wasm build, whatever the item type).
-    let keys: Vec<&str> = items.iter().map(key).collect();
-    order_of_keys(&keys)
-}
-
-fn order_of_keys(keys: &[&str]) -> Vec<usize> {
-    if keys.iter().any(|k| k.bytes().any(|b| b >= 0xEE)) {
-        let units: Vec<Vec<u8>> = keys
-            .iter()
-            .map(|k| k.encode_utf16().flat_map(u16::to_be_bytes).collect())
-            .collect();
-        let keys: Vec<&[u8]> = units.iter().map(Vec::as_slice).collect();
-        order::positions(&keys)
-    } else {
-        let keys: Vec<&[u8]> = keys.iter().map(|k| k.as_bytes()).collect();
-        order::positions(&keys)
-    }
+    let keys: Vec<&[u8]> = items.iter().map(|item| key(item).as_bytes()).collect();
+    order::positions_by(&keys, cmp_java_bytes)
 }
 
 /// Sorts `items` stably by `key` as `Arrays.sort` sorts Java strings (UTF-16
@@ -116,7 +99,11 @@ pub(crate) fn sort_by_str<T>(items: &mut Vec<T>, key: for<'x> fn(&'x T) -> &'x s
 /// both are at the start of a character or both inside characters of the
 /// same lead byte, so that byte decides, but for that one pair of leads.
 pub(crate) fn cmp_java(a: &str, b: &str) -> Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    cmp_java_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// [`cmp_java`] on the UTF-8 bytes of two strings.
+fn cmp_java_bytes(a: &[u8], b: &[u8]) -> Ordering {
     match a.iter().zip(b).find(|(x, y)| x != y) {
         None => a.len().cmp(&b.len()),
         Some((&x, &y)) => match (x, y) {
