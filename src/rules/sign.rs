@@ -164,8 +164,9 @@ impl Running {
 }
 
 /// How many bytes of the string to sign [`Signer`] gathers before it feeds
-/// the digest: most calls' whole string.
-const SIGNER_BUFFER: usize = 512;
+/// the digest: two blocks of the hashes, so a feed is whole blocks mostly,
+/// and little to set up and move for each signature.
+const SIGNER_BUFFER: usize = 128;
 
 /// Feeds a digest the string to sign in pieces (each key and value as it
 /// comes), gathered in a buffer on the stack: feeding the digest dozens of

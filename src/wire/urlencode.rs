@@ -62,7 +62,14 @@ pub(crate) fn encode_into(out: &mut Vec<u8>, s: &[u8]) {
 /// byte's overwrite the padding, with no length check per byte.
 #[inline(always)]
 fn encode_at(room: &mut [u8], mut at: usize, s: &[u8]) -> usize {
-    for &b in s {
+    // Names, numbers and ids are mostly sent as they are: their run of safe
+    // bytes is copied whole.
+    let plain = s.iter().position(|&b| !is_plain(b)).unwrap_or(s.len());
+    if let (Some(head), Some(slot)) = (s.get(..plain), room.get_mut(at..at + plain)) {
+        slot.copy_from_slice(head);
+    }
+    at += plain;
+    for &b in s.get(plain..).unwrap_or_default() {
         let encoded = ENCODED.get(usize::from(b)).copied().unwrap_or_default();
         // Always there, given the room the caller made.
         if let Some(slot) = room.get_mut(at..at + 4) {
@@ -72,6 +79,12 @@ fn encode_at(room: &mut [u8], mut at: usize, s: &[u8]) -> usize {
         at += usize::from(len);
     }
     at
+}
+
+/// Whether `b` is sent as it is.
+#[inline(always)]
+fn is_plain(b: u8) -> bool {
+    ENCODED.get(usize::from(b)) == Some(&[b, 0, 0, 1])
 }
 
 /// Writes one byte into `room` at `at` and returns the position after it.
