@@ -555,6 +555,28 @@ impl TopClient {
         })
     }
 
+    /// The form body [`Self::prepare`] would send for a call, checked as it
+    /// checks the call but not signed: a batch's line (see
+    /// [`crate::batch`]). `None` for a call with files.
+    pub(crate) fn checked_form(
+        &self,
+        method: &str,
+        params: &Value,
+        options: &PrepareOptions,
+    ) -> Result<Option<String>, Error> {
+        let call = self.checked_call(method, params, options)?;
+        // The checks of prepare, in its order.
+        timestamp_text(options.timestamp_ms)?;
+        let app = call.rendered.text();
+        signing_order(&app)?;
+        if !call.rendered.files.is_empty() {
+            return Ok(None);
+        }
+        let mut body = Vec::new();
+        encode_pairs_into(&mut body, &app);
+        Ok(Some(into_text(body)))
+    }
+
     /// Everything [`Self::prepare`] checks before the timestamp: the
     /// method, the parameters (rendered) and the session.
     fn checked_call<'a>(
