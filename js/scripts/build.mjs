@@ -99,12 +99,12 @@ for (const [target, dir, build] of [['nodejs', 'node', 'node'], ['web', 'web', '
 // entry re-exports the same objects, and `instanceof` holds whichever way a
 // program loads the package). The CommonJS text is the facade module with its
 // two imports and its export list spelled the CommonJS way; nothing else.
-const IMPORTS = "import * as wasm from './topwire_wasm.js';\nimport { ensureReady, gatewayGlue } from './runtime.js';\n";
+const IMPORTS = "import * as wasm from './topwire_wasm.js';\nimport { asciiText, ensureReady, gatewayGlue, memoryBytes } from './runtime.js';\n";
 const EXPORT = /^export \{ ([^}]+) \};\n$/m;
 if (!facade.includes(IMPORTS) || !EXPORT.test(facade)) throw new Error('js-build: src/facade.js must keep its import lines and one final export list');
 const names = facade.match(EXPORT)[1];
 writeFileSync(join(dist, 'node', 'index.cjs'), "'use strict';\n" + facade
-  .replace(IMPORTS, "const wasm = require('./topwire_wasm.js');\nconst { ensureReady, gatewayGlue, init, initSync } = require('./runtime.js');\n")
+  .replace(IMPORTS, "const wasm = require('./topwire_wasm.js');\nconst { asciiText, ensureReady, gatewayGlue, init, initSync, memoryBytes } = require('./runtime.js');\n")
   .replace(EXPORT, `module.exports = { ${names}, init, initSync };\n`));
 writeFileSync(join(dist, 'node', 'runtime.js'), src('runtime-node.cjs'));
 writeFileSync(join(dist, 'node', 'index.mjs'), `import cjs from './index.cjs';

@@ -5,7 +5,8 @@
 //
 // The contract with the glue (bindings/wasm): the caller's values are read
 // exactly once, here, straight into JSON text (`jsonText`), which crosses
-// into WebAssembly as UTF-8 bytes; records come back as JSON text.
+// into WebAssembly as UTF-8 bytes; records come back as JSON text, and a
+// prepared request is read in place from wasm memory (`requestAt`).
 // A throwing getter, Proxy trap or toJSON therefore throws in plain JS with
 // no wasm frame on the stack, and the instance stays sound. The walk also
 // applies the JS number rules and refuses what would otherwise change on the
@@ -15,7 +16,7 @@
 // build's glue (`topwire_wasm.js`) and runtime (`runtime.js`: init and,
 // in Node, the gateway exports).
 import * as wasm from './topwire_wasm.js';
-import { ensureReady, gatewayGlue } from './runtime.js';
+import { asciiText, ensureReady, gatewayGlue, memoryBytes } from './runtime.js';
 
 /** Base class of every error topwire throws. */
 class TopError extends Error {}
@@ -258,6 +259,43 @@ function jsonText(v, field, depth, budget) {
 /** What a string needs checked or escaped for: surrogates, quotes, backslashes, control characters. */
 const PLAIN_TEXT_NOT = /[\uD800-\uDFFF"\\\u0000-\u001F]/;
 
+/**
+ * Text already checked (well-formed) as a JSON string: in quotes as it is
+ * unless something needs escaping (a regular-expression test costs far less
+ * than JSON.stringify of a short string).
+ */
+function quoted(s) {
+  return PLAIN_TEXT_NOT.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+/**
+ * Object keys met before, as `["{"key":", ","key":"]` (their checked JSON
+ * text opening an object or following a member): a program sends the same
+ * few names call after call, and this skips checking and quoting them
+ * again (each is still counted in the budget). Short keys only, and
+ * bounded like REPLY_METHODS.
+ */
+const KEY_TEXTS = new Map();
+const KEY_TEXTS_MAX = 1024;
+const KEY_TEXT_MAX_LENGTH = 64;
+
+/** The texts of KEY_TEXTS for a key of an object being read; the key is text too, and never the file marker. */
+function keyText(k, budget) {
+  let t = KEY_TEXTS.get(k);
+  if (t !== undefined) {
+    budget.take(k.length, budget);
+    return t;
+  }
+  const key = jsonAt(k, 0, budget);
+  t = [`{${key}:`, `,${key}:`];
+  if (k === FILE) throw invalid(pathName(budget), 'a key other than the one marking files', 'it');
+  if (k.length <= KEY_TEXT_MAX_LENGTH) {
+    if (KEY_TEXTS.size >= KEY_TEXTS_MAX) KEY_TEXTS.clear();
+    KEY_TEXTS.set(k, t);
+  }
+  return t;
+}
+
 function jsonAt(v, depth, budget) {
   switch (typeof v) {
     case 'string':
@@ -289,18 +327,27 @@ function jsonAt(v, depth, budget) {
         }
         return `${out}]`;
       }
-      const f = file(v, budget);
-      if (f !== undefined) return JSON.stringify(f);
-      if (!isPlain(v)) break;
-      let out = '{';
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) {
+        const f = file(v, budget); // bytes, or not allowed
+        if (f !== undefined) return JSON.stringify(f);
+        break;
+      }
+      if (Object.hasOwn(v, 'data')) {
+        const f = file(v, budget); // `{ data, filename?, contentType? }`?
+        if (f !== undefined) return JSON.stringify(f);
+      }
+      let out = '';
       for (const k of Object.keys(v)) {
         path.push(k);
-        const key = jsonAt(k, depth + 1, budget); // the key is text too
-        if (k === FILE) throw invalid(pathName(budget), 'a key other than the one marking files', 'it');
-        out += `${out.length > 1 ? ',' : ''}${key}:${jsonAt(v[k], depth + 1, budget)}`;
+        const key = keyText(k, budget);
+        // Appended piece by piece: fewer string joins to undo when the
+        // text is flattened for encoding.
+        out += out === '' ? key[0] : key[1];
+        out += jsonAt(v[k], depth + 1, budget);
         path.pop();
       }
-      return `${out}}`;
+      return out === '' ? '{}' : `${out}}`;
     }
     default:
       break;
@@ -389,7 +436,7 @@ function optionsText(options, what, budget, special = {}, aside = {}, defaults =
     // `undefined` and `null` mean "not given", as JS callers expect of options.
     if (v === undefined || (v === null && own === undefined)) continue;
     const read = own !== undefined && Object.hasOwn(special, k) ? own : undefined;
-    const key = JSON.stringify(text(k, k, budget));
+    const key = quoted(text(k, k, budget));
     const value = read ? read(v, k, budget, aside) : jsonText(v, k, 1, budget);
     if (value !== undefined) out += `${out === '' ? '' : ','}${key}:${value}`;
   }
@@ -452,6 +499,71 @@ function call(fn) {
 
 // ---- TopClient ----
 
+// The glue's wasm memory, as bytes and as words, made again after the
+// memory grows (which detaches the buffer they view: their length is then 0).
+let memBytes;
+let memWords;
+
+function memory() {
+  if (memBytes === undefined || memBytes.length === 0) {
+    const buffer = wasm.wasmMemory().buffer;
+    memBytes = memoryBytes(buffer);
+    memWords = new DataView(buffer);
+  }
+  return memBytes;
+}
+
+// Flags of a prepared request in wasm memory (bindings/wasm `OUT_*`).
+const OUT_ASCII = 1;
+const OUT_BODY_BYTES = 2;
+const OUT_SIGNED_FORM = 4;
+
+/**
+ * The constant text last met at each field of a prepared request, with its
+ * address and length: a constant is made a JS string once per field.
+ */
+const CONSTANT_TEXT = [];
+const CONSTANT_START = [];
+const CONSTANT_END = [];
+
+/**
+ * The prepared request whose directory the glue returned at `at` (bindings/wasm
+ * `request_out`): `[flags, constants, signedQueryStart, count, (address,
+ * length) × count]` as little-endian u32 words. Returns `[method, url, body,
+ * signedQueryStart, signedForm, ...headers]`: texts as strings (ASCII ones
+ * sliced without UTF-8 decoding, constants made once), a multipart body as a
+ * copy of its bytes. Read at once: the fields live until the client's next call.
+ */
+function requestAt(at) {
+  const bytes = memory();
+  const words = memWords;
+  const flags = words.getUint32(at, true);
+  const constants = words.getUint32(at + 4, true);
+  const count = words.getUint32(at + 12, true);
+  const out = [];
+  for (let i = 0, w = at + 16; i < count; i++, w += 8) {
+    const start = words.getUint32(w, true);
+    const end = start + words.getUint32(w + 4, true);
+    if ((constants & (1 << i)) !== 0) {
+      if (CONSTANT_START[i] !== start || CONSTANT_END[i] !== end) {
+        CONSTANT_TEXT[i] = UTF8_DECODER.decode(bytes.subarray(start, end));
+        CONSTANT_START[i] = start;
+        CONSTANT_END[i] = end;
+      }
+      out.push(CONSTANT_TEXT[i]);
+    } else if (i === 2 && (flags & OUT_BODY_BYTES) !== 0) {
+      out.push(bytes.slice(start, end));
+    } else {
+      out.push((flags & OUT_ASCII) !== 0 ? asciiText(bytes, start, end) : UTF8_DECODER.decode(bytes.subarray(start, end)));
+    }
+    if (i === 2) {
+      out.push(words.getUint32(at + 8, true));
+      if ((flags & OUT_SIGNED_FORM) === 0) out.push(undefined);
+    }
+  }
+  return out;
+}
+
 /**
  * A signed request: `method`, `url`, `headers` and `body` for any HTTP
  * client, and `params` (every signed pair, sorted as signed, `sign` last),
@@ -464,8 +576,8 @@ class PreparedRequest {
   #signedForm;
 
   /**
-   * `out`: the glue's `[method, url, body, signedQueryStart, signedForm,
-   * ...headers as name, value]` (bindings/wasm `request_out`).
+   * `out`: `[method, url, body, signedQueryStart, signedForm, ...headers
+   * as name, value]`, as `requestAt` reads them from wasm memory.
    */
   constructor(out) {
     this.method = out[0];
@@ -601,7 +713,7 @@ function batchCallText(c, i, budget, methods) {
       if (!(e instanceof ValidationError)) throw e;
       throw invalid(`${at}.${e.field}`, e.expected, e.got);
     }
-    out += `${out === '' ? '' : ','}${JSON.stringify(text(k, `${at}.${k}`, budget))}:${value}`;
+    out += `${out === '' ? '' : ','}${quoted(text(k, `${at}.${k}`, budget))}:${value}`;
   }
   return `{${out}}`;
 }
@@ -626,14 +738,14 @@ class TopClient {
     const m = stringArg(method, 'method', budget);
     const p = hidingSecrets(m, () => jsonText(params, '', 0, budget));
     const o = prepareOptionsText(options, budget);
-    const bytes = utf8(`[${JSON.stringify(m)},${p},${o}]`);
+    const bytes = utf8(`[${quoted(m)},${p},${o}]`);
     let out;
     try {
       out = budget.files.length === 0 ? this.#inner.prepare(bytes) : this.#inner.prepareUpload(bytes, fileBytes(budget));
     } catch (e) {
       rethrow(e);
     }
-    return new PreparedRequest(out);
+    return new PreparedRequest(requestAt(out));
   }
 
   /**
@@ -703,7 +815,7 @@ class TopClient {
     const o = optionsText(options, 'batch options', budget, PREPARE_FIELDS, {}, PREPARE_DEFAULTS);
     const bytes = utf8(`[${out}],${o}]`);
     const files = budget.files.length === 0 ? undefined : fileBytes(budget);
-    return new PreparedBatch(call(() => this.#inner.prepareBatch(bytes, files)), methods);
+    return new PreparedBatch(requestAt(call(() => this.#inner.prepareBatch(bytes, files))), methods);
   }
 
   /**

@@ -26,3 +26,16 @@ export function initSync(module) {
   wbgInitSync({ module });
   ready = true;
 }
+
+// The facade reads prepared requests straight from wasm memory. ASCII
+// text decodes the same as latin1 (windows-1252 in the Encoding standard),
+// a decoder with no multi-byte sequences to look for.
+const LATIN1 = new TextDecoder('latin1');
+
+export function memoryBytes(buffer) {
+  return new Uint8Array(buffer);
+}
+
+export function asciiText(bytes, start, end) {
+  return LATIN1.decode(bytes.subarray(start, end));
+}

@@ -192,6 +192,28 @@ test('parse reads bodies as text or bytes, checks every method name, and takes a
   assert.deepEqual(client.parse(VERIFY, OK_BODY), { is_success: true, request_id: 'abc' });
 });
 
+test('a prepared request is read whole after the wasm memory grows under it', () => {
+  // The facade reads a prepared request from wasm memory; a call large
+  // enough to grow that memory detaches the buffer it read the last one from.
+  const params = { check_num: 1, order_id: 12345678, return_num: 0, total_num: 1, out_order_id: '12345', confirm_code: '2516352',
+    voucher_infos: [{ confirm_code: '2516352', used_quantity: 1, used_date: '2020-01-11 14:00:00' }], write_off_type: 0 };
+  const small = () => client.prepare(VERIFY, params, { timestamp: 1700000000000 });
+  const before = small();
+  const image = new Uint8Array(48 * 1024 * 1024).fill(0x5a);
+  image[0] = 0x89;
+  image[image.length - 1] = 0x4e;
+  const upload = client.prepare('taobao.eticket.merchant.img.upload', { img_bytes: { data: image, filename: 'qr.png', contentType: 'image/png' } },
+    { session: 'upload-session', timestamp: 1700000000000 });
+  assert.ok(upload.body instanceof Uint8Array);
+  const head = new TextDecoder().decode(upload.body.subarray(0, 200));
+  assert.match(head, /^--topwire-boundary-\d{16}\r\nContent-Disposition: form-data; name="img_bytes"; filename="qr.png"\r\nContent-Type: image\/png\r\n\r\n/);
+  const at = head.indexOf('\r\n\r\n') + 4;
+  assert.ok(upload.body.subarray(at, at + image.length).every((b, i) => b === image[i]));
+  assert.equal(upload.headers['Content-Type'], `multipart/form-data; charset=UTF-8; boundary=${head.slice(2, head.indexOf('\r'))}`);
+  assert.match(upload.url, /&sign=[0-9A-F]{32}$/);
+  assert.deepEqual(small().toJSON(), before.toJSON());
+});
+
 test('timestamps are GMT+8 whatever TZ the process has; default is now', () => {
   const script = `
     const { TopClient } = require(${JSON.stringify(require.resolve('topwire'))});

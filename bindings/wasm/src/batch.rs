@@ -20,9 +20,11 @@ impl Client {
     /// `[{ method, params, session? }]`; `options`: `{ session, timestamp,
     /// separator, batchUrl }`, the timestamp filled in) and, when a call
     /// holds files (which a batch refuses, naming them), their bytes.
-    /// Returns the prepared request as [`Client::prepare`] does.
+    /// Returns the prepared request as [`Client::prepare`] does (its
+    /// signed form empty: a batch's body is signed as text after the
+    /// query, so its signed params are the query's alone).
     #[wasm_bindgen(js_name = prepareBatch)]
-    pub fn prepare_batch(&self, call: &[u8], files: Option<Vec<u8>>) -> JsResult<js_sys::Array> {
+    pub fn prepare_batch(&self, call: &[u8], files: Option<Vec<u8>>) -> JsResult<u32> {
         let mut parts = match json(call)? {
             Value::List(parts) => parts.into_iter(),
             other => vec![other].into_iter(),
@@ -35,15 +37,7 @@ impl Client {
         let options =
             topwire::options::batch_options(parts.next().unwrap_or(Value::Null)).map_err(js_err)?;
         let req = self.inner.prepare_batch(&calls, &options).map_err(js_err)?;
-        let out = self.request_out(&req);
-        // A batch's body is signed as text after the query: its signed
-        // params are the query's alone (an empty signed form).
-        out.set(4, JsValue::from_str(""));
-        if let Some(separator) = req.separator_header() {
-            out.push(&JsValue::from_str(topwire::batch::SEPARATOR_HEADER));
-            out.push(&JsValue::from_str(separator));
-        }
-        Ok(out)
+        Ok(self.request_out(req))
     }
 
     /// Parses a batch reply given as text; `call` is the JSON of `[methods,

@@ -6,12 +6,15 @@
 //! data: well-formed strings, safe integers, finite fractions, 64-bit
 //! integers, booleans, null, arrays and objects. So no caller code (a
 //! getter, a Proxy trap, `toJSON`) runs while wasm frames are on the stack.
-//! Records come back as JSON text; errors are thrown as the JSON text of
+//! Records come back as JSON text, prepared requests as a directory of
+//! their fields in wasm memory (see `Client::request_out`); errors are
+//! thrown as the JSON text of
 //! `{ kind, message, ...fields }`, which the facade rethrows as its classes.
 //! JSON text both ways is one `encodeInto` and one `JSON.parse` in JS, and
 //! keeps a JSON library (or serde-wasm-bindgen) out of the wasm build.
 //! Nothing here may panic: a trap would poison the instance.
 
+use std::cell::Cell;
 use std::ops::Range;
 
 use serde::de::DeserializeOwned;
@@ -35,6 +38,14 @@ mod tmc_channel;
 mod batch;
 
 type JsResult<T> = Result<T, JsValue>;
+
+/// Talc instead of the default dlmalloc: `prepare` allocates and frees a
+/// few dozen small blocks per call, which talc does in fewer instructions,
+/// and its code is smaller (the browser build's size budget). The instance
+/// is single-threaded (no `atomics`), as talc's wasm allocator requires.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 /// A core record as JSON text.
 pub(crate) fn to_json<T: Serialize + ?Sized>(record: &T) -> String {
@@ -69,10 +80,10 @@ fn read<T: DeserializeOwned>(text: &[u8]) -> JsResult<T> {
 #[wasm_bindgen]
 pub struct Client {
     inner: topwire::TopClient,
-    /// The texts every prepared request carries (its method, the form's
-    /// header), made JS strings once: each string crossing costs a UTF-8
-    /// decode in JS. Constants, never changed after construction.
-    known: Vec<(&'static str, JsValue)>,
+    /// The last prepared request, kept for the facade to read in wasm
+    /// memory, and the directory of its fields (see [`Client::request_out`]).
+    last: Cell<Option<topwire::PreparedRequest>>,
+    words: Cell<Vec<u32>>,
 }
 
 /// A checked method name, which the facade keeps per name: parsing a reply
@@ -100,11 +111,11 @@ impl Client {
     pub fn new(options: &[u8]) -> JsResult<Client> {
         let config: ClientConfig = read(options)?;
         let inner = config.client().map_err(js_err)?;
-        let known = std::iter::once(topwire::HTTP_METHOD)
-            .chain(topwire::FORM_HEADERS.iter().flat_map(|(k, v)| [*k, *v]))
-            .map(|s| (s, JsValue::from_str(s)))
-            .collect();
-        Ok(Client { inner, known })
+        Ok(Client {
+            inner,
+            last: Cell::default(),
+            words: Cell::default(),
+        })
     }
 
     /// The client's public settings (never the secret), as JSON.
@@ -114,9 +125,9 @@ impl Client {
 
     /// Signs a call given as the JSON of `[method, params, options]`
     /// (`options`: `{ session, timestamp, allowUnknown }`, the timestamp
-    /// filled in). Returns the prepared request as one array (see
-    /// [`Client::request_out`]).
-    pub fn prepare(&self, call: &[u8]) -> JsResult<js_sys::Array> {
+    /// filled in). Returns where the prepared request lies in wasm memory
+    /// (see [`Client::request_out`]).
+    pub fn prepare(&self, call: &[u8]) -> JsResult<u32> {
         self.prepare_with(call, None)
     }
 
@@ -126,7 +137,7 @@ impl Client {
     /// Returns the prepared request as [`Client::prepare`] does; a
     /// multipart body is bytes.
     #[wasm_bindgen(js_name = prepareUpload)]
-    pub fn prepare_upload(&self, call: &[u8], files: &[u8]) -> JsResult<js_sys::Array> {
+    pub fn prepare_upload(&self, call: &[u8], files: &[u8]) -> JsResult<u32> {
         self.prepare_with(call, Some(files))
     }
 
@@ -155,15 +166,18 @@ impl Client {
     }
 }
 
+/// [`Client::request_out`]'s `flags`: every field but a multipart body is
+/// ASCII text (the facade then slices it without UTF-8 decoding).
+const OUT_ASCII: u32 = 1;
+/// The body is bytes (a multipart body), not text.
+const OUT_BODY_BYTES: u32 = 2;
+/// The signed form is a field of its own (else the body is the signed form).
+const OUT_SIGNED_FORM: u32 = 4;
+
 impl Client {
-    /// A prepared request as one array, its fields as JS values (no text to
-    /// parse again): `[method, url, body, signedQueryStart, signedForm,
-    /// ...headers]`, `body` the urlencoded text or a multipart body's bytes,
-    /// `signedForm` the urlencoded text its signed params decode from, and
-    /// the headers as name, value, name, value.
     /// `prepare` and `prepareUpload`: the call's `[method, params, options]`,
     /// with the file markers in params replaced by `files` for an upload.
-    fn prepare_with(&self, call: &[u8], files: Option<&[u8]>) -> JsResult<js_sys::Array> {
+    fn prepare_with(&self, call: &[u8], files: Option<&[u8]>) -> JsResult<u32> {
         let mut parts = match json(call)? {
             Value::List(parts) => parts.into_iter(),
             other => vec![other].into_iter(),
@@ -178,44 +192,109 @@ impl Client {
         let method = method.as_str().unwrap_or_default();
         self.inner
             .prepare(method, &params, &options)
-            .map(|req| self.request_out(&req))
+            .map(|req| self.request_out(req))
             .map_err(js_err)
     }
 
-    pub(crate) fn request_out(&self, req: &topwire::PreparedRequest) -> js_sys::Array {
-        let (body, signed_form): (JsValue, JsValue) = match &req.body {
-            // The signed form is the body: the facade takes it from there.
-            // A batch's text body: prepareBatch sets its signed form (batch.rs).
-            topwire::Body::Form(text) | topwire::Body::Text(text) => {
-                (text.as_str().into(), JsValue::UNDEFINED)
-            }
+    /// Keeps a prepared request in the client and returns where its
+    /// directory lies in wasm memory: one crossing, after which the facade
+    /// reads the fields in place (js/src/facade.js `requestAt`), instead of
+    /// a JS array pushed field by field and a UTF-8 decode per string.
+    ///
+    /// The directory, u32 words: `[flags, constants, signedQueryStart,
+    /// count, (address, length) × count]`, the fields being the method,
+    /// URL, body (urlencoded text, a batch's text or a multipart body's
+    /// bytes), the signed form (the urlencoded text the signed params
+    /// decode from, empty for a batch, whose body is signed as a whole;
+    /// present only with [`OUT_SIGNED_FORM`]), then the headers as name,
+    /// value. Bit `i` of `constants` marks field `i` as a constant of the
+    /// program (always at that address, with that text), which the facade
+    /// makes a JS string once. Valid until the client's next call.
+    pub(crate) fn request_out(&self, req: topwire::PreparedRequest) -> u32 {
+        let (body, signed_form, mut flags) = match &req.body {
+            topwire::Body::Form(text) => (Field::Text(text), None, 0),
+            topwire::Body::Text(text) => (Field::Text(text), Some(""), OUT_SIGNED_FORM),
             topwire::Body::Multipart(m) => (
-                js_sys::Uint8Array::from(m.bytes.as_slice()).into(),
-                m.signed_form.as_str().into(),
+                Field::Bytes(&m.bytes),
+                Some(m.signed_form.as_str()),
+                OUT_BODY_BYTES | OUT_SIGNED_FORM,
             ),
         };
-        // Inside a URL in wasm memory, so within 32 bits.
-        let start = u32::try_from(req.signed_query_start()).unwrap_or(u32::MAX);
-        let out = js_sys::Array::new();
-        out.push(&self.text(req.method));
-        out.push(&req.url.as_str().into());
-        out.push(&body);
-        out.push(&start.into());
-        out.push(&signed_form);
-        // The content type; a batch's own separator is added by
-        // prepareBatch (batch.rs), in the Node build only.
-        out.push(&self.text("Content-Type"));
-        out.push(&self.text(&req.content_type));
-        out
+        let content_type = match &req.content_type {
+            std::borrow::Cow::Borrowed(constant) => Field::Constant(constant),
+            std::borrow::Cow::Owned(text) => Field::Text(text),
+        };
+        let mut fields = vec![Field::Constant(req.method), Field::Text(&req.url), body];
+        fields.extend(signed_form.map(Field::Text));
+        fields.extend([Field::Constant("Content-Type"), content_type]);
+        if let Some(separator) = req.separator_header() {
+            fields.extend([
+                Field::Constant(topwire::batch::SEPARATOR_HEADER),
+                Field::Text(separator),
+            ]);
+        }
+        if fields.iter().all(Field::is_ascii) {
+            flags |= OUT_ASCII;
+        }
+        let mut words = self.words.take();
+        words.clear();
+        words.extend([flags, 0, addr(req.signed_query_start()), 0]);
+        let mut constants = 0;
+        for (i, field) in fields.iter().enumerate() {
+            let bytes = field.bytes();
+            if let Field::Constant(_) = field {
+                constants |= 1 << i;
+            }
+            words.extend([addr(bytes.as_ptr() as usize), addr(bytes.len())]);
+        }
+        if let Some([_, c, _, n]) = words.first_chunk_mut() {
+            *c = constants;
+            *n = addr(fields.len());
+        }
+        let at = addr(words.as_ptr() as usize);
+        // The fields' bytes live on the heap (or in the program's data):
+        // moving the request into the client does not move them.
+        drop(fields);
+        self.last.set(Some(req));
+        self.words.set(words);
+        at
+    }
+}
+
+/// A field of a prepared request, for [`Client::request_out`].
+enum Field<'a> {
+    /// A text of the program, at the same address on every call.
+    Constant(&'static str),
+    Text(&'a str),
+    Bytes(&'a [u8]),
+}
+
+impl Field<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Field::Constant(s) => s.as_bytes(),
+            Field::Text(s) => s.as_bytes(),
+            Field::Bytes(b) => b,
+        }
     }
 
-    /// `s` as a JS string, made once if it is one of the known texts.
-    fn text(&self, s: &str) -> JsValue {
-        self.known
-            .iter()
-            .find(|(k, _)| *k == s)
-            .map_or_else(|| JsValue::from_str(s), |(_, v)| v.clone())
+    fn is_ascii(&self) -> bool {
+        match self {
+            Field::Bytes(_) => true,
+            other => other.bytes().is_ascii(),
+        }
     }
+}
+
+/// An address or length in wasm memory, which is within 32 bits.
+fn addr(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The instance's memory, where the facade reads prepared requests.
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
 }
 
 /// The span when the body's own text is the data and JS numbers hold every
