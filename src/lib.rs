@@ -78,8 +78,8 @@ pub use spi::verify::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
 pub use wire::error::{
     ApiError, DecodeError, Error, SignatureError, SignatureFailure, ValidationError,
 };
-pub use wire::json::{from_json, from_json_input};
+pub use wire::json::{from_json, from_json_borrowed, from_json_input, from_json_input_borrowed};
 pub use wire::json_ser::{record_json, WriteError};
 pub use wire::multipart::{Multipart, DEFAULT_FILE_CONTENT_TYPE, MAX_PARTS};
-pub use wire::value::{FileItem, Value};
+pub use wire::value::{FileItem, Value, ValueRef};
 pub use wire::value_serde::{Problem, ReadError, ValueDeserializer, MAX_DEPTH};

@@ -23,8 +23,8 @@ fn scalar() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(Value::Int),
         (i64::MAX as u64..=u64::MAX).prop_map(Value::UInt),
         any::<f64>().prop_map(Value::from),
-        any::<String>().prop_map(Value::String),
-        "[a-z0-9 中文+&=%?#]{0,12}".prop_map(Value::String),
+        any::<String>().prop_map(Value::from),
+        "[a-z0-9 中文+&=%?#]{0,12}".prop_map(Value::from),
     ]
 }
 
@@ -32,14 +32,13 @@ fn value() -> impl Strategy<Value = Value> {
     scalar().prop_recursive(4, 32, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::List),
-            prop::collection::vec(("[a-z_]{1,8}", inner), 0..6).prop_map(Value::Object),
+            prop::collection::vec(("[a-z_]{1,8}", inner), 0..6).prop_map(Value::object),
         ]
     })
 }
 
 fn params() -> impl Strategy<Value = Value> {
-    prop::collection::btree_map("[a-z][a-z0-9_]{0,10}", value(), 0..8)
-        .prop_map(|m| Value::Object(m.into_iter().collect()))
+    prop::collection::btree_map("[a-z][a-z0-9_]{0,10}", value(), 0..8).prop_map(Value::object)
 }
 
 /// File content, often holding what a boundary is made of.
@@ -151,14 +150,14 @@ proptest! {
         files in prop::collection::vec((file_content(), "[a-zA-Z0-9_.中 -]{1,12}"), 1..3),
     ) {
         // Text and files in separate name spaces, so no name repeats.
-        let mut p: Vec<(String, Value)> = text.into_iter().map(|(k, v)| (format!("t_{k}"), Value::String(v))).collect();
+        let mut p: Vec<(String, Value)> = text.into_iter().map(|(k, v)| (format!("t_{k}"), Value::String(v.into()))).collect();
         for (i, (content, filename)) in files.iter().enumerate() {
             let file = topwire::FileItem::new(content.clone()).with_filename(filename.clone());
             p.push((format!("f{i}"), Value::File(file)));
         }
         let client = TopClient::with_options("k", "s", &ClientOptions::default()).unwrap();
         let options = PrepareOptions { timestamp_ms: 1_700_000_000_000, ..Default::default() };
-        let req = client.prepare("taobao.user.seller.get", &Value::Object(p), &options).unwrap();
+        let req = client.prepare("taobao.user.seller.get", &Value::object(p), &options).unwrap();
         let topwire::Body::Multipart(m) = &req.body else {
             prop_assert!(files.iter().all(|(c, _)| c.is_empty()), "files but a form body");
             return Ok(());

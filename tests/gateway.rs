@@ -463,7 +463,7 @@ fn prepare_builds_no_upload_the_gateway_refuses() {
             let file = topwire::FileItem::new(format!("file {i}").into_bytes());
             (format!("f{i}"), Value::File(file))
         }));
-        c.prepare(UPLOAD, &Value::Object(pairs), &opts)
+        c.prepare(UPLOAD, &Value::object(pairs), &opts)
     };
     let most = upload(topwire::MAX_PARTS).unwrap();
     let resp = send(&gw, &most, NOW);

@@ -23,6 +23,14 @@
 //!    Outside strings a control character is refused by both.
 //!
 //! Nesting is bounded alike: 127 levels are read, 128 refused.
+//!
+//! The borrowing reader (`from_json_borrowed`, which the wasm glue reads a
+//! call with) must read every document exactly as `from_json` does, its
+//! borrowed text lying inside the input. The strict reader of a caller's
+//! text (`from_json_input`, the C ABI's, and its borrowing twin) must agree
+//! with serde_json on the same text, without the differences above but the
+//! first (a lone surrogate or raw control character is refused by both),
+//! and the two must agree with each other, refusals included.
 
 #![allow(
     clippy::unwrap_used,
@@ -32,7 +40,10 @@
 )]
 
 use proptest::prelude::*;
-use topwire::{from_json, Value};
+use std::borrow::Cow;
+
+use topwire::{from_json, from_json_borrowed, from_json_input, from_json_input_borrowed};
+use topwire::{Value, ValueRef};
 
 /// One piece of a generated string's content.
 #[derive(Clone, Debug)]
@@ -323,7 +334,7 @@ fn same(ours: &Value, theirs: &serde_json::Value) -> bool {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
         }
         (Value::Object(pairs), J::Object(map)) => {
-            let mut keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+            let mut keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_ref()).collect();
             keys.sort_unstable();
             keys.dedup();
             keys.len() == map.len()
@@ -348,7 +359,93 @@ fn has_replacement(value: &Value) -> bool {
     }
 }
 
+/// Every borrowed text (string, key, number) of `v` as a byte range of
+/// `input`, `None` if one lies outside it.
+fn borrowed_ranges(v: &ValueRef<'_>, input: &str, out: &mut Vec<(usize, usize)>) -> Option<()> {
+    match v {
+        ValueRef::String(t) | ValueRef::Decimal(t) => note(t, input, out),
+        ValueRef::List(items) => items
+            .iter()
+            .try_for_each(|item| borrowed_ranges(item, input, out)),
+        ValueRef::Object(pairs) => pairs.iter().try_for_each(|(k, item)| {
+            note(k, input, out)?;
+            borrowed_ranges(item, input, out)
+        }),
+        _ => Some(()),
+    }
+}
+
+/// A borrowed text's range in `input` (see [`borrowed_ranges`]): the `Cow`
+/// itself, since whether it borrows is the question.
+#[allow(clippy::ptr_arg)]
+fn note(t: &Cow<'_, str>, input: &str, out: &mut Vec<(usize, usize)>) -> Option<()> {
+    if let Cow::Borrowed(s) = t {
+        let start = (s.as_ptr() as usize).checked_sub(input.as_ptr() as usize)?;
+        (start + s.len() <= input.len()).then_some(())?;
+        out.push((start, s.len()));
+    }
+    Some(())
+}
+
+/// The borrowing reader reads `text` as the owned one does, its borrowed
+/// text inside `text` and each piece where it reads as itself.
+fn check_borrowed(text: &str) -> Result<(), TestCaseError> {
+    let (owned, borrowed) = (from_json(text), from_json_borrowed(text));
+    match (&owned, &borrowed) {
+        (Ok(a), Ok(b)) => {
+            prop_assert_eq!(a, b, "{:?}", text);
+            let mut ranges = Vec::new();
+            prop_assert!(
+                borrowed_ranges(b, text, &mut ranges).is_some(),
+                "{text:?}: {b:?}"
+            );
+            for (start, len) in ranges {
+                // A borrowed string is the text between its quotes.
+                let quoted = text.get(start.saturating_sub(1)..start + len + 1);
+                let number = text
+                    .get(start..start + len)
+                    .is_some_and(|n| n.parse::<f64>().is_ok());
+                prop_assert!(
+                    number || quoted.is_some_and(|q| q.starts_with('"') && q.ends_with('"')),
+                    "{text:?} at {start}"
+                );
+            }
+        }
+        (Err(a), Err(b)) => prop_assert_eq!(&a.message, &b.message, "{:?}", text),
+        _ => prop_assert!(false, "{text:?}: owned {owned:?}, borrowed {borrowed:?}"),
+    }
+    Ok(())
+}
+
+/// The strict readers of a caller's text on `text`: each other's twins,
+/// and serde_json's peers on the same text.
+fn check_input(text: &str) -> Result<(), TestCaseError> {
+    let owned = from_json_input("params", text);
+    let borrowed = from_json_input_borrowed("params", text);
+    match (&owned, &borrowed) {
+        (Ok(a), Ok(b)) => prop_assert_eq!(a, b, "{:?}", text),
+        (Err(a), Err(b)) => prop_assert_eq!(
+            (&a.field, &a.expected, &a.got),
+            (&b.field, &b.expected, &b.got),
+            "{:?}",
+            text
+        ),
+        _ => prop_assert!(false, "{text:?}: owned {owned:?}, borrowed {borrowed:?}"),
+    }
+    match (&borrowed, serde_json::from_str::<serde_json::Value>(text)) {
+        (Ok(a), Ok(b)) => prop_assert!(same(&a.clone().into_owned(), &b), "{text:?}: {a:?} {b:?}"),
+        (Err(_), Err(_)) => {}
+        // Difference 1.
+        (Ok(_), Err(e)) if e.to_string().contains("number out of range") => {}
+        (Ok(a), Err(e)) => prop_assert!(false, "{text:?}: ours {a:?}, serde refused: {e}"),
+        (Err(e), Ok(b)) => prop_assert!(false, "{text:?}: ours refused ({e:?}), serde {b:?}"),
+    }
+    Ok(())
+}
+
 fn check(doc: &Doc) -> Result<(), TestCaseError> {
+    check_borrowed(&doc.ours)?;
+    check_input(&doc.ours)?;
     let theirs = serde_json::from_str::<serde_json::Value>(&doc.theirs_escaped());
     let ours = from_json(&doc.ours);
     match (&ours, &theirs) {
@@ -398,11 +495,14 @@ proptest! {
 fn difference_1_numbers_keep_their_text() {
     assert_eq!(
         from_json("1e400").unwrap(),
-        Value::Decimal("1e400".to_owned())
+        Value::Decimal("1e400".to_owned().into())
     );
     assert!(serde_json::from_str::<serde_json::Value>("1e400").is_err());
     let long = "0.10000000000000000000000000000001";
-    assert_eq!(from_json(long).unwrap(), Value::Decimal(long.to_owned()));
+    assert_eq!(
+        from_json(long).unwrap(),
+        Value::Decimal(long.to_owned().into())
+    );
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(long).unwrap(),
         serde_json::json!(0.1)
@@ -413,7 +513,7 @@ fn difference_1_numbers_keep_their_text() {
 fn difference_2_lone_surrogates_read_as_replacement_characters() {
     assert_eq!(
         from_json(r#""\ud83d""#).unwrap(),
-        Value::String("\u{FFFD}".to_owned())
+        Value::String("\u{FFFD}".to_owned().into())
     );
     assert!(serde_json::from_str::<serde_json::Value>(r#""\ud83d""#).is_err());
 }
@@ -443,6 +543,49 @@ fn difference_4_raw_control_characters_are_read() {
     // Outside strings, refused alike.
     assert!(from_json("[\u{1}1]").is_err());
     assert!(serde_json::from_str::<serde_json::Value>("[\u{1}1]").is_err());
+}
+
+#[test]
+fn a_string_without_escapes_is_borrowed() {
+    let text = r#"{"plain":"text","esc":"a\nb","n":-1.5e3,"i":7,"l":["x","\u00e9"]}"#;
+    for value in [
+        from_json_borrowed(text).unwrap(),
+        from_json_input_borrowed("params", text).unwrap(),
+    ] {
+        let ValueRef::Object(pairs) = &value else {
+            panic!("{value:?}")
+        };
+        let at = |s: &str| s.as_ptr() as usize - text.as_ptr() as usize;
+        // Keys, plain strings and decimal numbers are slices of the input.
+        for (i, (key, _)) in pairs.iter().enumerate() {
+            let Cow::Borrowed(k) = key else {
+                panic!("key {i} copied: {key:?}")
+            };
+            assert_eq!(&text[at(k) - 1..at(k) + k.len() + 1], format!("\"{k}\""));
+        }
+        match value.get("plain") {
+            Some(ValueRef::String(Cow::Borrowed(s))) => assert_eq!(&text[at(s)..at(s) + 4], "text"),
+            other => panic!("plain: {other:?}"),
+        }
+        match value.get("n") {
+            Some(ValueRef::Decimal(Cow::Borrowed(n))) => assert_eq!(*n, "-1.5e3"),
+            other => panic!("n: {other:?}"),
+        }
+        // A string with an escape is decoded into text of its own.
+        assert_eq!(
+            value.get("esc"),
+            Some(&ValueRef::String(Cow::Owned("a\nb".to_owned())))
+        );
+        match value.get("l") {
+            Some(ValueRef::List(items)) => {
+                assert!(matches!(&items[0], ValueRef::String(Cow::Borrowed("x"))));
+                assert!(matches!(&items[1], ValueRef::String(Cow::Owned(s)) if s == "é"));
+            }
+            other => panic!("l: {other:?}"),
+        }
+        // Detached from the input, the same value.
+        assert_eq!(value.clone().into_owned(), from_json(text).unwrap());
+    }
 }
 
 #[test]

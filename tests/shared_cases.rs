@@ -68,7 +68,7 @@ fn pairs_of(case: &Value, key: &str) -> Result<Vec<(String, String)>, String> {
         .iter()
         .map(|item| match item {
             Value::List(kv) => match kv.as_slice() {
-                [Value::String(k), Value::String(v)] => Ok((k.clone(), v.clone())),
+                [Value::String(k), Value::String(v)] => Ok((k.to_string(), v.to_string())),
                 _ => Err(format!(
                     "`{key}` item is not a [string, string] pair: {item:?}"
                 )),
@@ -90,10 +90,10 @@ fn same<T: PartialEq + std::fmt::Debug>(what: &str, got: T, want: T) -> Outcome 
 
 /// The error's attributes by their shared names.
 fn error_attr(err: &Error, key: &str) -> Option<Value> {
-    let opt = |o: &Option<String>| o.clone().map_or(Value::Null, Value::String);
+    let opt = |o: &Option<String>| o.clone().map_or(Value::Null, Value::from);
     let v = match (err, key) {
         (_, "type") => Value::from(err.kind()),
-        (_, "message") => Value::String(err.to_string()),
+        (_, "message") => Value::String(err.to_string().into()),
         (Error::Validation(e), "field") => Value::from(e.field.as_str()),
         (Error::Validation(e), "expected") => Value::from(e.expected.as_str()),
         (Error::Validation(e), "got") => Value::from(e.got.as_str()),
@@ -223,7 +223,7 @@ fn run_prepare(case: &Value) -> Outcome {
     let headers = Value::Object(
         req.headers()
             .iter()
-            .map(|(k, v)| ((*k).to_owned(), Value::from(*v)))
+            .map(|(k, v)| ((*k).to_owned().into(), Value::from(*v)))
             .collect(),
     );
     if !json_eq(&headers, want.get("headers").unwrap_or(&Value::Null)) {
@@ -278,7 +278,7 @@ fn run_batch_prepare(case: &Value) -> Outcome {
     let headers = Value::Object(
         req.headers()
             .iter()
-            .map(|(k, v)| ((*k).to_owned(), Value::from(*v)))
+            .map(|(k, v)| ((*k).to_owned().into(), Value::from(*v)))
             .collect(),
     );
     if !json_eq(&headers, want.get("headers").unwrap_or(&Value::Null)) {

@@ -8,6 +8,7 @@
 //! the right spelling when one is close ([`did_you_mean`]), so a typo such as
 //! `sign_method` or `sesion` is refused instead of silently ignored.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::Deserializer;
@@ -21,7 +22,7 @@ use crate::spi::verify::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
 use crate::wire::did_you_mean::camel_case;
 pub use crate::wire::did_you_mean::{closest, did_you_mean, unknown_key};
 use crate::wire::error::{Error, ValidationError};
-use crate::wire::value::Value;
+use crate::wire::value::{Value, ValueRef};
 
 /// Settings of a [`TopClient`] as a host gives them (`new TopClient({...})`).
 /// [`TopClient::settings`] gives them back, the secret left out.
@@ -269,7 +270,7 @@ pub fn batch_calls(value: Value) -> Result<Vec<BatchCall>, ValidationError> {
         let mut method = None;
         for (key, v) in pairs {
             let field = format!("{at}.{key}");
-            match key.as_str() {
+            match key.as_ref() {
                 "method" => method = Some(text_of(v, &field)?),
                 "params" => call.params = v,
                 "session" => call.session = opt_text(v, &field)?,
@@ -301,7 +302,7 @@ pub fn batch_options(value: Value) -> Result<BatchOptions, ValidationError> {
         }
     };
     for (key, v) in pairs {
-        match key.as_str() {
+        match key.as_ref() {
             "session" => options.session = opt_text(v, &key)?,
             "separator" => options.separator = opt_text(v, &key)?,
             "batchUrl" => options.batch_url = opt_text(v, &key)?,
@@ -316,7 +317,7 @@ pub fn batch_options(value: Value) -> Result<BatchOptions, ValidationError> {
                     ));
                 }
             },
-            _ => return Err(unknown_key(key.clone(), &key, KNOWN)),
+            _ => return Err(unknown_key(key.clone().into_owned(), &key, KNOWN)),
         }
     }
     Ok(options)
@@ -324,7 +325,7 @@ pub fn batch_options(value: Value) -> Result<BatchOptions, ValidationError> {
 
 fn text_of(v: Value, field: &str) -> Result<String, ValidationError> {
     match v {
-        Value::String(s) => Ok(s),
+        Value::String(s) => Ok(s.into_owned()),
         other => Err(ValidationError::new(field, "a string", other.describe())),
     }
 }
@@ -488,8 +489,11 @@ where
 }
 
 /// Reads a record out of a [`Value`] (JSON text the host wrote, read by the
-/// core's own reader), every failure a [`ValidationError`] naming the field.
-pub fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ValidationError> {
+/// core's own reader, owned or borrowed), every failure a [`ValidationError`]
+/// naming the field.
+pub fn from_value<T: serde::de::DeserializeOwned>(
+    value: ValueRef<'_>,
+) -> Result<T, ValidationError> {
     use crate::wire::value_serde::Problem;
     T::deserialize(crate::wire::value_serde::ValueDeserializer(value)).map_err(|e| {
         let field = |name: &str| join(&e.path, name);
@@ -599,15 +603,17 @@ fn describe_unexpected(got: &str) -> String {
 
 /// `sign`'s parameters: each value a string, number or boolean (null: empty)
 /// rendered by the same rules as `prepare`'s scalars.
-pub fn sign_pairs(params: &[(String, Value)]) -> Result<Vec<(String, String)>, ValidationError> {
+pub fn sign_pairs(
+    params: &[(Cow<'_, str>, ValueRef<'_>)],
+) -> Result<Vec<(String, String)>, ValidationError> {
     params
         .iter()
         .map(|(k, v)| {
             let text = match v {
-                Value::Null => String::new(),
+                ValueRef::Null => String::new(),
                 other => crate::client::params::scalar_text(other, k)?.into_owned(),
             };
-            Ok((k.clone(), text))
+            Ok((k.to_string(), text))
         })
         .collect()
 }

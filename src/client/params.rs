@@ -12,7 +12,9 @@ use crate::wire::error::ValidationError;
 use crate::wire::path::Path;
 use std::borrow::Cow;
 
-use crate::wire::value::{write_json_string, FileItem, Value};
+// `Value` here is the value borrowing or owning its text alike: params read
+// from a caller's JSON text are rendered without a copy of their strings.
+use crate::wire::value::{write_json_string, FileItem, ValueRef as Value};
 
 /// Names TOP reserves for system parameters; they are set through the
 /// client and the prepare options, never as application parameters.
@@ -118,7 +120,7 @@ pub(crate) fn render<'a>(
     params: &'a Value,
     allow_unknown: bool,
 ) -> Result<Rendered<'a>, ValidationError> {
-    let pairs: &[(String, Value)] = match params {
+    let pairs: &[(Cow<str>, Value)] = match params {
         Value::Object(pairs) => pairs,
         Value::Null => &[],
         other => {
@@ -155,7 +157,7 @@ pub(crate) fn render<'a>(
             }
             // An empty file is as absent as an empty string.
             if !file.content.is_empty() {
-                out.files.push((name.as_str(), file));
+                out.files.push((name.as_ref(), file));
             }
             continue;
         }
@@ -170,7 +172,7 @@ pub(crate) fn render<'a>(
         // sent, as the Java SDK's StringUtils.isEmpty decides.
         match text {
             Some(text) if !java::is_blank(out.resolve(text)) => {
-                out.text.push((name.as_str(), text));
+                out.text.push((name.as_ref(), text));
             }
             _ => out.made.truncate(made_before),
         }
@@ -191,7 +193,7 @@ pub(crate) fn render<'a>(
 fn given_empty(
     mut e: ValidationError,
     spec: &ApiSpec,
-    pairs: &[(String, Value)],
+    pairs: &[(Cow<str>, Value)],
 ) -> ValidationError {
     let given = pairs.iter().find(|(k, _)| *k == e.field).map(|(_, v)| v);
     if let (Some(v @ (Value::List(_) | Value::Object(_))), Some(field)) =
@@ -226,7 +228,7 @@ pub(crate) fn is_absent(field: &Field, value: &Value) -> bool {
         Value::String(text) => {
             java::is_blank(text)
                 || matches!(field.ty, Type::Object(_) | Type::ObjectList(_))
-                    && crate::wire::json::from_json(text)
+                    && crate::wire::json::parse_borrowed(text)
                         .is_ok_and(|v| is_empty_structure(field, &v))
         }
         other => other.is_empty(),
@@ -292,7 +294,7 @@ fn check_rule_path<'a>(
         return Ok(());
     };
     // Already checked as a list of structures when it was rendered.
-    let Ok(Value::List(items)) = crate::wire::json::from_json(wire) else {
+    let Ok(Value::List(items)) = crate::wire::json::parse_borrowed(wire) else {
         return Ok(());
     };
     for (i, item) in items.iter().enumerate() {
@@ -453,9 +455,9 @@ pub(crate) fn scalar_text<'a>(v: &'a Value, path: &str) -> Result<Cow<'a, str>, 
         Value::Bool(b) => Ok(Cow::Borrowed(if *b { "true" } else { "false" })),
         Value::Int(i) => Ok(Cow::Owned(i.to_string())),
         Value::UInt(u) => Ok(Cow::Owned(u.to_string())),
-        Value::Decimal(t) if crate::wire::value::is_number(t) => Ok(Cow::Borrowed(t.as_str())),
+        Value::Decimal(t) if crate::wire::value::is_number(t) => Ok(Cow::Borrowed(t.as_ref())),
         Value::Decimal(_) => Err(ValidationError::new(path, "a finite number", v.describe())),
-        Value::String(s) => Ok(Cow::Borrowed(s.as_str())),
+        Value::String(s) => Ok(Cow::Borrowed(s.as_ref())),
         other => Err(ValidationError::new(
             path,
             "a string, number or boolean",
@@ -536,8 +538,8 @@ fn render_typed<'a>(
             // it is checked like a structure (an empty one is absent, so a
             // required `"[]"` is missing) and sent exactly as given.
             Value::String(json) => {
-                let parsed =
-                    crate::wire::json::from_json(json).map_err(|_| invalid(path, field, value))?;
+                let parsed = crate::wire::json::parse_borrowed(json)
+                    .map_err(|_| invalid(path, field, value))?;
                 if is_empty_structure(field, &parsed) {
                     return Ok(None);
                 }
@@ -545,7 +547,7 @@ fn render_typed<'a>(
                 let start = out.made.len();
                 write_structured(field, &parsed, path, allow_unknown, &mut out.made)?;
                 out.made.truncate(start);
-                Text::Given(json.as_str())
+                Text::Given(json.as_ref())
             }
             _ => {
                 let start = out.made.len();
@@ -591,8 +593,8 @@ fn json_text<'a>(
     path: Path<'_>,
 ) -> Result<Cow<'a, str>, ValidationError> {
     match value {
-        Value::String(json) if crate::wire::json::from_json(json).is_ok() => {
-            Ok(Cow::Borrowed(json.as_str()))
+        Value::String(json) if crate::wire::json::parse_borrowed(json).is_ok() => {
+            Ok(Cow::Borrowed(json.as_ref()))
         }
         Value::List(_) | Value::Object(_) => {
             check_finite(value, &path.render())?;
@@ -744,12 +746,12 @@ fn scalar_typed<'a>(
         (Type::Boolean, _) => {
             boolean(field, value, path).map(|b| Cow::Borrowed(if b { "true" } else { "false" }))
         }
-        (Type::String, Value::String(s)) => Ok(Cow::Borrowed(s.as_str())),
+        (Type::String, Value::String(s)) => Ok(Cow::Borrowed(s.as_ref())),
         // Ids documented as String are often held as integers; their text is exact.
         (Type::String, Value::Int(i)) => Ok(Cow::Owned(i.to_string())),
         (Type::String, Value::UInt(u)) => Ok(Cow::Owned(u.to_string())),
         (Type::Date, Value::String(s)) => match parse_timestamp(s, "") {
-            Ok(_) => Ok(Cow::Borrowed(s.as_str())),
+            Ok(_) => Ok(Cow::Borrowed(s.as_ref())),
             Err(e) => Err(ValidationError {
                 field: path.render(),
                 got: describe(field, value),

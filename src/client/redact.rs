@@ -94,7 +94,7 @@ fn redact_text(field: &Field, text: &str) -> String {
 pub(crate) fn mask(field: &Field, value: &mut Value) {
     if field.secret {
         if !matches!(value, Value::Null) {
-            *value = Value::String(MASK.to_owned());
+            *value = Value::String(MASK.to_owned().into());
         }
         return;
     }

@@ -180,7 +180,7 @@ fn wrong_root(name: &str, key: &str) -> Error {
 /// Builds an [`ApiError`] from the children of `error_response`.
 fn api_error(v: &Value) -> Result<ApiError, DecodeError> {
     let text = |k: &str| match v.get(k) {
-        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Value::String(s)) if !s.is_empty() => Some(s.to_string()),
         Some(Value::Int(i)) => Some(i.to_string()),
         Some(Value::UInt(u)) => Some(u.to_string()),
         _ => None,

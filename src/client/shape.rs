@@ -85,11 +85,11 @@ fn as_text(v: Value, changed: &mut bool) -> Value {
     *changed = true;
     match v {
         Value::String(_) => v,
-        Value::Int(i) => Value::String(i.to_string()),
-        Value::UInt(u) => Value::String(u.to_string()),
+        Value::Int(i) => Value::String(i.to_string().into()),
+        Value::UInt(u) => Value::String(u.to_string().into()),
         Value::Decimal(t) => Value::String(t),
-        Value::Bool(b) => Value::String(b.to_string()),
-        Value::List(_) | Value::Object(_) => Value::String(v.to_json()),
+        Value::Bool(b) => Value::String(b.to_string().into()),
+        Value::List(_) | Value::Object(_) => Value::String(v.to_json().into()),
         Value::Null => Value::Null,
         // Parsing never makes one.
         file @ Value::File(_) => file,

@@ -19,7 +19,7 @@ use crate::rules::time::timestamp_text;
 use crate::wire::error::{Error, ValidationError};
 use crate::wire::multipart::{self, Multipart};
 use crate::wire::urlencode::{encode_into, encode_pairs_into, into_text};
-use crate::wire::value::{quote_truncated, Value};
+use crate::wire::value::{quote_truncated, Value, ValueRef};
 
 /// The default gateway: `https://eco.taobao.com/router/rest`.
 pub const DEFAULT_GATEWAY: &str = "https://eco.taobao.com/router/rest";
@@ -517,11 +517,11 @@ impl TopClient {
     ///
     /// `params` is an object (or null for none). Typed APIs are validated
     /// against their description; other methods are rendered by the wire
-    /// rules alone.
+    /// rules alone. Owned and borrowed values alike (see [`ValueRef`]).
     pub fn prepare(
         &self,
         method: &str,
-        params: &Value,
+        params: &ValueRef<'_>,
         options: &PrepareOptions,
     ) -> Result<PreparedRequest, Error> {
         let call = self.checked_call(method, params, options)?;
@@ -561,7 +561,7 @@ impl TopClient {
     pub(crate) fn checked_form(
         &self,
         method: &str,
-        params: &Value,
+        params: &ValueRef<'_>,
         options: &PrepareOptions,
     ) -> Result<Option<String>, Error> {
         let call = self.checked_call(method, params, options)?;
@@ -582,7 +582,7 @@ impl TopClient {
     fn checked_call<'a>(
         &self,
         method: &str,
-        params: &'a Value,
+        params: &'a ValueRef<'_>,
         options: &'a PrepareOptions,
     ) -> Result<CheckedCall<'a>, Error> {
         let spec = apis::find(method);

@@ -7,6 +7,7 @@
 //! configured canned reply. The Node and Python packages only wrap it in an
 //! HTTP server.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use crate::api::apis;
@@ -19,7 +20,7 @@ use crate::rules::time::parse_timestamp;
 use crate::wire::error::ValidationError;
 use crate::wire::json::from_json;
 use crate::wire::multipart;
-use crate::wire::value::{FileItem, Value};
+use crate::wire::value::{FileItem, Value, ValueRef};
 
 /// The path TOP serves single calls on; batches go to [`BATCH_PATH`], any
 /// other path is a 404.
@@ -124,7 +125,7 @@ impl GatewayConfig {
         };
         let mut config = GatewayConfig::default();
         for (key, value) in pairs {
-            match key.as_str() {
+            match key.as_ref() {
                 "apps" => config.apps = string_map(value, "config.apps")?,
                 "sessions" => config.sessions = string_list(value, "config.sessions")?,
                 "max_skew_seconds" => match value {
@@ -142,13 +143,13 @@ impl GatewayConfig {
                         object(data, &format!("config.responses.{method}"))?;
                         config
                             .replies
-                            .push((method.clone(), CannedReply::Data(data.clone())));
+                            .push((method.to_string(), CannedReply::Data(data.clone())));
                     }
                 }
                 "errors" => {
                     for (method, err) in object(value, "config.errors")? {
                         config.replies.push((
-                            method.clone(),
+                            method.to_string(),
                             canned_error(err, &format!("config.errors.{method}"))?,
                         ));
                     }
@@ -197,7 +198,10 @@ impl GatewayConfig {
     }
 }
 
-fn object<'a>(v: &'a Value, path: &str) -> Result<&'a [(String, Value)], ValidationError> {
+fn object<'a>(
+    v: &'a Value,
+    path: &str,
+) -> Result<&'a [(Cow<'static, str>, Value)], ValidationError> {
     match v {
         Value::Object(pairs) => Ok(pairs),
         other => Err(ValidationError::new(path, "an object", other.describe())),
@@ -208,7 +212,7 @@ fn string_map(v: &Value, path: &str) -> Result<Vec<(String, String)>, Validation
     object(v, path)?
         .iter()
         .map(|(k, item)| match item {
-            Value::String(s) if !s.is_empty() => Ok((k.clone(), s.clone())),
+            Value::String(s) if !s.is_empty() => Ok((k.to_string(), s.to_string())),
             other => Err(ValidationError::new(
                 format!("{path}.{k}"),
                 "a non-empty string",
@@ -224,7 +228,7 @@ fn string_list(v: &Value, path: &str) -> Result<Vec<String>, ValidationError> {
             .iter()
             .enumerate()
             .map(|(i, item)| match item {
-                Value::String(s) => Ok(s.clone()),
+                Value::String(s) => Ok(s.to_string()),
                 other => Err(ValidationError::new(
                     format!("{path}[{i}]"),
                     "a string",
@@ -576,14 +580,19 @@ impl Gateway {
             return Err(fault(26, "Missing session"));
         }
         let system = crate::client::params::SYSTEM_PARAMS;
-        let app: Vec<(String, Value)> = params
+        let app: Vec<(Cow<str>, ValueRef)> = params
             .iter()
             .filter(|(k, _)| !system.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .map(|(k, v)| {
+                (
+                    Cow::Borrowed(k.as_str()),
+                    ValueRef::from(Cow::Borrowed(v.as_str())),
+                )
+            })
             .chain(
                 files
                     .iter()
-                    .map(|(k, f)| (k.clone(), Value::File(f.clone()))),
+                    .map(|(k, f)| (Cow::Borrowed(k.as_str()), ValueRef::File(f.clone()))),
             )
             .collect();
         if let Some(missing) = spec
@@ -597,7 +606,7 @@ impl Gateway {
                 ..fault(40, &format!("Missing required arguments:{}", missing.name))
             });
         }
-        render(Some(spec), &Value::Object(app), true).map_err(argument_fault)?;
+        render(Some(spec), &ValueRef::Object(app), true).map_err(argument_fault)?;
         let mut data =
             from_json(spec.example_response()).map_err(|_| fault(15, "Remote service error"))?;
         if let Some((_, file)) = files.first() {
@@ -638,7 +647,7 @@ fn name_upload(data: &mut Value, file: &FileItem) {
     let Some((_, name)) = body.iter_mut().find(|(k, _)| k == "file_name") else {
         return;
     };
-    *name = Value::String(uploaded_file_name(file));
+    *name = Value::String(uploaded_file_name(file).into());
 }
 
 /// `tw` + the first 32 hex digits of the content's SHA-256, with the upload's
@@ -900,11 +909,11 @@ fn reply_data(
     };
     let mut inner = match data {
         Value::Object(pairs) => pairs,
-        other => vec![("result".to_owned(), other)],
+        other => vec![("result".into(), other)],
     };
     inner.push((
-        "request_id".to_owned(),
-        Value::String(request_id.to_owned()),
+        "request_id".into(),
+        Value::String(request_id.to_owned().into()),
     ));
     let key = response_key(method);
     let body = if xml {
@@ -963,17 +972,17 @@ fn item_element(type_name: &str) -> String {
 
 fn reply_error(f: &TopFault, request_id: &str, xml: bool) -> GatewayResponse {
     let mut pairs = vec![
-        ("code".to_owned(), Value::Int(f.code)),
-        ("msg".to_owned(), Value::String(f.msg.clone())),
+        ("code".into(), Value::Int(f.code)),
+        ("msg".into(), Value::String(f.msg.clone().into())),
     ];
     for (k, v) in [("sub_code", &f.sub_code), ("sub_msg", &f.sub_msg)] {
         if let Some(v) = v {
-            pairs.push((k.to_owned(), Value::String(v.clone())));
+            pairs.push((k.into(), Value::String(v.clone().into())));
         }
     }
     pairs.push((
-        "request_id".to_owned(),
-        Value::String(request_id.to_owned()),
+        "request_id".into(),
+        Value::String(request_id.to_owned().into()),
     ));
     let body = if xml {
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\" ?>");

@@ -733,21 +733,21 @@ impl TmcChannel {
 /// A message as `taobao.tmc.messages.consume` returns it.
 fn http_message(m: &TmcMessage) -> Value {
     let mut pairs = vec![
-        ("content".to_owned(), Value::String(m.content.clone())),
-        ("id".to_owned(), Value::Int(m.id)),
+        ("content".into(), Value::String(m.content.clone().into())),
+        ("id".into(), Value::Int(m.id)),
     ];
     if let Some(p) = &m.publisher {
-        pairs.push(("pub_app_key".to_owned(), Value::String(p.clone())));
+        pairs.push(("pub_app_key".into(), Value::String(p.clone().into())));
     }
     if let Some(text) = m.published.and_then(|ms| format_timestamp(ms).ok()) {
-        pairs.push(("pub_time".to_owned(), Value::String(text)));
+        pairs.push(("pub_time".into(), Value::String(text.into())));
     }
-    pairs.push(("topic".to_owned(), Value::String(m.topic.clone())));
+    pairs.push(("topic".into(), Value::String(m.topic.clone().into())));
     if let Some(u) = m.user_id {
-        pairs.push(("user_id".to_owned(), Value::Int(u)));
+        pairs.push(("user_id".into(), Value::Int(u)));
     }
     if let Some(n) = &m.nick {
-        pairs.push(("user_nick".to_owned(), Value::String(n.clone())));
+        pairs.push(("user_nick".into(), Value::String(n.clone().into())));
     }
     Value::Object(pairs)
 }

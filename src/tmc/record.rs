@@ -9,6 +9,8 @@
 //! (`int64` and `date` too); `bytes` are bytes for JS and Python and a list
 //! of byte values in JSON.
 
+use std::borrow::Cow;
+
 use super::frame::{format_code, Frame, FrameKind, TmcValue};
 use super::message::TmcMessage;
 use super::session::{Action, Event};
@@ -65,7 +67,7 @@ impl Style {
 /// Builds an object of a style: absent fields null or left out.
 struct Record {
     style: Style,
-    pairs: Vec<(String, Value)>,
+    pairs: Vec<(Cow<'static, str>, Value)>,
 }
 
 impl Record {
@@ -77,7 +79,7 @@ impl Record {
     }
 
     fn set(&mut self, snake: &'static str, value: Value) -> &mut Record {
-        self.pairs.push((self.style.name(snake), value));
+        self.pairs.push((self.style.name(snake).into(), value));
         self
     }
 
@@ -106,7 +108,7 @@ fn bytes_value(bytes: &[u8], style: Style) -> Value {
 pub fn tmc_value_to_value(value: &TmcValue, style: Style) -> Value {
     match value {
         TmcValue::Null => Value::Null,
-        TmcValue::String(s) => Value::String(s.clone()),
+        TmcValue::String(s) => Value::String(s.clone().into()),
         TmcValue::Byte(b) => Value::Int(i64::from(*b)),
         TmcValue::Int16(n) => Value::Int(i64::from(*n)),
         TmcValue::Int32(n) => Value::Int(i64::from(*n)),
@@ -121,8 +123,8 @@ fn entries_to_value(entries: &[(String, TmcValue)], style: Style) -> Value {
             .iter()
             .map(|(k, v)| {
                 Value::List(vec![
-                    Value::String(k.clone()),
-                    Value::String(v.format().to_owned()),
+                    Value::String(k.clone().into()),
+                    Value::String(v.format().to_owned().into()),
                     tmc_value_to_value(v, style),
                 ])
             })
@@ -132,9 +134,9 @@ fn entries_to_value(entries: &[(String, TmcValue)], style: Style) -> Value {
 
 /// A frame as a host record (see the module notes).
 pub fn frame_to_value(frame: &Frame, style: Style) -> Value {
-    let text = |s: &Option<String>| s.clone().map(Value::String);
+    let text = |s: &Option<String>| s.clone().map(Value::from);
     Record::new(style)
-        .set("type", Value::String(frame.kind.as_str().to_owned()))
+        .set("type", Value::String(frame.kind.as_str().to_owned().into()))
         .opt("flag", frame.flag.map(Value::from))
         .opt("token", text(&frame.token))
         .opt("status_code", frame.status_code.map(Value::from))
@@ -147,11 +149,11 @@ pub fn frame_to_value(frame: &Frame, style: Style) -> Value {
 /// published, outTime, publisher, nick, userId, dataId, extra }`, `extra`
 /// the other entries as `[key, format, value]`.
 pub fn message_to_value(message: &TmcMessage, style: Style) -> Value {
-    let text = |s: &Option<String>| s.clone().map(Value::String);
+    let text = |s: &Option<String>| s.clone().map(Value::from);
     Record::new(style)
         .set("id", Value::Int(message.id))
-        .set("topic", Value::String(message.topic.clone()))
-        .set("content", Value::String(message.content.clone()))
+        .set("topic", Value::String(message.topic.clone().into()))
+        .set("content", Value::String(message.content.clone().into()))
         .set("compressed", Value::Bool(message.compressed))
         .opt("published", message.published.map(Value::Int))
         .opt("out_time", message.out_time.map(Value::Int))
@@ -170,7 +172,7 @@ pub fn event_to_value(event: &Event, style: Style) -> Value {
     match event {
         Event::Connected { token } => r
             .set("type", "connected".into())
-            .set("token", Value::String(token.clone())),
+            .set("token", Value::String(token.clone().into())),
         Event::Message(m) => r
             .set("type", "message".into())
             .set("message", message_to_value(m, style)),
@@ -180,7 +182,7 @@ pub fn event_to_value(event: &Event, style: Style) -> Value {
         } => r
             .set("type", "refused".into())
             .opt("status_code", status_code.map(Value::from))
-            .opt("status_phrase", status_phrase.clone().map(Value::String)),
+            .opt("status_phrase", status_phrase.clone().map(Value::from)),
     };
     r.done()
 }
@@ -223,12 +225,12 @@ pub fn frame_from_value(value: &Value, style: Style) -> Result<Frame, Validation
         let Some(i) = spelled.iter().position(|n| n == key) else {
             let known: Vec<&str> = spelled.iter().map(String::as_str).collect();
             return Err(ValidationError::new(
-                key.as_str(),
+                key.as_ref(),
                 format!("one of {}", known.join(", ")),
                 "an unknown key",
             ));
         };
-        let field = key.as_str();
+        let field = key.as_ref();
         let absent = matches!(v, Value::Null);
         match i {
             0 => kind = Some(FrameKind::parse(text(v, field)?)?),

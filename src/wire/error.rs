@@ -39,7 +39,7 @@ impl Error {
     /// binding sets on its host exception, besides the message.
     pub fn attributes(&self) -> Vec<(&'static str, crate::wire::value::Value)> {
         use crate::wire::value::Value;
-        let opt = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
+        let opt = |v: &Option<String>| v.clone().map_or(Value::Null, Value::from);
         match self {
             Error::Validation(e) => vec![
                 ("field", e.field.as_str().into()),

@@ -19,11 +19,20 @@
 //! caller's own arguments (the C ABI's JSON) are read strictly: raw control
 //! characters and lone surrogates are refused, naming where they were, and
 //! nesting is bounded as for parameters in every language ([`MAX_INPUT_DEPTH`]).
+//!
+//! Either mode reads into values that own their text ([`Value`]: replies,
+//! whose values outlive the body) or that borrow it from the input
+//! ([`ValueRef`]: a call's params, signed while the caller's text is still
+//! there): a string without an escape (or, in the Java mode, a raw control
+//! character) is then a slice of the input, a decimal number's text too, and
+//! only a string that must be decoded is copied. One reader does both: what
+//! it keeps of a plain run is a function chosen by the caller.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::wire::error::{DecodeError, ValidationError};
-use crate::wire::value::{scan_number, Value};
+use crate::wire::value::{scan_number, Value, ValueRef};
 
 /// Deepest nesting of arrays and objects read in a reply: 128 levels are
 /// refused, as serde_json refuses them (tests/json_differential.rs).
@@ -69,9 +78,24 @@ const ENDS_RUN: [bool; 256] = {
     table
 };
 
+/// What the reader keeps of a run of text it can take as it stands: a copy
+/// ([`copy`]) or the slice itself ([`Cow::Borrowed`]). A function pointer
+/// rather than a type parameter: one copy of the reader in the wasm build.
+type Keep<'t, 'o> = fn(&'t str) -> Cow<'o, str>;
+
+/// Text of its own, for values that outlive the input.
+fn copy(run: &str) -> Cow<'static, str> {
+    Cow::Owned(run.to_owned())
+}
+
 /// Parses JSON text into a [`Value`], as the Java SDK reads it.
 pub(crate) fn parse(text: &str) -> Result<Value, DecodeError> {
     read(text, false).map(|s| s.value)
+}
+
+/// [`parse`] into values borrowing their text from `text`.
+pub(crate) fn parse_borrowed(text: &str) -> Result<ValueRef<'_>, DecodeError> {
+    Reader::borrowing(text, Mode::Java).document()
 }
 
 /// Parses a caller's JSON text (an argument named `field`) strictly: a
@@ -79,7 +103,20 @@ pub(crate) fn parse(text: &str) -> Result<Value, DecodeError> {
 /// than [`MAX_INPUT_DEPTH`] names the member it is in (`isv_ma_list[0].code`),
 /// or `field` at the top.
 pub(crate) fn parse_input(field: &str, text: &str) -> Result<Value, ValidationError> {
-    let mut reader = Reader::new(text, false, Mode::Input);
+    input(field, Reader::owning(text, false, Mode::Input))
+}
+
+/// [`parse_input`] into values borrowing their text from `text`.
+pub(crate) fn parse_input_borrowed<'t>(
+    field: &str,
+    text: &'t str,
+) -> Result<ValueRef<'t>, ValidationError> {
+    input(field, Reader::borrowing(text, Mode::Input))
+}
+
+/// A caller's text read by `reader`: a refusal names the member (see
+/// [`parse_input`]).
+fn input<'o>(field: &str, mut reader: Reader<'_, 'o>) -> Result<ValueRef<'o>, ValidationError> {
     match reader.document() {
         Ok(value) => Ok(value),
         Err(e) => match reader.fault {
@@ -133,7 +170,7 @@ pub(crate) fn parse_spanned(text: &str) -> Result<Spanned, DecodeError> {
 /// Spans are recorded only when asked for: plain parsing (params handed over
 /// as JSON text) saves their allocations.
 fn read(text: &str, spans: bool) -> Result<Spanned, DecodeError> {
-    let mut reader = Reader::new(text, spans, Mode::Java);
+    let mut reader = Reader::owning(text, spans, Mode::Java);
     let value = reader.document()?;
     Ok(Spanned {
         value,
@@ -142,9 +179,16 @@ fn read(text: &str, spans: bool) -> Result<Spanned, DecodeError> {
     })
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    text: &'a str,
+/// Reads text that lives for `'t` into values whose text lives for `'o`:
+/// `'t` itself when borrowing, `'static` when copying (see [`Keep`]).
+struct Reader<'t, 'o> {
+    bytes: &'t [u8],
+    text: &'t str,
+    keep: Keep<'t, 'o>,
+    /// Whether objects give back their spare room: values that outlive
+    /// the input do (a reply of many small objects), borrowed ones, read to
+    /// be rendered and dropped, need not.
+    trim: bool,
     pos: usize,
     /// Whether to record `root_spans`.
     spans: bool,
@@ -157,11 +201,27 @@ struct Reader<'a> {
     fault: Option<InputFault>,
 }
 
-impl Reader<'_> {
-    fn new(text: &str, spans: bool, mode: Mode) -> Reader<'_> {
+impl<'t> Reader<'t, 'static> {
+    /// A reader of values owning their text.
+    fn owning(text: &'t str, spans: bool, mode: Mode) -> Reader<'t, 'static> {
+        Reader::new(text, spans, mode, copy, true)
+    }
+}
+
+impl<'t> Reader<'t, 't> {
+    /// A reader of values borrowing their text from `text`.
+    fn borrowing(text: &'t str, mode: Mode) -> Reader<'t, 't> {
+        Reader::new(text, false, mode, Cow::Borrowed, false)
+    }
+}
+
+impl<'t, 'o> Reader<'t, 'o> {
+    fn new(text: &'t str, spans: bool, mode: Mode, keep: Keep<'t, 'o>, trim: bool) -> Self {
         Reader {
             bytes: text.as_bytes(),
             text,
+            keep,
+            trim,
             pos: 0,
             spans,
             root_spans: Vec::new(),
@@ -172,7 +232,7 @@ impl Reader<'_> {
     }
 
     /// The whole text as one value.
-    fn document(&mut self) -> Result<Value, DecodeError> {
+    fn document(&mut self) -> Result<ValueRef<'o>, DecodeError> {
         self.skip_ws();
         let value = self.value(0)?;
         self.skip_ws();
@@ -217,7 +277,7 @@ impl Reader<'_> {
         DecodeError::new(format!("{what} at line {line} column {column}"))
     }
 
-    fn expect(&mut self, literal: &str, value: Value) -> Result<Value, DecodeError> {
+    fn expect(&mut self, literal: &str, value: ValueRef<'o>) -> Result<ValueRef<'o>, DecodeError> {
         if self.bytes.get(self.pos..self.pos + literal.len()) == Some(literal.as_bytes()) {
             self.pos += literal.len();
             Ok(value)
@@ -226,15 +286,15 @@ impl Reader<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value, DecodeError> {
+    fn value(&mut self, depth: usize) -> Result<ValueRef<'o>, DecodeError> {
         match self.peek() {
             None => Err(self.error("EOF while parsing a value")),
             Some(b'{') => self.object(depth),
             Some(b'[') => self.array(depth),
-            Some(b'"') => self.string().map(Value::String),
-            Some(b't') => self.expect("true", Value::Bool(true)),
-            Some(b'f') => self.expect("false", Value::Bool(false)),
-            Some(b'n') => self.expect("null", Value::Null),
+            Some(b'"') => self.string().map(ValueRef::String),
+            Some(b't') => self.expect("true", ValueRef::Bool(true)),
+            Some(b'f') => self.expect("false", ValueRef::Bool(false)),
+            Some(b'n') => self.expect("null", ValueRef::Null),
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(_) => Err(self.error("expected value")),
         }
@@ -252,12 +312,12 @@ impl Reader<'_> {
         Ok(depth + 1)
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, DecodeError> {
+    fn array(&mut self, depth: usize) -> Result<ValueRef<'o>, DecodeError> {
         let depth = self.enter(depth)?;
         let mut items = Vec::new();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Value::List(items));
+            return Ok(ValueRef::List(items));
         }
         loop {
             match self.value(depth) {
@@ -276,7 +336,7 @@ impl Reader<'_> {
                 }
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::List(items));
+                    return Ok(ValueRef::List(items));
                 }
                 None => return Err(self.error("EOF while parsing a list")),
                 Some(_) => return Err(self.error("expected `,` or `]`")),
@@ -284,11 +344,11 @@ impl Reader<'_> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, DecodeError> {
+    fn object(&mut self, depth: usize) -> Result<ValueRef<'o>, DecodeError> {
         let depth = self.enter(depth)?;
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(Vec::new()));
+            return Ok(ValueRef::Object(Vec::new()));
         }
         // Room for a typical call's parameters at once: growing from the
         // default four reallocates and moves every member. Trimmed on
@@ -311,7 +371,7 @@ impl Reader<'_> {
             let value = match self.value(depth) {
                 Ok(value) => value,
                 Err(e) => {
-                    self.unwinding(|| Segment::Key(key));
+                    self.unwinding(|| Segment::Key(key.into_owned()));
                     return Err(e);
                 }
             };
@@ -327,8 +387,10 @@ impl Reader<'_> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
-                    pairs.shrink_to_fit();
-                    return Ok(Value::Object(pairs));
+                    if self.trim {
+                        pairs.shrink_to_fit();
+                    }
+                    return Ok(ValueRef::Object(pairs));
                 }
                 None => return Err(self.error("EOF while parsing an object")),
                 Some(_) => return Err(self.error("expected `,` or `}`")),
@@ -336,8 +398,9 @@ impl Reader<'_> {
         }
     }
 
-    /// A string, the opening quote under the cursor.
-    fn string(&mut self) -> Result<String, DecodeError> {
+    /// A string, the opening quote under the cursor: kept as [`Keep`] says
+    /// when it has no escape (or raw control character), else decoded.
+    fn string(&mut self) -> Result<Cow<'o, str>, DecodeError> {
         self.pos += 1;
         let mut out: Option<String> = None;
         loop {
@@ -353,13 +416,14 @@ impl Reader<'_> {
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
-                    // Most strings have no escape: one allocation of the exact size.
+                    // Most strings have no escape: borrowed, or one
+                    // allocation of the exact size.
                     return Ok(match out {
                         Some(mut s) => {
                             s.push_str(run);
-                            s
+                            Cow::Owned(s)
                         }
-                        None => run.to_owned(),
+                        None => (self.keep)(run),
                     });
                 }
                 Some(b'\\') => {
@@ -462,7 +526,7 @@ impl Reader<'_> {
     }
 
     /// A number: integers exact when they fit i64 or u64, anything else f64.
-    fn number(&mut self) -> Result<Value, DecodeError> {
+    fn number(&mut self) -> Result<ValueRef<'o>, DecodeError> {
         let start = self.pos;
         let (end, integral) = scan_number(self.bytes, start).map_err(|at| {
             self.pos = at;
@@ -472,13 +536,13 @@ impl Reader<'_> {
         let text = self.text.get(start..self.pos).unwrap_or("");
         if integral {
             if let Ok(i) = text.parse::<i64>() {
-                return Ok(Value::Int(i));
+                return Ok(ValueRef::Int(i));
             }
             if let Ok(u) = text.parse::<u64>() {
-                return Ok(Value::UInt(u));
+                return Ok(ValueRef::UInt(u));
             }
         }
-        Ok(Value::Decimal(text.to_owned()))
+        Ok(ValueRef::Decimal((self.keep)(text)))
     }
 }
 
@@ -498,6 +562,24 @@ pub fn from_json(text: &str) -> Result<Value, DecodeError> {
 /// naming the member it is in, as JavaScript and Python refuse them.
 pub fn from_json_input(field: &str, text: &str) -> Result<Value, ValidationError> {
     parse_input(field, text)
+}
+
+/// [`from_json`] into a value that borrows its text from `text` (strings
+/// without escapes, object keys, decimal numbers): nothing is copied but
+/// what an escape makes different from the input. Hand it to
+/// [`crate::TopClient::prepare`] as it is; [`ValueRef::into_owned`] keeps it
+/// beyond `text`.
+pub fn from_json_borrowed(text: &str) -> Result<ValueRef<'_>, DecodeError> {
+    parse_borrowed(text)
+}
+
+/// [`from_json_input`] into a value that borrows its text from `text`, as
+/// [`from_json_borrowed`] does: the same errors, limits and nesting bound.
+pub fn from_json_input_borrowed<'t>(
+    field: &str,
+    text: &'t str,
+) -> Result<ValueRef<'t>, ValidationError> {
+    parse_input_borrowed(field, text)
 }
 
 #[cfg(test)]
@@ -522,8 +604,11 @@ mod tests {
             r#"{"b":1,"a":[18446744073709551615,-9223372036854775808,1.5,-0.25e2,"中\né😀/"],"c":{},"d":[],"e":null,"t":true,"f":false,"b":2}"#
         );
         let big = "123456789012345678901234567890";
-        assert_eq!(parse(big).unwrap(), Value::Decimal(big.to_owned()));
-        assert_eq!(parse("1e999").unwrap(), Value::Decimal("1e999".to_owned()));
+        assert_eq!(parse(big).unwrap(), Value::Decimal(big.to_owned().into()));
+        assert_eq!(
+            parse("1e999").unwrap(),
+            Value::Decimal("1e999".to_owned().into())
+        );
         // The value layer's number rule and this reader agree.
         let number = |t: &str| {
             matches!(
@@ -558,7 +643,7 @@ mod tests {
             (r#""\ud83d\n""#, "\u{FFFD}\n"),
         ] {
             let read = super::parse_spanned(text).unwrap();
-            assert_eq!(read.value, Value::String(want.to_owned()), "{text}");
+            assert_eq!(read.value, Value::String(want.to_owned().into()), "{text}");
             assert!(read.not_native, "{text}");
         }
         assert!(
@@ -574,7 +659,9 @@ mod tests {
         let read = super::parse_spanned("{\"msg\":\"line1\nline2\ttab\u{0}\u{1f}\"}").unwrap();
         assert_eq!(
             read.value.get("msg"),
-            Some(&Value::String("line1\nline2\ttab\u{0}\u{1f}".to_owned()))
+            Some(&Value::String(
+                "line1\nline2\ttab\u{0}\u{1f}".to_owned().into()
+            ))
         );
         assert!(read.not_native);
         let key = parse("{\"a\rb\":\"\u{7}\"}").unwrap();

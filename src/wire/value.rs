@@ -5,12 +5,25 @@
 //! without pulling an ordered map into the wasm build, integers keep the full
 //! i64/u64 range apart from floats, and the JSON we emit for object parameters
 //! formats numbers the same way at every depth.
+//!
+//! Its text (strings, object keys, decimal numbers) is a `Cow<'a, str>`, so a
+//! value can borrow its text from what it was read from: [`ValueRef<'a>`] is
+//! the value borrowing from input that lives for `'a`, and [`Value`] (the
+//! same type at `'static`) the one that owns its text, what `parse` returns
+//! and what Rust callers build and hold. `prepare` takes either, so a call's
+//! params read from JSON text ([`crate::from_json_borrowed`],
+//! [`crate::from_json_input_borrowed`]: the C ABI and the wasm glue) are
+//! signed without an owned copy of any string; only a string holding an
+//! escape is decoded into text of its own. [`ValueRef::into_owned`] detaches
+//! a borrowed value from its input.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
-/// A parameter or response value.
+/// A parameter or response value whose text may borrow from its input for
+/// `'a` (see the module's documentation); [`Value`] owns its text.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
+pub enum ValueRef<'a> {
     /// `null` / `None` / `undefined`: treated as absent.
     Null,
     /// A boolean.
@@ -23,18 +36,23 @@ pub enum Value {
     /// its exact decimal text: topwire never converts it to binary floating
     /// point, so it is sent and returned without rounding. The hosts convert
     /// (JavaScript's `String(number)`, Python's `repr(float)`).
-    Decimal(String),
+    Decimal(Cow<'a, str>),
     /// Text.
-    String(String),
+    String(Cow<'a, str>),
     /// A list.
-    List(Vec<Value>),
+    List(Vec<ValueRef<'a>>),
     /// An object, in insertion order.
-    Object(Vec<(String, Value)>),
+    Object(Vec<(Cow<'a, str>, ValueRef<'a>)>),
     /// A file to upload (TOP's `byte[]`): a top-level parameter holding one
     /// makes `prepare` send a `multipart/form-data` request with the file as
     /// an unsigned part. `parse` never returns one.
     File(FileItem),
 }
+
+/// A value that owns its text: what `parse` returns and what Rust callers
+/// build (`Value::from("text")`, `Value::object([...])`) and hold. Its
+/// variants are [`ValueRef`]'s: `Value::String(text.into())`.
+pub type Value = ValueRef<'static>;
 
 /// A file part of an upload, as the Java SDK's `FileItem`: the content and,
 /// optionally, the file name and content type sent with it.
@@ -83,16 +101,41 @@ impl std::fmt::Debug for FileItem {
     }
 }
 
-impl Value {
+impl<'a> ValueRef<'a> {
     /// Builds an object from `(key, value)` pairs.
-    pub fn object<K: Into<String>, I: IntoIterator<Item = (K, Value)>>(pairs: I) -> Value {
-        Value::Object(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    pub fn object<K: Into<Cow<'a, str>>, I: IntoIterator<Item = (K, ValueRef<'a>)>>(
+        pairs: I,
+    ) -> ValueRef<'a> {
+        ValueRef::Object(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+
+    /// The same value owning its text: borrowed text is copied, owned text
+    /// moved (no list or object is reallocated).
+    pub fn into_owned(self) -> Value {
+        match self {
+            ValueRef::Null => ValueRef::Null,
+            ValueRef::Bool(b) => ValueRef::Bool(b),
+            ValueRef::Int(i) => ValueRef::Int(i),
+            ValueRef::UInt(u) => ValueRef::UInt(u),
+            ValueRef::Decimal(t) => ValueRef::Decimal(Cow::Owned(t.into_owned())),
+            ValueRef::String(s) => ValueRef::String(Cow::Owned(s.into_owned())),
+            ValueRef::List(items) => {
+                ValueRef::List(items.into_iter().map(ValueRef::into_owned).collect())
+            }
+            ValueRef::Object(pairs) => ValueRef::Object(
+                pairs
+                    .into_iter()
+                    .map(|(k, v)| (Cow::Owned(k.into_owned()), v.into_owned()))
+                    .collect(),
+            ),
+            ValueRef::File(file) => ValueRef::File(file),
+        }
     }
 
     /// Looks up a key of an object (the last one wins if a key repeats).
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub fn get(&self, key: &str) -> Option<&ValueRef<'a>> {
         match self {
-            Value::Object(pairs) => pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            ValueRef::Object(pairs) => pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -100,7 +143,7 @@ impl Value {
     /// The text if this is a string.
     pub fn as_str(&self) -> Option<&str> {
         match self {
-            Value::String(s) => Some(s),
+            ValueRef::String(s) => Some(s),
             _ => None,
         }
     }
@@ -110,10 +153,10 @@ impl Value {
     /// Python int).
     pub fn as_big_integer(&self) -> Option<&str> {
         match self {
-            Value::Decimal(t) => {
+            ValueRef::Decimal(t) => {
                 let digits = t.strip_prefix('-').unwrap_or(t);
                 let integral = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
-                integral.then_some(t.as_str())
+                integral.then_some(t.as_ref())
             }
             _ => None,
         }
@@ -122,11 +165,11 @@ impl Value {
     /// Whether this value counts as absent for sending: null, `""`, `[]`, `{}`.
     pub fn is_empty(&self) -> bool {
         match self {
-            Value::Null => true,
-            Value::String(s) => s.is_empty(),
-            Value::List(items) => items.is_empty(),
-            Value::Object(pairs) => pairs.is_empty(),
-            Value::File(file) => file.content.is_empty(),
+            ValueRef::Null => true,
+            ValueRef::String(s) => s.is_empty(),
+            ValueRef::List(items) => items.is_empty(),
+            ValueRef::Object(pairs) => pairs.is_empty(),
+            ValueRef::File(file) => file.content.is_empty(),
             _ => false,
         }
     }
@@ -134,18 +177,18 @@ impl Value {
     /// A short description for error messages: the type and, for scalars, the value.
     pub fn describe(&self) -> String {
         match self {
-            Value::Null => "null".to_owned(),
-            Value::Bool(b) => format!("the boolean {b}"),
-            Value::Int(i) => format!("the number {i}"),
-            Value::UInt(u) => format!("the number {u}"),
-            Value::Decimal(t) => format!("the number {}", quote_free(t)),
-            Value::String(s) if s.is_empty() => "an empty string".to_owned(),
-            Value::String(s) => format!("the string {}", quote_truncated(s)),
-            Value::List(items) if items.is_empty() => "an empty list".to_owned(),
-            Value::List(items) => format!("a list of {} item(s)", items.len()),
-            Value::Object(pairs) if pairs.is_empty() => "an empty object".to_owned(),
-            Value::Object(_) => "an object".to_owned(),
-            Value::File(file) => format!("a file of {} byte(s)", file.content.len()),
+            ValueRef::Null => "null".to_owned(),
+            ValueRef::Bool(b) => format!("the boolean {b}"),
+            ValueRef::Int(i) => format!("the number {i}"),
+            ValueRef::UInt(u) => format!("the number {u}"),
+            ValueRef::Decimal(t) => format!("the number {}", quote_free(t)),
+            ValueRef::String(s) if s.is_empty() => "an empty string".to_owned(),
+            ValueRef::String(s) => format!("the string {}", quote_truncated(s)),
+            ValueRef::List(items) if items.is_empty() => "an empty list".to_owned(),
+            ValueRef::List(items) => format!("a list of {} item(s)", items.len()),
+            ValueRef::Object(pairs) if pairs.is_empty() => "an empty object".to_owned(),
+            ValueRef::Object(_) => "an object".to_owned(),
+            ValueRef::File(file) => format!("a file of {} byte(s)", file.content.len()),
         }
     }
 
@@ -157,63 +200,69 @@ impl Value {
     }
 }
 
-impl From<&str> for Value {
+impl From<&str> for ValueRef<'_> {
+    /// The text copied (a [`Cow`] makes a value that borrows it).
     fn from(s: &str) -> Self {
-        Value::String(s.to_owned())
+        ValueRef::String(Cow::Owned(s.to_owned()))
     }
 }
-impl From<String> for Value {
+impl From<String> for ValueRef<'_> {
     fn from(s: String) -> Self {
-        Value::String(s)
+        ValueRef::String(Cow::Owned(s))
     }
 }
-impl From<bool> for Value {
+impl<'a> From<Cow<'a, str>> for ValueRef<'a> {
+    fn from(s: Cow<'a, str>) -> Self {
+        ValueRef::String(s)
+    }
+}
+impl From<bool> for ValueRef<'_> {
     fn from(b: bool) -> Self {
-        Value::Bool(b)
+        ValueRef::Bool(b)
     }
 }
-impl From<i64> for Value {
+impl From<i64> for ValueRef<'_> {
     fn from(i: i64) -> Self {
-        Value::Int(i)
+        ValueRef::Int(i)
     }
 }
-impl From<i32> for Value {
+impl From<i32> for ValueRef<'_> {
     fn from(i: i32) -> Self {
-        Value::Int(i64::from(i))
+        ValueRef::Int(i64::from(i))
     }
 }
-impl From<u64> for Value {
+impl From<u64> for ValueRef<'_> {
     fn from(u: u64) -> Self {
-        i64::try_from(u).map_or(Value::UInt(u), Value::Int)
+        i64::try_from(u).map_or(ValueRef::UInt(u), ValueRef::Int)
     }
 }
-impl From<f64> for Value {
+impl From<f64> for ValueRef<'_> {
     /// The number's shortest round-trip decimal text; NaN and the infinities
     /// have none, and `prepare` refuses them.
     fn from(x: f64) -> Self {
-        Value::Decimal(format!("{x}"))
+        ValueRef::Decimal(Cow::Owned(format!("{x}")))
     }
 }
-impl From<FileItem> for Value {
+impl From<FileItem> for ValueRef<'_> {
     fn from(file: FileItem) -> Self {
-        Value::File(file)
+        ValueRef::File(file)
     }
 }
-impl From<Vec<u8>> for Value {
+impl From<Vec<u8>> for ValueRef<'_> {
     /// A file of these bytes (see [`Value::File`]).
     fn from(content: Vec<u8>) -> Self {
-        Value::File(FileItem::new(content))
+        ValueRef::File(FileItem::new(content))
     }
 }
-impl From<&[u8]> for Value {
+impl From<&[u8]> for ValueRef<'_> {
     /// A file of these bytes (see [`Value::File`]).
     fn from(content: &[u8]) -> Self {
-        Value::File(FileItem::new(content))
+        ValueRef::File(FileItem::new(content))
     }
 }
-impl From<Vec<Value>> for Value {
-    fn from(items: Vec<Value>) -> Self {
-        Value::List(items)
+impl<'a> From<Vec<ValueRef<'a>>> for ValueRef<'a> {
+    fn from(items: Vec<ValueRef<'a>>) -> Self {
+        ValueRef::List(items)
     }
 }
 
@@ -239,25 +288,25 @@ pub(crate) fn quote_truncated(s: &str) -> String {
     out
 }
 
-fn write_json(v: &Value, out: &mut String) {
+fn write_json(v: &ValueRef<'_>, out: &mut String) {
     match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => {
+        ValueRef::Null => out.push_str("null"),
+        ValueRef::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        ValueRef::Int(i) => {
             let _ = write!(out, "{i}");
         }
-        Value::UInt(u) => {
+        ValueRef::UInt(u) => {
             let _ = write!(out, "{u}");
         }
         // Text that is not a JSON number is refused before serialisation;
         // `null` is the JSON-legal fallback should one ever slip through.
-        Value::Decimal(t) if is_number(t) => out.push_str(t),
-        Value::Decimal(_) => out.push_str("null"),
+        ValueRef::Decimal(t) if is_number(t) => out.push_str(t),
+        ValueRef::Decimal(_) => out.push_str("null"),
         // Files are parts of their own, refused inside structures before
         // serialisation; like a bad number, `null` is the fallback.
-        Value::File(_) => out.push_str("null"),
-        Value::String(s) => write_json_string(s, out),
-        Value::List(items) => {
+        ValueRef::File(_) => out.push_str("null"),
+        ValueRef::String(s) => write_json_string(s, out),
+        ValueRef::List(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
@@ -267,7 +316,7 @@ fn write_json(v: &Value, out: &mut String) {
             }
             out.push(']');
         }
-        Value::Object(pairs) => {
+        ValueRef::Object(pairs) => {
             out.push('{');
             for (i, (k, item)) in pairs.iter().enumerate() {
                 if i > 0 {
@@ -372,7 +421,7 @@ mod tests {
     #[test]
     fn decimals_keep_their_text() {
         let v = Value::from(0.1);
-        assert_eq!(v, Value::Decimal("0.1".to_owned()));
+        assert_eq!(v, Value::Decimal("0.1".into()));
         assert_eq!(
             Value::List(vec![v, Value::from(f64::NAN)]).to_json(),
             "[0.1,null]"
@@ -381,22 +430,15 @@ mod tests {
             Value::from(1e21).describe(),
             "the number 1000000000000000000000"
         );
-        assert_eq!(
-            Value::Decimal("NaN".to_owned()).describe(),
-            "the number NaN"
-        );
+        assert_eq!(Value::Decimal("NaN".into()).describe(), "the number NaN");
     }
 
     #[test]
     fn big_integers_are_recognised_by_their_text() {
-        let big = Value::Decimal("-123456789012345678901".to_owned());
+        let big = Value::Decimal("-123456789012345678901".into());
         assert_eq!(big.as_big_integer(), Some("-123456789012345678901"));
         for not in ["1.5", "1e30", "-", ""] {
-            assert_eq!(
-                Value::Decimal(not.to_owned()).as_big_integer(),
-                None,
-                "{not}"
-            );
+            assert_eq!(Value::Decimal(not.into()).as_big_integer(), None, "{not}");
         }
         assert_eq!(Value::Int(1).as_big_integer(), None);
     }
@@ -404,7 +446,7 @@ mod tests {
     #[test]
     fn describe_truncates_long_strings() {
         let long = "x".repeat(100);
-        let d = Value::String(long).describe();
+        let d = Value::from(long).describe();
         assert!(d.ends_with("…\""), "{d}");
         assert!(d.chars().count() < 60);
     }

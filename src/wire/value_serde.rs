@@ -8,12 +8,13 @@
 //! beyond 2^53, NaN and the infinities are refused, since sending them would
 //! round or drop the caller's number.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::Deserialize;
 
-use crate::wire::value::Value;
+use crate::wire::value::{Value, ValueRef};
 
 /// Nesting deeper than this is refused (it also stops cyclic host objects).
 pub const MAX_DEPTH: usize = 64;
@@ -111,13 +112,13 @@ impl<'de> Visitor<'de> for Nested {
                 &"a safe integer (at most 2^53 - 1 in size), a bigint or a decimal string",
             ));
         }
-        Ok(Value::Decimal(float_text(x)))
+        Ok(Value::Decimal(Cow::Owned(float_text(x))))
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
+        Ok(Value::String(Cow::Owned(v.to_owned())))
     }
     fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
+        Ok(Value::String(Cow::Owned(v)))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let inner = self.deeper()?;
@@ -132,7 +133,7 @@ impl<'de> Visitor<'de> for Nested {
         let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
         while let Some(key) = map.next_key::<String>()? {
             let value = map.next_value_seed(inner)?;
-            pairs.push((key, value));
+            pairs.push((Cow::Owned(key), value));
         }
         Ok(Value::Object(pairs))
     }
@@ -140,24 +141,24 @@ impl<'de> Visitor<'de> for Nested {
 
 /// A [`Value`] written to any serde format (records hold values, such as
 /// an error's attributes). Numbers beyond 64 bits are written as their text.
-impl serde::Serialize for Value {
+impl serde::Serialize for ValueRef<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{SerializeMap, SerializeSeq};
         match self {
-            Value::Null => s.serialize_unit(),
-            Value::Bool(b) => s.serialize_bool(*b),
-            Value::Int(i) => s.serialize_i64(*i),
-            Value::UInt(u) => s.serialize_u64(*u),
-            Value::Decimal(t) | Value::String(t) => s.serialize_str(t),
-            Value::File(f) => s.serialize_bytes(&f.content),
-            Value::List(items) => {
+            ValueRef::Null => s.serialize_unit(),
+            ValueRef::Bool(b) => s.serialize_bool(*b),
+            ValueRef::Int(i) => s.serialize_i64(*i),
+            ValueRef::UInt(u) => s.serialize_u64(*u),
+            ValueRef::Decimal(t) | ValueRef::String(t) => s.serialize_str(t),
+            ValueRef::File(f) => s.serialize_bytes(&f.content),
+            ValueRef::List(items) => {
                 let mut seq = s.serialize_seq(Some(items.len()))?;
                 for item in items {
                     seq.serialize_element(item)?;
                 }
                 seq.end()
             }
-            Value::Object(pairs) => {
+            ValueRef::Object(pairs) => {
                 let mut map = s.serialize_map(Some(pairs.len()))?;
                 for (k, v) in pairs {
                     map.serialize_entry(k, v)?;
@@ -267,26 +268,33 @@ fn kind<'a>(unexp: &Unexpected<'a>) -> &'a str {
 
 /// A [`Value`] as a serde data source: how the bindings that receive JSON
 /// text (the wasm glue) read the records of [`crate::options`].
-pub struct ValueDeserializer(pub Value);
+/// Its text may borrow from the JSON text (see [`ValueRef`]).
+pub struct ValueDeserializer<'a>(pub ValueRef<'a>);
 
-impl<'de> Deserializer<'de> for ValueDeserializer {
+/// Text handed to a visitor, lent whether owned or borrowed: one visitor
+/// method per record field in the wasm build, where two would double it.
+fn visit_text<'de, V: Visitor<'de>>(v: V, text: Cow<'_, str>) -> Result<V::Value, ReadError> {
+    v.visit_str(&text)
+}
+
+impl<'de> Deserializer<'de> for ValueDeserializer<'_> {
     type Error = ReadError;
 
     fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ReadError> {
         match self.0 {
-            Value::Null => v.visit_unit(),
-            Value::Bool(b) => v.visit_bool(b),
-            Value::Int(i) => v.visit_i64(i),
-            Value::UInt(u) => v.visit_u64(u),
+            ValueRef::Null => v.visit_unit(),
+            ValueRef::Bool(b) => v.visit_bool(b),
+            ValueRef::Int(i) => v.visit_i64(i),
+            ValueRef::UInt(u) => v.visit_u64(u),
             // No record field takes a fraction; refused without float parsing.
-            Value::Decimal(_) => Err(de::Error::invalid_type(decimal_kind(&self.0), &v)),
-            Value::String(s) => v.visit_string(s),
-            Value::File(f) => v.visit_byte_buf(f.content),
-            Value::List(items) => v.visit_seq(Items {
+            ValueRef::Decimal(_) => Err(de::Error::invalid_type(decimal_kind(&self.0), &v)),
+            ValueRef::String(s) => visit_text(v, s),
+            ValueRef::File(f) => v.visit_byte_buf(f.content),
+            ValueRef::List(items) => v.visit_seq(Items {
                 iter: items.into_iter(),
                 index: 0,
             }),
-            Value::Object(pairs) => v.visit_map(Pairs {
+            ValueRef::Object(pairs) => v.visit_map(Pairs {
                 iter: pairs.into_iter(),
                 value: None,
             }),
@@ -295,7 +303,7 @@ impl<'de> Deserializer<'de> for ValueDeserializer {
 
     fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ReadError> {
         match self.0 {
-            Value::Null => v.visit_none(),
+            ValueRef::Null => v.visit_none(),
             other => v.visit_some(ValueDeserializer(other)),
         }
     }
@@ -305,29 +313,29 @@ impl<'de> Deserializer<'de> for ValueDeserializer {
     // of this code small, which is most of what serde costs the wasm build.
     fn deserialize_bool<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ReadError> {
         match self.0 {
-            Value::Bool(b) => v.visit_bool(b),
+            ValueRef::Bool(b) => v.visit_bool(b),
             other => Err(mismatch(&other, &v)),
         }
     }
 
     fn deserialize_i64<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ReadError> {
         match self.0 {
-            Value::Int(i) => v.visit_i64(i),
-            Value::UInt(u) => v.visit_u64(u),
+            ValueRef::Int(i) => v.visit_i64(i),
+            ValueRef::UInt(u) => v.visit_u64(u),
             other => Err(mismatch(&other, &v)),
         }
     }
 
     fn deserialize_string<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ReadError> {
         match self.0 {
-            Value::String(s) => v.visit_string(s),
+            ValueRef::String(s) => visit_text(v, s),
             other => Err(mismatch(&other, &v)),
         }
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ReadError> {
         match self.0 {
-            Value::List(items) => v.visit_seq(Items {
+            ValueRef::List(items) => v.visit_seq(Items {
                 iter: items.into_iter(),
                 index: 0,
             }),
@@ -337,7 +345,7 @@ impl<'de> Deserializer<'de> for ValueDeserializer {
 
     fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ReadError> {
         match self.0 {
-            Value::Object(pairs) => v.visit_map(Pairs {
+            ValueRef::Object(pairs) => v.visit_map(Pairs {
                 iter: pairs.into_iter(),
                 value: None,
             }),
@@ -374,7 +382,7 @@ impl<'de> Deserializer<'de> for ValueDeserializer {
 }
 
 /// A number that is neither i64 nor u64, in the words every language uses.
-fn decimal_kind(v: &Value) -> Unexpected<'static> {
+fn decimal_kind(v: &ValueRef<'_>) -> Unexpected<'static> {
     match v.as_big_integer() {
         Some(_) => Unexpected::Other("an integer beyond 64 bits"),
         None => Unexpected::Other("a number with a fraction"),
@@ -384,26 +392,26 @@ fn decimal_kind(v: &Value) -> Unexpected<'static> {
 /// A value of the wrong kind for a field: one out-of-line path for all.
 #[cold]
 #[inline(never)]
-fn mismatch(found: &Value, expected: &dyn de::Expected) -> ReadError {
+fn mismatch(found: &ValueRef<'_>, expected: &dyn de::Expected) -> ReadError {
     let kind = match found {
-        Value::Null => Unexpected::Unit,
-        Value::Bool(b) => Unexpected::Bool(*b),
-        Value::Int(_) | Value::UInt(_) => Unexpected::Signed(0),
-        Value::Decimal(_) => decimal_kind(found),
-        Value::String(_) => Unexpected::Str(""),
-        Value::File(_) => Unexpected::Bytes(&[]),
-        Value::List(_) => Unexpected::Seq,
-        Value::Object(_) => Unexpected::Map,
+        ValueRef::Null => Unexpected::Unit,
+        ValueRef::Bool(b) => Unexpected::Bool(*b),
+        ValueRef::Int(_) | ValueRef::UInt(_) => Unexpected::Signed(0),
+        ValueRef::Decimal(_) => decimal_kind(found),
+        ValueRef::String(_) => Unexpected::Str(""),
+        ValueRef::File(_) => Unexpected::Bytes(&[]),
+        ValueRef::List(_) => Unexpected::Seq,
+        ValueRef::Object(_) => Unexpected::Map,
     };
     de::Error::invalid_type(kind, expected)
 }
 
-struct Items {
-    iter: std::vec::IntoIter<Value>,
+struct Items<'a> {
+    iter: std::vec::IntoIter<ValueRef<'a>>,
     index: usize,
 }
 
-impl<'de> SeqAccess<'de> for Items {
+impl<'de> SeqAccess<'de> for Items<'_> {
     type Error = ReadError;
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
@@ -420,12 +428,12 @@ impl<'de> SeqAccess<'de> for Items {
     }
 }
 
-struct Pairs {
-    iter: std::vec::IntoIter<(String, Value)>,
-    value: Option<(String, Value)>,
+struct Pairs<'a> {
+    iter: std::vec::IntoIter<(Cow<'a, str>, ValueRef<'a>)>,
+    value: Option<(Cow<'a, str>, ValueRef<'a>)>,
 }
 
-impl<'de> MapAccess<'de> for Pairs {
+impl<'de> MapAccess<'de> for Pairs<'_> {
     type Error = ReadError;
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
@@ -440,7 +448,10 @@ impl<'de> MapAccess<'de> for Pairs {
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, ReadError> {
-        let (key, value) = self.value.take().unwrap_or((String::new(), Value::Null));
+        let (key, value) = self
+            .value
+            .take()
+            .unwrap_or((Cow::Borrowed(""), ValueRef::Null));
         seed.deserialize(ValueDeserializer(value))
             .map_err(|e| e.under(&key))
     }

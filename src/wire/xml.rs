@@ -79,7 +79,7 @@ impl Element {
 
     fn into_value(self) -> Value {
         if self.children.is_empty() && !self.list {
-            Value::String(self.text)
+            Value::String(self.text.into())
         } else {
             Value::Object(merge_repeated(self.children, self.list))
         }
@@ -90,7 +90,7 @@ impl Element {
 /// repeated name (or any name under `list="true"`) holds the list of its
 /// values in order. Done once per element by sorting, so many distinct
 /// names cost n log n rather than a scan per child.
-fn merge_repeated(children: Vec<(String, Value)>, list: bool) -> Vec<(String, Value)> {
+fn merge_repeated(children: Vec<(String, Value)>, list: bool) -> Vec<(Cow<'static, str>, Value)> {
     // Sorted by name, then position.
     let names: Vec<&[u8]> = children.iter().map(|(k, _)| k.as_bytes()).collect();
     let order: Vec<(&str, usize)> = order::positions(&names)
@@ -111,7 +111,7 @@ fn merge_repeated(children: Vec<(String, Value)>, list: bool) -> Vec<(String, Va
         }
     }
     drop((order, names));
-    let mut merged: Vec<(String, Value)> = Vec::new();
+    let mut merged: Vec<(Cow<'static, str>, Value)> = Vec::new();
     // Where each leader's entry went in `merged`.
     let mut slot = vec![0; children.len()];
     for (i, (k, v)) in children.into_iter().enumerate() {
@@ -121,7 +121,7 @@ fn merge_repeated(children: Vec<(String, Value)>, list: bool) -> Vec<(String, Va
             if let Some(s) = slot.get_mut(i) {
                 *s = merged.len();
             }
-            merged.push((k, if many { Value::List(vec![v]) } else { v }));
+            merged.push((k.into(), if many { Value::List(vec![v]) } else { v }));
         } else if let Some((_, Value::List(items))) =
             slot.get(lead).and_then(|s| merged.get_mut(*s))
         {

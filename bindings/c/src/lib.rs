@@ -19,7 +19,7 @@ pub use tmc::*;
 use std::borrow::Cow;
 use std::ffi::{c_char, c_void};
 
-use topwire::{Error, FileItem, PreparedRequest, TopClient, ValidationError, Value};
+use topwire::{Error, FileItem, PreparedRequest, TopClient, ValidationError, ValueRef};
 
 use crate::ffi::{array, bytes, call, give, handle, opt_text, put, take, text};
 
@@ -238,7 +238,7 @@ pub unsafe extern "C" fn topwire_prepare(
         // SAFETY: see above.
         let params = match unsafe { opt_text("params", params, params_len) }? {
             Some(t) => options::json("params", t)?,
-            None => topwire::Value::Null,
+            None => topwire::ValueRef::Null,
         };
         // SAFETY: see above.
         let params = with_files(params, unsafe { array("files", files, files_len) }?)?;
@@ -351,7 +351,7 @@ pub unsafe extern "C" fn topwire_prepare_batch(
         let client = unsafe { handle("client", client) }?;
         // SAFETY: see above.
         let calls = options::json("calls", unsafe { text("calls", calls, calls_len) }?)?;
-        let calls = topwire::options::batch_calls(calls)?;
+        let calls = topwire::options::batch_calls(calls.into_owned())?;
         // SAFETY: see above.
         let opts = options::batch(unsafe { opt_text("options", options, options_len) }?)?;
         let request = client.inner.prepare_batch(&calls, &opts)?;
@@ -490,13 +490,13 @@ pub unsafe extern "C" fn topwire_verify_spi(
 }
 
 /// `params` with each file appended as a top-level member.
-fn with_files(params: Value, files: &[TopwireFile]) -> Result<Value, Error> {
+fn with_files<'t>(params: ValueRef<'t>, files: &[TopwireFile]) -> Result<ValueRef<'t>, Error> {
     if files.is_empty() {
         return Ok(params);
     }
     let mut members = match params {
-        Value::Object(m) => m,
-        Value::Null => Vec::new(),
+        ValueRef::Object(m) => m,
+        ValueRef::Null => Vec::new(),
         other => {
             let expected = "an object of parameters (there are files to add to it)";
             return Err(ValidationError::new("params", expected, other.describe()).into());
@@ -518,7 +518,7 @@ fn with_files(params: Value, files: &[TopwireFile]) -> Result<Value, Error> {
             filename: filename.map(str::to_owned),
             content_type: content_type.map(str::to_owned),
         };
-        members.push((name.to_owned(), Value::File(item)));
+        members.push((name.to_owned().into(), ValueRef::File(item)));
     }
-    Ok(Value::Object(members))
+    Ok(ValueRef::Object(members))
 }

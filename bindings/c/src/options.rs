@@ -8,18 +8,22 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use topwire::options::{from_value, Bytes, ClientConfig, SpiInput};
-use topwire::{from_json_input, Error, PrepareOptions, TopClient, ValidationError, Value};
+use topwire::{
+    from_json_input_borrowed, Error, PrepareOptions, TopClient, ValidationError, ValueRef,
+};
 
 /// JSON text of an argument, read strictly by the core: a syntax error names
 /// the argument, a lone surrogate escape or nesting beyond 64 levels the
 /// member it is in (`appSecret`, `isv_ma_list[0].code`), as in JavaScript.
-pub(crate) fn json(field: &str, text: &str) -> Result<Value, Error> {
-    Ok(from_json_input(field, text)?)
+/// The value borrows its strings from `text` (only escaped ones are
+/// copied): a call's params are signed without an owned copy of them.
+pub(crate) fn json<'t>(field: &str, text: &'t str) -> Result<ValueRef<'t>, Error> {
+    Ok(from_json_input_borrowed(field, text)?)
 }
 
 /// Whether an options object gives `key` (a null counts as not given).
-fn gives(value: &Value, key: &str) -> bool {
-    value.get(key).is_some_and(|v| !matches!(v, Value::Null))
+fn gives(value: &ValueRef<'_>, key: &str) -> bool {
+    value.get(key).is_some_and(|v| !matches!(v, ValueRef::Null))
 }
 
 /// A client from its options object (`appKey` and `appSecret` required).
@@ -50,10 +54,10 @@ pub(crate) fn prepare(text: Option<&str>) -> Result<PrepareOptions, Error> {
 pub(crate) fn batch(text: Option<&str>) -> Result<topwire::BatchOptions, Error> {
     let value = match text {
         Some(text) => json("options", text)?,
-        None => Value::Null,
+        None => ValueRef::Null,
     };
     let clock = !gives(&value, "timestamp");
-    let mut options = topwire::options::batch_options(value)?;
+    let mut options = topwire::options::batch_options(value.into_owned())?;
     if clock {
         options.timestamp_ms = now_ms();
     }
@@ -79,9 +83,12 @@ pub(crate) fn spi(text: &str, body: &[u8]) -> Result<SpiInput, Error> {
 /// `sign`'s parameters: a JSON object (values written by the core's rules
 /// for `prepare`'s scalars) or a list of `[key, value]` string pairs, which
 /// may repeat a key.
-pub(crate) fn sign_params(field: &str, value: &Value) -> Result<Vec<(String, String)>, Error> {
-    let pair = |k: &str, v: &Value, at: String| match v {
-        Value::String(s) => Ok((k.to_owned(), s.clone())),
+pub(crate) fn sign_params(
+    field: &str,
+    value: &ValueRef<'_>,
+) -> Result<Vec<(String, String)>, Error> {
+    let pair = |k: &str, v: &ValueRef<'_>, at: String| match v {
+        ValueRef::String(s) => Ok((k.to_owned(), s.to_string())),
         other => Err(Error::from(ValidationError::new(
             at,
             "a string",
@@ -89,13 +96,13 @@ pub(crate) fn sign_params(field: &str, value: &Value) -> Result<Vec<(String, Str
         ))),
     };
     match value {
-        Value::Object(members) => Ok(topwire::options::sign_pairs(members)?),
-        Value::List(items) => items
+        ValueRef::Object(members) => Ok(topwire::options::sign_pairs(members)?),
+        ValueRef::List(items) => items
             .iter()
             .enumerate()
             .map(|(i, item)| match item {
-                Value::List(kv) => match kv.as_slice() {
-                    [Value::String(k), v] => pair(k, v, format!("{field}[{i}][1]")),
+                ValueRef::List(kv) => match kv.as_slice() {
+                    [ValueRef::String(k), v] => pair(k, v, format!("{field}[{i}][1]")),
                     _ => Err(not_pair(format!("{field}[{i}]"), item)),
                 },
                 _ => Err(not_pair(format!("{field}[{i}]"), item)),
@@ -111,8 +118,8 @@ pub(crate) fn sign_params(field: &str, value: &Value) -> Result<Vec<(String, Str
 }
 
 /// A JSON array of method names, each named `methods[i]` when it is not text.
-pub(crate) fn method_names(value: &Value) -> Result<Vec<&str>, Error> {
-    let Value::List(items) = value else {
+pub(crate) fn method_names<'a>(value: &'a ValueRef<'_>) -> Result<Vec<&'a str>, Error> {
+    let ValueRef::List(items) = value else {
         let got = value.describe();
         return Err(ValidationError::new("methods", "an array of method names", got).into());
     };
@@ -127,7 +134,7 @@ pub(crate) fn method_names(value: &Value) -> Result<Vec<&str>, Error> {
         .collect()
 }
 
-fn not_pair(at: String, item: &Value) -> Error {
+fn not_pair(at: String, item: &ValueRef<'_>) -> Error {
     ValidationError::new(at, "a [key, value] pair of strings", item.describe()).into()
 }
 

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use topwire::{Error, Value};
+use topwire::{Error, Value, ValueRef};
 
 /// An error as a JSON object: `kind` (`ValidationError`, `ApiError`,
 /// `DecodeError`, `SignatureError`), `message` (the text every language
@@ -14,7 +14,7 @@ use topwire::{Error, Value};
 pub(crate) fn error_record(err: &Error) -> String {
     let head = [
         ("kind", Value::from(err.kind())),
-        ("message", Value::String(err.to_string())),
+        ("message", Value::from(err.to_string())),
     ];
     Value::object(head.into_iter().chain(err.attributes())).to_json()
 }
@@ -46,8 +46,9 @@ pub(crate) fn pairs_json<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Stri
 /// almost every request are written once per process.
 pub(crate) fn headers_json(headers: &[(&str, &str)]) -> Cow<'static, str> {
     static FORM: OnceLock<String> = OnceLock::new();
-    let write =
-        |h: &[(&str, &str)]| Value::object(h.iter().map(|(k, v)| (*k, Value::from(*v)))).to_json();
+    let write = |h: &[(&str, &str)]| {
+        ValueRef::object(h.iter().map(|(k, v)| (*k, ValueRef::from(*v)))).to_json()
+    };
     if headers == topwire::FORM_HEADERS {
         return Cow::Borrowed(FORM.get_or_init(|| write(topwire::FORM_HEADERS)));
     }

@@ -69,7 +69,7 @@ pub unsafe extern "C" fn topwire_tmc_encode_frame(
     call(error, || {
         // SAFETY: the caller's contract, checked for null and length.
         let text = unsafe { text("frame", frame_json, frame_json_len) }?;
-        let frame = tmc::frame_from_value(&json("frame", text)?, Style::JSON)?;
+        let frame = tmc::frame_from_value(&json("frame", text)?.into_owned(), Style::JSON)?;
         bytes_out(out, tmc::encode_frame(&frame)?)
     })
 }

@@ -66,7 +66,7 @@ fn batch_without_c_form(case: &Value) -> bool {
 fn pick(case: &Value, keys: &[(&str, &str)]) -> String {
     let members = keys
         .iter()
-        .filter_map(|(from, to)| case.get(from).map(|v| (*to, v.clone())));
+        .filter_map(|(from, to)| case.get(from).map(|v| ((*to).to_owned(), v.clone())));
     Value::object(members).to_json()
 }
 
@@ -106,7 +106,7 @@ fn check_error(got: &Failure, want: &Value) -> Outcome {
         problems.push(format!("status {:?}, want {expected_status}", got.status));
     }
     for (key, expected) in keys {
-        let name = if key == "type" { "kind" } else { key.as_str() };
+        let name = if key == "type" { "kind" } else { key.as_ref() };
         let actual = got.record.get(name).cloned().unwrap_or(Value::Null);
         if !json_eq(&actual, expected) {
             problems.push(format!(
@@ -152,7 +152,7 @@ fn run_sign(case: &Value) -> Outcome {
     let text = common::string_to_sign(&params).map_err(|f| unexpected(&f))?;
     same(
         "string_to_sign",
-        &Value::String(text),
+        &Value::String(text.into()),
         case.get("string_to_sign").ok_or("no string_to_sign")?,
     )?;
     let sign = common::sign(
@@ -163,7 +163,7 @@ fn run_sign(case: &Value) -> Outcome {
     match (sign, case.get("error")) {
         (Ok(sign), None) => same(
             "sign",
-            &Value::String(sign),
+            &Value::String(sign.into()),
             case.get("sign").ok_or("no sign")?,
         ),
         (Err(f), Some(want)) => check_error(&f, want),
@@ -208,8 +208,12 @@ fn run_prepare(case: &Value) -> Outcome {
         .and_then(|c| common::prepare_files(&c, method, Some(&params), Some(&options), &files));
     let case = &option_keys_as_written(case);
     judge(got, case, |req, want| {
-        same("method", &Value::String(req.method), at(want, "method"))?;
-        same("url", &Value::String(req.url), at(want, "url"))?;
+        same(
+            "method",
+            &Value::String(req.method.into()),
+            at(want, "method"),
+        )?;
+        same("url", &Value::String(req.url.into()), at(want, "url"))?;
         match str_of(want, "body_base64") {
             Some(b64) if req.body == base64_decode(b64)? => {}
             Some(_) => {
@@ -220,7 +224,7 @@ fn run_prepare(case: &Value) -> Outcome {
             }
             None => {
                 let body = String::from_utf8(req.body).map_err(|e| e.to_string())?;
-                same("body", &Value::String(body), at(want, "body"))?;
+                same("body", &Value::String(body.into()), at(want, "body"))?;
             }
         }
         same("headers", &req.headers, at(want, "headers"))?;
@@ -249,10 +253,14 @@ fn run_batch(case: &Value) -> Outcome {
             let got = common::client(&client_json)
                 .and_then(|c| common::prepare_batch(&c, &calls, Some(&options)));
             judge(got, case, |req, want| {
-                same("method", &Value::String(req.method), at(want, "method"))?;
-                same("url", &Value::String(req.url), at(want, "url"))?;
+                same(
+                    "method",
+                    &Value::String(req.method.into()),
+                    at(want, "method"),
+                )?;
+                same("url", &Value::String(req.url.into()), at(want, "url"))?;
                 let body = String::from_utf8(req.body).map_err(|e| e.to_string())?;
-                same("body", &Value::String(body), at(want, "body"))?;
+                same("body", &Value::String(body.into()), at(want, "body"))?;
                 same("headers", &req.headers, at(want, "headers"))?;
                 same("params", &req.params, at(want, "params"))
             })
@@ -315,17 +323,18 @@ fn option_keys_as_written(case: &Value) -> Value {
     };
     let rename = |v: &Value| match v {
         Value::String(s) if s == field => Value::from(*key),
-        Value::String(s) => {
-            Value::String(s.replacen(&format!("{field}: "), &format!("{key}: "), 1))
-        }
+        Value::String(s) => Value::String(
+            s.replacen(&format!("{field}: "), &format!("{key}: "), 1)
+                .into(),
+        ),
         other => other.clone(),
     };
     let Value::Object(members) = case else {
         return case.clone();
     };
-    let members = members.iter().map(|(k, v)| match (k.as_str(), v) {
+    let members = members.iter().map(|(k, v)| match (k.as_ref(), v) {
         ("error", Value::Object(e)) => {
-            let e = e.iter().map(|(ek, ev)| match ek.as_str() {
+            let e = e.iter().map(|(ek, ev)| match ek.as_ref() {
                 "field" | "message" => (ek.clone(), rename(ev)),
                 _ => (ek.clone(), ev.clone()),
             });
@@ -347,7 +356,7 @@ fn split_files(params: &Value) -> Result<(Value, Vec<common::File>), String> {
     for (name, v) in members {
         match file_of(v)? {
             Some(mut f) => {
-                f.name.clone_from(name);
+                f.name = name.to_string();
                 files.push(f);
             }
             None => kept.push((name.clone(), v.clone())),

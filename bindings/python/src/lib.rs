@@ -93,6 +93,10 @@ const LONE: (&str, &str) = (
     "a lone surrogate (half of a UTF-16 pair)",
 );
 
+/// A str as UTF-8 text of its own. It cannot borrow the str's UTF-8: the
+/// abi3 build for Python 3.9 has no `PyUnicode_AsUTF8AndSize` (limited API
+/// from 3.10), so PyO3's `to_cow` encodes a bytes object and copies it into
+/// a `String`, which is moved into the value here, never copied again.
 fn py_str(s: &Bound<'_, PyString>, path: &Path<'_>) -> PyResult<String> {
     let lone = |_| bad(s.py(), path, LONE.0, LONE.1.into());
     s.to_cow().map(Cow::into_owned).map_err(lone)
@@ -131,7 +135,7 @@ type StrPairs<'py> = Vec<(Bound<'py, PyString>, Bound<'py, PyString>)>;
 fn to_value(obj: &Bound<'_, PyAny>, path: &Path<'_>, depth: usize) -> PyResult<Value> {
     let py = obj.py();
     if let Ok(s) = obj.cast::<PyString>() {
-        return py_str(s, path).map(Value::String);
+        return py_str(s, path).map(Value::from);
     }
     if obj.is_none() {
         return Ok(Value::Null);
@@ -154,7 +158,7 @@ fn to_value(obj: &Bound<'_, PyAny>, path: &Path<'_>, depth: usize) -> PyResult<V
         // subclasses such as numpy.float64, whose own repr may say anything.
         // The core sends that text unchanged, or refuses `inf`/`nan` by field.
         let exact = PyFloat::new(py, f.value());
-        return Ok(Value::Decimal(exact.repr()?.to_cow()?.into_owned()));
+        return Ok(Value::Decimal(exact.repr()?.to_cow()?.into_owned().into()));
     }
     if let Some(content) = buffer_bytes(obj)? {
         return Ok(Value::File(FileItem::new(content)));
@@ -248,7 +252,7 @@ fn pair(
     value: &Bound<'_, PyAny>,
     path: &Path<'_>,
     depth: usize,
-) -> PyResult<(String, Value)> {
+) -> PyResult<(Cow<'static, str>, Value)> {
     let Ok(k) = key.cast::<PyString>() else {
         let label = key.get_type().name()?.to_string();
         let got = format!("the key {}", describe(&label, key.repr()));
@@ -256,7 +260,7 @@ fn pair(
     };
     let name = py_str(k, path)?;
     let value = to_value(value, &Path::Member(path, &name), depth + 1)?;
-    Ok((name, value))
+    Ok((Cow::Owned(name), value))
 }
 
 // ---------------------------------------------------------------- Value -> Python

@@ -25,7 +25,7 @@ impl Client {
     /// query, so its signed params are the query's alone).
     #[wasm_bindgen(js_name = prepareBatch)]
     pub fn prepare_batch(&self, call: &[u8], files: Option<Vec<u8>>) -> JsResult<u32> {
-        let mut parts = match json(call)? {
+        let mut parts = match json(call)?.into_owned() {
             Value::List(parts) => parts.into_iter(),
             other => vec![other].into_iter(),
         };
@@ -60,7 +60,7 @@ impl Client {
 
 impl Client {
     fn parse_batch_with(&self, call: &[u8], body: &[u8], spans: bool) -> JsResult<js_sys::Array> {
-        let mut parts = match json(call)? {
+        let mut parts = match json(call)?.into_owned() {
             Value::List(parts) => parts.into_iter(),
             other => vec![other].into_iter(),
         };

@@ -20,7 +20,7 @@ use std::ops::Range;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use topwire::options::{from_value, sign_pairs, ClientConfig, SpiInput};
-use topwire::{Error, PrepareOptions, SignMethod, ValidationError, Value};
+use topwire::{Error, PrepareOptions, SignMethod, ValidationError, Value, ValueRef};
 use wasm_bindgen::prelude::*;
 
 // The local gateway is in the Node build only (see Cargo.toml).
@@ -58,10 +58,11 @@ pub(crate) fn js_err(e: impl Into<Error>) -> JsValue {
     JsValue::from_str(&to_json(&e.into()))
 }
 
-/// The facade's JSON text as a value.
-pub(crate) fn json(text: &[u8]) -> JsResult<Value> {
+/// The facade's JSON text as a value borrowing its strings from `text`
+/// (only an escaped one is copied): a call is signed without an owned copy.
+pub(crate) fn json(text: &[u8]) -> JsResult<ValueRef<'_>> {
     let text = std::str::from_utf8(text).unwrap_or_default();
-    topwire::from_json(text).map_err(|e| {
+    topwire::from_json_borrowed(text).map_err(|e| {
         js_err(ValidationError::new(
             "call",
             "JSON text from the facade",
@@ -179,16 +180,16 @@ impl Client {
     /// with the file markers in params replaced by `files` for an upload.
     fn prepare_with(&self, call: &[u8], files: Option<&[u8]>) -> JsResult<u32> {
         let mut parts = match json(call)? {
-            Value::List(parts) => parts.into_iter(),
+            ValueRef::List(parts) => parts.into_iter(),
             other => vec![other].into_iter(),
         };
-        let method = parts.next().unwrap_or(Value::Null);
-        let mut params = parts.next().unwrap_or(Value::Null);
+        let method = parts.next().unwrap_or(ValueRef::Null);
+        let mut params = parts.next().unwrap_or(ValueRef::Null);
         if let Some(files) = files {
             params = attach_files(params, files)?;
         }
         let options: PrepareOptions =
-            from_value(parts.next().unwrap_or(Value::Null)).map_err(js_err)?;
+            from_value(parts.next().unwrap_or(ValueRef::Null)).map_err(js_err)?;
         let method = method.as_str().unwrap_or_default();
         self.inner
             .prepare(method, &params, &options)
@@ -364,7 +365,7 @@ fn to_js_value(v: &Value) -> JsValue {
                 .map_or_else(|_| js_sys::parse_float(t).into(), Into::into),
             None => js_sys::parse_float(t).into(),
         },
-        Value::String(s) => s.as_str().into(),
+        Value::String(s) => s.as_ref().into(),
         // Parsing never makes one; a file's bytes if one ever comes back.
         Value::File(f) => js_sys::Uint8Array::from(f.content.as_slice()).into(),
         Value::List(items) => items.iter().map(to_js_value).collect::<Array>().into(),
@@ -377,7 +378,7 @@ fn to_js_value(v: &Value) -> JsValue {
                 for flag in ["enumerable", "writable", "configurable"] {
                     let _ = Reflect::set(&desc, &flag.into(), &true.into());
                 }
-                Object::define_property(&o, &k.as_str().into(), &desc);
+                Object::define_property(&o, &k.as_ref().into(), &desc);
             }
             o.into()
         }
@@ -396,7 +397,7 @@ const FILE_MARK: &str = "\u{0}topwire-file";
 
 /// The params with each file marker replaced by the file: its bytes from
 /// `files`, its name and content type from the marker.
-pub(crate) fn attach_files(v: Value, files: &[u8]) -> JsResult<Value> {
+pub(crate) fn attach_files<'t>(v: ValueRef<'t>, files: &[u8]) -> JsResult<ValueRef<'t>> {
     let malformed = || {
         js_err(ValidationError::new(
             "call",
@@ -405,13 +406,13 @@ pub(crate) fn attach_files(v: Value, files: &[u8]) -> JsResult<Value> {
         ))
     };
     Ok(match v {
-        Value::Object(pairs) if pairs.iter().any(|(k, _)| k == FILE_MARK) => {
+        ValueRef::Object(pairs) if pairs.iter().any(|(k, _)| k == FILE_MARK) => {
             let mut file = topwire::FileItem::default();
             for (k, item) in pairs {
-                match (k.as_str(), item) {
-                    (FILE_MARK, Value::List(range)) => {
+                match (k.as_ref(), item) {
+                    (FILE_MARK, ValueRef::List(range)) => {
                         let at = |i: usize| match range.get(i) {
-                            Some(Value::Int(n)) => usize::try_from(*n).ok(),
+                            Some(ValueRef::Int(n)) => usize::try_from(*n).ok(),
                             _ => None,
                         };
                         let bytes = at(0)
@@ -420,20 +421,22 @@ pub(crate) fn attach_files(v: Value, files: &[u8]) -> JsResult<Value> {
                             .ok_or_else(malformed)?;
                         file.content = bytes.to_vec();
                     }
-                    ("filename", Value::String(name)) => file.filename = Some(name),
-                    ("content_type", Value::String(t)) => file.content_type = Some(t),
+                    ("filename", ValueRef::String(name)) => file.filename = Some(name.into_owned()),
+                    ("content_type", ValueRef::String(t)) => {
+                        file.content_type = Some(t.into_owned())
+                    }
                     _ => return Err(malformed()),
                 }
             }
-            Value::File(file)
+            ValueRef::File(file)
         }
-        Value::Object(pairs) => Value::Object(
+        ValueRef::Object(pairs) => ValueRef::Object(
             pairs
                 .into_iter()
                 .map(|(k, item)| attach_files(item, files).map(|item| (k, item)))
                 .collect::<JsResult<_>>()?,
         ),
-        Value::List(items) => Value::List(
+        ValueRef::List(items) => ValueRef::List(
             items
                 .into_iter()
                 .map(|item| attach_files(item, files))
@@ -457,9 +460,9 @@ pub fn is_secret_path(method: &str, path: &str) -> bool {
 }
 
 /// `[name, value]` pairs of a params object, each value a scalar.
-fn sign_input(params: Value) -> JsResult<Vec<(String, String)>> {
+fn sign_input(params: ValueRef<'_>) -> JsResult<Vec<(String, String)>> {
     match params {
-        Value::Object(pairs) => sign_pairs(&pairs).map_err(js_err),
+        ValueRef::Object(pairs) => sign_pairs(&pairs).map_err(js_err),
         other => Err(js_err(ValidationError::new(
             "params",
             "an object or [key, value] pairs",
@@ -472,10 +475,10 @@ fn sign_input(params: Value) -> JsResult<Vec<(String, String)>> {
 #[wasm_bindgen]
 pub fn sign(call: &[u8]) -> JsResult<String> {
     let mut parts = match json(call)? {
-        Value::List(parts) => parts.into_iter(),
+        ValueRef::List(parts) => parts.into_iter(),
         other => vec![other].into_iter(),
     };
-    let pairs = sign_input(parts.next().unwrap_or(Value::Null))?;
+    let pairs = sign_input(parts.next().unwrap_or(ValueRef::Null))?;
     let mut text = || parts.next().and_then(|v| v.as_str().map(str::to_owned));
     let (secret, method) = (text().unwrap_or_default(), text().unwrap_or_default());
     let method = SignMethod::parse(&method).map_err(js_err)?;

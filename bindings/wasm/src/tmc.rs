@@ -35,7 +35,7 @@ pub fn tmc_decode_frame(bytes: &[u8]) -> JsResult<String> {
 /// markers into `files`).
 #[wasm_bindgen(js_name = tmcEncodeFrame)]
 pub fn tmc_encode_frame(frame: &[u8], files: &[u8]) -> JsResult<Vec<u8>> {
-    let value = attach_files(json(frame)?, files)?;
+    let value = attach_files(json(frame)?, files)?.into_owned();
     let frame = tmc::frame_from_value(&value, Style::JS).map_err(js_err)?;
     tmc::encode_frame(&frame).map_err(js_err)
 }

@@ -33,7 +33,7 @@ fn c_form(v: &Value) -> Value {
             pairs
                 .iter()
                 .filter(|(_, x)| !matches!(x, Value::Null))
-                .map(|(k, x)| (camel(k), c_form(x)))
+                .map(|(k, x)| (camel(k).into(), c_form(x)))
                 .collect(),
         ),
         Value::List(items) => Value::List(items.iter().map(c_form).collect()),
