@@ -40,7 +40,7 @@ demo: js-build py-build c-build c-setup
 	bash scripts/demo.sh
 
 fuzz:
-	env -u PROPTEST_RNG_SEED cargo test --release -p topwire --test fuzz --test json_differential --test batch --lib
+	env -u PROPTEST_RNG_SEED cargo test --release -p topwire --test fuzz --test json_differential --test reply_check --test batch --lib
 
 types:
 	TOPWIRE_BLESS=1 cargo test --test codegen -- --test-threads=1

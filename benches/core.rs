@@ -77,6 +77,19 @@ fn benches(c: &mut Criterion) {
                     .unwrap()
             })
         });
+        // The streaming check alone: what Node and C do before the host
+        // reads the reply's own text.
+        let method = topwire::ReplyMethod::new(seed.method).unwrap();
+        c.bench_function(&format!("parse_check/{short}"), |b| {
+            b.iter(|| {
+                topwire::check_reply(
+                    black_box(&method),
+                    black_box(seed.response.as_bytes()),
+                    &mut (),
+                )
+                .unwrap()
+            })
+        });
         // The bare digest of the very string this call signs.
         let req = client.prepare(seed.method, &params, &opts).unwrap();
         let canonical = string_to_sign(&req.params());

@@ -1664,12 +1664,18 @@ def fixtures():
     BLANK_XML = "<user_seller_get_response>\n  <user>\n  </user>\n</user_seller_get_response>"
     LONE_JSON = ('{"user_seller_get_response":{"cut":"abc\\ud83d","trail":"\\udc00x",'
                  '"high_then_pair":"\\ud83d\\ud83d\\ude00","pair":"\\ud83d\\ude00","list":["\\ud800"]}}')
+    BIG_JSON = ('{"user_seller_get_response":{"ids":[9007199254740993,-9007199254740993,9007199254740991,'
+                '18446744073709551615],"a":{"n":12345678901234567890,"f":1.5},"nul":"\\u0000x",'
+                '"deep":[[{"id":-9223372036854775808,"s":"\\u0000"}]],"safe":-9007199254740991}}')
     files["untyped.json"] = ("Parsing replies of methods without a description: returned as they came", [
         {"name": "untyped JSON keeps types, order and big integers", "method": untyped, "simplify": False,
          "body": wrapped(untyped, {"user": {"nick": "测试", "user_id": 2106027287988611313, "vip": True,
                                             "score": 4.5, "tags": {"tag": ["a", "b"]}}, "request_id": REQ_ID}),
          "expect": {"user": {"nick": "测试", "user_id": 2106027287988611313, "vip": True, "score": 4.5,
                              "tags": {"tag": ["a", "b"]}}, "request_id": REQ_ID}},
+        {"name": "untyped JSON: integers beyond 2^53 at any depth and strings led by U+0000 come back exact",
+         "method": untyped, "simplify": False, "body": BIG_JSON,
+         "expect": json.loads(BIG_JSON)["user_seller_get_response"]},
         {"name": "untyped XML: text stays text, repeated elements become a list", "method": untyped,
          "simplify": False,
          "body": "<user_seller_get_response><user><nick>测试</nick><user_id>2106027287988611313</user_id>"

@@ -67,6 +67,7 @@ pub use wire::path;
 
 pub use client::batch::{parse_batch_reply, BatchCall, BatchOptions};
 pub use client::redact::{is_secret_path, redact_body, SECRET_NOT_SHOWN};
+pub use client::reply_check::{check_reply, scan_json, Builder, Verbatim};
 pub use client::response::{parse, parse_reply, parse_spanned, Parsed, ReplyMethod};
 pub use client::top_client::{
     decode_params, decode_request_params, Body, ClientOptions, Format, PrepareOptions,

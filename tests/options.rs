@@ -205,3 +205,97 @@ fn records_through_values() {
         r#"{"kind":"ValidationError","message":"f: expected e, got g","field":"f","expected":"e","got":"g"}"#
     );
 }
+
+/// Python fills the same records from its arguments, the body borrowed as
+/// every host hands it over: they check and answer as the ones read from JSON.
+#[test]
+fn records_filled_by_a_host_act_as_read_ones() {
+    use topwire::gateway::Gateway;
+    use topwire::options::{from_value, GatewayInput};
+
+    let body = b"hello".to_vec();
+    let json = r#"{"query":"a=1&timestamp=2023-11-15%2006%3A13%3A20&sign=X","secret":"s",
+        "headers":[["Content-Type","text/plain"]],"now":1700028800000}"#;
+    let mut read_one: SpiInput = read(json).unwrap();
+    read_one.body = &body;
+    let filled = SpiInput {
+        query: "a=1&timestamp=2023-11-15%2006%3A13%3A20&sign=X".into(),
+        headers: vec![("Content-Type".into(), "text/plain".into())],
+        body: b"hello",
+        secret: "s".into(),
+        now: 1_700_028_800_000,
+        ..SpiInput::default()
+    };
+    assert_eq!(filled, read_one);
+    match (filled.verify(), read_one.verify()) {
+        (Err(Error::Signature(a)), Err(Error::Signature(b))) => {
+            assert_eq!(
+                (a.reason.as_str(), b.reason.as_str()),
+                ("mismatch", "mismatch")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let gateway = Gateway::new(Default::default());
+    let body = b"b=2".to_vec();
+    let json = r#"{"method":"POST","url":"/router/rest?a=1"}"#;
+    let mut read_one: GatewayInput = from_value(topwire::from_json(json).unwrap()).unwrap();
+    read_one.body = &body;
+    let filled = GatewayInput {
+        method: "POST".into(),
+        url: "/router/rest?a=1".into(),
+        headers: Vec::new(),
+        body: b"b=2",
+    };
+    let now = 1_700_000_000_000;
+    assert_eq!(filled.handle(&gateway, now), read_one.handle(&gateway, now));
+    let via = filled.with_request(|req| (req.method.to_owned(), req.body.to_vec()));
+    assert_eq!(via, ("POST".to_owned(), body));
+}
+
+/// JS and JSON hosts name a bad setting as they wrote it (`signMethod`),
+/// Python as its keywords are written (`sign_method`): one check, two spellings.
+#[test]
+fn client_settings_errors_in_either_spelling() {
+    let config = ClientConfig {
+        app_key: Some("k".into()),
+        app_secret: Some("s".into()),
+        sign_method: Some("SHA1".into()),
+        ..ClientConfig::default()
+    };
+    let camel = config.client().unwrap_err();
+    let snake = config.client_snake_case().unwrap_err();
+    assert_eq!(
+        (camel.field.as_str(), snake.field.as_str()),
+        ("signMethod", "sign_method")
+    );
+    assert_eq!((camel.expected, camel.got), (snake.expected, snake.got));
+    let missing = ClientConfig {
+        app_key: Some("k".into()),
+        ..ClientConfig::default()
+    };
+    assert_eq!(missing.client().unwrap_err().field, "appSecret");
+    assert_eq!(missing.client_snake_case().unwrap_err().field, "app_secret");
+}
+
+#[cfg(feature = "tmc")]
+#[test]
+fn tmc_settings_errors_in_either_spelling() {
+    use topwire::options::TmcSessionConfig;
+    let config = TmcSessionConfig {
+        app_key: "k".into(),
+        app_secret: "s".into(),
+        pull_interval_ms: Some(0),
+        ..TmcSessionConfig::default()
+    };
+    let (camel, snake) = (config.session(), config.session_snake_case());
+    assert_eq!(
+        camel.err().map(|e| e.field).as_deref(),
+        Some("pullIntervalMs")
+    );
+    assert_eq!(
+        snake.err().map(|e| e.field).as_deref(),
+        Some("pull_interval_ms")
+    );
+}

@@ -685,7 +685,22 @@ function dataOf(out, body, bytes) {
     const [start, end] = [out % SPAN, Math.floor(out / SPAN)];
     return JSON.parse(bytes === undefined ? body.slice(start, end) : UTF8_DECODER.decode(bytes.subarray(start, end)));
   }
-  return typeof out === 'string' ? JSON.parse(out) : out;
+  return typeof out === 'string' ? dataOfText(out) : out;
+}
+
+/**
+ * Data from the glue's JSON text. Text led by U+0000 is marked (the core's
+ * `Verbatim::marked_text`): each integer beyond 2^53 is the string of
+ * U+0000 and its digits, and a string of the data that starts with U+0000
+ * has a second one in front. The reviver undoes both, exactly.
+ */
+function dataOfText(text) {
+  return text.charCodeAt(0) === 0 ? JSON.parse(text.slice(1), reviveBig) : JSON.parse(text);
+}
+
+function reviveBig(_key, v) {
+  if (typeof v !== 'string' || v.charCodeAt(0) !== 0) return v;
+  return v.charCodeAt(1) === 0 ? v.slice(1) : BigInt(v.slice(1));
 }
 
 /**
@@ -788,14 +803,14 @@ class TopClient {
       }
       // The core checked the reply and found its own text to be the data:
       // the native JSON.parse of that slice is the fastest way to objects.
-      if (typeof out === 'number') return JSON.parse(body.slice(out % SPAN, Math.floor(out / SPAN)));
-      return typeof out === 'string' ? JSON.parse(out) : out;
+      if (out >= 0) return JSON.parse(body.slice(out % SPAN, Math.floor(out / SPAN)));
+      return dataOf(this.#inner.takeParsed());
     }
     const bytes = bytesOf(body, 'body', new Budget());
     if (bytes === undefined) throw new TypeError(`body must be a string, a Uint8Array or an ArrayBuffer, got ${typeName(body)}`);
     const out = call(() => this.#inner.parseBytes(m, bytes));
-    if (typeof out === 'number') return JSON.parse(UTF8_DECODER.decode(bytes.subarray(out % SPAN, Math.floor(out / SPAN))));
-    return typeof out === 'string' ? JSON.parse(out) : out;
+    if (out >= 0) return JSON.parse(UTF8_DECODER.decode(bytes.subarray(out % SPAN, Math.floor(out / SPAN))));
+    return dataOf(this.#inner.takeParsed());
   }
 
   /**

@@ -133,6 +133,25 @@ test('numbers: safe number, bigint and decimal text send the same; big response 
   assert.equal(typeof data.safe, 'number');
 });
 
+test('parse: big integers come back as bigints on every path (a span, marked text, built data)', () => {
+  const UNTYPED = 'taobao.user.seller.get';
+  const inner = '{"a":[12345678901234567890,1,"\\u0000x"],"dup":12345678901234567890,"dup":1,"中":{"n":-9007199254740993,"s":"\\u0000"}}';
+  const want = { a: [12345678901234567890n, 1, '\u0000x'], dup: 1, 中: { n: -9007199254740993n, s: '\u0000' } };
+  const body = `{"user_seller_get_response":${inner}}`;
+  // Checked without building: the text, its bigints marked for the reviver.
+  assert.deepEqual(client.parse(UNTYPED, body), want);
+  assert.deepEqual(client.parse(UNTYPED, new TextEncoder().encode(body)), want);
+  assert.deepEqual(client.parse(UNTYPED, inner), want);
+  // A raw control character: the core builds the data, bigints marked alike.
+  const raw = `{"user_seller_get_response":{"m":"a\nb","n":18446744073709551615,"s":"\\u0000"}}`;
+  assert.deepEqual(client.parse(UNTYPED, raw), { m: 'a\nb', n: 18446744073709551615n, s: '\u0000' });
+  // Typing changes the reply: built, and the bigint of an unknown field kept.
+  const typed = '{"travel_ticket_order_verify_response":{"is_success":"true","x":-9223372036854775808}}';
+  assert.deepEqual(client.parse(VERIFY, typed), { is_success: true, x: -9223372036854775808n });
+  // A non-ASCII body read as a span: UTF-16 offsets.
+  assert.deepEqual(client.parse(UNTYPED, '{"user_seller_get_response":{"名":"é😀","n":1}}'), { 名: 'é😀', n: 1 });
+});
+
 test('a client never shows its secret', () => {
   const texts = [
     util.inspect(client), util.inspect(client, { showHidden: true, depth: Infinity, getters: true }),

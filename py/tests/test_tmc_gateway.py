@@ -78,6 +78,24 @@ def test_channel_ids_above_2_53_explicit_ids_and_errors() -> None:
     assert e.value.field == "user_id"
 
 
+def test_channel_reads_requests_as_the_gateway_does() -> None:
+    gateway = Gateway()
+    channel = TmcChannel(gateway)
+    request = ("POST", "/router/rest?method=taobao.x.y", {"Content-Type": "text/plain"}, b"a=1")
+    reply, events = channel.handle_http(gateway, *request, now_ms=1_700_000_000_000)
+    assert reply == gateway.handle(*request, now_ms=1_700_000_000_000)
+    assert events == []
+    # A lone surrogate (os.fsdecode of undecodable bytes) is named, as by Gateway.handle.
+    lone = "a\ud800b"
+    for args, field in [((lone, "/", {}, b""), "method"), (("GET", f"/?{lone}", {}, b""), "target"),
+                        (("GET", "/", {"x-a": lone}, b""), "headers.x-a"),
+                        (("GET", "/", {lone: "1"}, b""), "headers[0]")]:
+        for handle in (gateway.handle, lambda *a: channel.handle_http(gateway, *a)):
+            with pytest.raises(ValidationError) as e:
+                handle(*args)
+            assert (e.value.field, e.value.got) == (field, "a lone surrogate (half of a UTF-16 pair)")
+
+
 def test_signed_connect_accepted_wrong_secret_refused_and_closed() -> None:
     with serve() as gw:
         assert gw.tmc is not None and gw.tmc_url is not None

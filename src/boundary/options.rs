@@ -19,7 +19,7 @@ use crate::client::batch::{BatchCall, BatchOptions};
 use crate::client::top_client::{ClientOptions, PreparedRequest, TopClient};
 use crate::local_gateway::gateway::{Gateway, GatewayConfig, GatewayRequest, GatewayResponse};
 use crate::spi::verify::{verify_spi, SpiRequest, DEFAULT_SPI_SKEW_MS};
-use crate::wire::did_you_mean::camel_case;
+use crate::wire::did_you_mean::{camel_case, snake_case};
 pub use crate::wire::did_you_mean::{closest, did_you_mean, unknown_key};
 use crate::wire::error::{Error, ValidationError};
 use crate::wire::value::{Value, ValueRef};
@@ -82,8 +82,8 @@ impl TopClient {
 
 impl ClientConfig {
     /// The client these settings describe, every setting checked. Errors
-    /// name the key as the caller wrote it (`appSecret`, `signMethod`), and a
-    /// key left out is "none", not an empty string.
+    /// name the key as a JS or JSON caller wrote it (`appSecret`,
+    /// `signMethod`), and a key left out is "none", not an empty string.
     pub fn client(&self) -> Result<TopClient, ValidationError> {
         let (Some(app_key), Some(app_secret)) = (&self.app_key, &self.app_secret) else {
             let (key, what) = match self.app_key {
@@ -105,21 +105,32 @@ impl ClientConfig {
             e
         })
     }
+
+    /// [`ClientConfig::client`], its errors naming the setting as Python's
+    /// keywords are written (`app_secret`, `sign_method`).
+    pub fn client_snake_case(&self) -> Result<TopClient, ValidationError> {
+        self.client().map_err(|mut e| {
+            e.field = snake_case(&e.field);
+            e
+        })
+    }
 }
 
 /// An inbound (SPI) call and how to check it, as a host gives it
-/// (`verifySpi({...})`).
+/// (`verifySpi({...})`, the C ABI's JSON, Python's arguments). The body is
+/// borrowed from the host; the text is owned (borrowed text, `Cow`, costs
+/// the browser build about 170 B gzipped to save copying a few short strings).
 #[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct SpiInput {
+pub struct SpiInput<'a> {
     /// The raw query string, with or without the leading `?`.
     pub query: String,
     /// The request headers as `(name, value)` pairs, names in any case.
     pub headers: Vec<(String, String)>,
     /// The raw body: bytes the binding hands over beside the record (never
-    /// a key of it; a `body` key is refused as unknown).
+    /// a key of it; a `body` key is refused as unknown), borrowed.
     #[serde(skip)]
-    pub body: Bytes,
+    pub body: &'a [u8],
     /// The `Content-Type`; looked up in `headers` when absent.
     pub content_type: Option<String>,
     /// The app secret (never printed).
@@ -131,7 +142,7 @@ pub struct SpiInput {
     pub max_skew_ms: Option<i64>,
 }
 
-impl fmt::Debug for SpiInput {
+impl fmt::Debug for SpiInput<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SpiInput")
             .field("query", &self.query)
@@ -142,14 +153,14 @@ impl fmt::Debug for SpiInput {
     }
 }
 
-impl SpiInput {
+impl SpiInput<'_> {
     /// Checks the call (see [`verify_spi`]).
     pub fn verify(&self) -> Result<(), Error> {
         let headers = borrow_pairs(&self.headers);
         let req = SpiRequest {
             query: &self.query,
             headers: &headers,
-            body: &self.body.0,
+            body: self.body,
             content_type: self.content_type.as_deref(),
         };
         verify_spi(&req, &self.secret, self.now, spi_skew(self.max_skew_ms))
@@ -212,10 +223,11 @@ impl GatewayOptions {
     }
 }
 
-/// An HTTP request to the local gateway, as a host's server received it.
+/// An HTTP request to the local gateway, as a host's server received it
+/// (text owned, the body borrowed, as in [`SpiInput`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct GatewayInput {
+pub struct GatewayInput<'a> {
     /// HTTP method.
     pub method: String,
     /// The request target (`/router/rest?...`) or a full URL.
@@ -223,22 +235,27 @@ pub struct GatewayInput {
     /// Headers as `(name, value)` pairs.
     #[serde(default)]
     pub headers: Vec<(String, String)>,
-    /// The raw body: bytes the binding hands over beside the record.
+    /// The raw body: bytes the binding hands over beside the record, borrowed.
     #[serde(skip)]
-    pub body: Bytes,
+    pub body: &'a [u8],
 }
 
-impl GatewayInput {
+impl GatewayInput<'_> {
     /// The gateway's reply to this request at `now_ms`.
     pub fn handle(&self, gateway: &Gateway, now_ms: i64) -> GatewayResponse {
+        self.with_request(|req| gateway.handle(req, now_ms))
+    }
+
+    /// `f` of the core's request, which borrows from this record (the
+    /// message channel answers through it too).
+    pub fn with_request<R>(&self, f: impl FnOnce(&GatewayRequest<'_>) -> R) -> R {
         let headers = borrow_pairs(&self.headers);
-        let req = GatewayRequest {
+        f(&GatewayRequest {
             method: &self.method,
             url: &self.url,
             headers: &headers,
-            body: &self.body.0,
-        };
-        gateway.handle(&req, now_ms)
+            body: self.body,
+        })
     }
 }
 
@@ -405,19 +422,25 @@ impl TmcSessionConfig {
             },
         )
     }
+
+    /// [`TmcSessionConfig::session`], its errors naming the setting as
+    /// Python's keywords are written (`app_secret`, `pull_interval_ms`).
+    pub fn session_snake_case(&self) -> Result<crate::tmc::TmcSession, ValidationError> {
+        self.session().map_err(|mut e| {
+            e.field = snake_case(&e.field);
+            e
+        })
+    }
 }
 
-/// Owned `(name, value)` pairs borrowed as the core's `(&str, &str)` pairs.
-pub fn borrow_pairs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
+/// `(name, value)` pairs (owned or borrowed) as the core's borrowed
+/// `(&str, &str)` pairs.
+pub fn borrow_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Vec<(&str, &str)> {
     pairs
         .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
         .collect()
 }
-
-/// A body's bytes.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Bytes(pub Vec<u8>);
 
 // ---- records out ----
 

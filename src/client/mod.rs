@@ -6,6 +6,7 @@
 pub mod batch;
 pub(crate) mod params;
 pub(crate) mod redact;
+pub(crate) mod reply_check;
 pub(crate) mod response;
 pub mod send;
 pub(crate) mod shape;

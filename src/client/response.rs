@@ -10,7 +10,7 @@
 use std::ops::Range;
 
 use crate::api::apis;
-use crate::api::spec::{check_method, response_key, ApiSpec};
+use crate::api::spec::{check_method, response_key, ApiSpec, Field};
 use crate::client::shape::shape;
 use crate::wire::error::{ApiError, DecodeError, Error, ValidationError};
 use crate::wire::snippet::{looks_like_html, snippet};
@@ -57,14 +57,9 @@ impl ReplyMethod {
     }
 }
 
-/// [`parse`], also telling where the data's JSON text lies in the body.
-pub fn parse_spanned(method: &str, body: &[u8]) -> Result<Parsed, Error> {
-    parse_reply(&ReplyMethod::new(method)?, body)
-}
-
-/// [`parse_spanned`] with the method checked beforehand.
-pub fn parse_reply(method: &ReplyMethod, body: &[u8]) -> Result<Parsed, Error> {
-    let key = method.key.as_str();
+/// The body as text without a byte-order mark and surrounding whitespace,
+/// and where that text starts in it.
+pub(crate) fn trimmed(body: &[u8]) -> Result<(&str, usize), DecodeError> {
     let text = std::str::from_utf8(body).map_err(|e| {
         DecodeError::new(format!(
             "response body is not UTF-8 (invalid byte at offset {})",
@@ -73,7 +68,30 @@ pub fn parse_reply(method: &ReplyMethod, body: &[u8]) -> Result<Parsed, Error> {
     })?;
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     let offset = text.len() - trimmed.len();
-    let text = trimmed.trim_end();
+    Ok((trimmed.trim_end(), offset))
+}
+
+/// [`parse`], also telling where the data's JSON text lies in the body.
+pub fn parse_spanned(method: &str, body: &[u8]) -> Result<Parsed, Error> {
+    parse_reply(&ReplyMethod::new(method)?, body)
+}
+
+impl ReplyMethod {
+    /// The wrapper key of its replies (`travel_ticket_order_verify_response`).
+    pub(crate) fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The fields of its replies' description (none for an unknown method).
+    pub(crate) fn fields(&self) -> &'static [Field] {
+        self.spec.map_or(&[], |spec| spec.response)
+    }
+}
+
+/// [`parse_spanned`] with the method checked beforehand.
+pub fn parse_reply(method: &ReplyMethod, body: &[u8]) -> Result<Parsed, Error> {
+    let key = method.key.as_str();
+    let (text, offset) = trimmed(body)?;
     let (inner, span) = match text.as_bytes().first() {
         None => return Err(DecodeError::new("response body is empty").into()),
         Some(b'{') => unwrap_json(text, key)?,

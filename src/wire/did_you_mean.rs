@@ -85,9 +85,32 @@ pub fn camel_case(name: &str) -> String {
     out
 }
 
+/// `subCode` -> `sub_code`: [`camel_case`] undone, for a host whose names
+/// are snake_case (Python's keywords).
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snake_case_undoes_camel_case() {
+        for name in ["app_key", "target_app_key", "sign_method", "format", "x"] {
+            assert_eq!(snake_case(&camel_case(name)), name);
+        }
+        assert_eq!(snake_case("signMethod"), "sign_method");
+    }
 
     #[test]
     fn suggestions() {

@@ -5,6 +5,7 @@
 pub(crate) mod did_you_mean;
 pub(crate) mod error;
 pub(crate) mod json;
+pub(crate) mod json_scan;
 pub(crate) mod json_ser;
 pub(crate) mod multipart;
 pub(crate) mod order;

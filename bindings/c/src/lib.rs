@@ -311,11 +311,20 @@ pub unsafe extern "C" fn topwire_parse(
         let method = unsafe { text("method", method, method_len) }?;
         // SAFETY: see above.
         let body = unsafe { bytes("body", body.cast::<u8>(), body_len) }?;
-        let parsed = client.inner.parse_spanned(method, body)?;
-        // The reply's own text when it is exactly the data; written anew otherwise.
-        let json: Box<[u8]> = match parsed.verbatim.and_then(|r| body.get(r)) {
+        let method = topwire::ReplyMethod::new(method)?;
+        // The reply's own text when the core's streaming check finds it to
+        // be the data (its integers exact as written): copied as it stands,
+        // with no tree built. Otherwise the data is built and written anew.
+        let verbatim = topwire::check_reply(&method, body, &mut ()).map(|v| v.span);
+        let json: Box<[u8]> = match verbatim.and_then(|r| body.get(r)) {
             Some(slice) => slice.into(),
-            None => parsed.data.to_json().into_bytes().into(),
+            None => {
+                let parsed = client.inner.parse_reply(&method, body)?;
+                match parsed.verbatim.and_then(|r| body.get(r)) {
+                    Some(slice) => slice.into(),
+                    None => parsed.data.to_json().into_bytes().into(),
+                }
+            }
         };
         // SAFETY: the caller's contract.
         unsafe { put("out", out, TopwireBuffer::new(json)) }

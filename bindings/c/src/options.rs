@@ -7,7 +7,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use topwire::options::{from_value, Bytes, ClientConfig, SpiInput};
+use topwire::options::{from_value, ClientConfig, SpiInput};
 use topwire::{
     from_json_input_borrowed, Error, PrepareOptions, TopClient, ValidationError, ValueRef,
 };
@@ -64,8 +64,8 @@ pub(crate) fn batch(text: Option<&str>) -> Result<topwire::BatchOptions, Error> 
     Ok(options)
 }
 
-/// The SPI record, its body being the bytes C passed beside the JSON.
-pub(crate) fn spi(text: &str, body: &[u8]) -> Result<SpiInput, Error> {
+/// The SPI record, its body the bytes C passed beside the JSON (borrowed).
+pub(crate) fn spi<'a>(text: &str, body: &'a [u8]) -> Result<SpiInput<'a>, Error> {
     let value = json("request", text)?;
     if value.get("body").is_some() {
         let expected = "the body as bytes (the body argument), not in the JSON";
@@ -73,7 +73,7 @@ pub(crate) fn spi(text: &str, body: &[u8]) -> Result<SpiInput, Error> {
     }
     let clock = !gives(&value, "now");
     let mut input: SpiInput = from_value(value)?;
-    input.body = Bytes(body.to_vec());
+    input.body = body;
     if clock {
         input.now = now_ms();
     }

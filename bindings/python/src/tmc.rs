@@ -2,26 +2,19 @@
 //! conversion of the core's. A frame is a dict `{"type", "flag", "token",
 //! "status_code", "status_phrase", "content"}` (absent headers `None`,
 //! `content` a list of `(key, format, value)` tuples); `int64` and `date`
-//! values are ints, `bytes` values bytes.
+//! values are ints, `bytes` values bytes: the core's records in its Python
+//! style (`Style::PYTHON`), entries as tuples.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use topwire::options::TmcSessionConfig;
 use topwire::path::Path;
-use topwire::tmc::{self, Action, Event, Frame, Style, TmcMessage, TmcOptions, TmcValue};
+use topwire::tmc::{self, Action, Event, Frame, Style, TmcMessage, TmcValue};
+use topwire::Value;
 
-use crate::{convert, epoch_ms, to_py_err, to_python, to_value};
-
-fn value_out<'py>(py: Python<'py>, v: &TmcValue) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match v {
-        TmcValue::Null => py.None().into_bound(py),
-        TmcValue::String(s) => PyString::new(py, s).into_any(),
-        TmcValue::Byte(b) => b.into_pyobject(py)?.into_any(),
-        TmcValue::Int16(n) => n.into_pyobject(py)?.into_any(),
-        TmcValue::Int32(n) => n.into_pyobject(py)?.into_any(),
-        TmcValue::Int64(n) | TmcValue::Date(n) => n.into_pyobject(py)?.into_any(),
-        TmcValue::Bytes(b) => PyBytes::new(py, b).into_any(),
-    })
-}
+use crate::args::{convert, epoch_ms};
+use crate::errors::{to_py_err, OrRaise};
+use crate::{to_python, to_value};
 
 /// `[(key, format, value), ...]`.
 fn entries_out<'py>(
@@ -30,19 +23,16 @@ fn entries_out<'py>(
 ) -> PyResult<Bound<'py, PyList>> {
     let list = PyList::empty(py);
     for (k, v) in entries {
-        let item = (PyString::new(py, k), v.format(), value_out(py, v)?);
+        let value = to_python(py, &tmc::tmc_value_to_value(v, Style::PYTHON))?;
+        let item = (PyString::new(py, k), v.format(), value);
         list.append(PyTuple::new(py, item.into_pyobject(py)?)?)?;
     }
     Ok(list)
 }
 
+/// The core's frame record, its entries made tuples.
 fn frame_out<'py>(py: Python<'py>, f: &Frame) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("type", f.kind.as_str())?;
-    d.set_item("flag", f.flag)?;
-    d.set_item("token", f.token.as_deref())?;
-    d.set_item("status_code", f.status_code)?;
-    d.set_item("status_phrase", f.status_phrase.as_deref())?;
+    let d = to_python(py, &tmc::frame_to_value(f, Style::PYTHON))?.cast_into::<PyDict>()?;
     d.set_item("content", entries_out(py, &f.content)?)?;
     Ok(d)
 }
@@ -51,7 +41,7 @@ fn frame_out<'py>(py: Python<'py>, f: &Frame) -> PyResult<Bound<'py, PyDict>> {
 /// DecodeError naming the byte where the bytes stop being a frame.
 #[pyfunction]
 pub fn tmc_decode_frame<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyDict>> {
-    let frame = tmc::decode_frame(data).map_err(|e| to_py_err(py, e.into()))?;
+    let frame = tmc::decode_frame(data).or_raise(py)?;
     frame_out(py, &frame)
 }
 
@@ -62,9 +52,8 @@ pub fn tmc_encode_frame<'py>(
     frame: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let value = to_value(frame, &Path::Root, 0)?;
-    let frame =
-        tmc::frame_from_value(&value, Style::PYTHON).map_err(|e| to_py_err(py, e.into()))?;
-    let bytes = tmc::encode_frame(&frame).map_err(|e| to_py_err(py, e.into()))?;
+    let frame = tmc::frame_from_value(&value, Style::PYTHON).or_raise(py)?;
+    let bytes = tmc::encode_frame(&frame).or_raise(py)?;
     Ok(PyBytes::new(py, &bytes))
 }
 
@@ -141,7 +130,7 @@ impl PyTmcMessage {
 
     /// The content's JSON, read by the core (ints exact).
     fn data<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value = self.inner.data().map_err(|e| to_py_err(py, e.into()))?;
+        let value = self.inner.data().or_raise(py)?;
         to_python(py, &value)
     }
 
@@ -155,55 +144,26 @@ impl PyTmcMessage {
     }
 }
 
-fn event_out<'py>(py: Python<'py>, e: Event) -> PyResult<Bound<'py, PyDict>> {
+/// The core's event record; a message event holds the message object.
+fn event_out<'py>(py: Python<'py>, e: Event) -> PyResult<Bound<'py, PyAny>> {
+    let Event::Message(m) = e else {
+        return to_python(py, &tmc::event_to_value(&e, Style::PYTHON));
+    };
     let d = PyDict::new(py);
-    match e {
-        Event::Connected { token } => {
-            d.set_item("type", "connected")?;
-            d.set_item("token", token)?;
-        }
-        Event::Message(m) => {
-            d.set_item("type", "message")?;
-            d.set_item("message", Bound::new(py, PyTmcMessage { inner: m })?)?;
-        }
-        Event::Refused {
-            status_code,
-            status_phrase,
-        } => {
-            d.set_item("type", "refused")?;
-            d.set_item("status_code", status_code)?;
-            d.set_item("status_phrase", status_phrase)?;
-        }
-    }
-    Ok(d)
+    d.set_item("type", "message")?;
+    d.set_item("message", Bound::new(py, PyTmcMessage { inner: m })?)?;
+    Ok(d.into_any())
 }
 
-fn action_out<'py>(py: Python<'py>, a: &Action) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    match a {
-        Action::Send(bytes) => {
-            d.set_item("type", "send")?;
-            d.set_item("bytes", PyBytes::new(py, bytes))?;
-        }
-        Action::Ping => d.set_item("type", "ping")?,
-        Action::Reconnect => d.set_item("type", "reconnect")?,
-    }
-    Ok(d)
-}
-
-/// Milliseconds of a duration argument (seconds or a timedelta), or the default.
-fn interval(
-    py: Python<'_>,
-    field: &str,
-    value: Option<&Bound<'_, PyAny>>,
-    default: i64,
-) -> PyResult<i64> {
-    match value.filter(|v| !v.is_none()) {
-        None => Ok(default),
-        Some(v) => convert(py)?
-            .call_method1("duration_ms", (field, v))?
-            .extract(),
-    }
+/// Milliseconds of a duration argument (seconds or a timedelta), if given.
+fn interval(py: Python<'_>, field: &str, v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<i64>> {
+    let Some(v) = v.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    convert(py)?
+        .call_method1("duration_ms", (field, v))?
+        .extract()
+        .map(Some)
 }
 
 /// A TMC client session without I/O (see `topwire.tmc`).
@@ -221,30 +181,27 @@ impl PyTmcSession {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        app_key: &str,
-        app_secret: &str,
+        app_key: String,
+        app_secret: String,
         group_name: &str,
         sdk: Option<String>,
         intranet_ip: Option<String>,
         pull_interval: Option<&Bound<'_, PyAny>>,
         ping_interval: Option<&Bound<'_, PyAny>>,
         reconnect_interval: Option<&Bound<'_, PyAny>>,
-        max_content_bytes: Option<usize>,
+        max_content_bytes: Option<u64>,
     ) -> PyResult<Self> {
-        let d = TmcOptions::default();
-        let options = TmcOptions {
-            group_name: group_name.to_owned(),
-            sdk: sdk.unwrap_or(d.sdk),
+        // The core's settings record; what is not given takes its default.
+        let config = TmcSessionConfig {
+            app_key,
+            app_secret,
+            group_name: Some(group_name.to_owned()),
+            sdk,
             intranet_ip,
-            pull_interval_ms: interval(py, "pull_interval", pull_interval, d.pull_interval_ms)?,
-            ping_interval_ms: interval(py, "ping_interval", ping_interval, d.ping_interval_ms)?,
-            reconnect_interval_ms: interval(
-                py,
-                "reconnect_interval",
-                reconnect_interval,
-                d.reconnect_interval_ms,
-            )?,
-            max_content_bytes: max_content_bytes.unwrap_or(d.max_content_bytes),
+            pull_interval_ms: interval(py, "pull_interval", pull_interval)?,
+            ping_interval_ms: interval(py, "ping_interval", ping_interval)?,
+            reconnect_interval_ms: interval(py, "reconnect_interval", reconnect_interval)?,
+            max_content_bytes,
         };
         let rename = |mut e: topwire::ValidationError| {
             // The core names intervals in ms; Python takes them in seconds.
@@ -253,7 +210,8 @@ impl PyTmcSession {
             }
             to_py_err(py, e.into())
         };
-        tmc::TmcSession::new(app_key, app_secret, options)
+        config
+            .session_snake_case()
             .map(|inner| PyTmcSession { inner })
             .map_err(rename)
     }
@@ -266,8 +224,8 @@ impl PyTmcSession {
 
     /// The token while online, else None.
     #[getter]
-    fn token(&self) -> Option<String> {
-        self.inner.token().map(str::to_owned)
+    fn token(&self) -> Option<&str> {
+        self.inner.token()
     }
 
     #[getter]
@@ -301,34 +259,21 @@ impl PyTmcSession {
     ) -> PyResult<Bound<'py, PyList>> {
         let now = epoch_ms(py, "now", now)?;
         let inner = &mut self.inner;
-        let events = py
-            .detach(|| inner.receive(data, now))
-            .map_err(|e| to_py_err(py, e.into()))?;
-        let list = PyList::empty(py);
-        for e in events {
-            list.append(event_out(py, e)?)?;
-        }
-        Ok(list)
+        let events = py.detach(|| inner.receive(data, now)).or_raise(py)?;
+        let events = events.into_iter().map(|e| event_out(py, e));
+        PyList::new(py, events.collect::<PyResult<Vec<_>>>()?)
     }
 
     /// The frame confirming message `id`, once handled.
     fn confirm<'py>(&self, py: Python<'py>, id: i64) -> PyResult<Bound<'py, PyBytes>> {
-        let bytes = self
-            .inner
-            .confirm(id)
-            .map_err(|e| to_py_err(py, e.into()))?;
-        Ok(PyBytes::new(py, &bytes))
+        Ok(PyBytes::new(py, &self.inner.confirm(id).or_raise(py)?))
     }
 
     /// The frame failing message `id` (`reason` cut to 128 UTF-16 units, as
     /// Java counts); the server delivers it again.
     #[pyo3(signature = (id, reason=""))]
     fn fail<'py>(&self, py: Python<'py>, id: i64, reason: &str) -> PyResult<Bound<'py, PyBytes>> {
-        let bytes = self
-            .inner
-            .fail(id, reason)
-            .map_err(|e| to_py_err(py, e.into()))?;
-        Ok(PyBytes::new(py, &bytes))
+        Ok(PyBytes::new(py, &self.inner.fail(id, reason).or_raise(py)?))
     }
 
     /// What is due: `{"type": "send", "bytes"}`, `{"type": "ping"}`, `{"type": "reconnect"}`.
@@ -339,11 +284,9 @@ impl PyTmcSession {
         now: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
         let now = epoch_ms(py, "now", now)?;
-        let list = PyList::empty(py);
-        for a in self.inner.poll(now) {
-            list.append(action_out(py, &a)?)?;
-        }
-        Ok(list)
+        let record = |a: &Action| tmc::action_to_value(a, Style::PYTHON);
+        let actions = Value::List(self.inner.poll(now).iter().map(record).collect());
+        Ok(to_python(py, &actions)?.cast_into()?)
     }
 
     /// When to call `poll` next (epoch ms), or None.

@@ -47,9 +47,9 @@ impl Gateway {
     /// Answers one HTTP request, the JSON of `{ method, url, headers }` and
     /// the body's bytes, at `now_ms`: the JSON of `{ status, headers:
     /// [name, value][], body }`.
-    pub fn handle(&self, request: &[u8], body: Vec<u8>, now_ms: f64) -> JsResult<String> {
+    pub fn handle(&self, request: &[u8], body: &[u8], now_ms: f64) -> JsResult<String> {
         let mut request: GatewayInput = read(request)?;
-        request.body.0 = body;
+        request.body = body;
         let now_ms = crate::epoch_ms(now_ms, "nowMs")?;
         Ok(to_json(&request.handle(&self.inner, now_ms)))
     }

@@ -85,6 +85,10 @@ pub struct Client {
     /// memory, and the directory of its fields (see [`Client::request_out`]).
     last: Cell<Option<topwire::PreparedRequest>>,
     words: Cell<Vec<u32>>,
+    /// The data of the last `parse` that returned no span, for
+    /// [`Client::take_parsed`]: a number crosses without the externref
+    /// table, so the common reply (a span) costs no JS value at all.
+    parsed: Cell<Option<JsValue>>,
 }
 
 /// A checked method name, which the facade keeps per name: parsing a reply
@@ -116,6 +120,7 @@ impl Client {
             inner,
             last: Cell::default(),
             words: Cell::default(),
+            parsed: Cell::default(),
         })
     }
 
@@ -142,29 +147,80 @@ impl Client {
         self.prepare_with(call, Some(files))
     }
 
-    /// Parses a response body given as text. Returns the data as JSON text
-    /// or objects (objects when an integer needs a bigint), or, when the
-    /// body's own text is the data, the span of it to slice and hand to the
-    /// native `JSON.parse`: a number, `end * 2^21 + start` in UTF-16 units,
-    /// which crosses without allocating (see [`span_out`]).
-    pub fn parse(&self, method: &Method, body: &str) -> JsResult<JsValue> {
-        let parsed = self
-            .inner
-            .parse_reply(&method.inner, body.as_bytes())
-            .map_err(js_err)?;
-        let span = parsed.verbatim.and_then(|r| utf16_range(body, r));
-        Ok(parsed_out(&parsed.data, span))
+    /// Parses a response body given as text. Returns, when the body's own
+    /// text is the data, the span of it to slice and hand to the native
+    /// `JSON.parse`: a number, `end * 2^21 + start` in UTF-16 units (see
+    /// [`span_out`]); else -1, and [`Client::take_parsed`] gives the data.
+    pub fn parse(&self, method: &Method, body: &str) -> JsResult<f64> {
+        self.parse_with(method, body.as_bytes(), Some(body))
     }
 
     /// Parses a response body given as bytes; a span is in bytes.
     #[wasm_bindgen(js_name = parseBytes)]
-    pub fn parse_bytes(&self, method: &Method, body: &[u8]) -> JsResult<JsValue> {
-        let parsed = self
-            .inner
-            .parse_reply(&method.inner, body)
-            .map_err(js_err)?;
-        Ok(parsed_out(&parsed.data, parsed.verbatim))
+    pub fn parse_bytes(&self, method: &Method, body: &[u8]) -> JsResult<f64> {
+        self.parse_with(method, body, None)
     }
+
+    /// The data of the last `parse` that returned -1: JSON text (led by
+    /// U+0000 when its bigints are marked for the facade's reviver: see
+    /// [`topwire::Verbatim::marked_text`]) or objects.
+    #[wasm_bindgen(js_name = takeParsed)]
+    pub fn take_parsed(&self) -> JsValue {
+        self.parsed.take().unwrap_or(JsValue::UNDEFINED)
+    }
+}
+
+impl Client {
+    /// `parse` and `parseBytes`: `text`, the body as a JS string gave it
+    /// (a span then counts UTF-16 units).
+    fn parse_with(&self, method: &Method, body: &[u8], text: Option<&str>) -> JsResult<f64> {
+        let out = match topwire::check_reply(&method.inner, body, &mut ()) {
+            Some(checked) => {
+                let span = match text {
+                    Some(text) => utf16_range(text, checked.span.clone()),
+                    None => Some(checked.span.clone()),
+                };
+                verbatim_out(&checked, body, span.and_then(span_out))
+            }
+            None => {
+                let parsed = self
+                    .inner
+                    .parse_reply(&method.inner, body)
+                    .map_err(js_err)?;
+                // The check takes every reply whose own text is the data
+                // but a rare shape, which crosses as text.
+                parsed_out(&parsed.data, None)
+            }
+        };
+        Ok(match out.as_f64() {
+            Some(packed) => packed,
+            None => {
+                self.parsed.set(Some(out));
+                -1.0
+            }
+        })
+    }
+}
+
+/// A reply the core checked without building it, as `parse` returns it:
+/// the packed span when JS numbers hold every integer in it; else its text.
+fn verbatim_out(checked: &topwire::Verbatim, body: &[u8], span: Option<f64>) -> JsValue {
+    match span {
+        Some(packed) if !checked.needs_marks() => JsValue::from_f64(packed),
+        _ => text_out(checked, body),
+    }
+}
+
+/// JSON text for the facade: led by U+0000 and marked when it holds
+/// integers beyond 2^53 (see [`topwire::Verbatim::marked_text`]).
+fn text_out(checked: &topwire::Verbatim, body: &[u8]) -> JsValue {
+    if !checked.needs_marks() {
+        let text = body.get(checked.span.clone()).unwrap_or_default();
+        return JsValue::from_str(std::str::from_utf8(text).unwrap_or_default());
+    }
+    let mut out = String::from("\u{0}");
+    out.push_str(&checked.marked_text(body));
+    JsValue::from_str(&out)
 }
 
 /// [`Client::request_out`]'s `flags`: every field but a multipart body is
@@ -298,14 +354,18 @@ pub fn wasm_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
-/// The span when the body's own text is the data and JS numbers hold every
-/// integer in it; else the data itself.
+/// Data the core built, as `parse` returns it: the span when the body's
+/// own text is the data and JS numbers hold every integer in it; else the
+/// data's JSON text (see [`text_out`]).
 pub(crate) fn parsed_out(data: &Value, span: Option<Range<usize>>) -> JsValue {
-    let unsafe_ints = has_unsafe(data);
+    let text = data.to_json();
+    // The writer's text is always JSON as a native parser reads it.
+    let Some(checked) = topwire::scan_json(&text) else {
+        return JsValue::from_str(&text);
+    };
     match span.and_then(span_out) {
-        Some(packed) if !unsafe_ints => JsValue::from_f64(packed),
-        _ if unsafe_ints => to_js_value(data),
-        _ => JsValue::from_str(&data.to_json()),
+        Some(packed) if !checked.needs_marks() => JsValue::from_f64(packed),
+        _ => text_out(&checked, text.as_bytes()),
     }
 }
 
@@ -335,20 +395,10 @@ fn utf16_range(text: &str, r: Range<usize>) -> Option<Range<usize>> {
     Some(start..start + utf16_len(text.get(r)?))
 }
 
-/// Whether an integer in `v` is beyond what a JS number holds exactly.
-fn has_unsafe(v: &Value) -> bool {
-    match v {
-        Value::Int(i) => i.unsigned_abs() > 9_007_199_254_740_991,
-        Value::UInt(_) => true,
-        Value::Decimal(_) => v.as_big_integer().is_some(),
-        Value::List(items) => items.iter().any(has_unsafe),
-        Value::Object(pairs) => pairs.iter().any(|(_, v)| has_unsafe(v)),
-        _ => false,
-    }
-}
-
-/// Data with big integers as objects: bigints where JS numbers would round.
-fn to_js_value(v: &Value) -> JsValue {
+/// Data with big integers as objects: bigints where JS numbers would round
+/// (TMC's messages, in the Node build only).
+#[cfg(feature = "tmc")]
+pub(crate) fn to_js_value(v: &Value) -> JsValue {
     use js_sys::{Array, BigInt, Object, Reflect};
     match v {
         Value::Null => JsValue::NULL,
@@ -495,9 +545,9 @@ pub fn string_to_sign(params: &[u8]) -> JsResult<String> {
 /// contentType, secret, now, maxSkewMs }` and the body's bytes. Throws a
 /// SignatureError record on failure.
 #[wasm_bindgen(js_name = verifySpi)]
-pub fn verify_spi(input: &[u8], body: Vec<u8>) -> JsResult<()> {
+pub fn verify_spi(input: &[u8], body: &[u8]) -> JsResult<()> {
     let mut input: SpiInput = read(input)?;
-    input.body.0 = body;
+    input.body = body;
     input.verify().map_err(js_err)
 }
 

@@ -98,20 +98,14 @@ impl TmcChannel {
         &mut self,
         gateway: &Gateway,
         request: &[u8],
-        body: Vec<u8>,
+        body: &[u8],
         now_ms: f64,
     ) -> JsResult<Array> {
         let mut request: GatewayInput = read(request)?;
-        request.body.0 = body;
+        request.body = body;
         let now_ms = epoch_ms(now_ms, "nowMs")?;
-        let headers = topwire::options::borrow_pairs(&request.headers);
-        let req = topwire::gateway::GatewayRequest {
-            method: &request.method,
-            url: &request.url,
-            headers: &headers,
-            body: &request.body.0,
-        };
-        let (reply, events) = self.inner.handle_http(gateway.inner(), &req, now_ms);
+        let (reply, events) =
+            request.with_request(|req| self.inner.handle_http(gateway.inner(), req, now_ms));
         Ok([JsValue::from_str(&to_json(&reply)), events_out(&events)]
             .into_iter()
             .collect())

@@ -1,12 +1,93 @@
-//! The local message channel (the core's `TmcChannel`) for Python's local
-//! gateway, which carries its frames over a WebSocket. Conversions only.
+//! The local TOP gateway for Python: the core's `Gateway`, a request read
+//! into the core's `GatewayInput` record (borrowing the caller's body),
+//! and its local message channel (the core's `TmcChannel`), whose frames
+//! `topwire.gateway` carries over a WebSocket.
 
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
-use topwire::gateway::GatewayRequest;
+use pyo3::types::{PyBytes, PyString};
+use topwire::gateway::GatewayResponse;
+use topwire::options::{GatewayInput, GatewayOptions};
 use topwire::tmc_channel::{ChannelEvent, ChannelOptions, ChannelOutput, Publish, TmcChannel};
 
-use crate::{borrow_pairs, describe, now_ms_of_clock, to_py_err, to_python, PyGateway, Reply};
+use crate::args::{arg, now_ms_of_clock, opt_arg, text_pairs, StrPairs};
+use crate::errors::{invalid, to_py_err, OrRaise};
+use crate::{describe, to_python};
+
+/// `(status, headers, body)` of a gateway reply.
+pub(crate) type Reply<'py> = (u16, Vec<(String, String)>, Bound<'py, PyBytes>);
+
+/// The local TOP gateway, sans I/O: the reply TOP would send to a request.
+/// Immutable; `handle` runs without the GIL, so server threads share one.
+#[pyclass(frozen, subclass, module = "topwire", name = "Gateway")]
+pub(crate) struct PyGateway {
+    pub(crate) inner: topwire::gateway::Gateway,
+}
+
+#[pymethods]
+impl PyGateway {
+    #[new]
+    #[pyo3(signature = (config=None, *, app_key=None, app_secret=None))]
+    fn new(
+        py: Python<'_>,
+        config: Option<Bound<'_, PyString>>,
+        app_key: Option<Bound<'_, PyString>>,
+        app_secret: Option<Bound<'_, PyString>>,
+    ) -> PyResult<Self> {
+        let options = GatewayOptions {
+            app_key: opt_arg(&app_key, "app_key")?.map(Into::into),
+            app_secret: opt_arg(&app_secret, "app_secret")?.map(Into::into),
+        };
+        let config = opt_arg(&config, "config")?;
+        let inner = options.gateway(config.as_deref()).or_raise(py)?;
+        Ok(PyGateway { inner })
+    }
+
+    /// One HTTP request's reply `(status, [(header, value)], body)`; the
+    /// Python class's `handle` converts the arguments.
+    fn _handle<'py>(
+        &self,
+        py: Python<'py>,
+        method: Bound<'py, PyString>,
+        target: Bound<'py, PyString>,
+        headers: StrPairs<'py>,
+        body: &[u8],
+        now_ms: Option<i64>,
+    ) -> PyResult<Reply<'py>> {
+        let request = input(&method, &target, &headers, body)?;
+        let now = now_ms.unwrap_or_else(now_ms_of_clock);
+        let reply = py.detach(|| request.handle(&self.inner, now));
+        Ok(reply_out(py, reply))
+    }
+
+    /// The app keys it accepts (never the secrets).
+    #[getter]
+    fn app_keys(&self) -> Vec<&str> {
+        self.inner.config().app_keys()
+    }
+}
+
+/// A request as the core's record: `method`, `target` and the headers as
+/// UTF-8 (errors name them), the body borrowed.
+pub(crate) fn input<'a>(
+    method: &Bound<'_, PyString>,
+    target: &Bound<'_, PyString>,
+    headers: &StrPairs<'_>,
+    body: &'a [u8],
+) -> PyResult<GatewayInput<'a>> {
+    Ok(GatewayInput {
+        method: arg(method, "method")?.into_owned(),
+        url: arg(target, "target")?.into_owned(),
+        headers: text_pairs("headers", headers)?,
+        body,
+    })
+}
+
+pub(crate) fn reply_out(py: Python<'_>, reply: GatewayResponse) -> Reply<'_> {
+    let payload = PyBytes::new(py, reply.body.as_bytes());
+    (reply.status, reply.headers, payload)
+}
+
+// ---------------------------------------------------------------- the message channel
 
 /// `(frames, events, close)`: `[(connection, bytes)]`, `[dict]`, `[(connection, reason)]`.
 type Output<'py> = (
@@ -39,8 +120,7 @@ impl PyTmcChannel {
             first_id: first_id.unwrap_or(defaults.first_id),
             batch: batch.unwrap_or(defaults.batch),
         };
-        let inner = TmcChannel::new(gateway.inner.config(), options)
-            .map_err(|e| to_py_err(py, e.into()))?;
+        let inner = TmcChannel::new(gateway.inner.config(), options).or_raise(py)?;
         Ok(PyTmcChannel { inner })
     }
 
@@ -74,9 +154,7 @@ impl PyTmcChannel {
             published_ms,
         };
         let now = now_ms.unwrap_or_else(now_ms_of_clock);
-        self.inner
-            .publish(message, now)
-            .map_err(|e| to_py_err(py, e.into()))
+        self.inner.publish(message, now).or_raise(py)
     }
 
     /// A new WebSocket connection's number.
@@ -128,26 +206,17 @@ impl PyTmcChannel {
         &mut self,
         py: Python<'py>,
         gateway: &PyGateway,
-        method: &str,
-        target: &str,
-        headers: Vec<(String, String)>,
+        method: Bound<'py, PyString>,
+        target: Bound<'py, PyString>,
+        headers: StrPairs<'py>,
         body: &[u8],
         now_ms: Option<i64>,
     ) -> PyResult<(Reply<'py>, Vec<Bound<'py, PyAny>>)> {
+        let request = input(&method, &target, &headers, body)?;
         let now = now_ms.unwrap_or_else(now_ms_of_clock);
-        let header_refs = borrow_pairs(&headers);
-        let request = GatewayRequest {
-            method,
-            url: target,
-            headers: &header_refs,
-            body,
-        };
-        let (reply, events) = self.inner.handle_http(&gateway.inner, &request, now);
-        let payload = PyBytes::new(py, reply.body.as_bytes());
-        Ok((
-            (reply.status, reply.headers, payload),
-            events_out(py, &events)?,
-        ))
+        let (reply, events) =
+            request.with_request(|req| self.inner.handle_http(&gateway.inner, req, now));
+        Ok((reply_out(py, reply), events_out(py, &events)?))
     }
 }
 
@@ -160,30 +229,20 @@ fn int64(py: Python<'_>, field: &str, v: Option<&Bound<'_, PyAny>>) -> PyResult<
     match v.extract::<i64>() {
         Ok(n) if !v.is_instance_of::<pyo3::types::PyBool>() => Ok(Some(n)),
         _ => {
-            let label = v
-                .get_type()
-                .name()
-                .map(|n| n.to_string())
-                .unwrap_or_default();
+            let label = v.get_type().name().map(|n| n.to_string());
+            let got = describe(&label.unwrap_or_default(), v.str());
             let expected = "an integer within the signed 64-bit range";
-            let e = topwire::ValidationError::new(field, expected, describe(&label, v.str()));
-            Err(to_py_err(py, e.into()))
+            Err(to_py_err(py, invalid(field, expected, got)))
         }
     }
 }
 
 fn events_out<'py>(py: Python<'py>, events: &[ChannelEvent]) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    events
-        .iter()
-        .map(|e| to_python(py, &e.to_value()))
-        .collect()
+    let values = events.iter().map(|e| to_python(py, &e.to_value()));
+    values.collect()
 }
 
 fn output(py: Python<'_>, out: ChannelOutput) -> PyResult<Output<'_>> {
-    let frames = out
-        .frames
-        .iter()
-        .map(|(c, bytes)| (*c, PyBytes::new(py, bytes)))
-        .collect();
-    Ok((frames, events_out(py, &out.events)?, out.close))
+    let frames = out.frames.iter().map(|(c, b)| (*c, PyBytes::new(py, b)));
+    Ok((frames.collect(), events_out(py, &out.events)?, out.close))
 }
