@@ -191,6 +191,16 @@ fn check_fields(
         if f.name.is_empty() || fields.iter().take(i).any(|g| g.name == f.name) {
             return Err(format!("{here}: empty or repeated field name"));
         }
+        // prepare writes documented names into JSON without escaping them.
+        if !f
+            .name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return Err(format!(
+                "{here}: a field name is ASCII letters, digits and _ only"
+            ));
+        }
         if let Some(s) = struct_ref(&f.ty) {
             if !local.contains_key(s) || !structs.contains_key(s) {
                 return Err(format!(

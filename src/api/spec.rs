@@ -163,6 +163,33 @@ impl ApiSpec {
     pub fn request_field(&self, name: &str) -> Option<&'static Field> {
         self.request.iter().find(|f| f.name == name)
     }
+
+    /// [`Self::request_field`] for a caller going through its fields: see
+    /// [`find_field_from`].
+    pub(crate) fn request_field_from(
+        &self,
+        name: &str,
+        next: &mut usize,
+    ) -> Option<&'static Field> {
+        find_field_from(self.request, name, next)
+    }
+}
+
+/// The field named `name`, looked for at position `*next` first, then from
+/// the start; `*next` becomes the position after it. Callers mostly give a
+/// structure's fields in their documented order, so the first comparison
+/// finds it: the whole list is only read for a field out of order or unknown.
+pub(crate) fn find_field_from<'f>(
+    fields: &'f [Field],
+    name: &str,
+    next: &mut usize,
+) -> Option<&'f Field> {
+    let at = match fields.get(*next) {
+        Some(field) if field.name == name => *next,
+        _ => fields.iter().position(|f| f.name == name)?,
+    };
+    *next = at + 1;
+    fields.get(at)
 }
 
 /// The wrapper key TOP puts around a method's response: a leading `taobao.`

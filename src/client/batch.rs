@@ -15,7 +15,7 @@ use std::fmt;
 
 pub use crate::client::redact::redacted_lines;
 use crate::client::response::{parse_reply, Parsed, ReplyMethod};
-use crate::client::top_client::{Body, PrepareOptions, PreparedRequest, TopClient};
+use crate::client::top_client::{PrepareOptions, PreparedRequest, TopClient};
 use crate::rules::time::format_timestamp;
 use crate::wire::error::{ApiError, DecodeError, Error, ValidationError};
 use crate::wire::urlencode::append_encoded;
@@ -120,7 +120,7 @@ impl TopClient {
                 .map_err(|e| at_call(i, e))?;
         }
         let header = (separator != DEFAULT_SEPARATOR).then(|| separator.to_owned());
-        Ok(self.prepare_signed_text(url.as_ref(), shared, &timestamp, body, header))
+        self.prepare_signed_text(url.as_ref(), shared, &timestamp, body, header)
     }
 
     /// Splits a batch reply (default separator) and parses each part as
@@ -204,11 +204,11 @@ impl TopClient {
         }
     }
 
-    /// Appends one call's line. The call goes through [`TopClient::prepare`]
-    /// as if sent alone (with the batch's session when it has none of its
-    /// own), so it is checked and its parameters encoded exactly as a
-    /// single call's: the line is that call's form body, then its method
-    /// and its own session.
+    /// Appends one call's line. The call is checked and its parameters
+    /// encoded by [`TopClient::prepare`]'s own code as if sent alone (with
+    /// the batch's session when it has none of its own), but not signed:
+    /// the line is that call's form body, then its method and its own
+    /// session.
     fn append_line(
         &self,
         body: &mut String,
@@ -233,13 +233,11 @@ impl TopClient {
             timestamp_ms,
             allow_unknown: false,
         };
-        let form = match self.prepare(&call.method, &call.params, &alone) {
-            Ok(PreparedRequest {
-                body: Body::Form(form),
-                ..
-            }) => form,
+        // Checked and encoded as prepare would for the call alone; not signed.
+        let form = match self.checked_form(&call.method, &call.params, &alone) {
+            Ok(Some(form)) => form,
             // A multipart body: a file, which the check above names.
-            Ok(_) => return Err(no_files("params")),
+            Ok(None) => return Err(no_files("params")),
             Err(Error::Validation(e)) => return Err(e),
             Err(other) => {
                 return Err(ValidationError::new(

@@ -5,13 +5,12 @@
 //! checked against their [`ApiSpec`]: every problem names the field path,
 //! what was expected and what came.
 
-use crate::api::spec::{field_names, ApiSpec, Field, Rule, Struct, Type};
+use crate::api::spec::{field_names, find_field_from, ApiSpec, Field, Rule, Struct, Type};
 use crate::rules::java;
 use crate::rules::time::parse_timestamp;
 use crate::wire::error::ValidationError;
 use crate::wire::path::Path;
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 // `Value` here is the value borrowing or owning its text alike: params read
 // from a caller's JSON text are rendered without a copy of their strings.
@@ -33,13 +32,85 @@ pub(crate) const SYSTEM_PARAMS: [&str; 11] = [
     "v",
 ];
 
+/// Whether `name` is one of [`SYSTEM_PARAMS`] (one `match`, which compares
+/// lengths first, rather than eleven string comparisons).
+fn is_system_param(name: &str) -> bool {
+    matches!(
+        name,
+        "app_key"
+            | "format"
+            | "method"
+            | "partner_id"
+            | "session"
+            | "sign"
+            | "sign_method"
+            | "simplify"
+            | "target_app_key"
+            | "timestamp"
+            | "v"
+    )
+}
+
 /// Application parameters ready to send: text (signed) and files (not signed).
 #[derive(Debug, Default)]
 pub(crate) struct Rendered<'a> {
     /// `(name, wire text)` in the caller's order.
-    pub text: Vec<(&'a str, Cow<'a, str>)>,
+    text: Vec<(&'a str, Text<'a>)>,
+    /// The wire text rendering made (numbers, JSON, joined lists), one
+    /// value after another: one buffer for them all.
+    made: String,
     /// `(name, file)` in the caller's order: multipart parts.
     pub files: Vec<(&'a str, &'a FileItem)>,
+}
+
+/// Room for the text rendering makes: most calls' numbers and JSON fit
+/// without growing it.
+const MADE_CAPACITY: usize = 256;
+
+/// Where a parameter's wire text is.
+#[derive(Clone, Copy, Debug)]
+enum Text<'a> {
+    /// The caller's own text, sent as given.
+    Given(&'a str),
+    /// A span of [`Rendered::made`].
+    Made(usize, usize),
+}
+
+impl<'a> Rendered<'a> {
+    /// `(name, wire text)` in the caller's order.
+    pub(crate) fn text(&self) -> Vec<(&str, &str)> {
+        self.text
+            .iter()
+            .map(|&(name, text)| (name, self.resolve(text)))
+            .collect()
+    }
+
+    /// The wire text of the parameter `name`, if it is sent.
+    fn get(&self, name: &str) -> Option<&str> {
+        self.text
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|&(_, text)| self.resolve(text))
+    }
+
+    fn resolve(&self, text: Text<'a>) -> &str {
+        match text {
+            Text::Given(s) => s,
+            Text::Made(start, end) => self.made.get(start..end).unwrap_or_default(),
+        }
+    }
+
+    /// Keeps the rendered `text`, kept as given or moved into [`Self::made`].
+    fn keep(&mut self, text: Cow<'a, str>) -> Text<'a> {
+        match text {
+            Cow::Borrowed(s) => Text::Given(s),
+            Cow::Owned(s) => {
+                let start = self.made.len();
+                self.made.push_str(&s);
+                Text::Made(start, self.made.len())
+            }
+        }
+    }
 }
 
 /// Renders application parameters to `(name, wire text)` pairs and files
@@ -60,14 +131,20 @@ pub(crate) fn render<'a>(
             ))
         }
     };
-    let mut out = Vec::with_capacity(pairs.len());
-    let mut files = Vec::new();
+    let mut out = Rendered {
+        text: Vec::with_capacity(pairs.len()),
+        made: String::with_capacity(MADE_CAPACITY),
+        files: Vec::new(),
+    };
+    // Callers mostly give the fields in their documented order: each lookup
+    // starts after the last field found.
+    let mut next_field = 0;
     for (name, value) in pairs {
         check_name(name)?;
         if is_blank_text(value) {
             continue;
         }
-        let field = spec.and_then(|s| s.request_field(name));
+        let field = spec.and_then(|s| s.request_field_from(name, &mut next_field));
         if let Value::File(file) = value {
             match (spec, field) {
                 (_, Some(f)) if !matches!(f.ty, Type::Bytes) => {
@@ -80,31 +157,35 @@ pub(crate) fn render<'a>(
             }
             // An empty file is as absent as an empty string.
             if !file.content.is_empty() {
-                files.push((name.as_ref(), file));
+                out.files.push((name.as_ref(), file));
             }
             continue;
         }
+        let made_before = out.made.len();
         let text = match (spec, field) {
-            (_, Some(field)) => render_typed(field, value, name, allow_unknown)?,
+            (_, Some(field)) => render_typed(field, value, name, allow_unknown, &mut out)?,
             (Some(spec), None) if !allow_unknown => return Err(unknown_field(name, spec.request)),
-            _ => render_untyped(value, name)?,
+            _ => render_untyped(value, name)?.map(|text| out.keep(text)),
         };
         // A value whose text is empty or whitespace only (a list of one
         // empty string) is as absent as an empty string: neither signed nor
         // sent, as the Java SDK's StringUtils.isEmpty decides.
-        if let Some(text) = text.filter(|t| !java::is_blank(t)) {
-            out.push((name.as_ref(), text));
+        match text {
+            Some(text) if !java::is_blank(out.resolve(text)) => {
+                out.text.push((name.as_ref(), text));
+            }
+            _ => out.made.truncate(made_before),
         }
     }
     if let Some(spec) = spec {
         let present = |name: &str| {
-            out.iter().any(|(k, _)| *k == name) || files.iter().any(|(k, _)| *k == name)
+            out.text.iter().any(|(k, _)| *k == name) || out.files.iter().any(|(k, _)| *k == name)
         };
         check_required(spec.request, present, String::new)
-            .and_then(|()| check_rules(spec, &out))
+            .and_then(|()| check_rules(spec, &|name| out.get(name)))
             .map_err(|e| given_empty(e, spec, pairs))?;
     }
-    Ok(Rendered { text: out, files })
+    Ok(out)
 }
 
 /// A required field "got nothing" when it was given as an empty list or
@@ -164,24 +245,20 @@ fn is_empty_structure(field: &Field, value: &Value) -> bool {
     }
 }
 
-/// The rules across fields ([`Rule`]), over the wire text about to be sent:
-/// the local gateway, which only has that text, checks the same way.
-pub(crate) fn check_rules(
+/// The rules across fields ([`Rule`]), over the wire text about to be sent
+/// (`text` finds a parameter's): the local gateway, which only has that
+/// text, checks the same way.
+fn check_rules<'a>(
     spec: &ApiSpec,
-    sent: &[(&str, Cow<'_, str>)],
+    text: &impl Fn(&str) -> Option<&'a str>,
 ) -> Result<(), ValidationError> {
-    let text = |name: &str| {
-        sent.iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.as_ref())
-    };
-    for rule in spec.rules.iter().filter(|r| rule_applies(spec, r, &text)) {
+    for rule in spec.rules.iter().filter(|r| rule_applies(spec, r, text)) {
         let why = match &rule.when {
             Some(c) => format!(" (required when {} is {})", c.field, c.is),
             None => " (required)".to_owned(),
         };
         for path in rule.require {
-            check_rule_path(spec, path, &text, &why)?;
+            check_rule_path(spec, path, text, &why)?;
         }
     }
     Ok(())
@@ -240,7 +317,7 @@ fn check_name(name: &str) -> Result<(), ValidationError> {
             "an empty name",
         ));
     }
-    if SYSTEM_PARAMS.contains(&name) {
+    if is_system_param(name) {
         let hint = match name {
             "session" => "the session option",
             "timestamp" => "the timestamp option",
@@ -437,12 +514,14 @@ fn describe(field: &Field, value: &Value) -> String {
     format!("{kind} (secret, not shown)")
 }
 
+/// Renders a typed parameter, its made text into `out` (see [`Rendered::made`]).
 fn render_typed<'a>(
     field: &Field,
     value: &'a Value,
     name: &str,
     allow_unknown: bool,
-) -> Result<Option<Cow<'a, str>>, ValidationError> {
+    out: &mut Rendered<'a>,
+) -> Result<Option<Text<'a>>, ValidationError> {
     let path = Path::Top(name);
     if value.is_empty() {
         // Empty is absent where the description says a structure of that
@@ -464,25 +543,46 @@ fn render_typed<'a>(
                 if is_empty_structure(field, &parsed) {
                     return Ok(None);
                 }
-                write_structured(field, &parsed, path, allow_unknown, &mut String::new())?;
-                Cow::Borrowed(json.as_ref())
+                // Checked only: what it would be sent as is dropped.
+                let start = out.made.len();
+                write_structured(field, &parsed, path, allow_unknown, &mut out.made)?;
+                out.made.truncate(start);
+                Text::Given(json.as_ref())
             }
             _ => {
-                let mut out = String::with_capacity(128);
-                write_structured(field, value, path, allow_unknown, &mut out)?;
-                Cow::Owned(out)
+                let start = out.made.len();
+                write_structured(field, value, path, allow_unknown, &mut out.made)?;
+                Text::Made(start, out.made.len())
             }
         },
-        Type::Json => json_text(field, value, path)?,
+        Type::Json => out.keep(json_text(field, value, path)?),
         Type::StringList | Type::NumberList if crate::api::apis::SCALAR_LISTS => {
-            scalar_list(field, value, path)?
+            out.keep(scalar_list(field, value, path)?)
         }
-        _ => scalar_typed(field, value, path)?,
+        Type::Number(_) => {
+            let start = out.made.len();
+            push_integer(&mut out.made, integer(field, value, path)?);
+            Text::Made(start, out.made.len())
+        }
+        _ => out.keep(scalar_typed(field, value, path)?),
     };
-    if !field.allowed.is_empty() && !field.allowed.contains(&text.as_ref()) {
+    if !field.allowed.is_empty() && !field.allowed.contains(&out.resolve(text)) {
         return Err(invalid(path, field, value));
     }
     Ok(Some(text))
+}
+
+/// Appends an integer's decimal text: through itoa natively (no core::fmt
+/// on the hot path), through core::fmt in wasm, whose browser build is
+/// size-budgeted and has core::fmt's integer code anyway.
+fn push_integer(out: &mut String, n: i64) {
+    #[cfg(not(target_arch = "wasm32"))]
+    out.push_str(itoa::Buffer::new().format(n));
+    #[cfg(target_arch = "wasm32")]
+    {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{n}");
+    }
 }
 
 /// A `Json` field: an object or list is sent as its JSON; text must be JSON
@@ -557,9 +657,10 @@ fn write_struct(
     };
     out.push('{');
     let mut first = true;
+    let mut next_field = 0;
     for (name, item) in pairs {
         let member = Path::Member(&path, name);
-        let field = s.fields.iter().find(|f| f.name == name);
+        let field = find_field_from(s.fields, name, &mut next_field);
         if field.is_none() && !allow_unknown {
             return Err(unknown_field(&member.render(), s.fields));
         }
@@ -570,11 +671,17 @@ fn write_struct(
             out.push(',');
         }
         first = false;
-        write_json_string(name, out);
-        out.push(':');
         match field {
-            Some(field) => write_member(field, item, member, allow_unknown, out)?,
+            Some(field) => {
+                // A documented name is a plain identifier: nothing to escape.
+                out.push('"');
+                out.push_str(field.name);
+                out.push_str("\":");
+                write_member(field, item, member, allow_unknown, out)?;
+            }
             None => {
+                write_json_string(name, out);
+                out.push(':');
                 check_finite(item, &member.render())?;
                 out.push_str(&item.to_json());
             }
@@ -598,7 +705,7 @@ fn write_member(
             write_structured(field, value, path, allow_unknown, out)
         }
         Type::Number(_) => {
-            let _ = write!(out, "{}", integer(field, value, path)?);
+            push_integer(out, integer(field, value, path)?);
             Ok(())
         }
         Type::Boolean => {
@@ -746,5 +853,20 @@ fn boolean(field: &Field, value: &Value, path: Path<'_>) -> Result<bool, Validat
         Value::String(s) if s == "true" => Ok(true),
         Value::String(s) if s == "false" => Ok(false),
         _ => Err(invalid(path, field, value)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn system_param_names_match_the_list() {
+        for name in SYSTEM_PARAMS {
+            assert!(is_system_param(name), "{name}");
+        }
+        for name in ["", "App_key", "sign_methods", "timestamps", "vv", "fields"] {
+            assert!(!is_system_param(name), "{name}");
+        }
     }
 }

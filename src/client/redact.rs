@@ -36,11 +36,12 @@ pub fn redact_body<'a>(signed_query: &str, body: &'a str) -> Cow<'a, str> {
             (k.into_owned(), v)
         })
         .collect();
+    let pairs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let mut out = String::with_capacity(body.len());
-    append_pairs(
-        &mut out,
-        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
+    append_pairs(&mut out, &pairs);
     Cow::Owned(out)
 }
 

@@ -7,16 +7,18 @@ use std::fmt;
 
 use crate::api::apis;
 use crate::api::spec::check_method;
-use crate::client::params::render;
+use crate::client::params::{render, Rendered};
 use crate::client::response;
 use crate::client::response::{Parsed, ReplyMethod};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::rules::sign::Keyed;
-use crate::rules::sign::{canonical_bytes, check_credentials, SignMethod};
-use crate::rules::time::format_timestamp;
+#[cfg(target_arch = "wasm32")]
+use crate::rules::sign::Running;
+use crate::rules::sign::{check_credentials, SignMethod, Signer};
+use crate::rules::time::timestamp_text;
 use crate::wire::error::{Error, ValidationError};
 use crate::wire::multipart::{self, Multipart};
-use crate::wire::urlencode::{append_encoded, append_pairs};
+use crate::wire::urlencode::{encode_into, encode_pairs_into, into_text};
 use crate::wire::value::{quote_truncated, Value, ValueRef};
 
 /// The default gateway: `https://eco.taobao.com/router/rest`.
@@ -314,19 +316,24 @@ impl Secret {
         Ok(Secret {
             text: text.to_owned(),
             #[cfg(not(target_arch = "wasm32"))]
-            keyed: Keyed::new(text)
-                .ok_or_else(|| ValidationError::new("app_secret", "a usable key", "none"))?,
+            keyed: Keyed::new(text).ok_or_else(unusable_secret)?,
         })
     }
 
-    /// The signature of the string to sign `s`.
-    fn sign(&self, s: &[u8], method: SignMethod) -> String {
+    /// A signer keyed with the secret for `method`, to be fed the string to sign.
+    fn signer(&self, method: SignMethod) -> Result<Signer, ValidationError> {
         #[cfg(not(target_arch = "wasm32"))]
-        let sign = self.keyed.sign(s, &self.text, method);
+        let digest = Some(self.keyed.start(method));
         #[cfg(target_arch = "wasm32")]
-        let sign = crate::rules::sign::digest_parts([s], &self.text, method);
-        sign
+        let digest = Running::new(&self.text, method);
+        digest.map(Signer::new).ok_or_else(unusable_secret)
     }
+}
+
+/// HMAC takes keys of any length, so this never happens; it keeps the core
+/// free of panics.
+fn unusable_secret() -> ValidationError {
+    ValidationError::new("app_secret", "a usable key", "none")
 }
 
 /// The keyed digests follow from the text.
@@ -517,13 +524,76 @@ impl TopClient {
         params: &ValueRef<'_>,
         options: &PrepareOptions,
     ) -> Result<PreparedRequest, Error> {
-        check_method(method)?;
+        let call = self.checked_call(method, params, options)?;
+        let timestamp = timestamp_text(options.timestamp_ms)?;
+        let app = call.rendered.text();
+        let signed = signing_order(&app)?;
+        let system = self.system_params(Some(method), call.session, timestamp.as_str());
+
+        let mut signer = self.app_secret.signer(self.sign_method)?;
+        sign_merged(&mut signer, system.as_slice(), &signed);
+        let (mut url, signed_query_start) = unsigned_url(&self.gateway, system.as_slice());
+        signer.finish_hex(&self.app_secret.text, &mut url);
+        let (content_type, body) = if call.rendered.files.is_empty() {
+            let mut body = Vec::new();
+            encode_pairs_into(&mut body, &app);
+            (
+                Cow::Borrowed(FORM_CONTENT_TYPE),
+                Body::Form(into_text(body)),
+            )
+        } else {
+            let m = multipart::encode(&app, &call.rendered.files)?;
+            (Cow::Owned(m.content_type()), Body::Multipart(m))
+        };
+        Ok(PreparedRequest {
+            method: HTTP_METHOD,
+            url: into_text(url),
+            content_type,
+            body,
+            separator_header: None,
+            signed_query_start,
+        })
+    }
+
+    /// The form body [`Self::prepare`] would send for a call, checked as it
+    /// checks the call but not signed: a batch's line (see
+    /// [`crate::batch`]). `None` for a call with files.
+    pub(crate) fn checked_form(
+        &self,
+        method: &str,
+        params: &ValueRef<'_>,
+        options: &PrepareOptions,
+    ) -> Result<Option<String>, Error> {
+        let call = self.checked_call(method, params, options)?;
+        // The checks of prepare, in its order.
+        timestamp_text(options.timestamp_ms)?;
+        let app = call.rendered.text();
+        signing_order(&app)?;
+        if !call.rendered.files.is_empty() {
+            return Ok(None);
+        }
+        let mut body = Vec::new();
+        encode_pairs_into(&mut body, &app);
+        Ok(Some(into_text(body)))
+    }
+
+    /// Everything [`Self::prepare`] checks before the timestamp: the
+    /// method, the parameters (rendered) and the session.
+    fn checked_call<'a>(
+        &self,
+        method: &str,
+        params: &'a ValueRef<'_>,
+        options: &'a PrepareOptions,
+    ) -> Result<CheckedCall<'a>, Error> {
         let spec = apis::find(method);
-        if spec.is_none() && !options.allow_unknown {
-            check_not_misspelled(method)?;
+        // A typed method's name is well formed (the build checks it).
+        if spec.is_none() {
+            check_method(method)?;
+            if !options.allow_unknown {
+                check_not_misspelled(method)?;
+            }
         }
         let rendered = render(spec, params, options.allow_unknown)?;
-        let app = &rendered.text;
         // Blank system values are dropped as the Java SDK's TaobaoHashMap drops them.
         let session = options
             .session
@@ -537,43 +607,7 @@ impl TopClient {
             )
             .into());
         }
-        let timestamp = format_timestamp(options.timestamp_ms)?;
-        let system = self.system_params(method, session, &timestamp);
-
-        let mut sorted_app: Vec<(&str, &str)> = app.iter().map(|(k, v)| (*k, v.as_ref())).collect();
-        crate::rules::java::sort_by_str(&mut sorted_app, |(k, _)| *k);
-        let all = merge_sorted(&system, &sorted_app);
-        // Sorted, a repeated name sits next to itself (only a Rust caller's
-        // Value::Object can repeat one; JS objects and dicts cannot).
-        if let Some(pair) = all
-            .windows(2)
-            .find(|w| w.first().map(|p| p.0) == w.get(1).map(|p| p.0))
-        {
-            let name = pair.first().map_or("", |p| p.0);
-            return Err(ValidationError::new(name, "each parameter once", "it twice").into());
-        }
-        let sign = self
-            .app_secret
-            .sign(&canonical_bytes(all.iter().copied()), self.sign_method);
-
-        let (url, signed_query_start) = signed_url(&self.gateway, &system, &sign);
-        let (content_type, body) = if rendered.files.is_empty() {
-            let mut body =
-                String::with_capacity(app.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum());
-            append_pairs(&mut body, app.iter().map(|(k, v)| (*k, v.as_ref())));
-            (Cow::Borrowed(FORM_CONTENT_TYPE), Body::Form(body))
-        } else {
-            let m = multipart::encode(app, &rendered.files)?;
-            (Cow::Owned(m.content_type()), Body::Multipart(m))
-        };
-        Ok(PreparedRequest {
-            method: HTTP_METHOD,
-            url,
-            content_type,
-            body,
-            separator_header: None,
-            signed_query_start,
-        })
+        Ok(CheckedCall { rendered, session })
     }
 
     /// The signed request of a batch whose body is already built: the
@@ -586,24 +620,24 @@ impl TopClient {
         timestamp: &str,
         body: String,
         separator_header: Option<String>,
-    ) -> PreparedRequest {
-        let mut system = self.system_params("", session, timestamp);
+    ) -> Result<PreparedRequest, ValidationError> {
         // No `method` in a batch's query: each line names its own.
-        system.retain(|(k, _)| *k != "method");
+        let system = self.system_params(None, session, timestamp);
         // The string to sign: the system parameters (already in signing
         // order), then the body exactly as sent.
-        let mut canonical = canonical_bytes(system.iter().copied());
-        canonical.extend_from_slice(body.as_bytes());
-        let sign = self.app_secret.sign(&canonical, self.sign_method);
-        let (url, signed_query_start) = signed_url(url, &system, &sign);
-        PreparedRequest {
+        let mut signer = self.app_secret.signer(self.sign_method)?;
+        sign_merged(&mut signer, system.as_slice(), &[]);
+        signer.write(body.as_bytes());
+        let (mut url, signed_query_start) = unsigned_url(url, system.as_slice());
+        signer.finish_hex(&self.app_secret.text, &mut url);
+        Ok(PreparedRequest {
             method: HTTP_METHOD,
-            url,
+            url: into_text(url),
             content_type: Cow::Borrowed(BATCH_CONTENT_TYPE),
             body: Body::Text(body),
             separator_header,
             signed_query_start,
-        }
+        })
     }
 
     /// Parses a response body of `method`, in whichever format the body is
@@ -624,74 +658,130 @@ impl TopClient {
         response::parse_reply(method, body)
     }
 
-    /// The system parameters, already in signing order.
+    /// The system parameters, already in signing order (`method` left out
+    /// for a batch, whose lines name their own).
     // Inlined into `prepare`, its one caller in the browser build (smaller there).
     #[inline(always)]
     pub(crate) fn system_params<'a>(
         &'a self,
-        method: &'a str,
+        method: Option<&'a str>,
         session: Option<&'a str>,
         timestamp: &'a str,
-    ) -> Vec<(&'a str, &'a str)> {
-        let mut p = Vec::with_capacity(10);
-        p.push(("app_key", self.app_key.as_str()));
-        p.push(("format", self.format.as_str()));
-        p.push(("method", method));
-        if let Some(id) = &self.partner_id {
-            p.push(("partner_id", id.as_str()));
+    ) -> SystemParams<'a> {
+        let all = [
+            ("app_key", Some(self.app_key.as_str())),
+            ("format", Some(self.format.as_str())),
+            ("method", method),
+            ("partner_id", self.partner_id.as_deref()),
+            ("session", session),
+            ("sign_method", Some(self.sign_method.as_str())),
+            ("simplify", self.simplify.then_some("true")),
+            ("target_app_key", self.target_app_key.as_deref()),
+            ("timestamp", Some(timestamp)),
+            ("v", Some("2.0")),
+        ];
+        let mut p = SystemParams::default();
+        for (name, value) in all {
+            p.push(name, value);
         }
-        if let Some(s) = session {
-            p.push(("session", s));
-        }
-        p.push(("sign_method", self.sign_method.as_str()));
-        if self.simplify {
-            p.push(("simplify", "true"));
-        }
-        if let Some(key) = &self.target_app_key {
-            p.push(("target_app_key", key.as_str()));
-        }
-        p.push(("timestamp", timestamp));
-        p.push(("v", "2.0"));
         p
     }
 }
 
-/// `base?k=v&...&sign=...` and where its query starts. System names and the
-/// hex sign are URL-safe ASCII: only values are encoded.
-// Inlined into `prepare`, its one caller in the browser build (smaller there).
-#[inline(always)]
-fn signed_url(base: &str, system: &[(&str, &str)], sign: &str) -> (String, usize) {
-    let mut url = String::with_capacity(base.len() + 320);
-    url.push_str(base);
-    url.push('?');
-    let signed_query_start = url.len();
-    for (k, v) in system {
-        url.push_str(k);
-        url.push('=');
-        append_encoded(&mut url, v);
-        url.push('&');
-    }
-    url.push_str("sign=");
-    url.push_str(sign);
-    (url, signed_query_start)
+/// A call checked and rendered, before its timestamp and signature.
+struct CheckedCall<'a> {
+    rendered: Rendered<'a>,
+    /// The session sent, if any (a blank one is not).
+    session: Option<&'a str>,
 }
 
-/// Merges two lists sorted by key (Java's UTF-16 order) into one. `a` holds
-/// the system parameters, whose names are ASCII: against an ASCII string,
-/// byte order and UTF-16 order agree, so comparing bytes is exact.
-fn merge_sorted<'a>(a: &[(&'a str, &'a str)], b: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) if x.0.as_bytes() <= y.0.as_bytes() => a.next(),
-            (Some(_), Some(_)) | (None, Some(_)) => b.next(),
-            (Some(_), None) => a.next(),
-            (None, None) => break,
-        };
-        out.extend(next.copied());
+/// How many system parameters there are.
+const SYSTEM_PARAMS_MAX: usize = 10;
+
+/// The system parameters of a call, in signing order, held on the stack.
+#[derive(Default)]
+pub(crate) struct SystemParams<'a> {
+    pairs: [(&'a str, &'a str); SYSTEM_PARAMS_MAX],
+    len: usize,
+}
+
+impl<'a> SystemParams<'a> {
+    /// Adds `name` when it has a value.
+    #[inline(always)]
+    fn push(&mut self, name: &'a str, value: Option<&'a str>) {
+        if let (Some(value), Some(slot)) = (value, self.pairs.get_mut(self.len)) {
+            *slot = (name, value);
+            self.len += 1;
+        }
     }
-    out
+
+    pub(crate) fn as_slice(&self) -> &[(&'a str, &'a str)] {
+        self.pairs.get(..self.len).unwrap_or_default()
+    }
+}
+
+/// The application pairs in signing order (Java's order of their names),
+/// or the error naming one given twice: sorted, a repeated name sits next
+/// to itself (only a Rust caller's `Value::Object` can repeat one; JS
+/// objects and dicts cannot). System names cannot be among them
+/// (`render` refuses them).
+fn signing_order<'a>(
+    app: &[(&'a str, &'a str)],
+) -> Result<Vec<(&'a str, &'a str)>, ValidationError> {
+    let mut sorted = app.to_vec();
+    crate::rules::java::sort_pairs(&mut sorted);
+    if let Some(pair) = sorted
+        .windows(2)
+        .find(|w| w.first().map(|p| p.0) == w.get(1).map(|p| p.0))
+    {
+        let name = pair.first().map_or("", |p| p.0);
+        return Err(ValidationError::new(
+            name,
+            "each parameter once",
+            "it twice",
+        ));
+    }
+    Ok(sorted)
+}
+
+/// Feeds the string to sign: every key and value of `system` and `app`,
+/// both in signing order, merged. `system`'s names are ASCII: against an
+/// ASCII string, byte order and UTF-16 order agree, so comparing bytes is
+/// exact.
+fn sign_merged(signer: &mut Signer, system: &[(&str, &str)], app: &[(&str, &str)]) {
+    let mut app = app.iter().peekable();
+    for (k, v) in system {
+        while let Some((ak, av)) = app.next_if(|(ak, _)| ak.as_bytes() < k.as_bytes()) {
+            signer.write(ak.as_bytes());
+            signer.write(av.as_bytes());
+        }
+        signer.write(k.as_bytes());
+        signer.write(v.as_bytes());
+    }
+    for (ak, av) in app {
+        signer.write(ak.as_bytes());
+        signer.write(av.as_bytes());
+    }
+}
+
+/// `base?k=v&...&sign=` (the signature's hex to follow) and where its query
+/// starts. System names are URL-safe ASCII: only values are encoded.
+// Inlined into `prepare`, its one caller in the browser build (smaller there).
+#[inline(always)]
+fn unsigned_url(base: &str, system: &[(&str, &str)]) -> (Vec<u8>, usize) {
+    let query: usize = system.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum();
+    let mut url = Vec::with_capacity(base.len() + query + 72);
+    url.extend_from_slice(base.as_bytes());
+    url.push(b'?');
+    let signed_query_start = url.len();
+    for (k, v) in system {
+        url.extend_from_slice(k.as_bytes());
+        url.push(b'=');
+        encode_into(&mut url, v.as_bytes());
+        url.push(b'&');
+    }
+    url.extend_from_slice(b"sign=");
+    (url, signed_query_start)
 }
 
 /// How many edits away from a typed method an untyped one is taken for a

@@ -10,7 +10,6 @@
 //! decodes the same (a differential test below holds it to that).
 
 use std::borrow::Cow;
-#[cfg(test)]
 use std::cmp::Ordering;
 
 use crate::wire::order;
@@ -75,30 +74,13 @@ pub(crate) fn split_pair(piece: &str) -> Option<(&str, &str)> {
     }
 }
 
-/// The positions of `items` in the order `Arrays.sort` puts Java strings,
-/// equal strings in their given order. UTF-8 byte order is UTF-16 order
-/// unless a string holds a character from U+E000 up (lead byte 0xEE or
-/// more); then the keys are compared as big-endian UTF-16 bytes, whose byte
-/// order is UTF-16 order.
+/// The positions of `items` in the order `Arrays.sort` puts Java strings
+/// (see [`cmp_java`]), equal strings in their given order.
 pub(crate) fn order_by_str<T>(items: &[T], key: for<'x> fn(&'x T) -> &'x str) -> Vec<usize> {
     // The keys first, so the sort itself is one non-generic function (see
     // crate::order: one copy in the wasm build, whatever the item type).
-    let keys: Vec<&str> = items.iter().map(key).collect();
-    order_of_keys(&keys)
-}
-
-fn order_of_keys(keys: &[&str]) -> Vec<usize> {
-    if keys.iter().any(|k| k.bytes().any(|b| b >= 0xEE)) {
-        let units: Vec<Vec<u8>> = keys
-            .iter()
-            .map(|k| k.encode_utf16().flat_map(u16::to_be_bytes).collect())
-            .collect();
-        let keys: Vec<&[u8]> = units.iter().map(Vec::as_slice).collect();
-        order::positions(&keys)
-    } else {
-        let keys: Vec<&[u8]> = keys.iter().map(|k| k.as_bytes()).collect();
-        order::positions(&keys)
-    }
+    let keys: Vec<&[u8]> = items.iter().map(|item| key(item).as_bytes()).collect();
+    order::positions_by(&keys, cmp_java_bytes)
 }
 
 /// Sorts `items` stably by `key` as `Arrays.sort` sorts Java strings (UTF-16
@@ -107,6 +89,57 @@ fn order_of_keys(keys: &[&str]) -> Vec<usize> {
 pub(crate) fn sort_by_str<T>(items: &mut Vec<T>, key: for<'x> fn(&'x T) -> &'x str) {
     let order = order_by_str(items, key);
     order::reorder(items, &order);
+}
+
+/// Orders strings as Java's `String.compareTo` does (UTF-16 code units),
+/// from their UTF-8 bytes and without converting them. The two orders
+/// differ only between a character beyond U+FFFF (lead byte 0xF0 or more),
+/// which UTF-16 writes as surrogates (0xD800..), and one in U+E000..U+FFFF
+/// (lead byte 0xEE or 0xEF). At the first byte where two strings differ,
+/// both are at the start of a character or both inside characters of the
+/// same lead byte, so that byte decides, but for that one pair of leads.
+pub(crate) fn cmp_java(a: &str, b: &str) -> Ordering {
+    cmp_java_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// [`cmp_java`] on the UTF-8 bytes of two strings.
+fn cmp_java_bytes(a: &[u8], b: &[u8]) -> Ordering {
+    match a.iter().zip(b).find(|(x, y)| x != y) {
+        None => a.len().cmp(&b.len()),
+        Some((&x, &y)) => match (x, y) {
+            (0xF0.., 0xEE..=0xEF) => Ordering::Less,
+            (0xEE..=0xEF, 0xF0..) => Ordering::Greater,
+            _ => x.cmp(&y),
+        },
+    }
+}
+
+/// Up to this many pairs, [`sort_pairs`] sorts by insertion natively: no
+/// allocation, and fewer comparisons than setting up the general sort. Not
+/// in wasm, whose browser build is size-budgeted: the general sort is
+/// there anyway.
+const INSERTION_SORT_MAX: usize = if cfg!(target_arch = "wasm32") { 0 } else { 24 };
+
+/// Sorts `(key, value)` pairs stably by key as `Arrays.sort` sorts Java
+/// strings: the order of the string to sign.
+pub(crate) fn sort_pairs(pairs: &mut Vec<(&str, &str)>) {
+    if pairs.len() > INSERTION_SORT_MAX {
+        sort_by_str(pairs, |(k, _)| *k);
+        return;
+    }
+    for i in 1..pairs.len() {
+        let mut j = i;
+        while j > 0 {
+            let (Some(before), Some(at)) = (pairs.get(j - 1), pairs.get(j)) else {
+                break;
+            };
+            if cmp_java(before.0, at.0) != Ordering::Greater {
+                break;
+            }
+            pairs.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 /// Why a piece of text could not be URL-decoded.
@@ -241,6 +274,26 @@ mod tests {
         #[test]
         fn byte_order_is_utf16_order_below_u_e000(a in "[\\x00-\\u{D7FF}]*", b in "[\\x00-\\u{D7FF}]*") {
             prop_assert_eq!(cmp_utf16(&a, &b), a.as_bytes().cmp(b.as_bytes()));
+        }
+
+        /// The byte-wise comparison is `String.compareTo`.
+        #[test]
+        fn cmp_java_is_utf16_order(a in "[a\u{e9}\u{D7FF}\u{E000}\u{FF21}\u{FFFF}\u{10000}\u{1F600}]{0,4}", b in "[a\u{e9}\u{D7FF}\u{E000}\u{FF21}\u{FFFF}\u{10000}\u{1F600}]{0,4}", c in "\\PC{0,6}", d in "\\PC{0,6}") {
+            prop_assert_eq!(cmp_java(&a, &b), cmp_utf16(&a, &b));
+            prop_assert_eq!(cmp_java(&c, &d), cmp_utf16(&c, &d));
+            let (ac, bc) = (format!("{a}{c}"), format!("{a}{d}"));
+            prop_assert_eq!(cmp_java(&ac, &bc), cmp_utf16(&ac, &bc));
+        }
+
+        /// Small or large, pairs are sorted stably by `String.compareTo`.
+        #[test]
+        fn sort_pairs_is_a_stable_utf16_sort(keys in proptest::collection::vec("[a\u{e9}\u{FF21}\u{1F600}]{0,2}", 0..40)) {
+            let values: Vec<String> = (0..keys.len()).map(|i| i.to_string()).collect();
+            let mut pairs: Vec<(&str, &str)> = keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)).collect();
+            let mut expected = pairs.clone();
+            expected.sort_by(|x, y| cmp_utf16(x.0, y.0));
+            sort_pairs(&mut pairs);
+            prop_assert_eq!(pairs, expected);
         }
 
         /// Either way, the order is a stable sort by `String.compareTo`.

@@ -75,8 +75,8 @@ pub fn sign<K: AsRef<str>, V: AsRef<str>>(
         let expected = format!("a non-empty secret ({} needs a key)", method.as_str());
         return Err(ValidationError::new("secret", expected, "an empty string"));
     }
-    let sorted = signed_pairs(params);
-    Ok(digest_pairs(sorted.iter().copied(), secret, method))
+    let canonical = string_to_sign(params);
+    Ok(digest_parts([canonical.as_bytes()], secret, method))
 }
 
 /// The canonical string the signature covers (for debugging error 25).
@@ -100,64 +100,121 @@ fn signed_pairs<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Vec<(&str, &
     pairs
 }
 
-/// Digests already sorted pairs. Callers that sorted for other reasons
-/// (`prepare`) use this directly.
-pub(crate) fn digest_pairs<'a, I>(pairs: I, secret: &str, method: SignMethod) -> String
-where
-    I: IntoIterator<Item = (&'a str, &'a str)>,
-{
-    digest_parts([canonical_bytes(pairs).as_slice()], secret, method)
-}
-
 /// Digests a sequence of byte slices that together form the string to sign.
 pub(crate) fn digest_parts<'a, I>(parts: I, secret: &str, method: SignMethod) -> String
 where
     I: IntoIterator<Item = &'a [u8]>,
 {
-    match method {
-        SignMethod::Md5 => {
-            let mut h = Md5::new();
-            h.update(secret.as_bytes());
-            for p in parts {
-                h.update(p);
-            }
-            h.update(secret.as_bytes());
-            upper_hex(&h.finalize())
-        }
-        SignMethod::Hmac => hmac_hex::<Hmac<Md5>, _>(parts, secret),
-        SignMethod::HmacSha256 => hmac_hex::<Hmac<Sha256>, _>(parts, secret),
-    }
-}
-
-fn hmac_hex<'a, M, I>(parts: I, secret: &str) -> String
-where
-    M: Mac + KeyInit,
-    I: IntoIterator<Item = &'a [u8]>,
-{
     // HMAC accepts keys of any length, so this never fails; the empty result
     // only exists to keep the core free of panics.
-    let Ok(mut mac) = <M as KeyInit>::new_from_slice(secret.as_bytes()) else {
+    let Some(mut digest) = Running::new(secret, method) else {
         return String::new();
     };
     for p in parts {
-        mac.update(p);
+        digest.update(p);
     }
-    upper_hex(&mac.finalize().into_bytes())
+    let mut out = Vec::with_capacity(64);
+    digest.finish_hex(secret, &mut out);
+    crate::wire::urlencode::into_text(out)
 }
 
-/// The string to sign of `pairs`: every key and value, in the given order.
-pub(crate) fn canonical_bytes<'a, I>(pairs: I) -> Vec<u8>
-where
-    I: IntoIterator<Item = (&'a str, &'a str)>,
-{
-    // One contiguous buffer and one digest update: feeding the digest dozens
-    // of short slices costs more than copying them (measured in benches/core.rs).
-    let mut s = Vec::with_capacity(512);
-    for (k, v) in pairs {
-        s.extend_from_slice(k.as_bytes());
-        s.extend_from_slice(v.as_bytes());
+/// A digest of the string to sign, being fed.
+#[derive(Clone)]
+pub(crate) enum Running {
+    /// MD5(secret + S + secret): the secret is fed first and again at the end.
+    Md5(Md5),
+    /// HMAC-MD5 keyed with the secret.
+    HmacMd5(Hmac<Md5>),
+    /// HMAC-SHA256 keyed with the secret.
+    HmacSha256(Hmac<Sha256>),
+}
+
+impl Running {
+    /// A digest keyed with `secret`. `None` never happens (HMAC takes keys
+    /// of any length); it keeps the core free of panics.
+    pub(crate) fn new(secret: &str, method: SignMethod) -> Option<Running> {
+        let key = secret.as_bytes();
+        Some(match method {
+            SignMethod::Md5 => Running::Md5(Md5::new_with_prefix(key)),
+            SignMethod::Hmac => Running::HmacMd5(KeyInit::new_from_slice(key).ok()?),
+            SignMethod::HmacSha256 => Running::HmacSha256(KeyInit::new_from_slice(key).ok()?),
+        })
     }
-    s
+
+    fn update(&mut self, bytes: &[u8]) {
+        match self {
+            Running::Md5(h) => h.update(bytes),
+            Running::HmacMd5(mac) => mac.update(bytes),
+            Running::HmacSha256(mac) => mac.update(bytes),
+        }
+    }
+
+    /// Appends the signature in upper-case hex.
+    fn finish_hex(self, secret: &str, out: &mut Vec<u8>) {
+        use crate::wire::urlencode::push_upper_hex;
+        match self {
+            Running::Md5(mut h) => {
+                h.update(secret.as_bytes());
+                push_upper_hex(out, &h.finalize());
+            }
+            Running::HmacMd5(mac) => push_upper_hex(out, &mac.finalize().into_bytes()),
+            Running::HmacSha256(mac) => push_upper_hex(out, &mac.finalize().into_bytes()),
+        }
+    }
+}
+
+/// How many bytes of the string to sign [`Signer`] gathers before it feeds
+/// the digest: two blocks of the hashes, so a feed is whole blocks mostly,
+/// and little to set up and move for each signature.
+const SIGNER_BUFFER: usize = 128;
+
+/// Feeds a digest the string to sign in pieces (each key and value as it
+/// comes), gathered in a buffer on the stack: feeding the digest dozens of
+/// short slices costs more than copying them, and a heap buffer for the
+/// whole string costs an allocation.
+pub(crate) struct Signer {
+    digest: Running,
+    buf: [u8; SIGNER_BUFFER],
+    len: usize,
+}
+
+impl Signer {
+    pub(crate) fn new(digest: Running) -> Signer {
+        Signer {
+            digest,
+            buf: [0; SIGNER_BUFFER],
+            len: 0,
+        }
+    }
+
+    /// Appends `bytes` to the string to sign.
+    #[inline]
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
+        if self.len + bytes.len() > SIGNER_BUFFER {
+            self.flush();
+        }
+        match self.buf.get_mut(self.len..self.len + bytes.len()) {
+            Some(slot) => {
+                slot.copy_from_slice(bytes);
+                self.len += bytes.len();
+            }
+            // Longer than the whole buffer.
+            None => self.digest.update(bytes),
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Some(gathered) = self.buf.get(..self.len) {
+            self.digest.update(gathered);
+        }
+        self.len = 0;
+    }
+
+    /// Appends the signature in upper-case hex to `out`.
+    pub(crate) fn finish_hex(mut self, secret: &str, out: &mut Vec<u8>) {
+        self.flush();
+        self.digest.finish_hex(secret, out);
+    }
 }
 
 /// The three digests keyed with an app secret once, when a client is made,
@@ -168,9 +225,9 @@ where
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(Clone)]
 pub(crate) struct Keyed {
-    md5: Md5,
-    hmac_md5: Hmac<Md5>,
-    hmac_sha256: Hmac<Sha256>,
+    md5: Running,
+    hmac_md5: Running,
+    hmac_sha256: Running,
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -178,42 +235,28 @@ impl Keyed {
     /// `None` never happens (HMAC takes keys of any length); it keeps the
     /// core free of panics.
     pub(crate) fn new(secret: &str) -> Option<Keyed> {
-        let key = secret.as_bytes();
         Some(Keyed {
-            md5: Md5::new_with_prefix(key),
-            hmac_md5: KeyInit::new_from_slice(key).ok()?,
-            hmac_sha256: KeyInit::new_from_slice(key).ok()?,
+            md5: Running::new(secret, SignMethod::Md5)?,
+            hmac_md5: Running::new(secret, SignMethod::Hmac)?,
+            hmac_sha256: Running::new(secret, SignMethod::HmacSha256)?,
         })
     }
 
-    /// The signature of the string to sign `s`, as [`digest_parts`] makes it.
-    pub(crate) fn sign(&self, s: &[u8], secret: &str, method: SignMethod) -> String {
+    /// A digest keyed for `method`, ready for the string to sign.
+    pub(crate) fn start(&self, method: SignMethod) -> Running {
         match method {
-            SignMethod::Md5 => {
-                let mut h = self.md5.clone();
-                h.update(s);
-                h.update(secret.as_bytes());
-                upper_hex(&h.finalize())
-            }
-            SignMethod::Hmac => mac_hex(self.hmac_md5.clone(), s),
-            SignMethod::HmacSha256 => mac_hex(self.hmac_sha256.clone(), s),
+            SignMethod::Md5 => self.md5.clone(),
+            SignMethod::Hmac => self.hmac_md5.clone(),
+            SignMethod::HmacSha256 => self.hmac_sha256.clone(),
         }
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-fn mac_hex<M: Mac>(mut mac: M, s: &[u8]) -> String {
-    mac.update(s);
-    upper_hex(&mac.finalize().into_bytes())
-}
-
 /// Upper-case hex of a digest.
 pub(crate) fn upper_hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push_str(crate::wire::urlencode::hex_pair(b));
-    }
-    out
+    let mut out = Vec::with_capacity(bytes.len() * 2);
+    crate::wire::urlencode::push_upper_hex(&mut out, bytes);
+    crate::wire::urlencode::into_text(out)
 }
 
 /// An app key and secret must both be given.

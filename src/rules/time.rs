@@ -21,6 +21,24 @@ const MAX_YEAR: i64 = 9999;
 /// assert_eq!(topwire::format_timestamp(0).unwrap(), "1970-01-01 08:00:00");
 /// ```
 pub fn format_timestamp(epoch_ms: i64) -> Result<String, ValidationError> {
+    timestamp_text(epoch_ms).map(|t| t.as_str().to_owned())
+}
+
+/// A TOP timestamp's 19 ASCII bytes, kept on the stack: `prepare` signs and
+/// encodes it without a `String` of its own.
+#[derive(Clone, Copy)]
+pub(crate) struct TimestampText([u8; 19]);
+
+impl TimestampText {
+    /// The text (`yyyy-MM-dd HH:mm:ss`).
+    pub(crate) fn as_str(&self) -> &str {
+        // Digits and separators only: always UTF-8.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+/// [`format_timestamp`] without the allocation.
+pub(crate) fn timestamp_text(epoch_ms: i64) -> Result<TimestampText, ValidationError> {
     let secs = epoch_ms.div_euclid(1000) + OFFSET_SECS;
     let days = secs.div_euclid(SECS_PER_DAY);
     let in_day = secs.rem_euclid(SECS_PER_DAY);
@@ -32,7 +50,7 @@ pub fn format_timestamp(epoch_ms: i64) -> Result<String, ValidationError> {
             format!("{epoch_ms}"),
         ));
     }
-    let mut buf = [0u8; 19];
+    let mut buf = *b"0000-00-00 00:00:00";
     let fields: [(usize, usize, i64); 6] = [
         (0, 4, y),
         (5, 2, m),
@@ -44,12 +62,7 @@ pub fn format_timestamp(epoch_ms: i64) -> Result<String, ValidationError> {
     for (start, width, value) in fields {
         write_digits(&mut buf, start, width, value);
     }
-    for (i, sep) in [(4, b'-'), (7, b'-'), (10, b' '), (13, b':'), (16, b':')] {
-        if let Some(slot) = buf.get_mut(i) {
-            *slot = sep;
-        }
-    }
-    Ok(buf.iter().map(|&b| char::from(b)).collect())
+    Ok(TimestampText(buf))
 }
 
 /// Parses a TOP timestamp (`yyyy-MM-dd HH:mm:ss`, GMT+8) into epoch milliseconds.

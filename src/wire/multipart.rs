@@ -6,8 +6,6 @@
 //! that occurs in none of the parts (see [`choose_boundary`], which proves it
 //! exists and is found in linear time).
 
-use std::borrow::Cow;
-
 use crate::wire::error::ValidationError;
 use crate::wire::value::{quote_truncated, FileItem};
 
@@ -64,7 +62,7 @@ impl Multipart {
 /// backslashes and control characters in them are refused rather than
 /// escaped in a way some server would read differently.
 pub(crate) fn encode(
-    text: &[(&str, Cow<'_, str>)],
+    text: &[(&str, &str)],
     files: &[(&str, &FileItem)],
 ) -> Result<Multipart, ValidationError> {
     let parts = text.len() + files.len();
@@ -135,10 +133,7 @@ pub(crate) fn encode(
     out.extend_from_slice(boundary.as_bytes());
     out.extend_from_slice(b"--\r\n");
     let mut signed_form = String::new();
-    crate::wire::urlencode::append_pairs(
-        &mut signed_form,
-        text.iter().map(|(k, v)| (*k, v.as_ref())),
-    );
+    crate::wire::urlencode::append_pairs(&mut signed_form, text);
     Ok(Multipart {
         boundary,
         bytes: out,
@@ -460,7 +455,7 @@ mod tests {
         let file = FileItem::new(b"\x89PNG\r\n--\r\n".to_vec())
             .with_filename("qr.png")
             .with_content_type("image/png");
-        let text = vec![("a", Cow::Borrowed("中文")), ("b", Cow::Borrowed(""))];
+        let text = vec![("a", "中文"), ("b", "")];
         let m = encode(&text, &[("img", &file)]).unwrap();
         let parts = parse(&m.bytes, &m.boundary).unwrap();
         assert_eq!(parts.len(), 3);
@@ -536,7 +531,7 @@ mod tests {
             encode(&[], &[("img", &file)]).unwrap_err().field,
             "img.content_type"
         );
-        let e = encode(&[("a\nb", Cow::Borrowed("v"))], &[("img", &file)]).unwrap_err();
+        let e = encode(&[("a\nb", "v")], &[("img", &file)]).unwrap_err();
         assert_eq!(e.field, "a\nb");
     }
 }

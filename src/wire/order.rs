@@ -2,15 +2,57 @@
 //! comparator is one more copy of the standard library's sort in the wasm
 //! build (1 to 5 KB each; seven of them were about a tenth of the browser
 //! build's code). So every caller sorts through
-//! [`positions`]: (key bytes, position) pairs, sorted once by one
-//! non-generic function, tell the caller where each of its items goes.
+//! [`positions`]: one non-generic merge sort of positions by their keys'
+//! bytes tells the caller where each of its items goes.
+
+use std::cmp::Ordering;
 
 /// The positions of `keys` in byte order of the keys; equal keys keep their
-/// given order (the position breaks ties, so the sort is stable).
+/// given order.
 pub(crate) fn positions(keys: &[&[u8]]) -> Vec<usize> {
-    let mut order: Vec<(&[u8], usize)> = keys.iter().copied().zip(0..).collect();
-    order.sort_unstable();
-    order.into_iter().map(|(_, i)| i).collect()
+    positions_by(keys, <[u8]>::cmp)
+}
+
+/// The positions of `keys` in the order `cmp` puts them; equal keys keep
+/// their given order. A bottom-up merge sort of positions: stable, n log n
+/// comparisons whatever the input, and a fraction of the standard
+/// library's sort in the wasm build. `cmp` is a plain function, so there
+/// is one copy of the sort whatever the order.
+pub(crate) fn positions_by(keys: &[&[u8]], cmp: fn(&[u8], &[u8]) -> Ordering) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    let mut merged = vec![0; keys.len()];
+    let key = |i: usize| keys.get(i).copied().unwrap_or_default();
+    let mut width = 1;
+    while width < order.len() {
+        for (runs, out) in order.chunks(2 * width).zip(merged.chunks_mut(2 * width)) {
+            let (left, right) = runs.split_at(width.min(runs.len()));
+            merge(left, right, out, key, cmp);
+        }
+        std::mem::swap(&mut order, &mut merged);
+        width *= 2;
+    }
+    order
+}
+
+/// Merges two sorted runs of positions into `out`; on equal keys the left
+/// run's first, which keeps the sort stable.
+fn merge<'k>(
+    left: &[usize],
+    right: &[usize],
+    out: &mut [usize],
+    key: impl Fn(usize) -> &'k [u8],
+    cmp: fn(&[u8], &[u8]) -> Ordering,
+) {
+    let (mut left, mut right) = (left.iter().peekable(), right.iter().peekable());
+    for slot in out {
+        let from_left = match (left.peek(), right.peek()) {
+            (Some(&&l), Some(&&r)) => cmp(key(l), key(r)) != Ordering::Greater,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        let next = if from_left { left.next() } else { right.next() };
+        *slot = next.copied().unwrap_or_default();
+    }
 }
 
 /// Sorts `items` stably by the bytes of `key`.
