@@ -25,7 +25,7 @@ test-rust:
 	rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy -p topwire-wasm --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p topwire-wasm --target wasm32-unknown-unknown --features small -- -D warnings
 	cargo clippy -p topwire-wasm --target wasm32-unknown-unknown --features gateway,batch,tmc -- -D warnings
 	cargo test --workspace
 

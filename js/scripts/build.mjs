@@ -27,7 +27,9 @@ const SIMD = '-C target-feature=+simd128';
 // Browsers also take sha2's compact (rolled) SHA-256 rounds, a documented
 // backend option of the crate: about 5 KB less wasm than the unrolled ones.
 const COMPACT_SHA256 = '--cfg sha2_backend_soft="compact"';
-const BUILDS = { node: ['wasm-node', ['--features', 'gateway,batch,tmc'], SIMD], browser: ['wasm', [], COMPACT_SHA256] };
+// Browsers also take the core's `small` feature (its size-saving paths);
+// Node keeps the fast ones.
+const BUILDS = { node: ['wasm-node', ['--features', 'gateway,batch,tmc'], SIMD], browser: ['wasm', ['--features', 'small'], COMPACT_SHA256] };
 const rawWasm = {};
 for (const [name, [profile, extra, rustflags]] of Object.entries(BUILDS)) {
   run('cargo', ['build', '-p', 'topwire-wasm', '--target', 'wasm32-unknown-unknown', '--profile', profile, ...extra], {

@@ -572,13 +572,13 @@ fn render_typed<'a>(
     Ok(Some(text))
 }
 
-/// Appends an integer's decimal text: through itoa natively (no core::fmt
-/// on the hot path), through core::fmt in wasm, whose browser build is
-/// size-budgeted and has core::fmt's integer code anyway.
+/// Appends an integer's decimal text: through itoa (no core::fmt on the hot
+/// path), or through core::fmt with the `small` feature (the size-budgeted
+/// browser build), which has core::fmt's integer code anyway.
 fn push_integer(out: &mut String, n: i64) {
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(not(feature = "small"))]
     out.push_str(itoa::Buffer::new().format(n));
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(feature = "small")]
     {
         use std::fmt::Write as _;
         let _ = write!(out, "{n}");

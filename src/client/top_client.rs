@@ -10,9 +10,9 @@ use crate::api::spec::check_method;
 use crate::client::params::{render, Rendered};
 use crate::client::response;
 use crate::client::response::{Parsed, ReplyMethod};
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(not(feature = "small"))]
 use crate::rules::sign::Keyed;
-#[cfg(target_arch = "wasm32")]
+#[cfg(feature = "small")]
 use crate::rules::sign::Running;
 use crate::rules::sign::{check_credentials, SignMethod, Signer};
 use crate::rules::time::timestamp_text;
@@ -302,12 +302,12 @@ fn multipart_params(signed_query: &str, body: &[u8], boundary: &str) -> Vec<(Str
     params
 }
 
-/// The app secret (and, outside wasm, the digests keyed with it): only
+/// The app secret (and, without the `small` feature, the digests keyed with it): only
 /// handed to the digests, never printed.
 #[derive(Clone)]
 struct Secret {
     text: String,
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(not(feature = "small"))]
     keyed: Keyed,
 }
 
@@ -315,16 +315,16 @@ impl Secret {
     fn new(text: &str) -> Result<Secret, ValidationError> {
         Ok(Secret {
             text: text.to_owned(),
-            #[cfg(not(target_arch = "wasm32"))]
+            #[cfg(not(feature = "small"))]
             keyed: Keyed::new(text).ok_or_else(unusable_secret)?,
         })
     }
 
     /// A signer keyed with the secret for `method`, to be fed the string to sign.
     fn signer(&self, method: SignMethod) -> Result<Signer, ValidationError> {
-        #[cfg(not(target_arch = "wasm32"))]
+        #[cfg(not(feature = "small"))]
         let digest = Some(self.keyed.start(method));
-        #[cfg(target_arch = "wasm32")]
+        #[cfg(feature = "small")]
         let digest = Running::new(&self.text, method);
         digest.map(Signer::new).ok_or_else(unusable_secret)
     }

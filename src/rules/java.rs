@@ -116,9 +116,9 @@ fn cmp_java_bytes(a: &[u8], b: &[u8]) -> Ordering {
 
 /// Up to this many pairs, [`sort_pairs`] sorts by insertion natively: no
 /// allocation, and fewer comparisons than setting up the general sort. Not
-/// in wasm, whose browser build is size-budgeted: the general sort is
-/// there anyway.
-const INSERTION_SORT_MAX: usize = if cfg!(target_arch = "wasm32") { 0 } else { 24 };
+/// with the `small` feature (the size-budgeted browser build): the general
+/// sort is there anyway.
+const INSERTION_SORT_MAX: usize = if cfg!(feature = "small") { 0 } else { 24 };
 
 /// Sorts `(key, value)` pairs stably by key as `Arrays.sort` sorts Java
 /// strings: the order of the string to sign.

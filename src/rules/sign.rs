@@ -219,10 +219,10 @@ impl Signer {
 
 /// The three digests keyed with an app secret once, when a client is made,
 /// and cloned for each signature: HMAC's key blocks and md5's secret prefix
-/// are not hashed again on every call. Not in wasm, where the browser
-/// build's size is budgeted and the cached states cost more code than they
-/// save time there.
-#[cfg(not(target_arch = "wasm32"))]
+/// are not hashed again on every call. Not with the `small` feature (the
+/// size-budgeted browser build), where the cached states cost more code
+/// than the build may spend.
+#[cfg(not(feature = "small"))]
 #[derive(Clone)]
 pub(crate) struct Keyed {
     md5: Running,
@@ -230,7 +230,7 @@ pub(crate) struct Keyed {
     hmac_sha256: Running,
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(not(feature = "small"))]
 impl Keyed {
     /// `None` never happens (HMAC takes keys of any length); it keeps the
     /// core free of panics.
