@@ -269,7 +269,7 @@ impl Client {
     /// makes a JS string once. Valid until the client's next call.
     pub(crate) fn request_out(&self, req: topwire::PreparedRequest) -> u32 {
         let (body, signed_form, mut flags) = match &req.body {
-            topwire::Body::Form(text) => (Field::Text(text), None, 0),
+            topwire::Body::Form(text) => (Field::Ascii(text), None, 0),
             topwire::Body::Text(text) => (Field::Text(text), Some(""), OUT_SIGNED_FORM),
             topwire::Body::Multipart(m) => (
                 Field::Bytes(&m.bytes),
@@ -281,7 +281,7 @@ impl Client {
             std::borrow::Cow::Borrowed(constant) => Field::Constant(constant),
             std::borrow::Cow::Owned(text) => Field::Text(text),
         };
-        let mut fields = vec![Field::Constant(req.method), Field::Text(&req.url), body];
+        let mut fields = vec![Field::Constant(req.method), Field::Ascii(&req.url), body];
         fields.extend(signed_form.map(Field::Text));
         fields.extend([Field::Constant("Content-Type"), content_type]);
         if let Some(separator) = req.separator_header() {
@@ -322,6 +322,9 @@ impl Client {
 enum Field<'a> {
     /// A text of the program, at the same address on every call.
     Constant(&'static str),
+    /// Text the core builds ASCII only (the URL, a form body: checked or
+    /// percent-encoded), so it is not scanned again on every call.
+    Ascii(&'a str),
     Text(&'a str),
     Bytes(&'a [u8]),
 }
@@ -329,15 +332,14 @@ enum Field<'a> {
 impl Field<'_> {
     fn bytes(&self) -> &[u8] {
         match self {
-            Field::Constant(s) => s.as_bytes(),
-            Field::Text(s) => s.as_bytes(),
+            Field::Constant(s) | Field::Ascii(s) | Field::Text(s) => s.as_bytes(),
             Field::Bytes(b) => b,
         }
     }
 
     fn is_ascii(&self) -> bool {
         match self {
-            Field::Bytes(_) => true,
+            Field::Bytes(_) | Field::Ascii(_) => true,
             other => other.bytes().is_ascii(),
         }
     }
