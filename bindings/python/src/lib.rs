@@ -75,6 +75,28 @@ fn py_str(s: &Bound<'_, PyString>, path: &Path<'_>) -> PyResult<String> {
     s.to_cow().map(Cow::into_owned).map_err(lone)
 }
 
+/// Deeper (or cyclic) structures are a ValidationError, not a stack overflow.
+fn check_depth(py: Python<'_>, path: &Path<'_>, depth: usize) -> PyResult<()> {
+    if depth >= MAX_DEPTH {
+        let got = "deeper nesting (a cycle?)".to_owned();
+        return Err(bad(py, path, "at most 64 levels of nesting", got));
+    }
+    Ok(())
+}
+
+/// A list's or tuple's items, each named by its index.
+fn items<'py>(
+    iter: impl Iterator<Item = Bound<'py, PyAny>>,
+    path: &Path<'_>,
+    depth: usize,
+) -> PyResult<Value> {
+    let mut out = Vec::new();
+    for (i, item) in iter.enumerate() {
+        out.push(to_value(&item, &Path::Item(path, i), depth + 1)?);
+    }
+    Ok(Value::List(out))
+}
+
 fn to_value(obj: &Bound<'_, PyAny>, path: &Path<'_>, depth: usize) -> PyResult<Value> {
     let py = obj.py();
     if let Ok(s) = obj.cast::<PyString>() {
@@ -103,6 +125,20 @@ fn to_value(obj: &Bound<'_, PyAny>, path: &Path<'_>, depth: usize) -> PyResult<V
         let exact = PyFloat::new(py, f.value());
         return Ok(Value::Decimal(exact.repr()?.to_cow()?.into_owned().into()));
     }
+    // Dicts and lists first: the common containers are never files, so
+    // they skip the file checks below (a class check each).
+    if let Ok(d) = obj.cast::<PyDict>() {
+        check_depth(py, path, depth)?;
+        let mut pairs = Vec::with_capacity(d.len());
+        for (k, v) in d.iter() {
+            pairs.push(pair(&k, &v, path, depth)?);
+        }
+        return Ok(Value::Object(pairs));
+    }
+    if let Ok(list) = obj.cast::<PyList>() {
+        check_depth(py, path, depth)?;
+        return items(list.iter(), path, depth);
+    }
     if let Some(content) = buffer_bytes(obj)? {
         return Ok(Value::File(FileItem::new(content)));
     }
@@ -123,23 +159,9 @@ fn to_value(obj: &Bound<'_, PyAny>, path: &Path<'_>, depth: usize) -> PyResult<V
     if let Some(file) = file_tuple(obj, path)? {
         return Ok(Value::File(file));
     }
-    if depth >= MAX_DEPTH {
-        let got = "deeper nesting (a cycle?)".to_owned();
-        return Err(bad(py, path, "at most 64 levels of nesting", got));
-    }
-    if let Ok(d) = obj.cast::<PyDict>() {
-        let mut pairs = Vec::with_capacity(d.len());
-        for (k, v) in d.iter() {
-            pairs.push(pair(&k, &v, path, depth)?);
-        }
-        return Ok(Value::Object(pairs));
-    }
-    if obj.cast::<PyList>().is_ok() || obj.cast::<PyTuple>().is_ok() {
-        let mut items = Vec::new();
-        for (i, item) in obj.try_iter()?.enumerate() {
-            items.push(to_value(&item?, &Path::Item(path, i), depth + 1)?);
-        }
-        return Ok(Value::List(items));
+    check_depth(py, path, depth)?;
+    if let Ok(tuple) = obj.cast::<PyTuple>() {
+        return items(tuple.iter(), path, depth);
     }
     if let Ok(m) = obj.cast::<PyMapping>() {
         let pairs = m.items()?.iter().map(|item| {
