@@ -28,6 +28,8 @@ test-rust:
 	cargo clippy -p topwire-wasm --target wasm32-unknown-unknown --features small -- -D warnings
 	cargo clippy -p topwire-wasm --target wasm32-unknown-unknown --features gateway,batch,tmc -- -D warnings
 	cargo test --workspace
+	# The browser build's size-saving paths (the core's `small` feature) on the shared vectors.
+	cargo test -p topwire --features small --lib --test shared_cases
 
 # The packed npm tarball and wheel as a user gets them: their contents (and the
 # sdist's and the crate's), then each installed outside the repository running
