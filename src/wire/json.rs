@@ -68,7 +68,7 @@ enum Segment {
 /// the reader's inner loop.
 // Indexing in a const initialiser is checked at compile time, not at run time.
 #[allow(clippy::indexing_slicing)]
-const ENDS_RUN: [bool; 256] = {
+pub(crate) const ENDS_RUN: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 256 {

@@ -13,20 +13,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use crate::wire::json::ENDS_RUN;
 use crate::wire::value::scan_number;
-
-/// Bytes that end a string's plain run (see `json.rs`).
-// Indexing in a const initialiser is checked at compile time, not at run time.
-#[allow(clippy::indexing_slicing)]
-const ENDS_RUN: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = b < 0x20 || b == b'"' as usize || b == b'\\' as usize;
-        b += 1;
-    }
-    table
-};
 
 /// A string token: its content's range (inside the quotes) and whether
 /// escapes must be decoded to read it.
