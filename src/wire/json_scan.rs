@@ -163,55 +163,21 @@ impl<'a> Scanner<'a> {
         u32::from_str_radix(digits, 16).ok()
     }
 
-    /// A string token's text, its escapes decoded.
+    /// A string token's text, its escapes decoded by the reader itself
+    /// (`json.rs`), which reads every string [`Scanner::string`] accepts
+    /// exactly as a native parser does.
     pub(crate) fn content(&self, s: &StrToken) -> Cow<'a, str> {
-        let raw = self.slice(s.content.clone());
-        if s.escaped {
-            Cow::Owned(unescape(raw))
-        } else {
-            Cow::Borrowed(raw)
+        if !s.escaped {
+            return Cow::Borrowed(self.slice(s.content.clone()));
+        }
+        // The token with its quotes, which the scanner checked are there.
+        let quoted = self.slice(s.content.start.saturating_sub(1)..s.content.end + 1);
+        match crate::wire::json::parse_borrowed(quoted) {
+            Ok(crate::wire::value::ValueRef::String(text)) => text,
+            // Not reached: the scanner accepted the string.
+            _ => Cow::Borrowed(self.slice(s.content.clone())),
         }
     }
-}
-
-/// The text of a string's content that [`Scanner::string`] accepted.
-fn unescape(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(at) = rest.find('\\') {
-        let (plain, tail) = rest.split_at(at);
-        out.push_str(plain);
-        let mut chars = tail.chars();
-        chars.next();
-        let c = match chars.next() {
-            Some('b') => '\u{08}',
-            Some('f') => '\u{0c}',
-            Some('n') => '\n',
-            Some('r') => '\r',
-            Some('t') => '\t',
-            Some('u') => {
-                let unit = |s: &str| s.get(..4).and_then(|h| u32::from_str_radix(h, 16).ok());
-                let first = unit(chars.as_str()).unwrap_or(0xFFFD);
-                chars = chars.as_str().get(4..).unwrap_or_default().chars();
-                let code = if (0xD800..0xDC00).contains(&first) {
-                    // The scanner let only whole pairs through: `\uDCxx` follows.
-                    let low = chars.as_str().get(2..).and_then(unit).unwrap_or(0xDC00);
-                    chars = chars.as_str().get(6..).unwrap_or_default().chars();
-                    0x10000 + ((first - 0xD800) << 10) + (low.saturating_sub(0xDC00))
-                } else {
-                    first
-                };
-                char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
-            }
-            // `"`, `\` and `/` stand for themselves.
-            Some(c) => c,
-            None => break,
-        };
-        out.push(c);
-        rest = chars.as_str();
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Whether an integer's text (`-?\d+`) is beyond what a binary64 number
